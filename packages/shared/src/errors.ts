@@ -1,0 +1,51 @@
+/**
+ * Every failure the tools report is a ByokError: a stable code callers can switch on,
+ * a message that says what is wrong and a hint that says how to fix it.
+ */
+export type ByokErrorCode =
+  | 'ERR_USAGE'
+  | 'ERR_BUNDLE_INVALID'
+  | 'ERR_BUNDLE_MISMATCH'
+  | 'ERR_CHECK_CODE_REQUIRED'
+  | 'ERR_CHECK_CODE_MISMATCH'
+  | 'ERR_OPERATORS'
+  | 'ERR_PARAMETERS_EXPIRED'
+  | 'ERR_UNSUPPORTED_COMBINATION'
+  | 'ERR_WRAPPING_KEY_INVALID'
+  | 'ERR_MATERIAL_INVALID'
+  | 'ERR_BACKUP_REQUIRED'
+  | 'ERR_KEY_NOT_IMPORTABLE'
+  | 'ERR_KMS'
+  | 'ERR_PROOF_FAILED'
+  | 'ERR_OUTPUT_EXISTS'
+  | 'ERR_INPUT_FILE'
+  | 'ERR_IO'
+  | 'ERR_AUDIT_LOG'
+  | 'ERR_QR'
+  | 'ERR_TIMEOUT'
+  | 'ERR_INTERNAL';
+
+export interface ByokErrorOptions {
+  readonly hint?: string;
+  readonly cause?: unknown;
+  /** Structured detail for --json output, e.g. the list of bad field paths. */
+  readonly details?: readonly string[];
+}
+
+export class ByokError extends Error {
+  readonly code: ByokErrorCode;
+  readonly hint: string | undefined;
+  readonly details: readonly string[];
+
+  constructor(code: ByokErrorCode, message: string, options: ByokErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ByokError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+}
+
+export function isByokError(value: unknown): value is ByokError {
+  return value instanceof ByokError;
+}
