@@ -1,0 +1,171 @@
+import {
+  KEY_SPECS,
+  KEY_SPEC_RULES,
+  KEY_USAGES,
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  checkWrappingCombination,
+  type KeySpec,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '../kms/rules.js';
+import {
+  FieldChecker,
+  HEX_DIGEST,
+  KMS_KEY_ARN,
+  MATERIAL_GROUP,
+  OPERATOR_NAME,
+  UUID,
+  isValidTimestamp,
+} from '../validation/field-checker.js';
+import { BUNDLE_VERSION, IMPORT_REQUEST_FORMAT, type ImportRequestBundle } from './types.js';
+
+const BUNDLE_FIELDS = [
+  'format',
+  'version',
+  'ceremonyId',
+  'createdAt',
+  'operators',
+  'auditLogHead',
+  'targets',
+];
+const TARGET_FIELDS = [
+  'keyArn',
+  'keySpec',
+  'keyUsage',
+  'materialGroup',
+  'wrappingAlgorithm',
+  'wrappingKeySpec',
+  'publicKey',
+  'importToken',
+  'parametersValidTo',
+];
+
+/** DER SubjectPublicKeyInfo sizes KMS returns per wrapping key spec. */
+const SPKI_BYTES: Readonly<Record<WrappingKeySpec, number>> = {
+  RSA_2048: 294,
+  RSA_3072: 422,
+  RSA_4096: 550,
+};
+
+export function checkTimestamp(check: FieldChecker, value: unknown, path: string): void {
+  if (check.string(value, path) && !isValidTimestamp(value)) {
+    check.fail(path, 'must be an RFC 3339 UTC timestamp such as 2026-01-31T12:00:00Z');
+  }
+}
+
+export function checkOperators(check: FieldChecker, value: unknown, path: string): void {
+  const operators = check.array(value, path, 0);
+  if (operators === undefined) return;
+  operators.forEach((name, i) => {
+    check.string(
+      name,
+      `${path}[${i}]`,
+      OPERATOR_NAME,
+      "a name of 1–64 letters, digits, spaces or . _ @ ' -",
+    );
+  });
+  if (new Set(operators).size !== operators.length) check.fail(path, 'names an operator twice');
+}
+
+export function checkLogHead(check: FieldChecker, value: unknown, path: string): void {
+  if (value !== null) check.string(value, path, HEX_DIGEST, 'null or 64 lowercase hex digits');
+}
+
+/** Validates an import-request bundle completely; throws one ByokError listing every bad path. */
+export function assertImportRequestBundle(value: unknown): asserts value is ImportRequestBundle {
+  const check = new FieldChecker();
+  const bundle = check.object(value, '$', BUNDLE_FIELDS);
+  if (bundle !== undefined) {
+    check.constant(bundle['format'], '$.format', IMPORT_REQUEST_FORMAT);
+    check.constant(bundle['version'], '$.version', BUNDLE_VERSION);
+    check.string(bundle['ceremonyId'], '$.ceremonyId', UUID, 'a lowercase UUID');
+    checkTimestamp(check, bundle['createdAt'], '$.createdAt');
+    checkOperators(check, bundle['operators'], '$.operators');
+    checkLogHead(check, bundle['auditLogHead'], '$.auditLogHead');
+    const targets = check.array(bundle['targets'], '$.targets', 1);
+    const seenArns = new Set<string>();
+    const groupSpecs = new Map<string, string>();
+    targets?.forEach((raw, i) => {
+      const path = `$.targets[${i}]`;
+      const t = check.object(raw, path, TARGET_FIELDS);
+      if (t === undefined) return;
+      if (
+        check.string(
+          t['keyArn'],
+          `${path}.keyArn`,
+          KMS_KEY_ARN,
+          'a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)',
+        )
+      ) {
+        if (seenArns.has(t['keyArn']))
+          check.fail(`${path}.keyArn`, 'appears in another target too');
+        seenArns.add(t['keyArn']);
+      }
+      const specOk = check.oneOf(t['keySpec'], `${path}.keySpec`, KEY_SPECS);
+      const usageOk = check.oneOf(t['keyUsage'], `${path}.keyUsage`, KEY_USAGES);
+      if (
+        specOk &&
+        usageOk &&
+        !KEY_SPEC_RULES[t['keySpec'] as KeySpec].keyUsages.includes(t['keyUsage'] as never)
+      ) {
+        check.fail(
+          `${path}.keyUsage`,
+          `${String(t['keyUsage'])} is not a usage of ${String(t['keySpec'])}`,
+        );
+      }
+      if (
+        check.string(
+          t['materialGroup'],
+          `${path}.materialGroup`,
+          MATERIAL_GROUP,
+          'a group name of letters, digits, _ . -',
+        )
+      ) {
+        const spec = groupSpecs.get(t['materialGroup']);
+        if (spec !== undefined && spec !== t['keySpec']) {
+          check.fail(
+            `${path}.materialGroup`,
+            `shares material with a ${spec} key but is ${String(t['keySpec'])}`,
+          );
+        }
+        groupSpecs.set(t['materialGroup'], String(t['keySpec']));
+      }
+      const algOk = check.oneOf(
+        t['wrappingAlgorithm'],
+        `${path}.wrappingAlgorithm`,
+        WRAPPING_ALGORITHMS,
+      );
+      const wksOk = check.oneOf(
+        t['wrappingKeySpec'],
+        `${path}.wrappingKeySpec`,
+        WRAPPING_KEY_SPECS,
+      );
+      if (specOk && algOk && wksOk) {
+        const verdict = checkWrappingCombination(
+          t['keySpec'] as KeySpec,
+          t['wrappingAlgorithm'] as WrappingAlgorithm,
+          t['wrappingKeySpec'] as WrappingKeySpec,
+        );
+        if (!verdict.allowed) check.fail(`${path}.wrappingAlgorithm`, verdict.reason);
+      }
+      const spki = check.base64(t['publicKey'], `${path}.publicKey`, 1, 8192);
+      if (
+        spki !== undefined &&
+        wksOk &&
+        spki.length !== SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]
+      ) {
+        check.fail(
+          `${path}.publicKey`,
+          `is ${spki.length} bytes, but an ${String(t['wrappingKeySpec'])} public key is ${SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]} bytes of DER`,
+        );
+      }
+      check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
+      checkTimestamp(check, t['parametersValidTo'], `${path}.parametersValidTo`);
+    });
+  }
+  check.throwIfAny(
+    'The import request',
+    'Use the file byok-online prepare wrote, unchanged; if it was edited or damaged, run prepare again.',
+  );
+}

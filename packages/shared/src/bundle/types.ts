@@ -1,0 +1,79 @@
+import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../kms/rules.js';
+
+export const IMPORT_REQUEST_FORMAT = 'byok-ceremony/import-request';
+export const WRAPPED_KEYS_FORMAT = 'byok-ceremony/wrapped-keys';
+export const BUNDLE_VERSION = 1;
+
+/** One KMS key (or multi-Region replica) to receive material, with the parameters KMS gave for it. */
+export interface ImportTarget {
+  readonly keyArn: string;
+  readonly keySpec: KeySpec;
+  readonly keyUsage: KeyUsage;
+  /** Targets in one group receive the same material: the replicas of one multi-Region key. */
+  readonly materialGroup: string;
+  readonly wrappingAlgorithm: WrappingAlgorithm;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  /** DER SubjectPublicKeyInfo, base64. */
+  readonly publicKey: string;
+  /** Opaque KMS import token, base64. */
+  readonly importToken: string;
+  /** RFC 3339 UTC; after it KMS answers ExpiredImportTokenException. */
+  readonly parametersValidTo: string;
+}
+
+/** Online → offline: what to wrap and for whom. */
+export interface ImportRequestBundle {
+  readonly format: typeof IMPORT_REQUEST_FORMAT;
+  readonly version: typeof BUNDLE_VERSION;
+  readonly ceremonyId: string;
+  readonly createdAt: string;
+  readonly operators: readonly string[];
+  /** Hash of the online audit log's last entry when the bundle was written, or null without a log. */
+  readonly auditLogHead: string | null;
+  readonly targets: readonly ImportTarget[];
+}
+
+export type MaterialSource = 'generated' | 'file' | 'components';
+
+/** What lets the online side prove that KMS holds the material the offline side wrapped. */
+export type MaterialProof =
+  /** HMAC keys: the MAC of proofMessage(...) under the material; GenerateMac must match. */
+  | { readonly kind: 'hmac'; readonly mac: string }
+  /** Asymmetric keys: DER SubjectPublicKeyInfo of the private key; GetPublicKey must match. */
+  | { readonly kind: 'public-key'; readonly publicKey: string }
+  /** Symmetric keys: KMS ciphertexts cannot be reproduced outside KMS; the KCV identifies the material. */
+  | { readonly kind: 'kcv-only' };
+
+export interface MaterialRecord {
+  readonly materialGroup: string;
+  readonly keySpec: KeySpec;
+  readonly source: MaterialSource;
+  /** Key check value: six uppercase hex digits, see docs/bundle-format.md. */
+  readonly kcv: string;
+  readonly proof: MaterialProof;
+}
+
+export interface WrappedTarget {
+  readonly keyArn: string;
+  readonly materialGroup: string;
+  /** SHA-256 of the DER public key the material was wrapped under, hex. */
+  readonly wrappingKeyFingerprint: string;
+  /** The blob for ImportKeyMaterial, base64. */
+  readonly encryptedKeyMaterial: string;
+}
+
+/** Offline → online: the wrapped material for every target of one request. */
+export interface WrappedKeyBundle {
+  readonly format: typeof WRAPPED_KEYS_FORMAT;
+  readonly version: typeof BUNDLE_VERSION;
+  readonly ceremonyId: string;
+  /** bundleDigest of the import request this answers, hex. */
+  readonly requestDigest: string;
+  readonly createdAt: string;
+  readonly operators: readonly string[];
+  readonly auditLogHead: string | null;
+  readonly materials: readonly MaterialRecord[];
+  readonly targets: readonly WrappedTarget[];
+}
+
+export type Bundle = ImportRequestBundle | WrappedKeyBundle;
