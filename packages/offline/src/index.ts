@@ -1,1 +1,3 @@
-export {};
+export { main } from './cli/run.js';
+export type { CliDeps } from './cli/deps.js';
+import './cli/commands.js';

@@ -17,3 +17,6 @@ export * from './material/key-check-value.js';
 export * from './material/fingerprint.js';
 export * from './material/proof-message.js';
 export * from './validation/field-checker.js';
+export * from './audit/record.js';
+export * from './audit/chain.js';
+export * from './cli/format-error.js';

@@ -37,7 +37,7 @@ function checkProof(check: FieldChecker, value: unknown, path: string, keySpec: 
     check.fail(path, 'must be an object with a kind');
     return;
   }
-  const kind = (value).kind;
+  const kind = value.kind;
   if (!check.oneOf(kind, `${path}.kind`, ['hmac', 'public-key', 'kcv-only'] as const)) return;
   if (typeof keySpec === 'string' && (KEY_SPECS as readonly string[]).includes(keySpec)) {
     const expected = proofKindOf(keySpec as KeySpec);

@@ -1,0 +1,36 @@
+import { appendFile, open, readFile } from 'node:fs/promises';
+import {
+  auditEntryHash,
+  nextAuditEntryLine,
+  type AuditRecord,
+  type ChainPosition,
+} from '@byok-ceremony/shared';
+
+/** Where an existing log ends: the next entry's seq and the last entry's hash. */
+export async function readAuditLogPosition(path: string): Promise<ChainPosition> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { seq: 0, head: null };
+    throw error;
+  }
+  const lines = text.split('\n').filter((line) => line.length > 0);
+  const last = lines.at(-1);
+  return { seq: lines.length, head: last === undefined ? null : auditEntryHash(last) };
+}
+
+/** Appends one entry and flushes it to disk before the command reports success. */
+export async function appendAuditEntry(
+  path: string,
+  record: AuditRecord,
+  meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
+): Promise<string> {
+  const position = await readAuditLogPosition(path);
+  const { line, hash } = nextAuditEntryLine(position, record, meta);
+  await appendFile(path, `${line}\n`, { mode: 0o600 });
+  const handle = await open(path, 'r');
+  await handle.sync();
+  await handle.close();
+  return hash;
+}

@@ -1,0 +1,4 @@
+// The commands of byok-online, one file each.
+import { registerCommands } from './run.js';
+
+registerCommands();

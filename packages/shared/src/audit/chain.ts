@@ -1,0 +1,28 @@
+import { canonicalJson } from '../digest/canonical-json.js';
+import { sha256 } from '../digest/sha256.js';
+import { encodeHex } from '../encoding/hex.js';
+import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
+import type { AuditEntry, AuditRecord } from './record.js';
+
+const DOMAIN = encodeUtf8('byok-ceremony audit entry v1\n');
+
+/** The hash that the next entry names as `prev` and that bundles carry as the log head. */
+export function auditEntryHash(line: string): string {
+  return encodeHex(sha256(concatBytes(DOMAIN, encodeUtf8(line))));
+}
+
+export interface ChainPosition {
+  readonly seq: number;
+  readonly head: string | null;
+}
+
+/** The canonical JSON line that extends a log at `position`. */
+export function nextAuditEntryLine(
+  position: ChainPosition,
+  record: AuditRecord,
+  meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
+): { readonly entry: AuditEntry; readonly line: string; readonly hash: string } {
+  const entry: AuditEntry = { ...record, seq: position.seq, prev: position.head, ...meta };
+  const line = canonicalJson(entry);
+  return { entry, line, hash: auditEntryHash(line) };
+}

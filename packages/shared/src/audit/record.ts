@@ -1,0 +1,47 @@
+/** What one ceremony command puts on record. Never a secret: only digests, codes, ids and names. */
+export interface AuditKeyRecord {
+  readonly keyArn: string;
+  readonly keySpec?: string;
+  readonly materialGroup?: string;
+  readonly wrappingKeyFingerprint?: string;
+  readonly parametersValidTo?: string;
+  readonly kcv?: string;
+  readonly keyMaterialId?: string;
+  readonly keyState?: string;
+  readonly proof?: 'hmac' | 'public-key' | 'kcv-only';
+}
+
+export interface AuditError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface AuditRecord {
+  /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
+  readonly command: string;
+  readonly operators: readonly string[];
+  /** Departures from the two-person ceremony, e.g. `single-operator`. */
+  readonly exceptions: readonly string[];
+  /** Label → SHA-256 hex of every file or bundle read. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Label → SHA-256 hex of every file or bundle written. */
+  readonly outputs: Readonly<Record<string, string>>;
+  /** Label → check code shown or confirmed, e.g. `request`, `wrapped`. */
+  readonly checkCodes: Readonly<Record<string, string>>;
+  readonly keys: readonly AuditKeyRecord[];
+  readonly kmsRequestIds: readonly string[];
+  /** The other machine's log head, as carried by the bundle this command read. */
+  readonly peerLogHead: string | null;
+  readonly outcome: 'ok' | 'error';
+  readonly error: AuditError | null;
+}
+
+export interface AuditEntry extends AuditRecord {
+  /** 0 for the log's first entry. */
+  readonly seq: number;
+  /** entryHash of the previous line, null on the first. */
+  readonly prev: string | null;
+  readonly time: string;
+  readonly tool: string;
+  readonly toolVersion: string;
+}

@@ -1,0 +1,167 @@
+import { sha256 } from '../digest/sha256.js';
+import { encodeHex } from '../encoding/hex.js';
+import { ByokError, isByokError } from '../errors.js';
+import { QR_TRANSFER_ID_BYTES, chunkBounds, type QrFrame, type QrPayloadKind } from './frame.js';
+import { parseFrame } from './parse-frame.js';
+
+/** What `FrameAssembler.add` did with one frame text. */
+export type FrameAddStatus =
+  /** A frame of this transfer not seen before. */
+  | 'accepted'
+  /** The same frame again: animations loop and cameras see a frame many times. */
+  | 'duplicate'
+  /** A valid frame of another transfer or of the wrong kind: rejected, never merged. */
+  | 'foreign'
+  /** Not a frame, checksum mismatch, or disagrees with an equal-index frame: ignored. */
+  | 'corrupt';
+
+export interface FrameAddResult {
+  readonly status: FrameAddStatus;
+  /** 0-based index of the frame, when it could be parsed. */
+  readonly index?: number;
+  /** Why a frame was not accepted, for the operator. */
+  readonly message?: string;
+}
+
+export interface FrameProgress {
+  readonly received: number;
+  /** Unknown (0) until the first frame is accepted. */
+  readonly total: number;
+  /** 0-based indexes still missing; operators see index + 1. */
+  readonly missing: readonly number[];
+  readonly complete: boolean;
+  readonly duplicates: number;
+  readonly foreign: number;
+  readonly corrupt: number;
+}
+
+export interface AssembledTransfer {
+  readonly kind: QrPayloadKind;
+  readonly payload: Uint8Array;
+  /** SHA-256 of the payload, hex: its first 16 bytes are the transfer id every frame carried. */
+  readonly sha256: string;
+  readonly frames: number;
+}
+
+export interface FrameAssemblerOptions {
+  /** Reject frames of any other kind: the offline machine reads import requests only. */
+  readonly kind?: QrPayloadKind;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Reassembles one transfer from frames in any order, with repeats. The first valid frame
+ * fixes the transfer; frames of any other transfer are rejected, so two bundles are never
+ * mixed into one.
+ */
+export class FrameAssembler {
+  readonly #kind: QrPayloadKind | undefined;
+  #first: QrFrame | undefined;
+  readonly #chunks = new Map<number, Uint8Array>();
+  #duplicates = 0;
+  #foreign = 0;
+  #corrupt = 0;
+
+  constructor(options: FrameAssemblerOptions = {}) {
+    this.#kind = options.kind;
+  }
+
+  add(text: string): FrameAddResult {
+    let frame: QrFrame;
+    try {
+      frame = parseFrame(text);
+    } catch (err) {
+      if (!isByokError(err)) throw err;
+      this.#corrupt++;
+      return { status: 'corrupt', message: err.message };
+    }
+    const label = `frame ${frame.index + 1}/${frame.count}`;
+    if (this.#kind !== undefined && frame.kind !== this.#kind) {
+      this.#foreign++;
+      return {
+        status: 'foreign',
+        index: frame.index,
+        message: `${label} carries a ${frame.kind} bundle, not the ${this.#kind} bundle expected here`,
+      };
+    }
+    const first = this.#first;
+    if (first === undefined) {
+      this.#first = frame;
+    } else if (
+      !sameBytes(frame.transferId, first.transferId) ||
+      frame.kind !== first.kind ||
+      frame.count !== first.count ||
+      frame.payloadLength !== first.payloadLength
+    ) {
+      this.#foreign++;
+      return {
+        status: 'foreign',
+        index: frame.index,
+        message:
+          `${label} belongs to another transfer (${encodeHex(frame.transferId).slice(0, 8)}…) ` +
+          `than the one being read (${encodeHex(first.transferId).slice(0, 8)}…): rejected, not merged`,
+      };
+    }
+    const seen = this.#chunks.get(frame.index);
+    if (seen !== undefined) {
+      if (sameBytes(seen, frame.chunk)) {
+        this.#duplicates++;
+        return { status: 'duplicate', index: frame.index };
+      }
+      this.#corrupt++;
+      return {
+        status: 'corrupt',
+        index: frame.index,
+        message: `${label} differs from the ${label} already read: ignored`,
+      };
+    }
+    this.#chunks.set(frame.index, frame.chunk);
+    return { status: 'accepted', index: frame.index };
+  }
+
+  progress(): FrameProgress {
+    const total = this.#first?.count ?? 0;
+    const missing: number[] = [];
+    for (let i = 0; i < total; i++) if (!this.#chunks.has(i)) missing.push(i);
+    return {
+      received: this.#chunks.size,
+      total,
+      missing,
+      complete: total > 0 && missing.length === 0,
+      duplicates: this.#duplicates,
+      foreign: this.#foreign,
+      corrupt: this.#corrupt,
+    };
+  }
+
+  /** The payload once every frame is in and its SHA-256 matches the transfer id. */
+  result(): AssembledTransfer {
+    const first = this.#first;
+    const progress = this.progress();
+    if (first === undefined)
+      throw new ByokError('ERR_QR', 'no byok-ceremony QR frame was read', {
+        hint: 'check that the images show the QR codes of the other machine, sharp and whole',
+      });
+    if (!progress.complete)
+      throw new ByokError(
+        'ERR_QR',
+        `QR transfer incomplete: frames ${progress.received}/${progress.total}, missing ${progress.missing.map((i) => i + 1).join(', ')}`,
+        { hint: 'scan the missing frames too (step the player to them), then read again' },
+      );
+    const payload = new Uint8Array(first.payloadLength);
+    for (const [index, chunk] of this.#chunks)
+      payload.set(chunk, chunkBounds(first.payloadLength, first.count, index)[0]);
+    const digest = sha256(payload);
+    if (!sameBytes(digest.subarray(0, QR_TRANSFER_ID_BYTES), first.transferId))
+      throw new ByokError(
+        'ERR_QR',
+        'QR transfer digest mismatch: the reassembled bundle is not the one sent',
+        {
+          hint: 'scan the transfer again from the start',
+        },
+      );
+    return { kind: first.kind, payload, sha256: encodeHex(digest), frames: first.count };
+  }
+}

@@ -1,0 +1,70 @@
+import { ByokError } from '../errors.js';
+import { decodeBase45 } from './base45.js';
+import { crc32 } from './crc32.js';
+import {
+  QR_FRAME_CHECKSUM_BYTES,
+  QR_FRAME_HEADER_BYTES,
+  QR_FRAME_MAGIC,
+  QR_FRAME_VERSION,
+  QR_PAYLOAD_KIND_CODES,
+  chunkBounds,
+  type QrFrame,
+  type QrPayloadKind,
+} from './frame.js';
+
+const KIND_BY_CODE = new Map<number, QrPayloadKind>(
+  Object.entries(QR_PAYLOAD_KIND_CODES).map(([kind, code]) => [code, kind as QrPayloadKind]),
+);
+
+const fail = (message: string, hint: string): never => {
+  throw new ByokError('ERR_QR', message, { hint });
+};
+
+/**
+ * Parse and check one QR frame text. Throws ByokError('ERR_QR') saying what is wrong: not one
+ * of ours, another format version, a checksum mismatch (a misread or altered frame), or a
+ * header whose index, count, length and chunk do not agree.
+ */
+export function parseFrame(text: string): QrFrame {
+  const notOurs =
+    'this QR code is not a byok-ceremony frame: scan only the codes the other machine shows';
+  // Some decoders end the text with a newline; nothing else is forgiven.
+  const bytes = decodeBase45(text.replace(/\r?\n$/, ''));
+  if (bytes === undefined)
+    return fail('QR code text is not a byok-ceremony frame (not Base45)', notOurs);
+  if (
+    bytes.length < QR_FRAME_HEADER_BYTES + QR_FRAME_CHECKSUM_BYTES ||
+    bytes[0] !== QR_FRAME_MAGIC[0] ||
+    bytes[1] !== QR_FRAME_MAGIC[1]
+  )
+    return fail('QR code is not a byok-ceremony frame (no BQ magic)', notOurs);
+  if (bytes[2] !== QR_FRAME_VERSION)
+    return fail(
+      `QR frame has format version ${bytes[2]!}; this tool reads version ${QR_FRAME_VERSION}`,
+      'use the same byok-ceremony release on both machines',
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.length - QR_FRAME_CHECKSUM_BYTES;
+  if (view.getUint32(end) !== crc32(bytes.subarray(0, end)))
+    return fail(
+      'QR frame checksum mismatch: the frame was misread or altered',
+      'scan the frame again; it is ignored and still counted as missing',
+    );
+  const kind = KIND_BY_CODE.get(bytes[3]!);
+  if (kind === undefined)
+    return fail(
+      `QR frame carries an unknown payload kind ${bytes[3]!}`,
+      'use the same byok-ceremony release on both machines',
+    );
+  const index = view.getUint16(20);
+  const count = view.getUint16(22);
+  const payloadLength = view.getUint32(24);
+  const chunk = bytes.slice(QR_FRAME_HEADER_BYTES, end);
+  const header = `index ${index}, count ${count}, length ${payloadLength}, chunk ${chunk.length}`;
+  if (count === 0 || index >= count || payloadLength < count)
+    return fail(`QR frame header is inconsistent (${header})`, notOurs);
+  const [start, stop] = chunkBounds(payloadLength, count, index);
+  if (stop - start !== chunk.length)
+    return fail(`QR frame chunk has the wrong size (${header}, expected ${stop - start})`, notOurs);
+  return { kind, transferId: bytes.slice(4, 20), index, count, payloadLength, chunk };
+}

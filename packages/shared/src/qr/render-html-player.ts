@@ -1,0 +1,69 @@
+import { encodeBase64 } from '../encoding/base64.js';
+import { encodeQrPng } from './encode-png.js';
+import { renderQrMatrix } from './qr-matrix.js';
+
+export interface QrHtmlPlayerOptions {
+  /** Page title, e.g. `byok import request 4F2A-91C0`. */
+  readonly title: string;
+  /** Lines shown under the code, e.g. the check code the reader must confirm. */
+  readonly caption?: readonly string[];
+  /** Milliseconds each frame stays on screen. */
+  readonly intervalMs?: number;
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A self-contained page that loops the frames: images inline as data: URLs, a CSP that
+ * forbids any network load, a frame counter, and pause/step controls (space, ←, →), so a
+ * missing frame can be held on screen. Opens from file://.
+ */
+export function renderQrHtmlPlayer(frameTexts: readonly string[], options: QrHtmlPlayerOptions): string {
+  const images = frameTexts.map(
+    (text) => `data:image/png;base64,${encodeBase64(encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }))}`,
+  );
+  const interval = Math.max(100, Math.round(options.intervalMs ?? 500));
+  const caption = (options.caption ?? []).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)}</title>
+<style>
+body { margin: 0; background: #fff; color: #000; font: 16px/1.4 system-ui, sans-serif; text-align: center; }
+#qr { width: min(92vw, calc(100vh - 9em)); height: auto; image-rendering: pixelated; display: block; margin: 0.5em auto; }
+#bar { font-size: 1.25em; }
+button { font-size: 1em; margin: 0 0.25em; }
+p { margin: 0.2em; }
+</style>
+</head>
+<body>
+<img id="qr" alt="QR frame">
+<div id="bar"><button id="prev" title="previous (←)">◀</button><button id="play" title="pause / play (space)">pause</button><button id="next" title="next (→)">▶</button> <span id="counter"></span>
+<label>ms/frame <input id="speed" type="number" min="100" step="100" value="${interval}" style="width:5em"></label></div>
+<p><strong>${escapeHtml(options.title)}</strong></p>
+${caption}
+<script>
+"use strict";
+const frames = ${JSON.stringify(images)};
+let at = 0, playing = true, timer = 0;
+const img = document.getElementById("qr"), counter = document.getElementById("counter");
+const play = document.getElementById("play"), speed = document.getElementById("speed");
+function show(i) { at = (i + frames.length) % frames.length; img.src = frames[at]; counter.textContent = "frame " + (at + 1) + " / " + frames.length; }
+function schedule() { clearTimeout(timer); if (playing && frames.length > 1) timer = setTimeout(() => { show(at + 1); schedule(); }, Math.max(100, Number(speed.value) || ${interval})); }
+function toggle() { playing = !playing; play.textContent = playing ? "pause" : "play"; schedule(); }
+function step(d) { playing = false; play.textContent = "play"; clearTimeout(timer); show(at + d); }
+play.onclick = toggle;
+document.getElementById("prev").onclick = () => step(-1);
+document.getElementById("next").onclick = () => step(1);
+speed.onchange = schedule;
+document.onkeydown = (e) => { if (e.key === " ") { e.preventDefault(); toggle(); } else if (e.key === "ArrowLeft") step(-1); else if (e.key === "ArrowRight") step(1); };
+show(0); schedule();
+</script>
+</body>
+</html>
+`;
+}
