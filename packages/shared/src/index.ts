@@ -20,3 +20,4 @@ export * from './validation/field-checker.js';
 export * from './audit/record.js';
 export * from './audit/chain.js';
 export * from './cli/format-error.js';
+export * from './qr/index.js';

@@ -11,17 +11,20 @@ export interface QrHtmlPlayerOptions {
   readonly intervalMs?: number;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A self-contained page that loops the frames: images inline as data: URLs, a CSP that
  * forbids any network load, a frame counter, and pause/step controls (space, ←, →), so a
  * missing frame can be held on screen. Opens from file://.
  */
-export function renderQrHtmlPlayer(frameTexts: readonly string[], options: QrHtmlPlayerOptions): string {
+export function renderQrHtmlPlayer(
+  frameTexts: readonly string[],
+  options: QrHtmlPlayerOptions,
+): string {
   const images = frameTexts.map(
-    (text) => `data:image/png;base64,${encodeBase64(encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }))}`,
+    (text) =>
+      `data:image/png;base64,${encodeBase64(encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }))}`,
   );
   const interval = Math.max(100, Math.round(options.intervalMs ?? 500));
   const caption = (options.caption ?? []).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');

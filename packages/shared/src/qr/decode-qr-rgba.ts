@@ -1,0 +1,68 @@
+import jsQR from 'jsqr';
+import { ByokError } from '../errors.js';
+import {
+  boxBlur,
+  grayscale,
+  resize,
+  shrink,
+  stretchContrast,
+  toRgba,
+  type GrayImage,
+  type RgbaImage,
+} from './gray-image.js';
+import { QR_MAX_IMAGE_PIXELS } from './image-header.js';
+
+/** Larger images are averaged down to about this size before the search (a 1280×720 frame is 0.9 MP). */
+export const QR_SEARCH_PIXELS = 2_100_000;
+
+export interface QrDecodeResult {
+  readonly text: string;
+  /** Which pass found it, for the benchmark and --debug. */
+  readonly pass: string;
+}
+
+type Pass = readonly [
+  name: string,
+  make: (base: GrayImage) => GrayImage | undefined,
+  invert?: boolean,
+];
+
+/**
+ * The passes, cheapest and likeliest first; each is one jsQR search over a transformed copy.
+ * jsQR's binariser thresholds 8-pixel blocks against their neighbourhood, so a shrunk copy
+ * helps blur and noise, a stretched one low contrast, and an enlarged one small codes.
+ */
+const PASSES: readonly Pass[] = [
+  ['direct', (g) => g],
+  ['half', (g) => (g.width * g.height > 400_000 ? shrink(g, 2) : undefined)],
+  ['contrast', (g) => stretchContrast(g)],
+  ['blur', (g) => boxBlur(g)],
+  ['enlarge', (g) => (g.width * g.height < 1_000_000 ? resize(g, 1.5) : undefined)],
+  ['inverted', (g) => g, true],
+];
+
+/**
+ * Find one QR code in an RGBA image and return its text, or undefined when there is none.
+ * Pure (jsQR is plain JavaScript); runs in well under a second on a 1280×720 frame.
+ */
+export function decodeQrFromRgba(image: RgbaImage): QrDecodeResult | undefined {
+  const pixels = image.width * image.height;
+  if (image.data.length < pixels * 4)
+    throw new ByokError('ERR_QR', `image data is shorter than ${image.width}×${image.height} RGBA`);
+  if (pixels > QR_MAX_IMAGE_PIXELS)
+    throw new ByokError(
+      'ERR_QR',
+      `image of ${(pixels / 1e6).toFixed(1)} megapixels exceeds the limit`,
+    );
+  const factor = Math.max(1, Math.ceil(Math.sqrt(pixels / QR_SEARCH_PIXELS)));
+  const base = grayscale(image, factor);
+  for (const [name, make, invert = false] of PASSES) {
+    const gray = make(base);
+    if (gray === undefined) continue;
+    const found = jsQR.default(toRgba(gray), gray.width, gray.height, {
+      inversionAttempts: invert ? 'onlyInvert' : 'dontInvert',
+    });
+    if (found !== null && found.data !== '') return { text: found.data, pass: name };
+  }
+  return undefined;
+}
