@@ -1,0 +1,83 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ByokError,
+  readQrTransfer,
+  type AssembledTransfer,
+  type QrImageCodecs,
+  type QrImageSource,
+  type QrPayloadKind,
+  type QrScanEvent,
+} from '@byok-ceremony/shared';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+
+/** pngjs and jpeg-js behind the shared decoder; limits match QR_MAX_IMAGE_PIXELS. */
+export const qrImageCodecs: QrImageCodecs = {
+  png: (bytes) => PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+  jpeg: (bytes) =>
+    jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: 50,
+      maxMemoryUsageInMB: 1024,
+    }),
+};
+
+const IMAGE_FILE = /\.(png|jpe?g)$/i;
+
+/** Files named on the command line, and the PNG/JPEG files of named folders in name order. */
+export async function listQrImageFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch {
+      throw new ByokError('ERR_INPUT_FILE', `image ${path} does not exist`, {
+        hint: 'name PNG or JPEG files, or a folder of them',
+      });
+    }
+    if (!isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const names = (await readdir(path))
+      .filter((name) => IMAGE_FILE.test(name) && !name.startsWith('.'))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    if (names.length === 0)
+      throw new ByokError('ERR_INPUT_FILE', `folder ${path} has no PNG or JPEG image`, {
+        hint: 'save the camera stills or video frames as .png or .jpg files there',
+      });
+    files.push(...names.map((name) => join(path, name)));
+  }
+  return files;
+}
+
+export interface ScanQrFilesOptions {
+  /** The bundle kind this command reads; frames of the other kind are rejected. */
+  readonly kind?: QrPayloadKind;
+  /** Called after each image, e.g. to print formatFrameProgress(event.progress). */
+  readonly onImage?: (event: QrScanEvent) => void;
+}
+
+/** Read one transfer from image files and folders (`scan IMAGE|DIR ...`, `import --scan`). */
+export async function scanQrImageFiles(
+  paths: readonly string[],
+  options: ScanQrFilesOptions = {},
+): Promise<AssembledTransfer> {
+  const files = await listQrImageFiles(paths);
+  const sources: QrImageSource[] = files.map((file) => ({
+    name: file,
+    read: async () => {
+      try {
+        return await readFile(file);
+      } catch (err) {
+        throw new ByokError('ERR_QR', `cannot read image ${file}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+    },
+  }));
+  return readQrTransfer(sources, { codecs: qrImageCodecs, ...options });
+}
