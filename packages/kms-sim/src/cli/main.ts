@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS, startKmsSim } from '../index.js';
+import type { Credentials, KmsSimOptions } from '../index.js';
+
+export interface MainDeps {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: () => Promise<string>;
+}
+
+class UsageError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+function parseCredential(text: string): Credentials {
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1) {
+    throw new UsageError(
+      `--credentials '${text.split(':')[0] ?? ''}:…' is not ID:SECRET`,
+      'give --credentials ACCESS_KEY_ID:SECRET_ACCESS_KEY, once per accepted key',
+    );
+  }
+  return { accessKeyId: text.slice(0, colon), secretAccessKey: text.slice(colon + 1) };
+}
+
+/** byok-kms-sim: parse flags, start the simulator, print its URL, stop on a signal. */
+export async function main(argv: string[], deps: MainDeps): Promise<number> {
+  let options: KmsSimOptions;
+  try {
+    const args = await yargs(argv)
+      .scriptName('byok-kms-sim')
+      .usage('$0 [options]\n\nAn AWS KMS-compatible server for key-ceremony rehearsals and tests.')
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Address to bind (loopback unless told otherwise)',
+      })
+      .option('port', { type: 'number', default: 4599, describe: 'Port; 0 picks a free one' })
+      .option('region', {
+        type: 'string',
+        default: DEFAULT_REGION,
+        describe: 'Region of the keys and of the SigV4 scope',
+      })
+      .option('account', {
+        type: 'string',
+        default: DEFAULT_ACCOUNT,
+        describe: 'Account id in ARNs',
+      })
+      .option('credentials', {
+        type: 'string',
+        array: true,
+        describe: `Accepted ID:SECRET (repeatable); default ${REHEARSAL_CREDENTIALS.accessKeyId}:${REHEARSAL_CREDENTIALS.secretAccessKey}`,
+      })
+      .option('clock-offset', {
+        type: 'number',
+        default: 0,
+        describe: 'Start the simulated clock this many seconds ahead',
+      })
+      .option('state-file', {
+        type: 'string',
+        describe: 'Persist state here (root key in FILE.key, mode 0600)',
+      })
+      .option('faults', {
+        type: 'string',
+        describe: 'Inject faults, e.g. throttle=0.1,internal=0.05,reset=0.02,latency=50ms',
+      })
+      .option('seed', { type: 'number', describe: 'Seed for fault injection, so runs repeat' })
+      .option('verbose', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print one line per request',
+      })
+      .option('wrapping-key-pool', {
+        type: 'boolean',
+        default: true,
+        describe: 'Keep RSA wrapping keys ready in the background',
+      })
+      .strict()
+      .version(false)
+      .help()
+      .exitProcess(false)
+      .fail((message: string | null, error: Error | undefined) => {
+        throw new UsageError(
+          message ?? error?.message ?? 'invalid arguments',
+          'run byok-kms-sim --help',
+        );
+      })
+      .parseAsync();
+    if (args.help === true) return 0;
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+      throw new UsageError(
+        `--port ${args.port} is not a port`,
+        'give a port from 0 to 65535; 0 picks a free one',
+      );
+    }
+    if (args.seed !== undefined && !Number.isInteger(args.seed)) {
+      throw new UsageError(`--seed ${args.seed} is not an integer`, 'give --seed a whole number');
+    }
+    options = {
+      host: args.host,
+      port: args.port,
+      region: args.region,
+      account: args.account,
+      clockOffsetSeconds: args['clock-offset'],
+      wrappingKeyPool: args['wrapping-key-pool'],
+      ...(args.credentials === undefined
+        ? {}
+        : { credentials: args.credentials.map(String).map(parseCredential) }),
+      ...(args['state-file'] === undefined ? {} : { stateFile: args['state-file'] }),
+      ...(args.faults === undefined ? {} : { faults: args.faults }),
+      ...(args.seed === undefined ? {} : { seed: args.seed }),
+      ...(args.verbose
+        ? {
+            verbose: (line: string) => {
+              deps.stdout(line);
+            },
+          }
+        : {}),
+    };
+  } catch (error) {
+    return fail(deps, error);
+  }
+  let sim;
+  try {
+    sim = await startKmsSim(options);
+  } catch (error) {
+    return fail(deps, error);
+  }
+  deps.stdout(
+    `byok-kms-sim listening on ${sim.url} (region ${sim.region}, account ${sim.account})`,
+  );
+  await deps.stopSignal();
+  await sim.close();
+  return 0;
+}
+
+function fail(deps: MainDeps, error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  deps.stderr(`byok-kms-sim: error: ${message}`);
+  if (error instanceof UsageError) {
+    deps.stderr(`byok-kms-sim: hint: ${error.hint}`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    deps.stderr(
+      'byok-kms-sim: hint: another process uses that port; pick another with --port, or --port 0 for a free one',
+    );
+  } else if (error instanceof Error && error.name === 'FaultSyntaxError') {
+    deps.stderr(
+      'byok-kms-sim: hint: --faults takes throttle=P,internal=P,reset=P,latency=50ms with P between 0 and 1',
+    );
+  } else {
+    deps.stderr('byok-kms-sim: hint: check the options with byok-kms-sim --help');
+  }
+  return 2;
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const stopSignal = () =>
+    new Promise<string>((resolve) => {
+      process.once('SIGINT', () => {
+        resolve('SIGINT');
+      });
+      process.once('SIGTERM', () => {
+        resolve('SIGTERM');
+      });
+    });
+  main(process.argv.slice(2), {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    stopSignal,
+  }).then(
+    (code) => {
+      process.exit(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `byok-kms-sim: error: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

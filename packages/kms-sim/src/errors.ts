@@ -1,0 +1,20 @@
+/** An error KMS would answer with: `__type` is the model's exception shape name. */
+export class KmsError extends Error {
+  readonly type: string;
+  readonly status: number;
+
+  constructor(type: string, message: string, status = 400) {
+    super(message);
+    this.name = 'KmsError';
+    this.type = type;
+    this.status = status;
+  }
+}
+
+export const notFound = (message: string): KmsError => new KmsError('NotFoundException', message);
+export const validation = (message: string): KmsError =>
+  new KmsError('ValidationException', message);
+export const invalidState = (message: string): KmsError =>
+  new KmsError('KMSInvalidStateException', message);
+export const unsupported = (message: string): KmsError =>
+  new KmsError('UnsupportedOperationException', message);

@@ -1,0 +1,81 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { KEY_SPEC_RULES, isImportableKeySpec, isKeySpec } from '@byok-ceremony/shared';
+import type { KeyUsage } from '@byok-ceremony/shared';
+import { keyMaterialIdOf } from '../crypto/key-material-id.js';
+import { generateKeyMaterial } from '../crypto/material.js';
+import { unsupported, validation } from '../errors.js';
+import { keyMetadataOf } from '../state/key-metadata.js';
+import { SimState } from '../state/store.js';
+import type { KeyRecord, Tag } from '../state/types.js';
+import type { Handler } from './context.js';
+
+interface CreateKeyInput {
+  Description?: string;
+  KeyUsage?: string;
+  CustomerMasterKeySpec?: string;
+  KeySpec?: string;
+  Origin?: string;
+  CustomKeyStoreId?: string;
+  XksKeyId?: string;
+  Tags?: Tag[];
+  MultiRegion?: boolean;
+}
+
+export const createKey: Handler = (state, raw, context) => {
+  const input = raw as CreateKeyInput;
+  if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
+    throw validation('You cannot specify KeySpec and CustomerMasterKeySpec in the same request.');
+  }
+  const origin = input.Origin ?? 'AWS_KMS';
+  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
+    throw unsupported(`Origin ${origin} is not supported by byok-kms-sim`);
+  }
+  if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) {
+    throw unsupported('Custom key stores are not supported by byok-kms-sim');
+  }
+  const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+  if (!isKeySpec(keySpec)) throw unsupported(`KeySpec ${keySpec} is not supported by byok-kms-sim`);
+  if (keySpec === 'SM2' && !context.region.startsWith('cn-')) {
+    throw unsupported('SM2 key spec is only supported in China Regions');
+  }
+  const rule = KEY_SPEC_RULES[keySpec];
+  const keyUsage = (input.KeyUsage ?? 'ENCRYPT_DECRYPT') as KeyUsage;
+  if (!rule.keyUsages.includes(keyUsage)) {
+    throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+  }
+  if (origin === 'EXTERNAL' && !isImportableKeySpec(keySpec)) {
+    throw unsupported(
+      `KeySpec ${keySpec} does not support imported key material (Origin EXTERNAL)`,
+    );
+  }
+  const multiRegion = input.MultiRegion ?? false;
+  const keyId = multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
+  const arn = SimState.arnOf(context.region, context.account, keyId);
+  const key: KeyRecord = {
+    keyId,
+    arn,
+    region: context.region,
+    account: context.account,
+    creationDate: context.clock.nowSeconds(),
+    description: input.Description ?? '',
+    keySpec,
+    keyUsage,
+    origin,
+    enabled: true,
+    multiRegion,
+    replicaArns: [],
+    tags: input.Tags ?? [],
+    materials: [],
+  };
+  if (multiRegion) key.multiRegionKeyType = 'PRIMARY';
+  if (origin === 'AWS_KMS') {
+    const material = generateKeyMaterial(keySpec);
+    key.materials.push({
+      id: keyMaterialIdOf(state.secrets.materialIdKey, keyId, material),
+      state: 'CURRENT',
+      material,
+    });
+  }
+  state.keys.set(arn, key);
+  return { KeyMetadata: keyMetadataOf(key, state.keys) };
+};

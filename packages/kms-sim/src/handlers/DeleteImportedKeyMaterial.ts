@@ -1,0 +1,26 @@
+import { KmsError, invalidState, unsupported } from '../errors.js';
+import { currentMaterial } from '../state/store.js';
+import type { Handler } from './context.js';
+
+export const deleteImportedKeyMaterial: Handler = (state, raw, context) => {
+  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
+  if (key.origin !== 'EXTERNAL') {
+    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+  }
+  if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
+  const wanted = raw.KeyMaterialId as string | undefined;
+  const record =
+    wanted === undefined ? currentMaterial(key) : key.materials.find((m) => m.id === wanted);
+  if (record === undefined) {
+    if (wanted !== undefined)
+      throw new KmsError(
+        'NotFoundException',
+        `Key material ${wanted} is not associated with ${key.arn}.`,
+      );
+    return { KeyId: key.arn };
+  }
+  record.material?.fill(0);
+  delete record.material;
+  delete record.validTo;
+  return { KeyId: key.arn, KeyMaterialId: record.id };
+};

@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+import { KEY_SPEC_RULES } from '@byok-ceremony/shared';
+import { KmsError } from '../errors.js';
+import type { KeyRecord } from '../state/types.js';
+import type { Handler } from './context.js';
+import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
+
+interface GenerateMacInput {
+  KeyId: string;
+  Message: Buffer;
+  MacAlgorithm: string;
+  DryRun?: boolean;
+}
+
+/** The HMAC of the key's material, after checking the algorithm suits the key spec. */
+export function macOf(
+  key: KeyRecord,
+  material: Buffer,
+  algorithm: string,
+  message: Buffer,
+): Buffer {
+  const rule = KEY_SPEC_RULES[key.keySpec].material;
+  if (rule?.kind !== 'hmac' || rule.macAlgorithm !== algorithm) {
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `The MAC algorithm ${algorithm} is not valid for ${key.arn}.`,
+    );
+  }
+  return createHmac(rule.hash, material).update(message).digest();
+}
+
+export const generateMac: Handler = (state, raw, context) => {
+  const input = raw as unknown as GenerateMacInput;
+  const { key, material } = keyForUse(
+    state,
+    input.KeyId,
+    context,
+    'GENERATE_VERIFY_MAC',
+    'GenerateMac',
+  );
+  const mac = macOf(key, material, input.MacAlgorithm, input.Message);
+  refuseDryRun(input.DryRun);
+  return { Mac: mac, MacAlgorithm: input.MacAlgorithm, KeyId: key.arn };
+};

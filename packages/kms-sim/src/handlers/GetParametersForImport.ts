@@ -1,0 +1,75 @@
+import {
+  IMPORT_PARAMETERS_LIFETIME_SECONDS,
+  checkWrappingCombination,
+  isWrappingAlgorithm,
+  isWrappingKeySpec,
+} from '@byok-ceremony/shared';
+import { issueImportToken, newTokenId } from '../crypto/import-token.js';
+import { KmsError, invalidState, unsupported, validation } from '../errors.js';
+import type { Handler } from './context.js';
+
+interface GetParametersForImportInput {
+  KeyId: string;
+  WrappingAlgorithm: string;
+  WrappingKeySpec: string;
+}
+
+export const getParametersForImport: Handler = async (state, raw, context) => {
+  const input = raw as unknown as GetParametersForImportInput;
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
+  if (key.origin !== 'EXTERNAL') {
+    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+  }
+  if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
+  const algorithm = input.WrappingAlgorithm;
+  const wrappingKeySpec = input.WrappingKeySpec;
+  if (algorithm === 'RSAES_PKCS1_V1_5') {
+    throw validation(
+      'The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. Use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256.',
+    );
+  }
+  if (algorithm === 'SM2PKE' || wrappingKeySpec === 'SM2') {
+    if (!context.region.startsWith('cn-')) {
+      throw validation('SM2 wrapping is only supported in China Regions.');
+    }
+    throw unsupported('byok-kms-sim does not implement SM2 wrapping.');
+  }
+  if (!isWrappingAlgorithm(algorithm) || !isWrappingKeySpec(wrappingKeySpec)) {
+    throw validation(
+      `Unsupported wrapping algorithm ${algorithm} or wrapping key spec ${wrappingKeySpec}.`,
+    );
+  }
+  const verdict = checkWrappingCombination(key.keySpec, algorithm, wrappingKeySpec);
+  if (!verdict.allowed) {
+    throw new KmsError(
+      'ValidationException',
+      `The ${algorithm} wrapping algorithm with a ${wrappingKeySpec} wrapping key is not supported for ${key.keySpec} keys: ${verdict.reason}`,
+    );
+  }
+  const pair = await context.pool.take(wrappingKeySpec);
+  const issuedAt = Math.floor(context.clock.nowSeconds());
+  const expiresAt = issuedAt + IMPORT_PARAMETERS_LIFETIME_SECONDS;
+  const tokenId = newTokenId();
+  state.wrappingKeys.set(tokenId, {
+    tokenId,
+    keyArn: key.arn,
+    wrappingKeySpec,
+    wrappingAlgorithm: algorithm,
+    privateKeyDer: pair.privateKeyDer,
+    expiresAt,
+  });
+  const token = issueImportToken(state.secrets.tokenKey, {
+    tokenId,
+    keyArn: key.arn,
+    wrappingKeySpec,
+    wrappingAlgorithm: algorithm,
+    issuedAt,
+    expiresAt,
+  });
+  return {
+    KeyId: key.arn,
+    ImportToken: token,
+    PublicKey: pair.publicKeyDer,
+    ParametersValidTo: expiresAt,
+  };
+};

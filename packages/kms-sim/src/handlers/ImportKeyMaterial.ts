@@ -1,0 +1,200 @@
+import { MAX_VALID_TO_SECONDS } from '@byok-ceremony/shared';
+import { readImportToken } from '../crypto/import-token.js';
+import { keyMaterialIdOf } from '../crypto/key-material-id.js';
+import { checkKeyMaterial } from '../crypto/material.js';
+import { unwrapKeyMaterial } from '../crypto/unwrap.js';
+import { KmsError, invalidState, unsupported, validation } from '../errors.js';
+import { keyStateOf } from '../state/store.js';
+import type { ExpirationModel, KeyRecord, MaterialRecord } from '../state/types.js';
+import type { Handler } from './context.js';
+
+interface ImportKeyMaterialInput {
+  KeyId: string;
+  ImportToken: Buffer;
+  EncryptedKeyMaterial: Buffer;
+  ValidTo?: number;
+  ExpirationModel?: ExpirationModel;
+  ImportType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+  KeyMaterialDescription?: string;
+  KeyMaterialId?: string;
+}
+
+function incorrect(message: string): KmsError {
+  return new KmsError('IncorrectKeyMaterialException', message);
+}
+
+export const importKeyMaterial: Handler = (state, raw, context) => {
+  const input = raw as unknown as ImportKeyMaterialInput;
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
+  const now = context.clock.nowSeconds();
+
+  // Parameters first, as KMS validates the request before touching the material.
+  const expirationModel = input.ExpirationModel ?? 'KEY_MATERIAL_EXPIRES';
+  if (expirationModel === 'KEY_MATERIAL_EXPIRES') {
+    if (input.ValidTo === undefined) {
+      throw validation('A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES');
+    }
+    if (input.ValidTo <= now) throw validation('The validTo date must be in the future.');
+    if (input.ValidTo > now + MAX_VALID_TO_SECONDS) {
+      throw validation('The validTo date must be no more than 365 days in the future.');
+    }
+  } else if (input.ValidTo !== undefined) {
+    throw validation(
+      'A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE',
+    );
+  }
+  const symmetric = key.keySpec === 'SYMMETRIC_DEFAULT';
+  if (
+    input.ImportType !== undefined &&
+    !symmetric &&
+    input.ImportType === 'NEW_KEY_MATERIAL' &&
+    key.materials.length > 0
+  ) {
+    throw unsupported(`${key.keySpec} keys cannot have new key material after the initial import.`);
+  }
+  if (input.ImportType === 'NEW_KEY_MATERIAL' && input.KeyMaterialId !== undefined) {
+    throw validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
+  }
+
+  if (key.origin !== 'EXTERNAL') {
+    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+  }
+  const keyState = keyStateOf(key);
+  if (keyState !== 'Enabled' && keyState !== 'PendingImport') {
+    throw invalidState(
+      `${key.arn} is ${keyState === 'PendingDeletion' ? 'pending deletion' : 'disabled'}.`,
+    );
+  }
+
+  const claims = readImportToken(state.secrets.tokenKey, input.ImportToken);
+  if (claims === undefined || claims.keyArn !== key.arn) {
+    throw new KmsError(
+      'InvalidImportTokenException',
+      'Import token is invalid or is associated with a different KMS key.',
+    );
+  }
+  if (claims.expiresAt <= now) {
+    throw new KmsError(
+      'ExpiredImportTokenException',
+      'Import token expired. Get a new import token and public key, re-wrap the key material and try again.',
+    );
+  }
+  const wrapping = state.wrappingKeys.get(claims.tokenId);
+  if (wrapping === undefined) {
+    throw new KmsError(
+      'InvalidImportTokenException',
+      'Import token is invalid or is associated with a different KMS key.',
+    );
+  }
+
+  let unwrapped: Buffer;
+  try {
+    unwrapped = unwrapKeyMaterial(
+      wrapping.privateKeyDer,
+      wrapping.wrappingKeySpec,
+      wrapping.wrappingAlgorithm,
+      input.EncryptedKeyMaterial,
+    );
+  } catch {
+    throw new KmsError(
+      'InvalidCiphertextException',
+      'The ciphertext is invalid: KMS could not decrypt the encrypted key material with the wrapping key of this import token.',
+    );
+  }
+  let material: Buffer;
+  try {
+    material = checkKeyMaterial(key.keySpec, unwrapped);
+  } finally {
+    unwrapped.fill(0);
+  }
+  const id = keyMaterialIdOf(state.secrets.materialIdKey, key.keyId, material);
+  try {
+    const isNew = !key.materials.some((m) => m.id === id);
+    const record = placeMaterial(key, id, input);
+    if (isNew && key.multiRegionKeyType === 'PRIMARY') {
+      // Each replica needs its own import of the same material before it can use it.
+      for (const replicaArn of key.replicaArns) {
+        state.keys.get(replicaArn)?.materials.push({
+          id,
+          state: record.state === 'CURRENT' ? 'CURRENT' : 'PENDING_ROTATION',
+        });
+      }
+    }
+    record.material?.fill(0);
+    record.material = material;
+    record.expirationModel = expirationModel;
+    if (input.ValidTo !== undefined) record.validTo = input.ValidTo;
+    else delete record.validTo;
+    if (input.KeyMaterialDescription !== undefined)
+      record.description = input.KeyMaterialDescription;
+  } catch (error) {
+    material.fill(0);
+    throw error;
+  }
+  key.enabled = true;
+  return { KeyId: key.arn, KeyMaterialId: id };
+};
+
+/** Finds or creates the material record an import goes into, refusing what KMS refuses. */
+function placeMaterial(key: KeyRecord, id: string, input: ImportKeyMaterialInput): MaterialRecord {
+  if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== id) {
+    throw incorrect(
+      'The key material does not match the key material identified by KeyMaterialId.',
+    );
+  }
+  const existing = key.materials.find((m) => m.id === id);
+  if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    // Asymmetric and HMAC keys keep the material of their first import forever.
+    if (key.materials.length > 0 && existing === undefined) {
+      throw incorrect(
+        'The key material is not the same key material that was previously imported into this KMS key.',
+      );
+    }
+    if (existing !== undefined) return existing;
+    const record: MaterialRecord = { id, state: 'CURRENT' };
+    key.materials.push(record);
+    return record;
+  }
+  const importType =
+    input.ImportType ?? (key.materials.length === 0 ? 'NEW_KEY_MATERIAL' : 'EXISTING_KEY_MATERIAL');
+  if (importType === 'EXISTING_KEY_MATERIAL') {
+    if (existing === undefined) {
+      throw incorrect(
+        'The key material is not the same key material that was previously imported into this KMS key.',
+      );
+    }
+    return existing;
+  }
+  if (existing !== undefined) {
+    throw incorrect(
+      'KMS expected new key material but this key material is already associated with the KMS key.',
+    );
+  }
+  if (key.multiRegionKeyType === 'REPLICA') {
+    throw unsupported(
+      'New key material must be imported into the primary key of a multi-Region key; import it into the replica as EXISTING_KEY_MATERIAL.',
+    );
+  }
+  if (key.materials.length === 0) {
+    const record: MaterialRecord = { id, state: 'CURRENT' };
+    key.materials.push(record);
+    return record;
+  }
+  if (
+    key.materials.some(
+      (m) =>
+        m.state === 'PENDING_ROTATION' || m.state === 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
+    )
+  ) {
+    throw invalidState(
+      `${key.arn} already has key material pending rotation; rotate it with RotateKeyOnDemand first.`,
+    );
+  }
+  const record: MaterialRecord = {
+    id,
+    state:
+      key.replicaArns.length > 0 ? 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION' : 'PENDING_ROTATION',
+  };
+  key.materials.push(record);
+  return record;
+}

@@ -1,0 +1,53 @@
+import type { Handler } from './context.js';
+import { cancelKeyDeletion } from './CancelKeyDeletion.js';
+import { createAlias } from './CreateAlias.js';
+import { createKey } from './CreateKey.js';
+import { decrypt } from './Decrypt.js';
+import { deleteImportedKeyMaterial } from './DeleteImportedKeyMaterial.js';
+import { describeKey } from './DescribeKey.js';
+import { disableKey } from './DisableKey.js';
+import { enableKey } from './EnableKey.js';
+import { encrypt } from './Encrypt.js';
+import { generateDataKey } from './GenerateDataKey.js';
+import { generateMac } from './GenerateMac.js';
+import { getParametersForImport } from './GetParametersForImport.js';
+import { getPublicKey } from './GetPublicKey.js';
+import { importKeyMaterial } from './ImportKeyMaterial.js';
+import { listAliases } from './ListAliases.js';
+import { listKeyRotations } from './ListKeyRotations.js';
+import { listKeys } from './ListKeys.js';
+import { reEncrypt } from './ReEncrypt.js';
+import { replicateKey } from './ReplicateKey.js';
+import { rotateKeyOnDemand } from './RotateKeyOnDemand.js';
+import { scheduleKeyDeletion } from './ScheduleKeyDeletion.js';
+import { signHandler } from './Sign.js';
+import { verifyHandler } from './Verify.js';
+import { verifyMac } from './VerifyMac.js';
+
+/** The operations the simulator implements, by their KMS operation name. */
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  CancelKeyDeletion: cancelKeyDeletion,
+  CreateAlias: createAlias,
+  CreateKey: createKey,
+  Decrypt: decrypt,
+  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+  DescribeKey: describeKey,
+  DisableKey: disableKey,
+  EnableKey: enableKey,
+  Encrypt: encrypt,
+  GenerateDataKey: generateDataKey,
+  GenerateMac: generateMac,
+  GetParametersForImport: getParametersForImport,
+  GetPublicKey: getPublicKey,
+  ImportKeyMaterial: importKeyMaterial,
+  ListAliases: listAliases,
+  ListKeyRotations: listKeyRotations,
+  ListKeys: listKeys,
+  ReEncrypt: reEncrypt,
+  ReplicateKey: replicateKey,
+  RotateKeyOnDemand: rotateKeyOnDemand,
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  Sign: signHandler,
+  Verify: verifyHandler,
+  VerifyMac: verifyMac,
+};

@@ -1,0 +1,139 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { KmsError } from '../errors.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** AWS tolerates this much skew between the signer's clock and its own. */
+const MAX_SKEW_MS = 5 * 60 * 1000;
+
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
+
+function invalidSignature(message: string): KmsError {
+  return new KmsError('InvalidSignatureException', message);
+}
+
+function parseAmzDate(value: string): Date | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (match === null) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/**
+ * Checks a request's SigV4 signature by signing the same canonical request with
+ * @smithy/signature-v4 and comparing. The skew check uses real time, never the moved clock.
+ */
+export async function verifySigV4(
+  request: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer },
+  credentials: ReadonlyMap<string, Credentials>,
+  region: string,
+  realNow: Date,
+): Promise<void> {
+  const authorization = request.headers.authorization;
+  if (authorization === undefined) {
+    throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const match = AUTHORIZATION.exec(authorization.trim());
+  if (match === null) {
+    throw new KmsError(
+      'IncompleteSignatureException',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authorization.split(' ')[0] ?? ''}`,
+    );
+  }
+  const [, accessKeyId, scopeDate, scopeRegion, scopeService, signedHeaderList, signature] =
+    match as unknown as [string, string, string, string, string, string, string];
+  const known = credentials.get(accessKeyId);
+  if (known === undefined) {
+    throw new KmsError(
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    );
+  }
+  const amzDate = request.headers['x-amz-date'];
+  const signingDate = typeof amzDate === 'string' ? parseAmzDate(amzDate) : undefined;
+  if (signingDate === undefined) {
+    throw new KmsError(
+      'IncompleteSignatureException',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
+  }
+  if (scopeService !== 'kms') {
+    throw invalidSignature(`Credential should be scoped to correct service: 'kms'.`);
+  }
+  if (scopeRegion !== region) {
+    throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+  }
+  if (scopeDate !== amzDate!.slice(0, 8)) {
+    throw invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate!.slice(0, 8)}'.`,
+    );
+  }
+  if (Math.abs(realNow.getTime() - signingDate.getTime()) > MAX_SKEW_MS) {
+    throw invalidSignature(
+      `Signature expired: ${amzDate!} is now earlier or later than the server time by more than 5 minutes.`,
+    );
+  }
+  const signedHeaders = signedHeaderList.split(';');
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = request.headers[name];
+    if (value === undefined)
+      throw invalidSignature(`Signed header ${name} is missing from the request.`);
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const [path = '/', queryString = ''] = request.url.split('?', 2);
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(queryString)) {
+    const previous = query[name];
+    query[name] =
+      previous === undefined
+        ? value
+        : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: known.accessKeyId, secretAccessKey: known.secretAccessKey },
+    region,
+    service: 'kms',
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: 'http:',
+      hostname: headers.host ?? 'localhost',
+      path,
+      query,
+      headers,
+      body: request.body,
+    },
+    { signingDate, signableHeaders: new Set(signedHeaders) },
+  );
+  const expected =
+    /Signature=([0-9a-f]{64})/.exec(
+      String(signed.headers.authorization ?? signed.headers.Authorization),
+    )?.[1] ?? '';
+  const ok =
+    expected.length === signature.length &&
+    timingSafeEqual(Buffer.from(expected, 'ascii'), Buffer.from(signature, 'ascii'));
+  if (!ok) {
+    throw invalidSignature(
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    );
+  }
+}

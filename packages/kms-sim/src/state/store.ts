@@ -1,0 +1,147 @@
+import { KmsError, notFound } from '../errors.js';
+import type {
+  AliasRecord,
+  KeyRecord,
+  KeyState,
+  MaterialRecord,
+  WrappingKeyRecord,
+} from './types.js';
+
+/** Secrets the simulator keeps for itself: they never leave it and survive restarts with a state file. */
+export interface SimSecrets {
+  /** Authenticates and encrypts import tokens. */
+  tokenKey: Buffer;
+  /** Keys the HMAC that derives KeyMaterialId. */
+  materialIdKey: Buffer;
+}
+
+const KEY_ID =
+  /^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Everything the simulator knows, transport-free: handlers read and change it. */
+export class SimState {
+  readonly keys = new Map<string, KeyRecord>();
+  readonly aliases = new Map<string, AliasRecord>();
+  readonly wrappingKeys = new Map<string, WrappingKeyRecord>();
+  readonly secrets: SimSecrets;
+
+  constructor(secrets: SimSecrets) {
+    this.secrets = secrets;
+  }
+
+  static arnOf(region: string, account: string, keyId: string): string {
+    return `arn:aws:kms:${region}:${account}:key/${keyId}`;
+  }
+
+  /** Applies what time does on its own: expired material goes, keys past their deletion date go. */
+  tick(nowSeconds: number): void {
+    for (const [arn, key] of this.keys) {
+      if (key.deletionDate !== undefined && key.deletionDate <= nowSeconds) {
+        this.keys.delete(arn);
+        for (const [aliasKey, alias] of this.aliases) {
+          if (alias.region === key.region && alias.targetKeyId === key.keyId) {
+            this.aliases.delete(aliasKey);
+          }
+        }
+        continue;
+      }
+      for (const material of key.materials) {
+        if (
+          material.material !== undefined &&
+          material.validTo !== undefined &&
+          material.validTo <= nowSeconds
+        ) {
+          material.material.fill(0);
+          delete material.material;
+        }
+      }
+    }
+    for (const [tokenId, wrapping] of this.wrappingKeys) {
+      if (wrapping.expiresAt <= nowSeconds) {
+        wrapping.privateKeyDer.fill(0);
+        this.wrappingKeys.delete(tokenId);
+      }
+    }
+  }
+
+  /**
+   * Finds a key as KMS does from a key id, key ARN and, where the operation accepts them,
+   * an alias name or alias ARN.
+   */
+  resolveKey(
+    keyIdInput: string,
+    scope: { region: string; account: string },
+    options: { aliases: boolean },
+  ): KeyRecord {
+    let region = scope.region;
+    let keyId = keyIdInput;
+    if (keyIdInput.startsWith('arn:')) {
+      const match = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/.exec(keyIdInput);
+      if (match === null) {
+        throw new KmsError('InvalidArnException', `ARN ${keyIdInput} is not a valid KMS ARN`);
+      }
+      const [, arnRegion, arnAccount, kind, rest] = match as unknown as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      if (arnAccount !== scope.account) throw notFound(`Key '${keyIdInput}' does not exist`);
+      region = arnRegion;
+      if (kind === 'alias') {
+        if (!options.aliases) throw notFound(`Invalid keyId '${keyIdInput}'`);
+        return this.resolveAlias(`alias/${rest}`, region, scope.account, keyIdInput);
+      }
+      keyId = rest;
+    } else if (keyIdInput.startsWith('alias/')) {
+      if (!options.aliases) throw notFound(`Invalid keyId '${keyIdInput}'`);
+      return this.resolveAlias(keyIdInput, region, scope.account, keyIdInput);
+    }
+    if (!KEY_ID.test(keyId)) throw notFound(`Invalid keyId '${keyIdInput}'`);
+    const key = this.keys.get(SimState.arnOf(region, scope.account, keyId));
+    if (key === undefined) {
+      throw notFound(`Key '${SimState.arnOf(region, scope.account, keyId)}' does not exist`);
+    }
+    return key;
+  }
+
+  private resolveAlias(name: string, region: string, account: string, shown: string): KeyRecord {
+    const alias = this.aliases.get(`${region}:${name}`);
+    if (alias === undefined) {
+      throw notFound(`Alias arn:aws:kms:${region}:${account}:${name} is not found.`);
+    }
+    const key = this.keys.get(SimState.arnOf(region, account, alias.targetKeyId));
+    if (key === undefined) throw notFound(`Key for alias '${shown}' does not exist`);
+    return key;
+  }
+}
+
+/** Materials that count for the key state: all except new material still waiting for rotation. */
+function activeMaterials(key: KeyRecord): MaterialRecord[] {
+  return key.materials.filter((m) => m.state === 'CURRENT' || m.state === 'NON_CURRENT');
+}
+
+export function currentMaterial(key: KeyRecord): MaterialRecord | undefined {
+  return key.materials.find((m) => m.state === 'CURRENT');
+}
+
+export function keyStateOf(key: KeyRecord): KeyState {
+  if (key.deletionDate !== undefined) return 'PendingDeletion';
+  if (key.origin === 'EXTERNAL') {
+    const active = activeMaterials(key);
+    if (active.length === 0 || active.some((m) => m.material === undefined)) return 'PendingImport';
+  }
+  return key.enabled ? 'Enabled' : 'Disabled';
+}
+
+/** Refuses a cryptographic operation on a key that is not Enabled, with KMS's exception. */
+export function requireUsable(key: KeyRecord): void {
+  const state = keyStateOf(key);
+  if (state === 'Enabled') return;
+  if (state === 'Disabled') throw new KmsError('DisabledException', `${key.arn} is disabled.`);
+  throw new KmsError(
+    'KMSInvalidStateException',
+    `${key.arn} is pending ${state === 'PendingImport' ? 'import' : 'deletion'}.`,
+  );
+}
