@@ -16,6 +16,15 @@ export interface AuditError {
   readonly message: string;
 }
 
+/** One operator's confirmation of an entry: an Ed25519 signature over auditSignaturePayload(entry). */
+export interface AuditSignature {
+  readonly operator: string;
+  /** The operator's Ed25519 public key, DER SubjectPublicKeyInfo, base64. */
+  readonly publicKey: string;
+  /** Ed25519 signature, base64. */
+  readonly signature: string;
+}
+
 export interface AuditRecord {
   /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
   readonly command: string;
@@ -34,6 +43,8 @@ export interface AuditRecord {
   readonly peerLogHead: string | null;
   readonly outcome: 'ok' | 'error';
   readonly error: AuditError | null;
+  /** Present when operators hold operator keys: their signed confirmations of this entry. */
+  readonly signatures?: readonly AuditSignature[];
 }
 
 export interface AuditEntry extends AuditRecord {

@@ -33,6 +33,7 @@ export function proofKindOf(keySpec: KeySpec): 'hmac' | 'public-key' | 'kcv-only
 }
 
 function checkProof(check: FieldChecker, value: unknown, path: string, keySpec: unknown): void {
+  if (value === undefined) return; // reported as missing
   if (typeof value !== 'object' || value === null || !('kind' in value)) {
     check.fail(path, 'must be an object with a kind');
     return;

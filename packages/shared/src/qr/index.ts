@@ -16,3 +16,5 @@ export * from './image-header.js';
 export * from './decode-qr-rgba.js';
 export * from './read-qr-image.js';
 export * from './read-qr-transfer.js';
+export * from './compact-bundle.js';
+export * from './bundle-frames.js';

@@ -32,6 +32,7 @@ export class FieldChecker {
   }
 
   array(value: unknown, path: string, minItems: number): readonly unknown[] | undefined {
+    if (value === undefined) return undefined;
     if (!Array.isArray(value)) {
       this.fail(path, 'must be an array');
       return undefined;
@@ -42,6 +43,7 @@ export class FieldChecker {
   }
 
   string(value: unknown, path: string, pattern?: RegExp, describe?: string): value is string {
+    if (value === undefined) return false; // reported as missing by object()
     if (typeof value !== 'string') {
       this.fail(path, 'must be a string');
       return false;
@@ -54,6 +56,7 @@ export class FieldChecker {
   }
 
   oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): value is T {
+    if (value === undefined) return false;
     if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
       this.fail(path, `must be one of ${options.join(', ')}`);
       return false;
@@ -62,7 +65,8 @@ export class FieldChecker {
   }
 
   constant(value: unknown, path: string, expected: string | number): void {
-    if (value !== expected) this.fail(path, `must be ${JSON.stringify(expected)}`);
+    if (value !== undefined && value !== expected)
+      this.fail(path, `must be ${JSON.stringify(expected)}`);
   }
 
   /** Strict base64 of a length within [min, max] bytes; returns the decoded bytes. */

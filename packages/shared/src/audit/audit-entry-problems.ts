@@ -1,0 +1,133 @@
+import { FieldChecker, HEX_DIGEST, isValidTimestamp, KCV } from '../validation/field-checker.js';
+import type { AuditEntry } from './record.js';
+
+const ENTRY_FIELDS = [
+  'command',
+  'operators',
+  'exceptions',
+  'inputs',
+  'outputs',
+  'checkCodes',
+  'keys',
+  'kmsRequestIds',
+  'peerLogHead',
+  'outcome',
+  'error',
+  'seq',
+  'prev',
+  'time',
+  'tool',
+  'toolVersion',
+] as const;
+const KEY_FIELDS = [
+  'keyArn',
+  'keySpec',
+  'materialGroup',
+  'wrappingKeyFingerprint',
+  'parametersValidTo',
+  'kcv',
+  'keyMaterialId',
+  'keyState',
+  'proof',
+] as const;
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const CHECK_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function stringList(c: FieldChecker, value: unknown, path: string): void {
+  const items = c.array(value, path, 0);
+  items?.forEach((item, i) => c.string(item, `${path}[${i}]`, /^.{1,256}$/su, '1–256 characters'));
+}
+
+function digestMap(c: FieldChecker, value: unknown, path: string, values: RegExp): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    c.fail(path, 'must be an object');
+    return;
+  }
+  for (const [label, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!LABEL.test(label)) c.fail(`${path}.${label}`, 'is not a valid label');
+    c.string(v, `${path}.${label}`, values);
+  }
+}
+
+function optionalFields(
+  c: FieldChecker,
+  value: unknown,
+  path: string,
+  allowed: readonly string[],
+): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    c.fail(path, 'must be an object');
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!allowed.includes(key)) c.fail(`${path}.${key}`, 'unknown field');
+  return record;
+}
+
+/**
+ * Every way a parsed log line departs from the AuditEntry format, as `path: problem` strings.
+ * Strict like the bundles: unknown fields are problems, so an edited line cannot hide data.
+ */
+export function auditEntryProblems(value: unknown): string[] {
+  const c = new FieldChecker();
+  const hasSignatures =
+    typeof value === 'object' && value !== null && 'signatures' in (value as object);
+  const e = c.object(value, 'entry', [...ENTRY_FIELDS, ...(hasSignatures ? ['signatures'] : [])]);
+  if (e === undefined) return c.problems;
+  c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
+  stringList(c, e['operators'], 'entry.operators');
+  stringList(c, e['exceptions'], 'entry.exceptions');
+  stringList(c, e['kmsRequestIds'], 'entry.kmsRequestIds');
+  digestMap(c, e['inputs'], 'entry.inputs', HEX_DIGEST);
+  digestMap(c, e['outputs'], 'entry.outputs', HEX_DIGEST);
+  digestMap(c, e['checkCodes'], 'entry.checkCodes', CHECK_CODE);
+  c.array(e['keys'], 'entry.keys', 0)?.forEach((key, i) => {
+    const path = `entry.keys[${i}]`;
+    const k = optionalFields(c, key, path, KEY_FIELDS);
+    if (k === undefined) return;
+    c.string(k['keyArn'], `${path}.keyArn`, /^arn:aws[a-z-]*:kms:/, 'a KMS key ARN');
+    for (const field of KEY_FIELDS.slice(1)) {
+      if (k[field] !== undefined) c.string(k[field], `${path}.${field}`, /^.{1,256}$/su);
+    }
+    if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
+    if (k['proof'] !== undefined)
+      c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
+  });
+  if (e['peerLogHead'] !== null) c.string(e['peerLogHead'], 'entry.peerLogHead', HEX_DIGEST);
+  c.oneOf(e['outcome'], 'entry.outcome', ['ok', 'error']);
+  if (e['error'] !== null) {
+    const err = c.object(e['error'], 'entry.error', ['code', 'message']);
+    if (err !== undefined) {
+      c.string(err['code'], 'entry.error.code', /^ERR_[A-Z_]+$/);
+      c.string(err['message'], 'entry.error.message');
+    }
+  }
+  if (e['outcome'] === 'error' && e['error'] === null)
+    c.fail('entry.error', 'must describe the error when outcome is "error"');
+  if (e['outcome'] === 'ok' && e['error'] !== null && e['error'] !== undefined)
+    c.fail('entry.error', 'must be null when outcome is "ok"');
+  if (typeof e['seq'] !== 'number' || !Number.isSafeInteger(e['seq']) || e['seq'] < 0)
+    c.fail('entry.seq', 'must be a non-negative integer');
+  if (e['prev'] !== null) c.string(e['prev'], 'entry.prev', HEX_DIGEST);
+  if (c.string(e['time'], 'entry.time') && !isValidTimestamp(e['time']))
+    c.fail('entry.time', 'must be an RFC 3339 UTC timestamp');
+  c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
+  c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
+  if (hasSignatures) {
+    c.array(e['signatures'], 'entry.signatures', 1)?.forEach((sig, i) => {
+      const path = `entry.signatures[${i}]`;
+      const s = c.object(sig, path, ['operator', 'publicKey', 'signature']);
+      if (s === undefined) return;
+      c.string(s['operator'], `${path}.operator`);
+      c.string(s['publicKey'], `${path}.publicKey`, BASE64, 'base64');
+      c.string(s['signature'], `${path}.signature`, BASE64, 'base64');
+    });
+  }
+  return c.problems;
+}
+
+export function isAuditEntry(value: unknown): value is AuditEntry {
+  return auditEntryProblems(value).length === 0;
+}

@@ -1,0 +1,354 @@
+import { assertImportRequestBundle } from '../bundle/assert-import-request.js';
+import { assertWrappedKeyBundle } from '../bundle/assert-wrapped-keys.js';
+import {
+  IMPORT_REQUEST_FORMAT,
+  WRAPPED_KEYS_FORMAT,
+  type Bundle,
+  type ImportRequestBundle,
+  type WrappedKeyBundle,
+} from '../bundle/types.js';
+import { decodeBase64, encodeBase64 } from '../encoding/base64.js';
+import { decodeHex, encodeHex } from '../encoding/hex.js';
+import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
+import { ByokError } from '../errors.js';
+import type { QrPayloadKind } from './frame.js';
+
+/**
+ * Compact binary form of a bundle for QR transfer (docs/qr-format.md): the bundle's JSON in a
+ * tagged binary encoding where base64 and hex strings travel as their bytes, UUIDs as 16
+ * bytes, timestamps as seconds, and every string repeated (field names, enum values, ARN
+ * prefixes) as a back-reference into a table pre-loaded with the format's vocabulary.
+ * Decoding gives the same JSON value, so the bundle digest and check code are unchanged.
+ */
+export const COMPACT_BUNDLE_VERSION = 1;
+
+/** Frozen with version 1: appending changes the format, so a new list needs a new version. */
+const DICTIONARY_V1: readonly string[] = [
+  IMPORT_REQUEST_FORMAT,
+  WRAPPED_KEYS_FORMAT,
+  ...'format version ceremonyId createdAt operators auditLogHead targets keyArn keySpec keyUsage'.split(
+    ' ',
+  ),
+  ...'materialGroup wrappingAlgorithm wrappingKeySpec publicKey importToken parametersValidTo'.split(
+    ' ',
+  ),
+  ...'requestDigest materials source kcv proof kind mac wrappingKeyFingerprint encryptedKeyMaterial'.split(
+    ' ',
+  ),
+  ...'generated file components hmac public-key kcv-only'.split(' '),
+  ...'SYMMETRIC_DEFAULT HMAC_224 HMAC_256 HMAC_384 HMAC_512 RSA_2048 RSA_3072 RSA_4096'.split(' '),
+  ...'ECC_NIST_P256 ECC_NIST_P384 ECC_NIST_P521 ECC_SECG_P256K1 ECC_NIST_EDWARDS25519 SM2'.split(
+    ' ',
+  ),
+  ...'ML_DSA_44 ML_DSA_65 ML_DSA_87 ENCRYPT_DECRYPT SIGN_VERIFY GENERATE_VERIFY_MAC KEY_AGREEMENT'.split(
+    ' ',
+  ),
+  ...'RSAES_OAEP_SHA_256 RSAES_OAEP_SHA_1 RSA_AES_KEY_WRAP_SHA_256 RSA_AES_KEY_WRAP_SHA_1'.split(
+    ' ',
+  ),
+  ...'RSAES_PKCS1_V1_5 SM2PKE'.split(' '),
+];
+
+const Tag = {
+  Null: 0,
+  False: 1,
+  True: 2,
+  Uint: 3,
+  NegInt: 4,
+  Text: 5,
+  Ref: 6,
+  Base64: 7,
+  HexLower: 8,
+  HexUpper: 9,
+  WithUuid: 10,
+  Seconds: 11,
+  Array: 12,
+  Object: 13,
+  WithHex32: 14,
+} as const;
+
+const UUID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+/** Multi-Region key ids: mrk- and 32 hex digits. */
+const HEX32_IN = /[0-9a-f]{32}/;
+const SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+const bad = (why: string): ByokError =>
+  new ByokError('ERR_QR', `QR transfer does not hold a valid compact bundle: ${why}`, {
+    hint: 'use the same byok-ceremony release on both machines',
+  });
+
+class Writer {
+  readonly parts: number[] = [];
+  readonly table = new Map<string, number>(DICTIONARY_V1.map((s, i) => [s, i]));
+
+  byte(b: number): void {
+    this.parts.push(b);
+  }
+  varint(n: number): void {
+    for (; n >= 0x80; n = Math.floor(n / 128)) this.parts.push((n % 128) | 0x80);
+    this.parts.push(n);
+  }
+  bytes(b: Uint8Array): void {
+    this.varint(b.length);
+    for (const v of b) this.parts.push(v);
+  }
+  string(s: string): void {
+    const ref = this.table.get(s);
+    if (ref !== undefined) {
+      this.byte(Tag.Ref);
+      this.varint(ref);
+      return;
+    }
+    this.encodeFresh(s);
+    this.table.set(s, this.table.size);
+  }
+  encodeFresh(s: string): void {
+    const uuid = UUID_IN.exec(s);
+    if (SECONDS.test(s)) {
+      const ms = Date.parse(s);
+      if (
+        Number.isSafeInteger(ms) &&
+        ms >= 0 &&
+        new Date(ms).toISOString() === s.replace('Z', '.000Z')
+      ) {
+        this.byte(Tag.Seconds);
+        this.varint(ms / 1000);
+        return;
+      }
+    }
+    if (s.length >= 6 && s.length % 2 === 0) {
+      if (/^[0-9a-f]+$/.test(s)) {
+        this.byte(Tag.HexLower);
+        this.bytes(decodeHex(s)!);
+        return;
+      }
+      if (/^[0-9A-F]+$/.test(s)) {
+        this.byte(Tag.HexUpper);
+        this.bytes(decodeHex(s)!);
+        return;
+      }
+    }
+    if (s.length >= 8) {
+      const raw = decodeBase64(s);
+      if (raw !== undefined && encodeBase64(raw) === s) {
+        this.byte(Tag.Base64);
+        this.bytes(raw);
+        return;
+      }
+    }
+    if (uuid !== null) {
+      this.byte(Tag.WithUuid);
+      this.string(s.slice(0, uuid.index));
+      for (const v of decodeHex(uuid[0].replaceAll('-', ''))!) this.byte(v);
+      this.string(s.slice(uuid.index + 36));
+      return;
+    }
+    const hex32 = s.length > 32 ? HEX32_IN.exec(s) : null;
+    if (hex32 !== null) {
+      this.byte(Tag.WithHex32);
+      this.string(s.slice(0, hex32.index));
+      for (const v of decodeHex(hex32[0])!) this.byte(v);
+      this.string(s.slice(hex32.index + 32));
+      return;
+    }
+    this.byte(Tag.Text);
+    this.bytes(encodeUtf8(s));
+  }
+  value(v: unknown): void {
+    if (v === null) this.byte(Tag.Null);
+    else if (v === false) this.byte(Tag.False);
+    else if (v === true) this.byte(Tag.True);
+    else if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v))
+        throw new ByokError('ERR_INTERNAL', `bundle holds a non-integer ${v}`);
+      this.byte(v >= 0 ? Tag.Uint : Tag.NegInt);
+      this.varint(v >= 0 ? v : -v - 1);
+    } else if (typeof v === 'string') this.string(v);
+    else if (Array.isArray(v)) {
+      this.byte(Tag.Array);
+      this.varint(v.length);
+      for (const item of v as unknown[]) this.value(item);
+    } else if (typeof v === 'object') {
+      // Sorted as in canonical JSON, so the same bundle always gives the same bytes.
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.byte(Tag.Object);
+      this.varint(entries.length);
+      for (const [k, x] of entries) {
+        this.string(k);
+        this.value(x);
+      }
+    } else throw new ByokError('ERR_INTERNAL', `bundle holds a ${typeof v}`);
+  }
+}
+
+class Reader {
+  at = 0;
+  readonly table: string[] = [...DICTIONARY_V1];
+  constructor(readonly data: Uint8Array) {}
+
+  byte(): number {
+    const b = this.data[this.at++];
+    if (b === undefined) throw bad('it ends early');
+    return b;
+  }
+  varint(): number {
+    let n = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const b = this.byte();
+      n += (b & 0x7f) * shift;
+      if (n > Number.MAX_SAFE_INTEGER) throw bad('a number is too large');
+      if ((b & 0x80) === 0) return n;
+    }
+  }
+  bytes(): Uint8Array {
+    const n = this.varint();
+    if (this.at + n > this.data.length) throw bad('it ends early');
+    return this.data.slice(this.at, (this.at += n));
+  }
+  string(tag = this.byte()): string {
+    if (tag === Tag.Ref) {
+      const s = this.table[this.varint()];
+      if (s === undefined) throw bad('a string reference points nowhere');
+      return s;
+    }
+    const s = this.fresh(tag);
+    this.table.push(s);
+    return s;
+  }
+  fresh(tag: number): string {
+    switch (tag) {
+      case Tag.Text: {
+        const raw = this.bytes();
+        try {
+          return new TextDecoderLite(raw).text();
+        } catch {
+          throw bad('a string is not UTF-8');
+        }
+      }
+      case Tag.Base64:
+        return encodeBase64(this.bytes());
+      case Tag.HexLower:
+        return encodeHex(this.bytes());
+      case Tag.HexUpper:
+        return encodeHex(this.bytes()).toUpperCase();
+      case Tag.Seconds:
+        return new Date(this.varint() * 1000).toISOString().replace('.000Z', 'Z');
+      case Tag.WithUuid: {
+        const prefix = this.string();
+        const hex = encodeHex(Uint8Array.from({ length: 16 }, () => this.byte()));
+        const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+        return prefix + uuid + this.string();
+      }
+      case Tag.WithHex32: {
+        const prefix = this.string();
+        const hex = encodeHex(Uint8Array.from({ length: 16 }, () => this.byte()));
+        return prefix + hex + this.string();
+      }
+      default:
+        throw bad(`unknown string tag ${tag}`);
+    }
+  }
+  value(depth = 0): unknown {
+    if (depth > 16) throw bad('it nests too deeply');
+    const tag = this.byte();
+    switch (tag) {
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Uint:
+        return this.varint();
+      case Tag.NegInt:
+        return -this.varint() - 1;
+      case Tag.Array: {
+        const n = this.varint();
+        if (n > this.data.length - this.at) throw bad('an array is longer than the data');
+        return Array.from({ length: n }, () => this.value(depth + 1));
+      }
+      case Tag.Object: {
+        const n = this.varint();
+        if (n > this.data.length - this.at) throw bad('an object is longer than the data');
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          const key = this.string();
+          if (Object.hasOwn(out, key) || key === '__proto__')
+            throw bad(`field ${key} twice or forbidden`);
+          out[key] = this.value(depth + 1);
+        }
+        return out;
+      }
+      default:
+        return this.string(tag);
+    }
+  }
+}
+
+/** Strict UTF-8 decoding without TextDecoder (not in this package's ES library). */
+class TextDecoderLite {
+  constructor(readonly raw: Uint8Array) {}
+  text(): string {
+    let out = '';
+    const r = this.raw;
+    for (let i = 0; i < r.length;) {
+      const b = r[i]!;
+      const n =
+        b < 0x80 ? 0 : b >= 0xf0 && b < 0xf5 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1;
+      if (n < 0 || i + n >= r.length + (n === 0 ? 1 : 0)) throw new Error('bad UTF-8');
+      let cp = n === 0 ? b : b & (0x3f >> n);
+      for (let k = 1; k <= n; k++) {
+        const c = r[i + k]!;
+        if ((c & 0xc0) !== 0x80) throw new Error('bad UTF-8');
+        cp = (cp << 6) | (c & 0x3f);
+      }
+      if (
+        (n === 2 && cp < 0x800) ||
+        (n === 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp < 0xe000)
+      )
+        throw new Error('bad UTF-8');
+      out += String.fromCodePoint(cp);
+      i += n + 1;
+    }
+    return out;
+  }
+}
+
+/** The QR payload kind of a bundle. */
+export function qrKindOfBundle(bundle: Bundle): QrPayloadKind {
+  return bundle.format === IMPORT_REQUEST_FORMAT ? 'import-request' : 'wrapped-keys';
+}
+
+/** A bundle as compact bytes: a version byte, then the tagged value. */
+export function encodeCompactBundle(bundle: Bundle): Uint8Array {
+  const writer = new Writer();
+  writer.value(bundle);
+  return concatBytes(Uint8Array.of(COMPACT_BUNDLE_VERSION), Uint8Array.from(writer.parts));
+}
+
+/**
+ * Compact bytes back to the bundle, validated in full by the bundle's own validator.
+ * Throws ByokError('ERR_QR') for malformed bytes, ERR_BUNDLE_INVALID from the validator.
+ */
+export function decodeCompactBundle(bytes: Uint8Array, kind: 'import-request'): ImportRequestBundle;
+export function decodeCompactBundle(bytes: Uint8Array, kind: 'wrapped-keys'): WrappedKeyBundle;
+export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle;
+export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle {
+  if (bytes[0] !== COMPACT_BUNDLE_VERSION)
+    throw bad(
+      `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${COMPACT_BUNDLE_VERSION}`,
+    );
+  const reader = new Reader(bytes);
+  reader.at = 1;
+  const value = reader.value();
+  if (reader.at !== bytes.length) throw bad(`${bytes.length - reader.at} bytes follow the bundle`);
+  if (kind === 'import-request') {
+    assertImportRequestBundle(value);
+    return value;
+  }
+  assertWrappedKeyBundle(value);
+  return value;
+}
