@@ -73,7 +73,7 @@ function optionalFields(
 export function auditEntryProblems(value: unknown): string[] {
   const c = new FieldChecker();
   const hasSignatures =
-    typeof value === 'object' && value !== null && 'signatures' in (value as object);
+    typeof value === 'object' && value !== null && 'signatures' in value;
   const e = c.object(value, 'entry', [...ENTRY_FIELDS, ...(hasSignatures ? ['signatures'] : [])]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
@@ -88,8 +88,9 @@ export function auditEntryProblems(value: unknown): string[] {
     const k = optionalFields(c, key, path, KEY_FIELDS);
     if (k === undefined) return;
     c.string(k['keyArn'], `${path}.keyArn`, /^arn:aws[a-z-]*:kms:/, 'a KMS key ARN');
-    for (const field of KEY_FIELDS.slice(1)) {
-      if (k[field] !== undefined) c.string(k[field], `${path}.${field}`, /^.{1,256}$/su);
+    for (const field of KEY_FIELDS.slice(1, 7)) {
+      if (k[field] !== undefined && field !== 'kcv')
+        c.string(k[field], `${path}.${field}`, /^.{1,256}$/su);
     }
     if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
     if (k['proof'] !== undefined)

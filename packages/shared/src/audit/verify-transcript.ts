@@ -1,0 +1,449 @@
+import type { AuditFinding } from './audit-finding.js';
+import type { AuditEntry } from './record.js';
+import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
+import type { AuditChainResult, LoggedEntry } from './verify-chain.js';
+
+export const OFFLINE_TOOL = 'byok-offline';
+export const ONLINE_TOOL = 'byok-online';
+/** Commands that use a bundle and so must be confirmed by two operators. */
+export const TWO_PERSON_COMMANDS: readonly string[] = ['wrap', 'import'];
+export const SINGLE_OPERATOR_EXCEPTION = 'single-operator';
+/** The bundle digest labels the commands record, see docs/audit-log.md. */
+export const REQUEST_LABEL = 'request';
+export const WRAPPED_LABEL = 'wrapped';
+const PROOF_KINDS: readonly string[] = ['hmac', 'public-key', 'kcv-only'];
+
+export interface PinnedOperatorKey {
+  readonly operator: string;
+  /** Ed25519 DER SubjectPublicKeyInfo, base64. */
+  readonly publicKey: string;
+  /** Where the pin came from, for messages (a file name). */
+  readonly source: string;
+}
+
+export interface TranscriptOptions {
+  readonly verifyEd25519: VerifyEd25519;
+  /** Operator keys the verifier expects; a recorded key that differs is an error. */
+  readonly pinnedKeys?: readonly PinnedOperatorKey[];
+  /** Log heads written on the paper record; each must be the head of a given log. */
+  readonly expectedHeads?: readonly string[];
+}
+
+/** One prepare → wrap → import run as the logs link it. */
+export interface CeremonyRun {
+  readonly prepare: LoggedEntry | null;
+  readonly wrap: LoggedEntry | null;
+  readonly import: LoggedEntry | null;
+  readonly requestDigest: string | null;
+  readonly wrappedDigest: string | null;
+}
+
+export interface VerifiedLog {
+  readonly file: string;
+  readonly tool: string | null;
+  readonly head: string | null;
+  readonly lineCount: number;
+}
+
+export interface TranscriptResult {
+  readonly ok: boolean;
+  readonly logs: readonly VerifiedLog[];
+  readonly entries: readonly LoggedEntry[];
+  readonly runs: readonly CeremonyRun[];
+  readonly findings: readonly AuditFinding[];
+}
+
+type Report = (
+  severity: AuditFinding['severity'],
+  code: AuditFinding['code'],
+  at: LoggedEntry | null,
+  message: string,
+) => void;
+
+function where(e: LoggedEntry): string {
+  return `line ${e.line} (${e.entry.command})`;
+}
+
+function checkOperators(e: LoggedEntry, report: Report): void {
+  const { entry } = e;
+  if (!TWO_PERSON_COMMANDS.includes(entry.command) || entry.outcome !== 'ok') return;
+  const distinct = new Set(entry.operators).size === entry.operators.length;
+  if (entry.operators.length >= 2 && distinct) return;
+  if (entry.operators.length === 1 && entry.exceptions.includes(SINGLE_OPERATOR_EXCEPTION)) {
+    report(
+      'exception',
+      'single-operator',
+      e,
+      `${where(e)} was done by ${entry.operators[0]!} alone (--single-operator): acceptable for a rehearsal only`,
+    );
+    return;
+  }
+  report(
+    'error',
+    'two-person-rule',
+    e,
+    `${where(e)} breaks the two-person rule: operators ${JSON.stringify(entry.operators)}`,
+  );
+}
+
+function checkSignatures(
+  e: LoggedEntry,
+  options: TranscriptOptions,
+  keysSeen: Map<string, { key: string; at: LoggedEntry }>,
+  report: Report,
+): void {
+  const { entry } = e;
+  const pins = options.pinnedKeys ?? [];
+  const signatures = entry.signatures ?? [];
+  const payload = signatures.length > 0 ? auditSignaturePayload(entry) : undefined;
+  const signed = new Set<string>();
+  for (const sig of signatures) {
+    if (!entry.operators.includes(sig.operator) || signed.has(sig.operator)) {
+      report(
+        'error',
+        'signature-operator',
+        e,
+        `${where(e)} has a signature by ${sig.operator}, who is not an operator of the entry or signed twice`,
+      );
+      continue;
+    }
+    signed.add(sig.operator);
+    if (!options.verifyEd25519(sig.publicKey, payload!, sig.signature)) {
+      report(
+        'error',
+        'signature-invalid',
+        e,
+        `${where(e)}: the signature of ${sig.operator} does not verify: the entry was changed after it was signed`,
+      );
+      continue;
+    }
+    const pinned = pins.filter((p) => p.operator === sig.operator);
+    if (pinned.length > 0 && !pinned.some((p) => p.publicKey === sig.publicKey)) {
+      report(
+        'error',
+        'signature-unexpected-key',
+        e,
+        `${where(e)} was signed by ${sig.operator} with a key other than the one pinned in ${pinned.map((p) => p.source).join(', ')}`,
+      );
+    }
+    const seen = keysSeen.get(sig.operator);
+    if (seen !== undefined && seen.key !== sig.publicKey) {
+      report(
+        'error',
+        'signature-unexpected-key',
+        e,
+        `${where(e)} was signed by ${sig.operator} with another key than ${seen.at.file} line ${seen.at.line}`,
+      );
+    } else if (seen === undefined) {
+      keysSeen.set(sig.operator, { key: sig.publicKey, at: e });
+    }
+  }
+  if (!TWO_PERSON_COMMANDS.includes(entry.command) || entry.outcome !== 'ok') return;
+  for (const operator of entry.operators) {
+    if (!signed.has(operator) && pins.some((p) => p.operator === operator)) {
+      report(
+        'error',
+        'signature-missing',
+        e,
+        `${where(e)} has no signature by ${operator}, whose operator key is pinned`,
+      );
+    }
+  }
+}
+
+function predecessorHash(log: readonly LoggedEntry[], e: LoggedEntry): string | null | undefined {
+  if (e.entry.seq === 0) return null;
+  return log.find((x) => x.entry.seq === e.entry.seq - 1)?.hash;
+}
+
+function okEntries(log: readonly LoggedEntry[], command: string): LoggedEntry[] {
+  return log.filter((e) => e.entry.command === command && e.entry.outcome === 'ok');
+}
+
+function sameCheckCode(a: AuditEntry, b: AuditEntry, label: string): boolean {
+  const x = a.checkCodes[label];
+  const y = b.checkCodes[label];
+  return x === undefined || y === undefined || x === y;
+}
+
+/** Links the two logs through the bundle digests and the log heads each bundle carried. */
+function checkInterlock(
+  offline: readonly LoggedEntry[],
+  online: readonly LoggedEntry[],
+  report: Report,
+): CeremonyRun[] {
+  const hashes = new Map<string, Set<string>>([
+    [OFFLINE_TOOL, new Set(offline.map((e) => e.hash))],
+    [ONLINE_TOOL, new Set(online.map((e) => e.hash))],
+  ]);
+  for (const e of [...offline, ...online]) {
+    const head = e.entry.peerLogHead;
+    const other = e.entry.tool === OFFLINE_TOOL ? ONLINE_TOOL : OFFLINE_TOOL;
+    if (head !== null && !hashes.get(other)!.has(head)) {
+      report(
+        'error',
+        'interlock',
+        e,
+        `${where(e)} read a bundle written after ${other} log entry ${head.slice(0, 16)}…, which is not in the ${other} log: that log was edited or truncated`,
+      );
+    }
+  }
+  const prepares = okEntries(online, 'prepare');
+  const wraps = okEntries(offline, 'wrap');
+  const runs: CeremonyRun[] = [];
+  for (const w of wraps) {
+    const request = w.entry.inputs[REQUEST_LABEL];
+    const p = prepares.find(
+      (x) => request !== undefined && x.entry.outputs[REQUEST_LABEL] === request,
+    );
+    if (p === undefined) {
+      report(
+        'error',
+        'interlock',
+        w,
+        `${where(w)} wrapped a request that no prepare in the online log wrote`,
+      );
+      continue;
+    }
+    if (w.entry.peerLogHead !== predecessorHash(online, p)) {
+      report(
+        'error',
+        'interlock',
+        w,
+        `${where(w)} names online log head ${w.entry.peerLogHead ?? 'null'}, but the request was written by the prepare at online line ${p.line}, after another entry`,
+      );
+    }
+    if (!sameCheckCode(w.entry, p.entry, REQUEST_LABEL))
+      report(
+        'error',
+        'interlock',
+        w,
+        `${where(w)} records another request check code than online line ${p.line}`,
+      );
+  }
+  for (const i of okEntries(online, 'import')) {
+    const wrapped = i.entry.inputs[WRAPPED_LABEL];
+    const request = i.entry.inputs[REQUEST_LABEL];
+    const w = wraps.find(
+      (x) => wrapped !== undefined && x.entry.outputs[WRAPPED_LABEL] === wrapped,
+    );
+    const p = prepares.find(
+      (x) => request !== undefined && x.entry.outputs[REQUEST_LABEL] === request,
+    );
+    runs.push({
+      prepare: p ?? null,
+      wrap: w ?? null,
+      import: i,
+      requestDigest: request ?? null,
+      wrappedDigest: wrapped ?? null,
+    });
+    if (w === undefined) {
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} imported a wrapped bundle that no wrap in the offline log wrote`,
+      );
+      continue;
+    }
+    if (i.entry.peerLogHead !== predecessorHash(offline, w)) {
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} names offline log head ${i.entry.peerLogHead ?? 'null'}, but the bundle was written by the wrap at offline line ${w.line}, after another entry`,
+      );
+    }
+    if (w.entry.inputs[REQUEST_LABEL] !== request)
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} and offline line ${w.line} name different requests`,
+      );
+    if (p !== undefined && p.entry.seq > i.entry.seq)
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} comes before the prepare at line ${p.line} that it answers`,
+      );
+    if (!sameCheckCode(w.entry, i.entry, WRAPPED_LABEL))
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} records another wrapped check code than offline line ${w.line}`,
+      );
+    for (const key of i.entry.keys) {
+      const wrappedKey = w.entry.keys.find((k) => k.keyArn === key.keyArn);
+      if (wrappedKey === undefined) {
+        report(
+          'error',
+          'interlock',
+          i,
+          `${where(i)} imported into ${key.keyArn}, which offline line ${w.line} did not wrap for`,
+        );
+      } else if (
+        key.kcv !== undefined &&
+        wrappedKey.kcv !== undefined &&
+        key.kcv !== wrappedKey.kcv
+      ) {
+        report(
+          'error',
+          'interlock',
+          i,
+          `${where(i)}: KCV ${key.kcv} of ${key.keyArn} differs from ${wrappedKey.kcv} at offline line ${w.line}`,
+        );
+      }
+    }
+  }
+  return runs;
+}
+
+/** The ceremony is done when the last import put material into every key of its request, proven and Enabled. */
+function checkCompletion(online: readonly LoggedEntry[], report: Report): void {
+  const imports = okEntries(online, 'import');
+  const last = imports.at(-1);
+  if (last === undefined) {
+    report(
+      'error',
+      'incomplete',
+      null,
+      'the ceremony did not complete: the online log has no successful import',
+    );
+    return;
+  }
+  const request = last.entry.inputs[REQUEST_LABEL];
+  const prepare = okEntries(online, 'prepare').find(
+    (p) => request !== undefined && p.entry.outputs[REQUEST_LABEL] === request,
+  );
+  const wanted = prepare?.entry.keys.map((k) => k.keyArn) ?? last.entry.keys.map((k) => k.keyArn);
+  if (prepare === undefined)
+    report(
+      'error',
+      'incomplete',
+      last,
+      `${where(last)} answers a request that no prepare in this log wrote`,
+    );
+  for (const arn of wanted) {
+    const key = last.entry.keys.find((k) => k.keyArn === arn);
+    if (key === undefined) {
+      report(
+        'error',
+        'incomplete',
+        last,
+        `${where(last)} did not import ${arn}, which the request names`,
+      );
+    } else if (key.keyState !== 'Enabled') {
+      report(
+        'error',
+        'incomplete',
+        last,
+        `${where(last)}: ${arn} ended in state ${key.keyState ?? 'unknown'}, not Enabled`,
+      );
+    } else if (key.proof === undefined || !PROOF_KINDS.includes(key.proof)) {
+      report(
+        'error',
+        'incomplete',
+        last,
+        `${where(last)}: no proof is recorded that ${arn} holds the material`,
+      );
+    }
+  }
+}
+
+/**
+ * Verifies one or both logs of a ceremony: each chain, the entries' signatures, the two-person
+ * rule, the interlock between the machines and that the ceremony completed. Pure: the logs are
+ * read and Ed25519 is supplied by the caller.
+ */
+export function verifyTranscript(
+  chains: readonly AuditChainResult[],
+  options: TranscriptOptions,
+): TranscriptResult {
+  const findings: AuditFinding[] = chains.flatMap((c) => c.findings);
+  const report: Report = (severity, code, at, message) =>
+    findings.push({ severity, code, file: at?.file ?? null, line: at?.line ?? null, message });
+
+  const byTool = new Map<string, AuditChainResult>();
+  for (const chain of chains) {
+    if (chain.tool === null) continue;
+    const other = byTool.get(chain.tool);
+    if (other !== undefined) {
+      report(
+        'error',
+        'interlock',
+        null,
+        `${other.file} and ${chain.file} are both ${chain.tool} logs: give one log per machine`,
+      );
+    } else {
+      byTool.set(chain.tool, chain);
+    }
+  }
+  const entries = chains.flatMap((c) => c.entries);
+  const keysSeen = new Map<string, { key: string; at: LoggedEntry }>();
+  for (const e of entries) {
+    checkOperators(e, report);
+    checkSignatures(e, options, keysSeen, report);
+    const others = e.entry.exceptions.filter((x) => x !== SINGLE_OPERATOR_EXCEPTION);
+    if (others.length > 0)
+      report(
+        'exception',
+        'command-failed',
+        e,
+        `${where(e)} records exception(s): ${others.join(', ')}`,
+      );
+    if (e.entry.outcome === 'error')
+      report(
+        'exception',
+        'command-failed',
+        e,
+        `${where(e)} failed: ${e.entry.error?.code ?? ''} ${e.entry.error?.message ?? ''}`.trimEnd(),
+      );
+  }
+  for (const head of options.expectedHeads ?? []) {
+    if (!chains.some((c) => c.head === head))
+      report(
+        'error',
+        'head-unexpected',
+        null,
+        `no log ends at the recorded head ${head}: a log was truncated, or lines were added`,
+      );
+  }
+
+  const offline = byTool.get(OFFLINE_TOOL)?.entries;
+  const online = byTool.get(ONLINE_TOOL)?.entries;
+  let runs: CeremonyRun[] = [];
+  if (offline !== undefined && online !== undefined) {
+    runs = checkInterlock(offline, online, report);
+  } else {
+    report(
+      'info',
+      'not-checked',
+      null,
+      'the interlock between the two machines was not checked: give both logs',
+    );
+  }
+  if (online !== undefined) {
+    checkCompletion(online, report);
+  } else if (offline !== undefined && okEntries(offline, 'wrap').length === 0) {
+    report('error', 'incomplete', null, 'the offline log has no successful wrap');
+  }
+  if (online === undefined && offline !== undefined) {
+    runs = okEntries(offline, 'wrap').map((w) => ({
+      prepare: null,
+      wrap: w,
+      import: null,
+      requestDigest: w.entry.inputs[REQUEST_LABEL] ?? null,
+      wrappedDigest: w.entry.outputs[WRAPPED_LABEL] ?? null,
+    }));
+  }
+  return {
+    ok: !findings.some((f) => f.severity === 'error'),
+    logs: chains.map((c) => ({ file: c.file, tool: c.tool, head: c.head, lineCount: c.lineCount })),
+    entries,
+    runs,
+    findings,
+  };
+}

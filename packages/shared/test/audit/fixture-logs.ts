@@ -1,0 +1,154 @@
+import { generateKeyPairSync, sign, verify, createPublicKey } from 'node:crypto';
+import {
+  nextAuditEntryLine,
+  signAuditEntry,
+  canonicalJson,
+  auditEntryHash,
+  type AuditRecord,
+  type AuditSigner,
+  type ChainPosition,
+  type VerifyEd25519,
+} from '../../src/index.js';
+
+const ARN_A = 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555';
+const ARN_B = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef';
+export const REQUEST = 'a'.repeat(64);
+export const WRAPPED = 'b'.repeat(64);
+
+function record(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'command'>): AuditRecord {
+  return {
+    operators: ['ALICE', 'BOB'],
+    exceptions: [],
+    inputs: {},
+    outputs: {},
+    checkCodes: {},
+    keys: [],
+    kmsRequestIds: [],
+    peerLogHead: null,
+    outcome: 'ok',
+    error: null,
+    ...overrides,
+  };
+}
+
+/** Appends like io/audit-log.ts does, optionally signing like the CLIs do with operator keys. */
+class Log {
+  readonly lines: string[] = [];
+  private head: string | null = null;
+  constructor(private readonly tool: string) {}
+  append(rec: AuditRecord, signers: readonly AuditSigner[] = []): string | null {
+    const before = this.head;
+    const position: ChainPosition = { seq: this.lines.length, head: this.head };
+    const { entry } = nextAuditEntryLine(position, rec, {
+      time: `2026-11-28T10:0${this.lines.length}:00Z`,
+      tool: this.tool,
+      toolVersion: '0.1.0',
+    });
+    const line = canonicalJson(signAuditEntry(entry, signers));
+    this.lines.push(line);
+    this.head = auditEntryHash(line);
+    return before;
+  }
+  text(): string {
+    return this.lines.map((l) => `${l}\n`).join('');
+  }
+}
+
+export interface OperatorKey {
+  readonly signer: AuditSigner;
+  readonly publicKey: string;
+}
+
+export function operatorKey(operator: string): OperatorKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const spki = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  return {
+    publicKey: spki,
+    signer: {
+      operator,
+      publicKey: spki,
+      sign: (payload) => sign(null, payload, privateKey).toString('base64'),
+    },
+  };
+}
+
+export const verifyEd25519: VerifyEd25519 = (publicKey, payload, signature) =>
+  verify(
+    null,
+    payload,
+    createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }),
+    Buffer.from(signature, 'base64'),
+  );
+
+export interface CeremonyOptions {
+  readonly signers?: readonly AuditSigner[];
+  readonly wrapOperators?: readonly string[];
+  readonly wrapExceptions?: readonly string[];
+  readonly keyState?: string;
+}
+
+/** Two logs of one complete ceremony that interlock as the real tools write them. */
+export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; offline: string } {
+  const online = new Log('byok-online');
+  const offline = new Log('byok-offline');
+  const keys = [
+    { keyArn: ARN_A, keySpec: 'SYMMETRIC_DEFAULT', materialGroup: 'a' },
+    { keyArn: ARN_B, keySpec: 'HMAC_256', materialGroup: 'b' },
+  ];
+  online.append(
+    record({ command: 'create-key', operators: [], keys, kmsRequestIds: ['r1', 'r2'] }),
+  );
+  const requestHead = online.append(
+    record({
+      command: 'prepare',
+      outputs: { request: REQUEST },
+      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE' },
+      keys,
+      kmsRequestIds: ['r3', 'r4'],
+    }),
+  );
+  offline.append(
+    record({
+      command: 'inspect',
+      operators: [],
+      inputs: { request: REQUEST },
+      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE' },
+      peerLogHead: requestHead,
+    }),
+  );
+  const wrappedKeys = [
+    { keyArn: ARN_A, kcv: 'ABC123', materialGroup: 'a' },
+    { keyArn: ARN_B, kcv: 'DEF456', materialGroup: 'b' },
+  ];
+  const wrappedHead = offline.append(
+    record({
+      command: 'wrap',
+      operators: options.wrapOperators ?? ['ALICE', 'BOB'],
+      exceptions: options.wrapExceptions ?? [],
+      inputs: { request: REQUEST },
+      outputs: { wrapped: WRAPPED },
+      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE', wrapped: 'FFFF-GGGG-HHHH-JJJJ-KKKK' },
+      keys: wrappedKeys,
+      peerLogHead: requestHead,
+    }),
+    options.signers,
+  );
+  online.append(
+    record({
+      command: 'import',
+      inputs: { request: REQUEST, wrapped: WRAPPED },
+      checkCodes: { wrapped: 'FFFF-GGGG-HHHH-JJJJ-KKKK' },
+      keys: wrappedKeys.map((k) => ({
+        ...k,
+        keyState: options.keyState ?? 'Enabled',
+        proof: k.keyArn === ARN_A ? ('kcv-only' as const) : ('hmac' as const),
+        keyMaterialId: 'c'.repeat(64),
+      })),
+      kmsRequestIds: ['r5', 'r6'],
+      peerLogHead: wrappedHead,
+    }),
+    options.signers,
+  );
+  online.append(record({ command: 'status', operators: [], keys }));
+  return { online: online.text(), offline: offline.text() };
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  auditEntryHash,
+  canonicalJson,
+  verifyAuditChain,
+  type AuditFinding,
+} from '../../src/index.js';
+import { ceremonyLogs } from './fixture-logs.js';
+
+const errors = (findings: readonly AuditFinding[]) =>
+  findings.filter((f) => f.severity === 'error').map((f) => ({ code: f.code, line: f.line }));
+
+function lines(text: string): string[] {
+  return text.split('\n').slice(0, -1);
+}
+function join(ls: readonly string[]): string {
+  return ls.map((l) => `${l}\n`).join('');
+}
+/** The online log of the fixture: create-key, prepare, import, status. */
+const ONLINE = lines(ceremonyLogs().online);
+
+describe('verifyAuditChain', () => {
+  it('accepts an intact log and names its head', () => {
+    const result = verifyAuditChain('online.jsonl', join(ONLINE));
+    expect(errors(result.findings)).toEqual([]);
+    expect(result.tool).toBe('byok-online');
+    expect(result.entries.map((e) => e.entry.command)).toEqual([
+      'create-key',
+      'prepare',
+      'import',
+      'status',
+    ]);
+    expect(result.head).toBe(auditEntryHash(ONLINE[3]!));
+  });
+
+  it('names an edited line by its number', () => {
+    const edited = [...ONLINE];
+    edited[1] = edited[1]!.replace('"r3"', '"r9"');
+    expect(errors(verifyAuditChain('l', join(edited)).findings)).toEqual([
+      { code: 'line-edited', line: 2 },
+    ]);
+  });
+
+  it('names a removed line at the line that follows the gap', () => {
+    const removed = ONLINE.filter((_, i) => i !== 1);
+    expect(errors(verifyAuditChain('l', join(removed)).findings)).toEqual([
+      { code: 'line-removed', line: 2 },
+    ]);
+  });
+
+  it('names swapped lines', () => {
+    const swapped = [ONLINE[0]!, ONLINE[2]!, ONLINE[1]!, ONLINE[3]!];
+    expect(errors(verifyAuditChain('l', join(swapped)).findings)).toEqual([
+      { code: 'line-out-of-order', line: 3 },
+    ]);
+  });
+
+  it('names an inserted line even when the forger chained it to its predecessor', () => {
+    const forged = JSON.parse(ONLINE[2]!) as Record<string, unknown>;
+    forged['prev'] = auditEntryHash(ONLINE[1]!);
+    forged['operators'] = ['MALLORY', 'EVE'];
+    const inserted = [ONLINE[0]!, ONLINE[1]!, canonicalJson(forged), ONLINE[2]!, ONLINE[3]!];
+    expect(errors(verifyAuditChain('l', join(inserted)).findings)).toEqual([
+      { code: 'line-inserted', line: 3 },
+    ]);
+  });
+
+  it('names an inserted line that is not an entry', () => {
+    const inserted = [ONLINE[0]!, 'power was lost here', ONLINE[1]!, ONLINE[2]!, ONLINE[3]!];
+    const found = errors(verifyAuditChain('l', join(inserted)).findings);
+    expect(found).toContainEqual({ code: 'line-unreadable', line: 2 });
+    expect(found.every((f) => f.line === 2 || f.code === 'line-out-of-order')).toBe(true);
+  });
+
+  it('rejects unknown fields and non-canonical lines as edits', () => {
+    const extra = JSON.parse(ONLINE[1]!) as Record<string, unknown>;
+    extra['note'] = 'added later';
+    const withField = [ONLINE[0]!, canonicalJson(extra), ONLINE[2]!, ONLINE[3]!];
+    const result = verifyAuditChain('l', join(withField));
+    expect(errors(result.findings)).toContainEqual({ code: 'entry-invalid', line: 2 });
+    expect(result.findings.find((f) => f.code === 'entry-invalid')?.message).toContain(
+      'entry.note: unknown field',
+    );
+    const spaced = [
+      ONLINE[0]!,
+      JSON.stringify(JSON.parse(ONLINE[1]!), null, 1).replace(/\n/g, ''),
+      ONLINE[2]!,
+    ];
+    expect(errors(verifyAuditChain('l', join(spaced)).findings)).toContainEqual({
+      code: 'entry-invalid',
+      line: 2,
+    });
+  });
+
+  it('reports a line cut off without its line end', () => {
+    const text = join(ONLINE).slice(0, -1);
+    expect(errors(verifyAuditChain('l', text).findings)).toEqual([
+      { code: 'line-unreadable', line: 4 },
+    ]);
+    const half = join(ONLINE).slice(0, -40);
+    expect(errors(verifyAuditChain('l', half).findings)).toEqual([
+      { code: 'line-unreadable', line: 4 },
+    ]);
+  });
+
+  it('reports an edited first entry and a replaced start', () => {
+    const first = JSON.parse(ONLINE[1]!) as Record<string, unknown>;
+    first['seq'] = 0;
+    first['prev'] = 'f'.repeat(64);
+    const result = verifyAuditChain('l', join([canonicalJson(first), ...ONLINE.slice(2)]));
+    expect(errors(result.findings)).toContainEqual({ code: 'first-entry', line: 1 });
+  });
+
+  it('reports an empty log', () => {
+    expect(errors(verifyAuditChain('l', '').findings)).toEqual([{ code: 'log-empty', line: null }]);
+  });
+
+  it('cannot see an edited last line on its own (the interlock and recorded heads must)', () => {
+    const edited = [...ONLINE];
+    edited[3] = edited[3]!.replace('"create-key"', '"status"').replace('"status"', '"prepare"');
+    expect(errors(verifyAuditChain('l', join(edited)).findings)).toEqual([]);
+  });
+});
