@@ -1,0 +1,53 @@
+import type { Argv } from 'yargs';
+import { ByokError, OPERATOR_NAME } from '@byok-ceremony/shared';
+
+export const DEFAULT_AUDIT_LOG = 'byok-offline-audit.jsonl';
+
+/** The options every ceremony command shares: who acts, what they confirm, where it is logged. */
+export function withCeremonyOptions<T>(cli: Argv<T>) {
+  return cli
+    .option('operator', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'An operator present (repeat: two people unless --single-operator)',
+    })
+    .option('check-code', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe:
+        "The other machine's check code, as each operator read it (one per --operator, same order)",
+    })
+    .option('single-operator', {
+      type: 'boolean',
+      default: false,
+      describe: 'Rehearsals only: one operator acts alone (logged as an exception)',
+    })
+    .option('audit-log', {
+      type: 'string',
+      default: DEFAULT_AUDIT_LOG,
+      describe: 'The audit log this command appends to',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print one JSON object on stdout',
+    });
+}
+
+/** Operator names as the bundles accept them, refused before any file is opened. */
+export function parseOperators(names: readonly string[]): string[] {
+  for (const name of names) {
+    if (!OPERATOR_NAME.test(name)) {
+      throw new ByokError(
+        'ERR_USAGE',
+        `--operator ${JSON.stringify(name)} is not a valid operator name`,
+        {
+          hint: "Use 1–64 letters, digits, spaces or . _ @ ' - starting with a letter or digit.",
+        },
+      );
+    }
+  }
+  return [...names];
+}

@@ -1,0 +1,19 @@
+import { ByokError } from '@byok-ceremony/shared';
+import { promptCheckCodes } from '../io/prompt-check-codes.js';
+import type { CliDeps } from './deps.js';
+
+/** The codes given with --check-code, or typed at a prompt on a terminal; refused otherwise. */
+export async function collectCheckCodes(
+  given: readonly string[],
+  operators: readonly string[],
+  deps: CliDeps,
+  what: string,
+): Promise<readonly string[]> {
+  if (given.length > 0) return given;
+  if (!deps.interactive) {
+    throw new ByokError('ERR_CHECK_CODE_REQUIRED', `the ${what}'s check code was not confirmed`, {
+      hint: `Each operator reads the check code the other machine showed for the ${what} and gives it: --check-code CODE once per --operator, in the same order (or run on a terminal to be asked).`,
+    });
+  }
+  return promptCheckCodes(operators, deps);
+}

@@ -1,0 +1,176 @@
+import {
+  ByokError,
+  assertCheckCodesConfirmed,
+  assertImportRequestBundle,
+  assertOperators,
+  assertWrappedAnswersRequest,
+  assertWrappedKeyBundle,
+  bundleDigest,
+  checkCodeOf,
+  wrappingKeyFingerprint,
+  decodeBase64,
+  type WrappedKeyBundle,
+} from '@byok-ceremony/shared';
+import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
+import { checkParametersValid } from '../ops/check-parameters-valid.js';
+import { describeRequest } from '../ops/describe-request.js';
+import { wrapRequest, type MaterialInput } from '../ops/wrap-request.js';
+import { AuditDraft, sha256Hex } from './audit-draft.js';
+import { collectCheckCodes } from './collect-check-codes.js';
+import type { CliDeps } from './deps.js';
+import { formatRequestSummary } from './format-summary.js';
+import { TOOL } from './run.js';
+
+export interface WrapBundleFlags {
+  readonly request: string;
+  readonly out: string;
+  readonly materialFile: string | undefined;
+  readonly noBackup: boolean;
+  readonly operators: readonly string[];
+  readonly checkCodes: readonly string[];
+  readonly singleOperator: boolean;
+  readonly auditLog: string;
+  readonly json: boolean;
+}
+
+const NO_BACKUP_WARNING =
+  'warning: --no-backup: the generated material will exist only inside KMS, which cannot export it; an expired or deleted key can never be restored';
+
+/** Bundle mode: confirm the request, wrap material for each target, write the wrapped bundle. */
+export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
+  const audit = new AuditDraft('wrap', flags.auditLog, deps);
+  audit.operators = flags.operators;
+  let bundle: WrappedKeyBundle;
+  let checkCode: string;
+  try {
+    await assertOutputAbsent(flags.out);
+    const requestBytes = await readInputFile(flags.request, 'import request');
+    audit.inputs['request'] = sha256Hex(requestBytes);
+    const request = parseJsonFile(requestBytes, flags.request, 'import request');
+    assertImportRequestBundle(request);
+    audit.peerLogHead = request.auditLogHead;
+    audit.keys = request.targets.map((t) => ({
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      materialGroup: t.materialGroup,
+      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+      parametersValidTo: t.parametersValidTo,
+    }));
+    const groups = new Set(request.targets.map((t) => t.materialGroup));
+    if (flags.materialFile !== undefined && groups.size !== 1) {
+      throw new ByokError(
+        'ERR_USAGE',
+        `--material-file gives one material, but the request has ${groups.size} material groups`,
+        {
+          hint: 'Leave out --material-file to generate material for each group, or prepare a request for the one key (or one multi-Region key) this material belongs to.',
+        },
+      );
+    }
+    const summary = describeRequest(request, deps.now());
+    audit.checkCodes['request'] = summary.checkCode;
+    deps.stderr(`${formatRequestSummary(summary).join('\n')}\n`);
+
+    assertOperators(flags.operators, { singleOperator: flags.singleOperator });
+    if (flags.singleOperator) audit.exceptions.push('single-operator');
+    const typed = await collectCheckCodes(
+      flags.checkCodes,
+      flags.operators,
+      deps,
+      'import request',
+    );
+    assertCheckCodesConfirmed(summary.checkCode, flags.operators, typed, 'import request');
+
+    if (flags.materialFile === undefined) {
+      if (!flags.noBackup) {
+        throw new ByokError(
+          'ERR_BACKUP_REQUIRED',
+          'generated material needs a backup, and wrap cannot make one yet',
+          {
+            hint: 'the generated material would exist only inside KMS: KMS cannot export it, so an expired or deleted key could never be restored. Pass --no-backup to accept that (rehearsals), or use --material-file with material you keep',
+          },
+        );
+      }
+      audit.exceptions.push('no-backup');
+      deps.stderr(`${TOOL}: ${NO_BACKUP_WARNING}\n`);
+    }
+    for (const warning of checkParametersValid(request.targets, deps.now()))
+      deps.stderr(`${TOOL}: warning: ${warning}\n`);
+
+    const materialBytes =
+      flags.materialFile === undefined
+        ? undefined
+        : await readInputFile(flags.materialFile, 'material file');
+    const material: MaterialInput =
+      materialBytes === undefined ? { kind: 'generate' } : { kind: 'file', bytes: materialBytes };
+    try {
+      bundle = wrapRequest({
+        request,
+        material,
+        operators: flags.operators,
+        auditLogHead: await audit.head(),
+        createdAt: deps.now().toISOString(),
+      });
+    } finally {
+      materialBytes?.fill(0);
+    }
+    const text = `${JSON.stringify(bundle, null, 2)}\n`;
+    // Check what is about to be written the way import will read it.
+    assertWrappedKeyBundle(JSON.parse(text));
+    assertWrappedAnswersRequest(request, bundle);
+    checkCode = checkCodeOf(bundleDigest(bundle));
+    await writeFileExclusive(flags.out, text, 0o644);
+    audit.outputs['wrapped'] = sha256Hex(Buffer.from(text));
+    audit.checkCodes['wrapped'] = checkCode;
+    audit.keys = audit.keys.map((key) => {
+      const material = bundle.materials.find((m) => m.materialGroup === key.materialGroup);
+      return material === undefined
+        ? key
+        : { ...key, kcv: material.kcv, proof: material.proof.kind };
+    });
+  } catch (error) {
+    await audit.appendFailure(error);
+    throw error;
+  }
+  await audit.appendSuccess([flags.out]);
+  printResult(flags, bundle, checkCode, audit.checkCodes['request'] ?? '', deps);
+}
+
+function printResult(
+  flags: WrapBundleFlags,
+  bundle: WrappedKeyBundle,
+  checkCode: string,
+  requestCheckCode: string,
+  deps: CliDeps,
+): void {
+  const materials = bundle.materials.map((m) => ({
+    materialGroup: m.materialGroup,
+    keySpec: m.keySpec,
+    kcv: m.kcv,
+    source: m.source,
+  }));
+  const targets = bundle.targets.map((t) => ({ keyArn: t.keyArn, materialGroup: t.materialGroup }));
+  if (flags.json) {
+    deps.stdout(
+      `${JSON.stringify({
+        checkCode,
+        requestCheckCode,
+        requestDigest: bundle.requestDigest,
+        digest: bundleDigest(bundle),
+        out: flags.out,
+        materials,
+        targets,
+      })}\n`,
+    );
+    return;
+  }
+  const lines = [`Wrote ${flags.out}`, 'Materials (key check values):'];
+  for (const m of materials)
+    lines.push(`  ${m.materialGroup}: ${m.keySpec} KCV ${m.kcv} (${m.source})`);
+  lines.push('Targets:');
+  for (const t of targets) lines.push(`  ${t.keyArn} (material group ${t.materialGroup})`);
+  lines.push(
+    `Check code of the wrapped bundle (read it aloud to the online operators): ${checkCode}`,
+  );
+  deps.stdout(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,62 @@
+import {
+  bundleDigest,
+  checkCodeOf,
+  decodeBase64,
+  wrappingKeyFingerprint,
+  type ImportRequestBundle,
+  type KeySpec,
+  type KeyUsage,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '@byok-ceremony/shared';
+
+export interface RequestTargetSummary {
+  readonly keyArn: string;
+  readonly keySpec: KeySpec;
+  readonly keyUsage: KeyUsage;
+  readonly materialGroup: string;
+  readonly wrappingAlgorithm: WrappingAlgorithm;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  readonly wrappingKeyFingerprint: string;
+  readonly parametersValidTo: string;
+  /** By this machine's clock; negative once expired. */
+  readonly secondsLeft: number;
+}
+
+export interface RequestSummary {
+  readonly kind: 'import-request';
+  readonly ceremonyId: string;
+  readonly createdAt: string;
+  readonly operators: readonly string[];
+  readonly auditLogHead: string | null;
+  readonly digest: string;
+  readonly checkCode: string;
+  readonly clock: string;
+  readonly targets: readonly RequestTargetSummary[];
+}
+
+/** What an operator needs to see of a validated import request, timed by `now`. */
+export function describeRequest(request: ImportRequestBundle, now: Date): RequestSummary {
+  const digest = bundleDigest(request);
+  return {
+    kind: 'import-request',
+    ceremonyId: request.ceremonyId,
+    createdAt: request.createdAt,
+    operators: request.operators,
+    auditLogHead: request.auditLogHead,
+    digest,
+    checkCode: checkCodeOf(digest),
+    clock: now.toISOString(),
+    targets: request.targets.map((t) => ({
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      keyUsage: t.keyUsage,
+      materialGroup: t.materialGroup,
+      wrappingAlgorithm: t.wrappingAlgorithm,
+      wrappingKeySpec: t.wrappingKeySpec,
+      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+      parametersValidTo: t.parametersValidTo,
+      secondsLeft: Math.floor((Date.parse(t.parametersValidTo) - now.getTime()) / 1000),
+    })),
+  };
+}
