@@ -1,4 +1,6 @@
 // The commands of byok-online, one file each.
 import { registerCommands } from './run.js';
+import './create-key.js';
+import './prepare.js';
 
 registerCommands();

@@ -1,3 +1,5 @@
+import { createKmsClient, type KmsClientFactory } from '../kms/create-kms-client.js';
+
 /** Everything a command touches outside its inputs, so tests drive the real command in-process. */
 export interface CliDeps {
   readonly stdout: (text: string) => void;
@@ -8,6 +10,10 @@ export interface CliDeps {
   readonly now: () => Date;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Makes the KMS client; tests may substitute one. Defaults to the real SDK client factory. */
+  readonly kmsClientFactory?: KmsClientFactory;
+  /** Waits between DescribeKey polls; tests may make it instant. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export function processDeps(): CliDeps {
@@ -19,5 +25,6 @@ export function processDeps(): CliDeps {
     now: () => new Date(),
     env: process.env,
     cwd: process.cwd(),
+    kmsClientFactory: createKmsClient,
   };
 }

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { ByokError, formatErrorLines } from '@byok-ceremony/shared';
 import type { CliDeps } from './deps.js';
+import { addGlobalOptions } from './global-options.js';
 
 export const TOOL = 'byok-online';
 export const TOOL_VERSION = '0.1.0';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         hint: `Run ${TOOL} --help, or ${TOOL} COMMAND --help for a command's options.`,
       });
     });
+  cli = addGlobalOptions(cli);
   for (const register of COMMANDS) cli = register(cli, deps);
   try {
     let helpOutput = '';

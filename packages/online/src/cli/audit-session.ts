@@ -1,0 +1,99 @@
+import {
+  ByokError,
+  encodeHex,
+  sha256,
+  type AuditKeyRecord,
+  type AuditRecord,
+} from '@byok-ceremony/shared';
+import { appendAuditEntry } from '../io/audit-log.js';
+import type { CliDeps } from './deps.js';
+import { TOOL, TOOL_VERSION } from './run.js';
+
+/** What one command gathers for its audit entry while it runs. */
+export class AuditSession {
+  readonly inputs: Record<string, string> = {};
+  readonly outputs: Record<string, string> = {};
+  readonly checkCodes: Record<string, string> = {};
+  readonly exceptions: string[] = [];
+  keys: AuditKeyRecord[] = [];
+  readonly kmsRequestIds: string[] = [];
+  peerLogHead: string | null = null;
+
+  constructor(
+    readonly command: string,
+    readonly operators: readonly string[],
+  ) {}
+
+  input(label: string, bytes: Uint8Array): void {
+    this.inputs[label] = encodeHex(sha256(bytes));
+  }
+
+  output(label: string, bytes: Uint8Array | string): void {
+    this.outputs[label] = encodeHex(
+      sha256(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes),
+    );
+  }
+
+  record(error: unknown): AuditRecord {
+    return {
+      command: this.command,
+      operators: [...this.operators],
+      exceptions: [...this.exceptions],
+      inputs: { ...this.inputs },
+      outputs: { ...this.outputs },
+      checkCodes: { ...this.checkCodes },
+      keys: [...this.keys],
+      kmsRequestIds: [...this.kmsRequestIds],
+      peerLogHead: this.peerLogHead,
+      outcome: error === undefined ? 'ok' : 'error',
+      error:
+        error === undefined
+          ? null
+          : error instanceof ByokError
+            ? { code: error.code, message: error.message }
+            : {
+                code: 'ERR_INTERNAL',
+                message: error instanceof Error ? error.message : 'unknown failure',
+              },
+    };
+  }
+}
+
+/**
+ * Runs the body of a ceremony command (after its arguments are validated) and appends exactly
+ * one audit entry, for success and failure alike. A log that cannot be written is an error.
+ */
+export async function runAudited(
+  deps: CliDeps,
+  auditLog: string,
+  session: AuditSession,
+  body: () => Promise<void>,
+): Promise<void> {
+  let failure: Error | undefined;
+  try {
+    await body();
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(`non-error thrown: ${typeof error}`);
+  }
+  try {
+    await appendAuditEntry(auditLog, session.record(failure), {
+      time: deps.now().toISOString(),
+      tool: TOOL,
+      toolVersion: TOOL_VERSION,
+    });
+  } catch (error) {
+    const logError = new ByokError(
+      'ERR_AUDIT_LOG',
+      `cannot append to the audit log ${auditLog}: ${(error as Error).message}`,
+      {
+        hint:
+          'Check that the audit log folder is writable (--audit-log FILE); the command itself ' +
+          (failure === undefined ? 'succeeded' : 'failed too') +
+          '.',
+        cause: error,
+      },
+    );
+    throw failure ?? logError;
+  }
+  if (failure !== undefined) throw failure;
+}

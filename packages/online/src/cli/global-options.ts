@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { ByokError } from '@byok-ceremony/shared';
+import type { KmsPort } from '../kms/kms-port.js';
+import { createKmsClient } from '../kms/create-kms-client.js';
+import type { CliDeps } from './deps.js';
+
+export const DEFAULT_AUDIT_LOG = 'byok-online-audit.jsonl';
+
+/** The options every byok-online command takes, AWS CLI style. */
+export function addGlobalOptions(cli: Argv): Argv {
+  return cli
+    .option('region', {
+      type: 'string',
+      describe: 'AWS Region of the keys (else AWS_REGION or the profile)',
+    })
+    .option('profile', {
+      type: 'string',
+      describe: 'Named profile from ~/.aws/config for credentials and Region',
+    })
+    .option('endpoint-url', {
+      type: 'string',
+      describe: 'KMS endpoint, e.g. byok-kms-sim (else AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print one JSON object on stdout',
+    })
+    .option('operator', {
+      type: 'string',
+      array: true,
+      describe: 'Name of an operator present (repeatable; recorded in the bundle and audit log)',
+    })
+    .option('audit-log', {
+      type: 'string',
+      default: DEFAULT_AUDIT_LOG,
+      describe: 'Audit log to append this command to',
+    });
+}
+
+export interface GlobalOptions {
+  readonly region: string | undefined;
+  readonly profile: string | undefined;
+  readonly endpointUrl: string | undefined;
+  readonly json: boolean;
+  readonly operators: readonly string[];
+  /** Absolute path. */
+  readonly auditLog: string;
+}
+
+function optionalString(args: Record<string, unknown>, name: string): string | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new ByokError('ERR_USAGE', `--${name} needs one non-empty value`, {
+      hint: `Give --${name} once, with a value.`,
+    });
+  }
+  return value;
+}
+
+export function stringList(args: Record<string, unknown>, name: string): string[] {
+  const value = args[name];
+  if (value === undefined) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item !== 'string' || item === '') {
+      throw new ByokError('ERR_USAGE', `--${name} needs a non-empty value`, {
+        hint: `Give each --${name} a value.`,
+      });
+    }
+    return item;
+  });
+}
+
+export function globalOptionsOf(args: Record<string, unknown>, deps: CliDeps): GlobalOptions {
+  const operators = stringList(args, 'operator');
+  const invalid = operators.filter((name) => !/^[\p{L}\p{N}][\p{L}\p{N} .'_@-]{0,63}$/u.test(name));
+  if (invalid.length > 0) {
+    throw new ByokError(
+      'ERR_USAGE',
+      `bad --operator ${invalid.map((n) => JSON.stringify(n)).join(', ')}`,
+      {
+        hint: "An operator name is 1–64 letters, digits, spaces or . _ @ ' -, starting with a letter or digit.",
+      },
+    );
+  }
+  return {
+    region: optionalString(args, 'region'),
+    profile: optionalString(args, 'profile'),
+    endpointUrl: optionalString(args, 'endpoint-url'),
+    json: args['json'] === true,
+    operators,
+    auditLog: resolve(deps.cwd, optionalString(args, 'audit-log') ?? DEFAULT_AUDIT_LOG),
+  };
+}
+
+/** Opens KMS per the global options; request ids of every call go to `requestIds`. */
+export function openKms(
+  deps: CliDeps,
+  options: GlobalOptions,
+  requestIds: string[],
+): Promise<KmsPort> {
+  const factory = deps.kmsClientFactory ?? createKmsClient;
+  return factory({
+    region: options.region,
+    profile: options.profile,
+    endpointUrl: options.endpointUrl,
+    env: deps.env,
+    recordRequestId: (id) => requestIds.push(id),
+  });
+}

@@ -1,0 +1,36 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileExclusive } from './output-file.js';
+
+/**
+ * The seed procedure's step 6 outputs, binary, one folder per key: DIR/KEY_ID/PublicKey.bin and
+ * DIR/KEY_ID/ImportToken.bin. DIR must not exist; it is created here and removed again on failure.
+ */
+export async function writeRawParameters(
+  dir: string,
+  keys: readonly {
+    readonly keyId: string;
+    readonly publicKey: Uint8Array;
+    readonly importToken: Uint8Array;
+  }[],
+): Promise<string[]> {
+  await mkdir(dir, { mode: 0o755 });
+  const written: string[] = [];
+  try {
+    for (const key of keys) {
+      const keyDir = join(dir, key.keyId);
+      await mkdir(keyDir, { mode: 0o755 });
+      for (const [name, bytes] of [
+        ['PublicKey.bin', key.publicKey],
+        ['ImportToken.bin', key.importToken],
+      ] as const) {
+        await writeFileExclusive(join(keyDir, name), bytes, 0o644);
+        written.push(join(keyDir, name));
+      }
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return written;
+}

@@ -1,0 +1,72 @@
+import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
+
+/** What DescribeKey says about a key, in the terms the ceremony needs. */
+export interface KeyDescription {
+  readonly keyId: string;
+  readonly arn: string;
+  readonly keyState: string;
+  readonly origin: string;
+  readonly keySpec: string;
+  readonly keyUsage: string;
+  readonly description: string | undefined;
+  readonly expirationModel: string | undefined;
+  readonly validTo: Date | undefined;
+  readonly currentKeyMaterialId: string | undefined;
+  readonly multiRegion: boolean;
+  /** PRIMARY or REPLICA for multi-Region keys. */
+  readonly multiRegionKeyType: string | undefined;
+  readonly primaryKeyArn: string | undefined;
+  readonly replicaKeyArns: readonly string[];
+}
+
+export interface ImportParameters {
+  readonly keyArn: string;
+  /** DER SubjectPublicKeyInfo of the wrapping key. */
+  readonly publicKey: Uint8Array;
+  readonly importToken: Uint8Array;
+  readonly parametersValidTo: Date;
+}
+
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+
+export interface KeyMaterialEntry {
+  readonly keyMaterialId: string | undefined;
+  readonly keyMaterialState: string | undefined;
+  readonly importState: string | undefined;
+  readonly expirationModel: string | undefined;
+  readonly validTo: Date | undefined;
+  readonly rotationDate: Date | undefined;
+}
+
+/**
+ * The KMS operations the ceremony uses, in the ceremony's own types, so ops never see the SDK.
+ * Failures are ByokError('ERR_KMS') naming the operation and the key.
+ */
+export interface KmsPort {
+  createKey(input: {
+    readonly keySpec: KeySpec;
+    readonly keyUsage: KeyUsage;
+    readonly description: string | undefined;
+    readonly multiRegion: boolean;
+    readonly tags: readonly { readonly key: string; readonly value: string }[];
+  }): Promise<{ readonly keyId: string; readonly arn: string }>;
+  createAlias(aliasName: string, targetKeyId: string): Promise<void>;
+  describeKey(keyId: string): Promise<KeyDescription>;
+  getParametersForImport(
+    keyId: string,
+    wrappingAlgorithm: WrappingAlgorithm,
+    wrappingKeySpec: WrappingKeySpec,
+  ): Promise<ImportParameters>;
+  importKeyMaterial(input: {
+    readonly keyId: string;
+    readonly importToken: Uint8Array;
+    readonly encryptedKeyMaterial: Uint8Array;
+    readonly expirationModel: ExpirationModel;
+    readonly validTo: Date | undefined;
+  }): Promise<{ readonly keyId: string; readonly keyMaterialId: string | undefined }>;
+  generateMac(keyId: string, message: Uint8Array, macAlgorithm: string): Promise<Uint8Array>;
+  getPublicKey(keyId: string): Promise<Uint8Array>;
+  listKeyMaterials(keyId: string): Promise<readonly KeyMaterialEntry[]>;
+  /** Releases the connections so the process can exit. */
+  close(): void;
+}
