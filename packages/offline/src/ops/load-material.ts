@@ -17,7 +17,7 @@ function parsePrivateKey(bytes: Buffer, keySpec: KeySpec): KeyObject {
   } catch {
     // The parser's message may quote the input, so it is not passed on.
     throw invalid(
-      `the material file is not a ${keySpec} private key (${bytes.length} bytes, ${isPem ? 'PEM' : 'not PEM'} that no parser accepts)`,
+      `the material file is not a ${keySpec} private key (${bytes.length} bytes, ${isPem ? 'PEM' : 'DER'} that is not an unencrypted PKCS#8 or traditional private key)`,
       'Give an unencrypted private key as PKCS#8 DER or PEM (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY); openssl pkcs8 -topk8 -nocrypt -outform DER converts one.',
     );
   }
