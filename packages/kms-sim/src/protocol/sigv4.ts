@@ -64,8 +64,9 @@ export async function verifySigV4(
       'The security token included in the request is invalid.',
     );
   }
-  const amzDate = request.headers['x-amz-date'];
-  const signingDate = typeof amzDate === 'string' ? parseAmzDate(amzDate) : undefined;
+  const amzHeader = request.headers['x-amz-date'];
+  const amzDate = typeof amzHeader === 'string' ? amzHeader : '';
+  const signingDate = parseAmzDate(amzDate);
   if (signingDate === undefined) {
     throw new KmsError(
       'IncompleteSignatureException',
@@ -78,14 +79,14 @@ export async function verifySigV4(
   if (scopeRegion !== region) {
     throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
   }
-  if (scopeDate !== amzDate!.slice(0, 8)) {
+  if (scopeDate !== amzDate.slice(0, 8)) {
     throw invalidSignature(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate!.slice(0, 8)}'.`,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}'.`,
     );
   }
   if (Math.abs(realNow.getTime() - signingDate.getTime()) > MAX_SKEW_MS) {
     throw invalidSignature(
-      `Signature expired: ${amzDate!} is now earlier or later than the server time by more than 5 minutes.`,
+      `Signature expired: ${amzDate} is now earlier or later than the server time by more than 5 minutes.`,
     );
   }
   const signedHeaders = signedHeaderList.split(';');

@@ -103,7 +103,7 @@ export function loadState(stateFile: string, rootKey: Buffer): SimState | undefi
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const stored = JSON.parse(text) as StoredState;
+  const stored = JSON.parse(text) as Omit<StoredState, 'format'> & { format?: unknown };
   if (stored.format !== FORMAT) throw new Error(`${stateFile} is not a byok-kms-sim state file`);
   const unbox = (sealed: Sealed): Buffer => open(rootKey, Buffer.from(sealed, 'base64'));
   const secrets = unbox(stored.secrets);
