@@ -2,5 +2,7 @@
 import { registerCommands } from './run.js';
 import './create-key.js';
 import './prepare.js';
+import './import.js';
+import './status.js';
 
 registerCommands();
