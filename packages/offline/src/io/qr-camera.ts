@@ -5,7 +5,7 @@ import {
   type AssembledTransfer,
   type QrImageSource,
 } from '@byok-ceremony/shared';
-import { qrImageCodecs, type ScanQrFilesOptions } from './qr-scan.js';
+import { qrImageCodecs, zxingFallback, type ScanQrFilesOptions } from './qr-scan.js';
 
 export interface CameraOptions {
   /** The ffmpeg binary, found on PATH by default. */
@@ -113,7 +113,11 @@ export async function scanQrCamera(
     }
   }
   try {
-    return await readQrTransfer(untilTimeout(), { codecs: qrImageCodecs, ...options });
+    return await readQrTransfer(untilTimeout(), {
+      codecs: qrImageCodecs,
+      fallback: zxingFallback,
+      ...options,
+    });
   } finally {
     clearTimeout(timer);
   }

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   ByokError,
   readQrTransfer,
   type AssembledTransfer,
+  type QrFallbackDecoder,
   type QrImageCodecs,
   type QrImageSource,
   type QrPayloadKind,
@@ -11,6 +14,7 @@ import {
 } from '@byok-ceremony/shared';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 
 /** pngjs and jpeg-js behind the shared decoder; limits match QR_MAX_IMAGE_PIXELS. */
 export const qrImageCodecs: QrImageCodecs = {
@@ -22,6 +26,36 @@ export const qrImageCodecs: QrImageCodecs = {
       maxResolutionInMP: 50,
       maxMemoryUsageInMB: 1024,
     }),
+};
+
+let zxingReady: Promise<unknown> | undefined;
+
+/**
+ * ZXing's C++ reader as WebAssembly, the fallback after jsQR's first pass (docs/performance.md:
+ * jsQR alone falls behind zbar on noisy and low-contrast images). The .wasm is loaded from the
+ * installed package, never fetched: zxing-wasm would otherwise download it from a CDN.
+ */
+export const zxingFallback: QrFallbackDecoder = async (image) => {
+  zxingReady ??= (async () => {
+    const wasm = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
+    const wasmBinary = readFileSync(wasm);
+    const buffer = wasmBinary.buffer.slice(
+      wasmBinary.byteOffset,
+      wasmBinary.byteOffset + wasmBinary.byteLength,
+    );
+    return prepareZXingModule({ overrides: { wasmBinary: buffer }, fireImmediately: true });
+  })();
+  await zxingReady;
+  const data = new Uint8ClampedArray(
+    image.data.buffer,
+    image.data.byteOffset,
+    image.width * image.height * 4,
+  );
+  const found = await readBarcodes(
+    { data, width: image.width, height: image.height, colorSpace: 'srgb' },
+    { formats: ['QRCode'], tryHarder: true, tryInvert: true, maxNumberOfSymbols: 1 },
+  );
+  return found.find((r) => r.isValid)?.text;
 };
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
@@ -79,5 +113,5 @@ export async function scanQrImageFiles(
       }
     },
   }));
-  return readQrTransfer(sources, { codecs: qrImageCodecs, ...options });
+  return readQrTransfer(sources, { codecs: qrImageCodecs, fallback: zxingFallback, ...options });
 }

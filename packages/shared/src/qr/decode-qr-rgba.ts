@@ -45,7 +45,20 @@ const PASSES: readonly Pass[] = [
  * Find one QR code in an RGBA image and return its text, or undefined when there is none.
  * Pure (jsQR is plain JavaScript); runs in well under a second on a 1280×720 frame.
  */
-export function decodeQrFromRgba(image: RgbaImage): QrDecodeResult | undefined {
+export interface DecodeQrOptions {
+  /** Run only these passes (by name), e.g. `['direct']` for a quick first look. */
+  readonly only?: readonly string[];
+  /** Skip these passes. */
+  readonly skip?: readonly string[];
+  /** Stop starting new passes after this many milliseconds: noisy images make jsQR slow. */
+  readonly budgetMs?: number;
+}
+
+export function decodeQrFromRgba(
+  image: RgbaImage,
+  options: DecodeQrOptions = {},
+): QrDecodeResult | undefined {
+  const started = Date.now();
   const pixels = image.width * image.height;
   if (image.data.length < pixels * 4)
     throw new ByokError('ERR_QR', `image data is shorter than ${image.width}×${image.height} RGBA`);
@@ -57,6 +70,9 @@ export function decodeQrFromRgba(image: RgbaImage): QrDecodeResult | undefined {
   const factor = Math.max(1, Math.ceil(Math.sqrt(pixels / QR_SEARCH_PIXELS)));
   const base = grayscale(image, factor);
   for (const [name, make, invert = false] of PASSES) {
+    if (options.only !== undefined && !options.only.includes(name)) continue;
+    if (options.skip?.includes(name) === true) continue;
+    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
     const gray = make(base);
     if (gray === undefined) continue;
     const found = jsQR.default(toRgba(gray), gray.width, gray.height, {

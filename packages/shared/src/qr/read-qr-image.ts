@@ -7,17 +7,24 @@ import { readImageHeader, type QrImageFormat } from './image-header.js';
  * The image decoders, passed in by the io layer (pngjs needs Node's zlib, so it cannot live
  * here). Each may throw on a broken file; the error is reported as ERR_QR with the file name.
  */
+/**
+ * A second decoder tried when jsQR's first pass finds nothing (the io layers pass ZXing's C++
+ * core as WebAssembly, which reads noisy, low-contrast and skewed images jsQR misses).
+ */
+export type QrFallbackDecoder = (image: RgbaImage) => Promise<string | undefined>;
+
 export type QrImageCodecs = Readonly<Record<QrImageFormat, (bytes: Uint8Array) => RgbaImage>>;
 
 /**
  * The text of the QR code in a PNG or JPEG file, or undefined when it shows none. Throws
  * ByokError('ERR_QR') for a file that is not a readable image or is above the pixel limit.
  */
-export function readQrImage(
+export async function readQrImage(
   bytes: Uint8Array,
   name: string,
   codecs: QrImageCodecs,
-): QrDecodeResult | undefined {
+  fallback?: QrFallbackDecoder,
+): Promise<QrDecodeResult | undefined> {
   const header = readImageHeader(bytes, name);
   let image: RgbaImage;
   try {
@@ -36,5 +43,10 @@ export function readQrImage(
   }
   if (image.width !== header.width || image.height !== header.height)
     throw new ByokError('ERR_QR', `${name}: decoded image size disagrees with its header`);
-  return decodeQrFromRgba(image);
+  const quick = decodeQrFromRgba(image, { only: ['direct'] });
+  if (quick !== undefined || fallback === undefined)
+    return quick ?? decodeQrFromRgba(image, { skip: ['direct'], budgetMs: 2500 });
+  const text = await fallback(image);
+  if (text !== undefined && text !== '') return { text, pass: 'fallback' };
+  return decodeQrFromRgba(image, { skip: ['direct'], budgetMs: 1500 });
 }

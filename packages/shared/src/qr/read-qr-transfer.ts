@@ -6,7 +6,7 @@ import {
   type FrameProgress,
 } from './frame-assembler.js';
 import type { QrPayloadKind } from './frame.js';
-import { readQrImage, type QrImageCodecs } from './read-qr-image.js';
+import { readQrImage, type QrFallbackDecoder, type QrImageCodecs } from './read-qr-image.js';
 
 export interface QrImageSource {
   readonly name: string;
@@ -23,6 +23,8 @@ export interface QrScanEvent {
 
 export interface ReadQrTransferOptions {
   readonly codecs: QrImageCodecs;
+  /** A second QR decoder for what jsQR misses. */
+  readonly fallback?: QrFallbackDecoder;
   /** The bundle kind expected; frames of the other kind are rejected. */
   readonly kind?: QrPayloadKind;
   /** Called after every image, e.g. to print `frames 3/5, missing 2, 4`. */
@@ -44,7 +46,12 @@ export async function readQrTransfer(
     let status: QrScanEvent['status'];
     let message: string | undefined;
     try {
-      const found = readQrImage(await source.read(), source.name, options.codecs);
+      const found = await readQrImage(
+        await source.read(),
+        source.name,
+        options.codecs,
+        options.fallback,
+      );
       if (found === undefined) {
         status = 'no-qr';
         message = `${source.name}: no QR code found`;
