@@ -21,6 +21,8 @@ export type ByokErrorCode =
   | 'ERR_INPUT_FILE'
   | 'ERR_IO'
   | 'ERR_AUDIT_LOG'
+  | 'ERR_AUDIT_VERIFY'
+  | 'ERR_OPERATOR_KEY'
   | 'ERR_QR'
   | 'ERR_TIMEOUT'
   | 'ERR_INTERNAL';

@@ -26,3 +26,5 @@ export * from './audit/signed-confirmation.js';
 export * from './audit/verify-transcript.js';
 export * from './cli/format-error.js';
 export * from './qr/index.js';
+export * from './audit/operator-key-file.js';
+export * from './audit/transcript-summary.js';

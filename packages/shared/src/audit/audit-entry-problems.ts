@@ -72,8 +72,7 @@ function optionalFields(
  */
 export function auditEntryProblems(value: unknown): string[] {
   const c = new FieldChecker();
-  const hasSignatures =
-    typeof value === 'object' && value !== null && 'signatures' in value;
+  const hasSignatures = typeof value === 'object' && value !== null && 'signatures' in value;
   const e = c.object(value, 'entry', [...ENTRY_FIELDS, ...(hasSignatures ? ['signatures'] : [])]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);

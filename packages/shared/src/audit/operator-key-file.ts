@@ -1,0 +1,155 @@
+import { canonicalJson } from '../digest/canonical-json.js';
+import { encodeUtf8 } from '../encoding/utf8.js';
+import { ByokError } from '../errors.js';
+import { FieldChecker, OPERATOR_NAME } from '../validation/field-checker.js';
+
+export const OPERATOR_KEY_FORMAT = 'byok-ceremony/operator-key';
+export const OPERATOR_PUBLIC_KEY_FORMAT = 'byok-ceremony/operator-public-key';
+export const OPERATOR_KEY_VERSION = 1;
+/** Ed25519 SPKI is always 44 bytes; anything else is not an operator key. */
+export const ED25519_SPKI_BYTES = 44;
+/** Long enough that scrypt makes guessing slow; a passphrase is a sentence, not a PIN. */
+export const MIN_PASSPHRASE_LENGTH = 12;
+
+export interface ScryptParameters {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** An operator's Ed25519 key pair, the private key encrypted under the operator's passphrase. */
+export interface OperatorKeyFile {
+  readonly format: typeof OPERATOR_KEY_FORMAT;
+  readonly version: typeof OPERATOR_KEY_VERSION;
+  readonly name: string;
+  /** Ed25519 DER SubjectPublicKeyInfo, base64. */
+  readonly publicKey: string;
+  readonly privateKey: {
+    readonly kdf: 'scrypt';
+    readonly N: number;
+    readonly r: number;
+    readonly p: number;
+    /** base64 */
+    readonly salt: string;
+    readonly cipher: 'aes-256-gcm';
+    readonly iv: string;
+    /** AES-256-GCM of the PKCS#8 DER private key, base64. */
+    readonly ciphertext: string;
+    readonly tag: string;
+  };
+}
+
+/** The public half that a witness or verifier keeps to pin an operator's key. */
+export interface OperatorPublicKeyFile {
+  readonly format: typeof OPERATOR_PUBLIC_KEY_FORMAT;
+  readonly version: typeof OPERATOR_KEY_VERSION;
+  readonly name: string;
+  readonly publicKey: string;
+}
+
+/** GCM additional data: the ciphertext opens only under the name and public key it was made for. */
+export function operatorKeyAad(name: string, publicKey: string): Uint8Array {
+  return encodeUtf8(canonicalJson({ format: OPERATOR_KEY_FORMAT, name, publicKey }));
+}
+
+function hint(path: string): string {
+  return `Give the file ${path} exactly as byok-offline operator keygen wrote it.`;
+}
+
+/** Validates a parsed operator key file strictly, listing every bad field. */
+export function parseOperatorKeyFile(value: unknown, path: string): OperatorKeyFile {
+  const c = new FieldChecker();
+  const f = c.object(value, 'operatorKey', [
+    'format',
+    'version',
+    'name',
+    'publicKey',
+    'privateKey',
+  ]);
+  if (f !== undefined) {
+    c.constant(f['format'], 'operatorKey.format', OPERATOR_KEY_FORMAT);
+    c.constant(f['version'], 'operatorKey.version', OPERATOR_KEY_VERSION);
+    c.string(f['name'], 'operatorKey.name', OPERATOR_NAME, 'an operator name');
+    c.base64(f['publicKey'], 'operatorKey.publicKey', ED25519_SPKI_BYTES, ED25519_SPKI_BYTES);
+    const k = c.object(f['privateKey'], 'operatorKey.privateKey', [
+      'kdf',
+      'N',
+      'r',
+      'p',
+      'salt',
+      'cipher',
+      'iv',
+      'ciphertext',
+      'tag',
+    ]);
+    if (k !== undefined) {
+      c.constant(k['kdf'], 'operatorKey.privateKey.kdf', 'scrypt');
+      c.constant(k['cipher'], 'operatorKey.privateKey.cipher', 'aes-256-gcm');
+      const n = k['N'];
+      if (
+        typeof n !== 'number' ||
+        !Number.isSafeInteger(n) ||
+        n < 2 ** 14 ||
+        n > 2 ** 20 ||
+        (n & (n - 1)) !== 0
+      )
+        c.fail('operatorKey.privateKey.N', 'must be a power of two from 2^14 to 2^20');
+      for (const field of ['r', 'p'] as const) {
+        const v = k[field];
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 16)
+          c.fail(`operatorKey.privateKey.${field}`, 'must be an integer from 1 to 16');
+      }
+      c.base64(k['salt'], 'operatorKey.privateKey.salt', 16, 64);
+      c.base64(k['iv'], 'operatorKey.privateKey.iv', 12, 12);
+      c.base64(k['ciphertext'], 'operatorKey.privateKey.ciphertext', 16, 256);
+      c.base64(k['tag'], 'operatorKey.privateKey.tag', 16, 16);
+    }
+  }
+  if (c.problems.length > 0) {
+    throw new ByokError(
+      'ERR_OPERATOR_KEY',
+      `${path} is not a valid operator key file:\n${c.problems.map((p) => `  ${p}`).join('\n')}`,
+      {
+        hint: hint(path),
+        details: c.problems,
+      },
+    );
+  }
+  return value as OperatorKeyFile;
+}
+
+/** The name and public key of an operator from either the key file or its public half. */
+export function parseOperatorPublicKey(value: unknown, path: string): OperatorPublicKeyFile {
+  const c = new FieldChecker();
+  const isPrivate =
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { format?: unknown }).format === OPERATOR_KEY_FORMAT;
+  if (isPrivate) {
+    const file = parseOperatorKeyFile(value, path);
+    return {
+      format: OPERATOR_PUBLIC_KEY_FORMAT,
+      version: OPERATOR_KEY_VERSION,
+      name: file.name,
+      publicKey: file.publicKey,
+    };
+  }
+  const f = c.object(value, 'operatorPublicKey', ['format', 'version', 'name', 'publicKey']);
+  if (f !== undefined) {
+    c.constant(f['format'], 'operatorPublicKey.format', OPERATOR_PUBLIC_KEY_FORMAT);
+    c.constant(f['version'], 'operatorPublicKey.version', OPERATOR_KEY_VERSION);
+    c.string(f['name'], 'operatorPublicKey.name', OPERATOR_NAME, 'an operator name');
+    c.base64(f['publicKey'], 'operatorPublicKey.publicKey', ED25519_SPKI_BYTES, ED25519_SPKI_BYTES);
+  }
+  if (c.problems.length > 0) {
+    throw new ByokError(
+      'ERR_OPERATOR_KEY',
+      `${path} is not an operator public key:\n${c.problems.map((p) => `  ${p}`).join('\n')}`,
+      {
+        hint: hint(path),
+        details: c.problems,
+      },
+    );
+  }
+  return value as OperatorPublicKeyFile;
+}
