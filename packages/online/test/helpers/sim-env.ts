@@ -1,0 +1,44 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REHEARSAL_CREDENTIALS, startKmsSim, type KmsSim } from '@byok-ceremony/kms-sim';
+
+export interface SimEnv {
+  readonly sim: KmsSim;
+  /** Environment for the CLIs: rehearsal credentials and empty AWS config files. */
+  readonly env: Record<string, string | undefined>;
+  /** Global flags pointing at the simulator. */
+  readonly flags: string[];
+  readonly configDir: string;
+}
+
+/**
+ * Starts the simulator and points the SDK's default chain at its rehearsal credentials, with
+ * empty config files so the machine's own AWS configuration cannot leak in. In-process commands
+ * read credentials from process.env (the SDK does), so it is set too.
+ */
+export async function startSimEnv(): Promise<SimEnv> {
+  const sim = await startKmsSim();
+  const configDir = await mkdtemp(join(tmpdir(), 'byok-online-aws-'));
+  await writeFile(join(configDir, 'config'), '');
+  await writeFile(join(configDir, 'credentials'), '');
+  const aws: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
+    AWS_CONFIG_FILE: join(configDir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(configDir, 'credentials'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  for (const name of [
+    'AWS_PROFILE',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_SESSION_TOKEN',
+    'AWS_ENDPOINT_URL',
+    'AWS_ENDPOINT_URL_KMS',
+  ])
+    delete process.env[name];
+  Object.assign(process.env, aws);
+  const env = { ...process.env, ...aws };
+  return { sim, env, flags: ['--endpoint-url', sim.url, '--region', sim.region], configDir };
+}
