@@ -46,9 +46,11 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
   try {
     await assertOutputAbsent(flags.out);
     const requestBytes = await readInputFile(flags.request, 'import request');
-    audit.inputs['request'] = sha256Hex(requestBytes);
+    audit.inputs['requestFile'] = sha256Hex(requestBytes);
     const request = parseJsonFile(requestBytes, flags.request, 'import request');
     assertImportRequestBundle(request);
+    // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
+    audit.inputs['request'] = bundleDigest(request);
     audit.peerLogHead = request.auditLogHead;
     audit.keys = request.targets.map((t) => ({
       keyArn: t.keyArn,
@@ -120,7 +122,8 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     assertWrappedAnswersRequest(request, bundle);
     checkCode = checkCodeOf(bundleDigest(bundle));
     await writeFileExclusive(flags.out, text, 0o644);
-    audit.outputs['wrapped'] = sha256Hex(Buffer.from(text));
+    audit.outputs['wrapped'] = bundleDigest(bundle);
+    audit.outputs['wrappedFile'] = sha256Hex(Buffer.from(text));
     audit.checkCodes['wrapped'] = checkCode;
     audit.keys = audit.keys.map((key) => {
       const material = bundle.materials.find((m) => m.materialGroup === key.materialGroup);

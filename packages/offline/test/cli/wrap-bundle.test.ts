@@ -160,7 +160,8 @@ describe('wrap --request (bundle mode)', () => {
       peerLogHead: request.auditLogHead,
       checkCodes: { request: out['requestCheckCode'], wrapped: out['checkCode'] },
       outputs: {
-        wrapped: createHash('sha256')
+        wrapped: bundleDigest(bundle),
+        wrappedFile: createHash('sha256')
           .update(readFileSync(join(dir, 'wrapped.json')))
           .digest('hex'),
       },

@@ -173,13 +173,15 @@ async function importBundles(
   const journal: ImportJournal = { imported: [], auditKeys: [] };
   await runAudited(deps, globals.auditLog, session, async () => {
     const requestBytes = await readInputFile(input.request, 'import request');
-    session.input('request', requestBytes);
+    session.input('requestFile', requestBytes);
     const wrappedBytes = await readInputFile(input.wrapped, 'wrapped-key bundle');
-    session.input('wrapped', wrappedBytes);
+    session.input('wrappedFile', wrappedBytes);
     const request = parseJsonFile(requestBytes, input.request, 'import request');
     assertImportRequestBundle(request);
+    session.inputs['request'] = bundleDigest(request);
     const wrapped = parseJsonFile(wrappedBytes, input.wrapped, 'wrapped-key bundle');
     assertWrappedKeyBundle(wrapped);
+    session.inputs['wrapped'] = bundleDigest(wrapped);
     session.peerLogHead = wrapped.auditLogHead;
     assertWrappedAnswersRequest(request, wrapped);
     const checkCode = checkCodeOf(bundleDigest(wrapped));

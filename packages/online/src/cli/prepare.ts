@@ -135,7 +135,9 @@ function prepareCommand(cli: Argv, deps: CliDeps): Argv {
           if (rawDir !== undefined) await rm(rawDir, { recursive: true, force: true });
           throw error;
         }
-        session.output('request', text);
+        // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
+        session.outputs['request'] = digest;
+        session.output('requestFile', text);
         prepared.raw.forEach((r) => {
           if (rawDir === undefined) return;
           session.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
