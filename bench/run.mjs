@@ -1,7 +1,7 @@
 // `npm run bench`: builds (in package.json), then runs each benchmark module in turn.
 // A benchmark is a module exporting `name` and `async run({ log, quick })` that prints its
 // own report. Add new ones to BENCHMARKS. `node bench/run.mjs qr` runs those whose name matches.
-const BENCHMARKS = ['./qr-robustness.mjs'];
+const BENCHMARKS = ['./ceremony-vs-seed.mjs', './qr-robustness.mjs'];
 
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quick = process.argv.includes('--quick');

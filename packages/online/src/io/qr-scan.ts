@@ -23,7 +23,7 @@ export const qrImageCodecs: QrImageCodecs = {
     jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: true,
-      maxResolutionInMP: 50,
+      maxResolutionInMP: 25,
       maxMemoryUsageInMB: 1024,
     }),
 };

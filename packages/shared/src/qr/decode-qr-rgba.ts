@@ -75,9 +75,15 @@ export function decodeQrFromRgba(
     if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
     const gray = make(base);
     if (gray === undefined) continue;
-    const found = jsQR.default(toRgba(gray), gray.width, gray.height, {
-      inversionAttempts: invert ? 'onlyInvert' : 'dontInvert',
-    });
+    let found: ReturnType<typeof jsQR.default> = null;
+    try {
+      found = jsQR.default(toRgba(gray), gray.width, gray.height, {
+        inversionAttempts: invert ? 'onlyInvert' : 'dontInvert',
+      });
+    } catch {
+      // jsQR 1.4 throws a TypeError on some featureless images: that is "no code here".
+      found = null;
+    }
     if (found !== null && found.data !== '') return { text: found.data, pass: name };
   }
   return undefined;

@@ -1,0 +1,132 @@
+// The whole import of K symmetric keys, two ways, against the same in-process byok-kms-sim:
+//   baseline: the seed's procedure per key (aws CLI, awk, openssl), RSA_2048 as the seed uses;
+//   byok:     byok-online prepare, byok-offline wrap, byok-online import for all K keys at once.
+// Creating the keys is outside both timings. Reports ms per key, the ratio, and the bytes that
+// cross the air gap per key.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const name = 'ceremony-vs-seed';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const exec = promisify(execFile);
+const ONLINE = join(root, 'packages/online/dist/cli/main.js');
+const OFFLINE = join(root, 'packages/offline/dist/cli/main.js');
+
+const SEED_PER_KEY = (keyId, region) => `
+set -euo pipefail
+openssl rand -out PlaintextKeyMaterial.bin 32
+export KEY=\`aws kms --region ${region} get-parameters-for-import --key-id ${keyId} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_2048 --query '{Key:PublicKey,Token:ImportToken}' --output text\`
+echo $KEY | awk '{print $1}' > PublicKey.b64
+echo $KEY | awk '{print $2}' > ImportToken.b64
+openssl enc -d -base64 -A -in PublicKey.b64 -out PublicKey.bin
+openssl enc -d -base64 -A -in ImportToken.b64 -out ImportToken.bin
+openssl pkeyutl -in PlaintextKeyMaterial.bin -out EncryptedKeyMaterial.bin -inkey PublicKey.bin -keyform DER -pubin -encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256
+aws kms --region ${region} import-key-material --key-id ${keyId} --encrypted-key-material fileb://EncryptedKeyMaterial.bin --import-token fileb://ImportToken.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE
+shred -u PlaintextKeyMaterial.bin
+`;
+
+export async function run({ log, quick }) {
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(join(root, 'packages/kms-sim/dist/index.js'));
+  const sim = await startKmsSim({ wrappingKeyPool: false });
+  const dir = await mkdtemp(join(tmpdir(), 'byok-bench-'));
+  const empty = join(dir, 'empty');
+  await writeFile(empty, '');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: sim.region,
+    AWS_ENDPOINT_URL: sim.url,
+    AWS_CONFIG_FILE: empty,
+    AWS_SHARED_CREDENTIALS_FILE: empty,
+    AWS_PAGER: '',
+  };
+  const node = (bin, args) =>
+    exec(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 24 }).then((r) => JSON.parse(r.stdout));
+  const online = (args) => node(ONLINE, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
+  const createKeys = async (count) => {
+    const arns = [];
+    for (let i = 0; i < count; i++) arns.push((await online(['create-key', '--operator', 'Alice', '--operator', 'Bob'])).arn);
+    return arns;
+  };
+
+  try {
+    const sizes = quick ? [1, 3] : [1, 10];
+    const rows = [];
+    for (const count of sizes) {
+      const seedKeys = await createKeys(count);
+      let started = performance.now();
+      let seedBytes = 0;
+      for (const arn of seedKeys) {
+        // --endpoint-url is the only change to the seed's commands: it points them at the simulator.
+        const script = SEED_PER_KEY(arn, sim.region).replaceAll('aws kms ', `aws --endpoint-url ${sim.url} kms `);
+        await exec('bash', ['-c', script], { cwd: dir, env });
+        seedBytes += (await stat(join(dir, 'PublicKey.bin'))).size + (await stat(join(dir, 'ImportToken.bin'))).size;
+        seedBytes += (await stat(join(dir, 'EncryptedKeyMaterial.bin'))).size;
+      }
+      const seedMs = performance.now() - started;
+
+      const byokKeys = await createKeys(count);
+      const tag = `c${count}`;
+      started = performance.now();
+      const ops = ['--operator', 'Alice', '--operator', 'Bob'];
+      const prepared = await online([
+        'prepare',
+        ...byokKeys.flatMap((arn) => ['--key-id', arn]),
+        '--wrapping-key-spec',
+        'RSA_2048',
+        '--out',
+        `${tag}-request.json`,
+        ...ops,
+      ]);
+      const wrapped = await node(OFFLINE, [
+        'wrap',
+        '--request',
+        `${tag}-request.json`,
+        '--out',
+        `${tag}-wrapped.json`,
+        ...ops,
+        '--check-code',
+        prepared.checkCode,
+        '--check-code',
+        prepared.checkCode,
+        '--no-backup',
+        '--json',
+      ]);
+      await online([
+        'import',
+        '--request',
+        `${tag}-request.json`,
+        '--wrapped',
+        `${tag}-wrapped.json`,
+        ...ops,
+        '--check-code',
+        wrapped.checkCode,
+        '--check-code',
+        wrapped.checkCode,
+      ]);
+      const byokMs = performance.now() - started;
+      const byokBytes =
+        (await readFile(join(dir, `${tag}-request.json`))).length + (await readFile(join(dir, `${tag}-wrapped.json`))).length;
+      rows.push({ count, seedMs, byokMs, seedBytes, byokBytes });
+    }
+
+    log('keys | seed procedure ms/key | byok ms/key | byok / seed | bytes across the gap per key: seed files | byok bundles');
+    log('---: | ---: | ---: | ---: | ---: | ---:');
+    for (const r of rows) {
+      log(
+        `${r.count} | ${(r.seedMs / r.count).toFixed(0)} | ${(r.byokMs / r.count).toFixed(0)} | ${(r.byokMs / r.seedMs).toFixed(2)} | ${Math.round(r.seedBytes / r.count)} | ${Math.round(r.byokBytes / r.count)}`,
+      );
+    }
+    log('(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations, proofs and audit logs.)');
+  } finally {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

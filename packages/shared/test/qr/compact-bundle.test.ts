@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript shared with the benchmark
+import { sampleImportRequest, sampleWrappedKeys } from '../../../../bench/qr/sample-bundles.mjs';
+import { bundleDigest } from '../../src/bundle/digest.js';
+import type { ImportRequestBundle, WrappedKeyBundle } from '../../src/bundle/types.js';
+import { canonicalJson } from '../../src/digest/canonical-json.js';
+import { bundleFromQrTransfer, bundleToQrFrames } from '../../src/qr/bundle-frames.js';
+import { decodeCompactBundle, encodeCompactBundle } from '../../src/qr/compact-bundle.js';
+import { FrameAssembler } from '../../src/qr/frame-assembler.js';
+
+const request = (keys: number): ImportRequestBundle =>
+  (sampleImportRequest as (n: number) => ImportRequestBundle)(keys);
+const answer = (req: ImportRequestBundle): WrappedKeyBundle =>
+  (sampleWrappedKeys as (r: ImportRequestBundle, o: object) => WrappedKeyBundle)(req, {
+    requestDigest: bundleDigest(req),
+  });
+
+describe('compact bundle encoding', () => {
+  it('decodes to the identical bundle (same digest) and is smaller than JSON', () => {
+    for (const keys of [1, 3, 10]) {
+      const req = request(keys);
+      const ans = answer(req);
+      const reqBytes = encodeCompactBundle(req);
+      const ansBytes = encodeCompactBundle(ans);
+      expect(bundleDigest(decodeCompactBundle(reqBytes, 'import-request'))).toBe(bundleDigest(req));
+      expect(bundleDigest(decodeCompactBundle(ansBytes, 'wrapped-keys'))).toBe(bundleDigest(ans));
+      expect(reqBytes.length).toBeLessThan(canonicalJson(req).length * 0.75);
+      expect(ansBytes.length).toBeLessThan(canonicalJson(ans).length * 0.65);
+    }
+  });
+
+  it('keeps multi-Region ARNs, unusual strings and millisecond timestamps exact', () => {
+    const req = request(2);
+    const odd = {
+      ...req,
+      createdAt: '2026-11-28T10:15:00.123Z',
+      operators: ["Zoë O'Neil", '123456', 'abcdefgh'],
+      targets: req.targets.map((t, i) => ({
+        ...t,
+        keyArn: `arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-${'0123456789abcdef'.repeat(2).slice(i)}${'f'.repeat(i)}`,
+      })),
+    } as ImportRequestBundle;
+    expect(canonicalJson(decodeCompactBundle(encodeCompactBundle(odd), 'import-request'))).toBe(
+      canonicalJson(odd),
+    );
+  });
+
+  it('fits a one-key RSA_4096 answer in one frame at high density', () => {
+    expect(bundleToQrFrames(answer(request(1)), 'high')).toHaveLength(1);
+  });
+
+  it('moves a bundle through frames and refuses the wrong kind or damaged bytes', () => {
+    const req = request(2);
+    const assembler = new FrameAssembler();
+    for (const f of bundleToQrFrames(req, 'normal').reverse()) assembler.add(f);
+    const transfer = assembler.result();
+    expect(bundleFromQrTransfer(transfer, 'import-request')).toEqual(
+      JSON.parse(canonicalJson(req)),
+    );
+    expect(() => bundleFromQrTransfer(transfer, 'wrapped-keys')).toThrow(
+      /import-request bundle, not a wrapped-keys/,
+    );
+    const bytes = encodeCompactBundle(req);
+    expect(() =>
+      decodeCompactBundle(bytes.subarray(0, bytes.length - 5), 'import-request'),
+    ).toThrow(/ends early/);
+    expect(() => decodeCompactBundle(Uint8Array.of(9, 0), 'import-request')).toThrow(/version 9/);
+    expect(() => decodeCompactBundle(encodeCompactBundle(req), 'wrapped-keys' as never)).toThrow();
+  });
+});
