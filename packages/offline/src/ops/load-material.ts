@@ -7,20 +7,33 @@ function invalid(message: string, hint: string): ByokError {
   return new ByokError('ERR_MATERIAL_INVALID', message, { hint });
 }
 
-/** Parses a private key given as PKCS#8 DER, or as PKCS#8 / SEC 1 / PKCS#1 PEM. */
-function parsePrivateKey(bytes: Buffer, keySpec: KeySpec): KeyObject {
+/**
+ * Parses a private key given as PEM (PKCS#8, SEC 1 or PKCS#1) or DER (PKCS#8, or the
+ * traditional SEC 1 / PKCS#1 form that OpenSSL 3.0's `genpkey -outform DER` writes).
+ */
+function parsePrivateKey(
+  bytes: Buffer,
+  keySpec: KeySpec,
+  traditional: 'sec1' | 'pkcs1',
+): KeyObject {
   const isPem = bytes.subarray(0, PEM_BEGIN.length).equals(PEM_BEGIN);
-  try {
-    return isPem
-      ? createPrivateKey({ key: bytes, format: 'pem' })
-      : createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' });
-  } catch {
-    // The parser's message may quote the input, so it is not passed on.
-    throw invalid(
-      `the material file is not a ${keySpec} private key (${bytes.length} bytes, ${isPem ? 'PEM' : 'DER'} that is not an unencrypted PKCS#8 or traditional private key)`,
-      'Give an unencrypted private key as PKCS#8 DER or PEM (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY); openssl pkcs8 -topk8 -nocrypt -outform DER converts one.',
-    );
+  const attempts: (() => KeyObject)[] = isPem
+    ? [() => createPrivateKey({ key: bytes, format: 'pem' })]
+    : [
+        () => createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' }),
+        () => createPrivateKey({ key: bytes, format: 'der', type: traditional }),
+      ];
+  for (const attempt of attempts) {
+    try {
+      return attempt();
+    } catch {
+      // The parser's message may quote the input, so it is not passed on.
+    }
   }
+  throw invalid(
+    `the material file is not a ${keySpec} private key (${bytes.length} bytes, ${isPem ? 'PEM' : 'DER'} that is not an unencrypted PKCS#8 or traditional private key)`,
+    'Give an unencrypted private key as PKCS#8 DER or PEM (BEGIN PRIVATE KEY, BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY); openssl pkcs8 -topk8 -nocrypt -outform DER converts one.',
+  );
 }
 
 /**
@@ -47,7 +60,7 @@ export function loadMaterial(bytes: Buffer, keySpec: KeySpec): Buffer {
       }
       return Buffer.from(bytes);
     case 'rsa-private': {
-      const key = parsePrivateKey(bytes, keySpec);
+      const key = parsePrivateKey(bytes, keySpec, 'pkcs1');
       const details = key.asymmetricKeyDetails;
       if (key.asymmetricKeyType !== 'rsa') {
         throw invalid(
@@ -72,7 +85,7 @@ export function loadMaterial(bytes: Buffer, keySpec: KeySpec): Buffer {
       return der;
     }
     case 'ec-private': {
-      const key = parsePrivateKey(bytes, keySpec);
+      const key = parsePrivateKey(bytes, keySpec, 'sec1');
       const curve = key.asymmetricKeyDetails?.namedCurve;
       if (key.asymmetricKeyType !== 'ec' || curve !== rule.curve) {
         throw invalid(

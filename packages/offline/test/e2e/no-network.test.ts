@@ -1,0 +1,107 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
+import { importRequest } from '../helpers/request-fixture.js';
+import { tempDir } from '../helpers/run-cli.js';
+import { runProcess } from '../helpers/run-process.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+const NETWORK =
+  /^(node:)?(http|https|http2|net|tls|dns|dgram)(\/.*)?$|^@aws-sdk\/|^@smithy\/|^@byok-ceremony\/(online|kms-sim)$/;
+const NETWORK_MODULE_LOADED = /^NativeModule (net|http|https|http2|tls|dns|dgram|_http_client)$/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+/** Every module specifier of a TypeScript file: static imports, re-exports, dynamic imports, require. */
+function specifiers(text: string): string[] {
+  const found: string[] = [];
+  for (const pattern of [
+    /\bfrom\s+['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]/g,
+    /\bimport\s+['"]([^'"]+)['"]/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]/g,
+  ]) {
+    for (const match of text.matchAll(pattern)) found.push(match[1]!);
+  }
+  return found;
+}
+
+/** Writes a preload that records, at exit, every built-in module the process loaded. */
+function moduleListHook(dir: string, extra = ''): string {
+  const hook = join(dir, 'module-list-hook.mjs');
+  writeFileSync(
+    hook,
+    `import { writeFileSync } from 'node:fs';\n${extra}\nprocess.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'modules.json'))}, JSON.stringify(process.moduleLoadList)));\n`,
+  );
+  return hook;
+}
+
+function loadedNetworkModules(dir: string): string[] {
+  const list = JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as string[];
+  expect(list.length).toBeGreaterThan(50);
+  return list.filter((m) => NETWORK_MODULE_LOADED.test(m));
+}
+
+describe('byok-offline never touches the network', () => {
+  it('no source file imports a network module, the AWS SDK, online or kms-sim', () => {
+    const files = sourceFiles(SRC);
+    expect(files.length).toBeGreaterThan(10);
+    const offending = files.flatMap((file) =>
+      specifiers(readFileSync(file, 'utf8'))
+        .filter((s) => NETWORK.test(s))
+        .map((s) => `${file}: ${s}`),
+    );
+    expect(offending).toEqual([]);
+    // The scanner itself sees such imports.
+    expect(
+      specifiers("import http from 'node:http';\nexport * from '@aws-sdk/client-kms';").filter(
+        (s) => NETWORK.test(s),
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('a full wrap through the built CLI loads no network module, while a preloaded one is seen', () => {
+    const dir = tempDir();
+    const request = importRequest([
+      { keySpec: 'HMAC_256', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
+    ]);
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const hook = moduleListHook(dir);
+    const result = runProcess(
+      [
+        'wrap',
+        '--request',
+        'request.json',
+        '--out',
+        'wrapped.json',
+        '--no-backup',
+        '--single-operator',
+        '--operator',
+        'ALICE',
+        '--check-code',
+        checkCodeOf(bundleDigest(request)),
+      ],
+      dir,
+      ['--import', hook],
+    );
+    expect(result.stderr).not.toContain('error:');
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
+    expect(loadedNetworkModules(dir)).toEqual([]);
+
+    const control = tempDir();
+    const controlHook = moduleListHook(control, "await import('node:https');");
+    runProcess(['inspect', '--help'], control, ['--import', controlHook]);
+    expect(loadedNetworkModules(control)).toContain('NativeModule https');
+  });
+});

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built byok-offline as a child process in `cwd`. stdout and stderr go to files, not
+ * pipes: a piped stdout is a net.Socket in Node, which would hide a real network import.
+ */
+export function runProcess(
+  args: readonly string[],
+  cwd: string,
+  nodeOptions: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): ProcessResult {
+  const outPath = join(cwd, `.stdout-${process.hrtime.bigint()}`);
+  const errPath = `${outPath}.err`;
+  const out = openSync(outPath, 'w');
+  const err = openSync(errPath, 'w');
+  try {
+    const result = spawnSync(process.execPath, [...nodeOptions, CLI, ...args], {
+      cwd,
+      stdio: ['ignore', out, err],
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+    });
+    return {
+      code: result.status,
+      stdout: readFileSync(outPath, 'utf8'),
+      stderr: readFileSync(errPath, 'utf8'),
+    };
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
+}
