@@ -31,7 +31,9 @@ shred -u PlaintextKeyMaterial.bin
 `;
 
 export async function run({ log, quick }) {
-  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(join(root, 'packages/kms-sim/dist/index.js'));
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
+    join(root, 'packages/kms-sim/dist/index.js')
+  );
   const sim = await startKmsSim({ wrappingKeyPool: false });
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-'));
   const empty = join(dir, 'empty');
@@ -48,11 +50,15 @@ export async function run({ log, quick }) {
     AWS_PAGER: '',
   };
   const node = (bin, args) =>
-    exec(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 24 }).then((r) => JSON.parse(r.stdout));
-  const online = (args) => node(ONLINE, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
+    exec(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 24 }).then((r) =>
+      JSON.parse(r.stdout),
+    );
+  const online = (args) =>
+    node(ONLINE, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
   const createKeys = async (count) => {
     const arns = [];
-    for (let i = 0; i < count; i++) arns.push((await online(['create-key', '--operator', 'Alice', '--operator', 'Bob'])).arn);
+    for (let i = 0; i < count; i++)
+      arns.push((await online(['create-key', '--operator', 'Alice', '--operator', 'Bob'])).arn);
     return arns;
   };
 
@@ -65,9 +71,14 @@ export async function run({ log, quick }) {
       let seedBytes = 0;
       for (const arn of seedKeys) {
         // --endpoint-url is the only change to the seed's commands: it points them at the simulator.
-        const script = SEED_PER_KEY(arn, sim.region).replaceAll('aws kms ', `aws --endpoint-url ${sim.url} kms `);
+        const script = SEED_PER_KEY(arn, sim.region).replaceAll(
+          'aws kms ',
+          `aws --endpoint-url ${sim.url} kms `,
+        );
         await exec('bash', ['-c', script], { cwd: dir, env });
-        seedBytes += (await stat(join(dir, 'PublicKey.bin'))).size + (await stat(join(dir, 'ImportToken.bin'))).size;
+        seedBytes +=
+          (await stat(join(dir, 'PublicKey.bin'))).size +
+          (await stat(join(dir, 'ImportToken.bin'))).size;
         seedBytes += (await stat(join(dir, 'EncryptedKeyMaterial.bin'))).size;
       }
       const seedMs = performance.now() - started;
@@ -113,18 +124,23 @@ export async function run({ log, quick }) {
       ]);
       const byokMs = performance.now() - started;
       const byokBytes =
-        (await readFile(join(dir, `${tag}-request.json`))).length + (await readFile(join(dir, `${tag}-wrapped.json`))).length;
+        (await readFile(join(dir, `${tag}-request.json`))).length +
+        (await readFile(join(dir, `${tag}-wrapped.json`))).length;
       rows.push({ count, seedMs, byokMs, seedBytes, byokBytes });
     }
 
-    log('keys | seed procedure ms/key | byok ms/key | byok / seed | bytes across the gap per key: seed files | byok bundles');
+    log(
+      'keys | seed procedure ms/key | byok ms/key | byok / seed | bytes across the gap per key: seed files | byok bundles',
+    );
     log('---: | ---: | ---: | ---: | ---: | ---:');
     for (const r of rows) {
       log(
         `${r.count} | ${(r.seedMs / r.count).toFixed(0)} | ${(r.byokMs / r.count).toFixed(0)} | ${(r.byokMs / r.seedMs).toFixed(2)} | ${Math.round(r.seedBytes / r.count)} | ${Math.round(r.byokBytes / r.count)}`,
       );
     }
-    log('(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations, proofs and audit logs.)');
+    log(
+      '(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations, proofs and audit logs.)',
+    );
   } finally {
     await sim.close();
     await rm(dir, { recursive: true, force: true });

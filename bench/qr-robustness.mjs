@@ -1,6 +1,7 @@
 // QR robustness: camera-like 1280×720 images of real frames, decoded by our scanner (the one
 // byok-offline scan and byok-online import --scan use) and by zbarimg on the same files.
 import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,8 @@
 // `npm run bench`: builds (in package.json), then runs each benchmark module in turn.
 // A benchmark is a module exporting `name` and `async run({ log, quick })` that prints its
 // own report. Add new ones to BENCHMARKS. `node bench/run.mjs qr` runs those whose name matches.
+import { performance } from 'node:perf_hooks';
+
 const BENCHMARKS = ['./ceremony-vs-seed.mjs', './qr-robustness.mjs'];
 
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -75,7 +75,7 @@ export function decodeQrFromRgba(
     if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
     const gray = make(base);
     if (gray === undefined) continue;
-    let found: ReturnType<typeof jsQR.default> = null;
+    let found: ReturnType<typeof jsQR.default>;
     try {
       found = jsQR.default(toRgba(gray), gray.width, gray.height, {
         inversionAttempts: invert ? 'onlyInvert' : 'dontInvert',
