@@ -50,7 +50,7 @@ async function tool(name, cwd, args) {
     return JSON.parse(stdout);
   } catch (error) {
     process.stderr.write(error.stderr ?? String(error));
-    throw new Error(`rehearsal stopped: ${name} ${args[0]} failed`);
+    throw new Error(`rehearsal stopped: ${name} ${args[0]} failed`, { cause: error });
   }
 }
 
