@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
+import { NOW, importRequest } from '../helpers/request-fixture.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+
+describe('inspect', () => {
+  it('shows time left by the clock it is given, and the check code', async () => {
+    const dir = tempDir();
+    const request = importRequest([
+      { keySpec: 'HMAC_256', validTo: new Date(NOW.getTime() + 90 * 60 * 1000) },
+    ]);
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const result = await runCli(['inspect', '--request', 'request.json'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('(1h 30m left)');
+    expect(result.stdout).toContain(
+      `Check code of the import request: ${checkCodeOf(bundleDigest(request))}`,
+    );
+    const late = await runCli(['inspect', '--request', 'request.json', '--json'], dir, {
+      now: new Date(NOW.getTime() + 2 * 3600 * 1000),
+    });
+    expect(
+      (JSON.parse(late.stdout) as { targets: { secondsLeft: number }[] }).targets[0]!.secondsLeft,
+    ).toBe(-1800);
+  });
+
+  it('takes exactly one of --request and --wrapped', async () => {
+    const result = await runCli(['inspect'], tempDir());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^byok-offline: error: inspect takes exactly one of --request and --wrapped$/m,
+    );
+  });
+
+  it('lists every bad path of an invalid request', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'request.json'),
+      JSON.stringify({
+        ...importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]),
+        version: 2,
+        extra: 1,
+      }),
+    );
+    const result = await runCli(['inspect', '--request', 'request.json'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('$.version: must be 1');
+    expect(result.stderr).toContain('$.extra: unknown field');
+  });
+});
