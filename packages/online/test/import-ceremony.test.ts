@@ -161,7 +161,12 @@ describe('prepare and import against byok-kms-sim', () => {
       wrapped.materials.map((m) => [m.proof.kind, 'Enabled', m.kcv]),
     );
     expect(imp.kmsRequestIds.length).toBeGreaterThanOrEqual(6);
-    expect(Object.keys(imp.inputs).sort()).toEqual(['request', 'requestFile', 'wrapped', 'wrappedFile']);
+    expect(Object.keys(imp.inputs).sort()).toEqual([
+      'request',
+      'requestFile',
+      'wrapped',
+      'wrappedFile',
+    ]);
     // No secret in the log: the encrypted blobs and MACs are not there either.
     const log = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
     expect(log).not.toContain(wrapped.targets[0]!.encryptedKeyMaterial.slice(0, 40));

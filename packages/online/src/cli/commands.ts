@@ -4,5 +4,7 @@ import './create-key.js';
 import './prepare.js';
 import './import.js';
 import './status.js';
+import './audit-verify.js';
+import './report.js';
 
 registerCommands();

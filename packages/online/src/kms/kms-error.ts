@@ -69,6 +69,12 @@ export function kmsError(operation: string, key: string, error: unknown): ByokEr
       },
     );
   }
+  if (error.name === 'CredentialsProviderError') {
+    return new ByokError('ERR_KMS', `no AWS credentials for ${operation}: ${error.message}`, {
+      hint: HINTS['CredentialsProviderError'] ?? '',
+      cause: error,
+    });
+  }
   const hint =
     HINTS[error.name] ?? 'See the KMS error above; docs/online.md lists the common ones.';
   return new ByokError(

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { ByokError, OPERATOR_NAME, verificationFailed } from '@byok-ceremony/shared';
+import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { renderCeremonyReport, type ReportFormat } from '../ops/render-ceremony-report.js';
+import { verifyLogFiles } from './audit-verify.js';
+import type { CliDeps } from './deps.js';
+import { registerCommands, TOOL, TOOL_VERSION } from './run.js';
+
+function formatOf(requested: string | undefined, out: string): ReportFormat {
+  if (requested === 'html' || requested === 'md') return requested;
+  return /\.(md|markdown)$/i.test(out) ? 'md' : 'html';
+}
+
+/** `report`: verifies the logs, then writes the printable ceremony record with the verdict on top. */
+export function reportCommand(cli: Argv, deps: CliDeps): Argv {
+  return cli.command(
+    'report',
+    'Write the printable ceremony record (HTML or Markdown) from the verified audit logs',
+    (y) =>
+      y
+        .option('log', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'An audit log (give the online and the offline log)',
+        })
+        .option('out', {
+          type: 'string',
+          demandOption: true,
+          describe: 'The report to write (never overwritten)',
+        })
+        .option('format', {
+          type: 'string',
+          choices: ['html', 'md'],
+          describe: 'Default: from --out, else html',
+        })
+        .option('witness', {
+          type: 'string',
+          describe: 'The witness, named on the signature lines',
+        })
+        .option('title', { type: 'string', describe: 'Title of the record' })
+        .option('operator-pubkey', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: "An operator's public key file: that operator's signatures must use it",
+        })
+        .option('expect-head', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'A log head from the paper record; some log must end there',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print one JSON object on stdout',
+        }),
+    async (argv) => {
+      if (argv.witness !== undefined && !OPERATOR_NAME.test(argv.witness)) {
+        throw new ByokError(
+          'ERR_USAGE',
+          `--witness ${JSON.stringify(argv.witness)} is not a valid name`,
+          {
+            hint: "Use 1–64 letters, digits, spaces or . _ @ ' - starting with a letter or digit.",
+          },
+        );
+      }
+      const out = resolve(deps.cwd, argv.out);
+      const format = formatOf(argv.format, out);
+      await assertOutputAbsent(out);
+      const result = await verifyLogFiles(
+        argv.log,
+        argv['operator-pubkey'],
+        argv['expect-head'],
+        deps.cwd,
+      );
+      const text = renderCeremonyReport(
+        result,
+        {
+          generatedAt: deps.now().toISOString(),
+          generatedBy: `${TOOL} ${TOOL_VERSION}`,
+          ...(argv.witness === undefined ? {} : { witness: argv.witness }),
+          ...(argv.title === undefined ? {} : { title: argv.title }),
+        },
+        format,
+      );
+      await writeFileExclusive(out, text, 0o644);
+      if (argv.json) {
+        deps.stdout(
+          `${JSON.stringify({ ok: result.ok, out, format, findings: result.findings })}\n`,
+        );
+      } else {
+        deps.stdout(`${result.ok ? 'VERIFIED' : 'FAILED'} ${out}\n`);
+      }
+      deps.stderr(`${TOOL}: wrote the ceremony record to ${out}\n`);
+      // The record of a failed verification is still written: it is what the auditor must see.
+      if (!result.ok) throw verificationFailed(result);
+    },
+  );
+}
+
+registerCommands(reportCommand);
