@@ -28,3 +28,7 @@ export * from './cli/format-error.js';
 export * from './qr/index.js';
 export * from './audit/operator-key-file.js';
 export * from './audit/transcript-summary.js';
+export * from './audit/report-model.js';
+export * from './audit/render-report-html.js';
+export * from './audit/render-report-md.js';
+export * from './audit/verification-failed.js';

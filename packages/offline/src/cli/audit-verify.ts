@@ -4,11 +4,11 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   ByokError,
-  formatAuditFinding,
   transcriptJson,
   transcriptSummaryLines,
   verifyAuditChain,
   verifyTranscript,
+  verificationFailed,
   type PinnedOperatorKey,
   type TranscriptResult,
   type VerifyEd25519,
@@ -69,19 +69,6 @@ export async function verifyLogFiles(
   const chains = [];
   for (const log of logs) chains.push(verifyAuditChain(log, await readLog(resolve(cwd, log), log)));
   return verifyTranscript(chains, { verifyEd25519, pinnedKeys: pinned, expectedHeads });
-}
-
-/** The error `audit verify` and `report` end with when a log fails, listing every problem. */
-export function verificationFailed(result: TranscriptResult): ByokError {
-  const errors = result.findings.filter((f) => f.severity === 'error');
-  return new ByokError(
-    'ERR_AUDIT_VERIFY',
-    `the audit log(s) failed verification (${errors.length} problem(s)):\n${errors.map((f) => `  ${formatAuditFinding(f)}`).join('\n')}`,
-    {
-      hint: 'Treat the ceremony record as altered or incomplete: compare the logs with the archived copies and the heads on the paper record, and record the finding.',
-      details: errors.map(formatAuditFinding),
-    },
-  );
 }
 
 /** `audit verify LOG...`: the chains, signatures, two-person rule, interlock and completion. */

@@ -19,11 +19,13 @@ export type AuditFindingCode =
   | 'two-person-rule'
   | 'single-operator'
   | 'command-failed'
+  | 'recorded-exception'
   | 'signature-invalid'
   | 'signature-missing'
   | 'signature-unexpected-key'
   | 'signature-operator'
   | 'interlock'
+  | 'check-code-mismatch'
   | 'incomplete'
   | 'not-checked';
 

@@ -1,3 +1,4 @@
+import { checkCodeOf } from '../check-code/check-code.js';
 import type { AuditFinding } from './audit-finding.js';
 import type { AuditEntry } from './record.js';
 import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
@@ -146,6 +147,21 @@ function checkSignatures(
         'signature-missing',
         e,
         `${where(e)} has no signature by ${operator}, whose operator key is pinned`,
+      );
+    }
+  }
+}
+
+/** A recorded check code must be the one its recorded bundle digest gives. */
+function checkCodesMatchDigests(e: LoggedEntry, report: Report): void {
+  for (const [label, code] of Object.entries(e.entry.checkCodes)) {
+    const digest = e.entry.inputs[label] ?? e.entry.outputs[label];
+    if (digest !== undefined && checkCodeOf(digest) !== code) {
+      report(
+        'error',
+        'check-code-mismatch',
+        e,
+        `${where(e)}: the ${label} check code ${code} is not the one of the recorded ${label} digest`,
       );
     }
   }
@@ -385,6 +401,7 @@ export function verifyTranscript(
   const keysSeen = new Map<string, { key: string; at: LoggedEntry }>();
   for (const e of entries) {
     checkOperators(e, report);
+    checkCodesMatchDigests(e, report);
     checkSignatures(e, options, keysSeen, report);
     const others = e.entry.exceptions.filter((x) => x !== SINGLE_OPERATOR_EXCEPTION);
     if (others.length > 0)

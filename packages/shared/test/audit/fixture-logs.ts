@@ -3,6 +3,7 @@ import {
   nextAuditEntryLine,
   signAuditEntry,
   canonicalJson,
+  checkCodeOf,
   auditEntryHash,
   type AuditRecord,
   type AuditSigner,
@@ -102,7 +103,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
     record({
       command: 'prepare',
       outputs: { request: REQUEST },
-      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE' },
+      checkCodes: { request: checkCodeOf(REQUEST) },
       keys,
       kmsRequestIds: ['r3', 'r4'],
     }),
@@ -112,7 +113,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       command: 'inspect',
       operators: [],
       inputs: { request: REQUEST },
-      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE' },
+      checkCodes: { request: checkCodeOf(REQUEST) },
       peerLogHead: requestHead,
     }),
   );
@@ -127,7 +128,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       exceptions: options.wrapExceptions ?? [],
       inputs: { request: REQUEST },
       outputs: { wrapped: WRAPPED },
-      checkCodes: { request: 'AAAA-BBBB-CCCC-DDDD-EEEE', wrapped: 'FFFF-GGGG-HHHH-JJJJ-KKKK' },
+      checkCodes: { request: checkCodeOf(REQUEST), wrapped: checkCodeOf(WRAPPED) },
       keys: wrappedKeys,
       peerLogHead: requestHead,
     }),
@@ -137,7 +138,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
     record({
       command: 'import',
       inputs: { request: REQUEST, wrapped: WRAPPED },
-      checkCodes: { wrapped: 'FFFF-GGGG-HHHH-JJJJ-KKKK' },
+      checkCodes: { wrapped: checkCodeOf(WRAPPED) },
       keys: wrappedKeys.map((k) => ({
         ...k,
         keyState: options.keyState ?? 'Enabled',

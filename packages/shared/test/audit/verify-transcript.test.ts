@@ -150,3 +150,21 @@ describe('verifyTranscript', () => {
     expect(codes(verifyTranscript(chains, { verifyEd25519 }).findings)).toContain('interlock@-:-');
   });
 });
+
+describe('recorded check codes', () => {
+  it('must be the codes of the recorded bundle digests', () => {
+    const logs = ceremonyLogs();
+    const line = logs.online.split('\n')[1]!;
+    const code = /"request":"([0-9A-Z-]{24})"/.exec(line)![1]!;
+    const forged = logs.online.replace(code, 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+    const chains = [
+      verifyAuditChain('online.jsonl', forged),
+      verifyAuditChain('offline.jsonl', logs.offline),
+    ];
+    const found = verifyTranscript(chains, { verifyEd25519 }).findings.map(
+      (f) => `${f.code}@${f.line}`,
+    );
+    expect(found).toContain('check-code-mismatch@2');
+    expect(found).toContain('line-edited@2');
+  });
+});

@@ -1,0 +1,138 @@
+import { formatAuditFinding } from './audit-finding.js';
+import type { AuditKeyRecord } from './record.js';
+import type { TranscriptResult } from './verify-transcript.js';
+import { sha256 } from '../digest/sha256.js';
+import { decodeBase64 } from '../encoding/base64.js';
+import { encodeHex } from '../encoding/hex.js';
+
+export interface ReportStep {
+  readonly tool: string;
+  readonly file: string;
+  readonly line: number;
+  readonly seq: number;
+  readonly time: string;
+  readonly command: string;
+  readonly operators: readonly string[];
+  readonly outcome: string;
+  readonly error: string | null;
+  readonly exceptions: readonly string[];
+  readonly checkCodes: readonly (readonly [string, string])[];
+  readonly digests: readonly (readonly [string, string])[];
+  /** Operator and SHA-256 of their public key, per signature on the entry. */
+  readonly signatures: readonly (readonly [string, string])[];
+  readonly peerLogHead: string | null;
+  readonly kmsRequestIds: readonly string[];
+  readonly hash: string;
+}
+
+export interface ReportKey {
+  readonly keyArn: string;
+  readonly keySpec: string | null;
+  readonly materialGroup: string | null;
+  readonly wrappingKeyFingerprint: string | null;
+  readonly kcv: string | null;
+  readonly keyMaterialId: string | null;
+  readonly keyState: string | null;
+  readonly proof: string | null;
+}
+
+export interface CeremonyReport {
+  readonly title: string;
+  readonly generatedAt: string;
+  readonly generatedBy: string;
+  readonly verified: boolean;
+  readonly problems: readonly string[];
+  readonly exceptions: readonly string[];
+  readonly firstTime: string | null;
+  readonly lastTime: string | null;
+  readonly tools: readonly string[];
+  readonly operators: readonly string[];
+  readonly witness: string | null;
+  readonly logs: readonly { file: string; tool: string; head: string; lines: number }[];
+  readonly steps: readonly ReportStep[];
+  readonly keys: readonly ReportKey[];
+}
+
+export interface ReportMeta {
+  readonly generatedAt: string;
+  readonly generatedBy: string;
+  readonly witness?: string;
+  readonly title?: string;
+}
+
+function publicKeyFingerprint(publicKey: string): string {
+  const der = decodeBase64(publicKey);
+  return der === undefined ? 'invalid key' : encodeHex(sha256(der));
+}
+
+function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
+  const was = into.get(key.keyArn);
+  into.set(key.keyArn, {
+    keyArn: key.keyArn,
+    keySpec: key.keySpec ?? was?.keySpec ?? null,
+    materialGroup: key.materialGroup ?? was?.materialGroup ?? null,
+    wrappingKeyFingerprint: key.wrappingKeyFingerprint ?? was?.wrappingKeyFingerprint ?? null,
+    kcv: key.kcv ?? was?.kcv ?? null,
+    keyMaterialId: key.keyMaterialId ?? was?.keyMaterialId ?? null,
+    keyState: key.keyState ?? was?.keyState ?? null,
+    proof: key.proof ?? was?.proof ?? null,
+  });
+}
+
+/**
+ * The ceremony record as operators and the witness read it: every step in time order with the
+ * values compared aloud, the keys with their final states, the exceptions and the verdict.
+ */
+export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): CeremonyReport {
+  const entries = [...result.entries].sort((a, b) =>
+    a.entry.time === b.entry.time ? 0 : a.entry.time < b.entry.time ? -1 : 1,
+  );
+  const keys = new Map<string, ReportKey>();
+  for (const e of entries)
+    if (e.entry.outcome === 'ok') for (const k of e.entry.keys) mergeKey(keys, k);
+  const operators = [...new Set(entries.flatMap((e) => e.entry.operators))];
+  const tools = [...new Set(entries.map((e) => `${e.entry.tool} ${e.entry.toolVersion}`))].sort();
+  return {
+    title: meta.title ?? 'Key ceremony record',
+    generatedAt: meta.generatedAt,
+    generatedBy: meta.generatedBy,
+    verified: result.ok,
+    problems: result.findings.filter((f) => f.severity === 'error').map(formatAuditFinding),
+    exceptions: result.findings.filter((f) => f.severity === 'exception').map(formatAuditFinding),
+    firstTime: entries[0]?.entry.time ?? null,
+    lastTime: entries.at(-1)?.entry.time ?? null,
+    tools,
+    operators,
+    witness: meta.witness ?? null,
+    logs: result.logs.map((l) => ({
+      file: l.file,
+      tool: l.tool ?? 'unknown',
+      head: l.head ?? 'none',
+      lines: l.lineCount,
+    })),
+    steps: entries.map((e) => ({
+      tool: e.entry.tool,
+      file: e.file,
+      line: e.line,
+      seq: e.entry.seq,
+      time: e.entry.time,
+      command: e.entry.command,
+      operators: e.entry.operators,
+      outcome: e.entry.outcome,
+      error: e.entry.error === null ? null : `${e.entry.error.code}: ${e.entry.error.message}`,
+      exceptions: e.entry.exceptions,
+      checkCodes: Object.entries(e.entry.checkCodes),
+      digests: [
+        ...Object.entries(e.entry.inputs).map(([k, v]) => [`in ${k}`, v] as const),
+        ...Object.entries(e.entry.outputs).map(([k, v]) => [`out ${k}`, v] as const),
+      ],
+      signatures: (e.entry.signatures ?? []).map(
+        (s) => [s.operator, publicKeyFingerprint(s.publicKey)] as const,
+      ),
+      peerLogHead: e.entry.peerLogHead,
+      kmsRequestIds: e.entry.kmsRequestIds,
+      hash: e.hash,
+    })),
+    keys: [...keys.values()],
+  };
+}
