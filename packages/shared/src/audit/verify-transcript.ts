@@ -407,7 +407,7 @@ export function verifyTranscript(
     if (others.length > 0)
       report(
         'exception',
-        'command-failed',
+        'recorded-exception',
         e,
         `${where(e)} records exception(s): ${others.join(', ')}`,
       );
