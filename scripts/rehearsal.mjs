@@ -9,7 +9,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
-const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(join(root, 'packages/kms-sim/dist/index.js'));
+const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
+  join(root, 'packages/kms-sim/dist/index.js')
+);
 const run = promisify(execFile);
 
 const KEYS = [
@@ -41,11 +43,20 @@ const env = {
 };
 
 async function tool(name, cwd, args) {
-  const bin = join(root, 'packages', name === 'byok-online' ? 'online' : 'offline', 'dist/cli/main.js');
+  const bin = join(
+    root,
+    'packages',
+    name === 'byok-online' ? 'online' : 'offline',
+    'dist/cli/main.js',
+  );
   const shown = args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
   say(`  $ ${name} ${shown}`);
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env, maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd,
+      env,
+      maxBuffer: 1 << 24,
+    });
     if (stderr.trim() !== '') say(stderr.replace(/^/gm, '    ').trimEnd());
     return JSON.parse(stdout);
   } catch (error) {
@@ -55,7 +66,14 @@ async function tool(name, cwd, args) {
 }
 
 const online_ = (args) =>
-  tool('byok-online', online, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
+  tool('byok-online', online, [
+    ...args,
+    '--endpoint-url',
+    sim.url,
+    '--region',
+    sim.region,
+    '--json',
+  ]);
 const offline_ = (args) => tool('byok-offline', offline, [...args, '--json']);
 const operatorFlags = OPERATORS.flatMap((name) => ['--operator', name]);
 const confirm = (code) => OPERATORS.flatMap(() => ['--check-code', code]);
@@ -67,7 +85,14 @@ try {
   step('online', 'The ceremony administrator creates three EXTERNAL-origin keys.');
   const keys = [];
   for (const key of KEYS) {
-    const created = await online_(['create-key', '--key-spec', key.spec, '--description', key.description, ...operatorFlags]);
+    const created = await online_([
+      'create-key',
+      '--key-spec',
+      key.spec,
+      '--description',
+      key.description,
+      ...operatorFlags,
+    ]);
     keys.push({ ...key, arn: created.arn });
     say(`    ${key.spec.padEnd(18)} ${created.arn}`);
   }
@@ -86,7 +111,10 @@ try {
   say(`  The online screen shows the request's check code:   ${prepared.checkCode}`);
   say(`  Alice and Bob each read it aloud and type it on the offline machine.`);
 
-  step('offline', 'Wrap: check code confirmed by both operators; material generated, wrapped, zeroed.');
+  step(
+    'offline',
+    'Wrap: check code confirmed by both operators; material generated, wrapped, zeroed.',
+  );
   const wrapped = await offline_([
     'wrap',
     '--request',
@@ -97,7 +125,8 @@ try {
     ...confirm(prepared.checkCode),
     '--no-backup',
   ]);
-  for (const m of wrapped.materials) say(`    ${m.materialGroup}: ${m.keySpec.padEnd(18)} KCV ${m.kcv}`);
+  for (const m of wrapped.materials)
+    say(`    ${m.materialGroup}: ${m.keySpec.padEnd(18)} KCV ${m.kcv}`);
   await copyFile(join(offline, 'wrapped.json'), join(usb, 'wrapped.json'));
   await copyFile(join(usb, 'wrapped.json'), join(online, 'wrapped.json'));
   say(`\n  HAND-OFF 2: wrapped.json comes back to the online machine.`);
@@ -119,7 +148,12 @@ try {
   let ok = true;
   for (const key of imported.keys) {
     const spec = keys.find((k) => k.arn === key.keyArn)?.spec ?? '?';
-    const proven = key.proof === 'kcv-only' ? `KCV ${key.kcv}, KeyMaterialId recorded` : key.proven ? `${key.proof} proof passed` : 'PROOF FAILED';
+    const proven =
+      key.proof === 'kcv-only'
+        ? `KCV ${key.kcv}, KeyMaterialId recorded`
+        : key.proven
+          ? `${key.proof} proof passed`
+          : 'PROOF FAILED';
     ok &&= key.keyState === 'Enabled' && (key.proof === 'kcv-only' || key.proven === true);
     say(`  ${spec.padEnd(18)} ${key.keyState.padEnd(8)} ${proven}`);
     say(`  ${''.padEnd(18)} ${key.keyArn}`);
@@ -127,7 +161,8 @@ try {
   }
   say(`\nAudit logs: ${join(online, 'byok-online-audit.jsonl')}`);
   say(`            ${join(offline, 'byok-offline-audit.jsonl')}`);
-  if (!ok) throw new Error('rehearsal finished, but not every key is Enabled with its material proven');
+  if (!ok)
+    throw new Error('rehearsal finished, but not every key is Enabled with its material proven');
   say('\nRehearsal complete: every key is Enabled and its material proven.');
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);

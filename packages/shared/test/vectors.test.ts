@@ -17,14 +17,17 @@ const vectors = JSON.parse(readFileSync(join(dir, 'vectors.json'), 'utf8')) as R
 const load = (name: string): unknown => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 
 describe('bundle test vectors', () => {
-  it.each(['import-request.v1.json', 'wrapped-keys.v1.json'])('%s has the published digest and check code', (name) => {
-    const bundle = load(name);
-    if (name.startsWith('import')) assertImportRequestBundle(bundle);
-    else assertWrappedKeyBundle(bundle);
-    const digest = bundleDigest(bundle);
-    expect(digest).toBe(vectors[name]!.digest);
-    expect(checkCodeOf(digest)).toBe(vectors[name]!.checkCode);
-  });
+  it.each(['import-request.v1.json', 'wrapped-keys.v1.json'])(
+    '%s has the published digest and check code',
+    (name) => {
+      const bundle = load(name);
+      if (name.startsWith('import')) assertImportRequestBundle(bundle);
+      else assertWrappedKeyBundle(bundle);
+      const digest = bundleDigest(bundle);
+      expect(digest).toBe(vectors[name]!.digest);
+      expect(checkCodeOf(digest)).toBe(vectors[name]!.checkCode);
+    },
+  );
 
   it('digests agree with an independent implementation (Python: sorted keys, no whitespace, SHA-256)', () => {
     const script = [
@@ -34,7 +37,9 @@ describe('bundle test vectors', () => {
       "print(hashlib.sha256(b'byok-ceremony bundle digest v1\\n' + c.encode()).hexdigest())",
     ].join('\n');
     for (const name of ['import-request.v1.json', 'wrapped-keys.v1.json']) {
-      const digest = execFileSync('python3', ['-c', script, join(dir, name)], { encoding: 'utf8' }).trim();
+      const digest = execFileSync('python3', ['-c', script, join(dir, name)], {
+        encoding: 'utf8',
+      }).trim();
       expect(digest).toBe(vectors[name]!.digest);
     }
   });
@@ -43,7 +48,10 @@ describe('bundle test vectors', () => {
     const request = load('import-request.v1.json') as { targets: { publicKey: string }[] };
     const der = Buffer.from(request.targets[0]!.publicKey, 'base64');
     expect(wrappingKeyFingerprint(der)).toBe(vectors.wrappingKeyFingerprint);
-    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: der, encoding: 'utf8' });
+    const openssl = execFileSync('openssl', ['dgst', '-sha256', '-r'], {
+      input: der,
+      encoding: 'utf8',
+    });
     expect(openssl.split(' ')[0]).toBe(vectors.wrappingKeyFingerprint);
   });
 });
