@@ -6,6 +6,7 @@ import {
   sha256,
   type AuditKeyRecord,
   type AuditRecord,
+  type AuditSigner,
 } from '@byok-ceremony/shared';
 import { appendAuditEntry, readAuditLogPosition } from '../io/audit-log.js';
 import type { CliDeps } from './deps.js';
@@ -24,6 +25,8 @@ export class AuditDraft {
   readonly checkCodes: Record<string, string> = {};
   keys: readonly AuditKeyRecord[] = [];
   peerLogHead: string | null = null;
+  /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
+  signers: readonly AuditSigner[] = [];
 
   constructor(
     private readonly command: string,
@@ -65,11 +68,16 @@ export class AuditDraft {
   }
 
   private async append(error: unknown): Promise<void> {
-    await appendAuditEntry(this.path, this.record(error), {
-      time: this.deps.now().toISOString(),
-      tool: TOOL,
-      toolVersion: TOOL_VERSION,
-    });
+    await appendAuditEntry(
+      this.path,
+      this.record(error),
+      {
+        time: this.deps.now().toISOString(),
+        tool: TOOL,
+        toolVersion: TOOL_VERSION,
+      },
+      this.signers,
+    );
   }
 
   /** Logs success; if the log cannot take the entry, the outputs are removed and the command fails. */

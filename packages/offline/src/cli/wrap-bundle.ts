@@ -9,6 +9,7 @@ import {
   checkCodeOf,
   wrappingKeyFingerprint,
   decodeBase64,
+  type AuditSigner,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
@@ -32,6 +33,8 @@ export interface WrapBundleFlags {
   readonly singleOperator: boolean;
   readonly auditLog: string;
   readonly json: boolean;
+  /** Unlocked operator keys; each signs the audit entry. */
+  readonly signers?: readonly AuditSigner[];
 }
 
 const NO_BACKUP_WARNING =
@@ -41,6 +44,7 @@ const NO_BACKUP_WARNING =
 export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
   const audit = new AuditDraft('wrap', flags.auditLog, deps);
   audit.operators = flags.operators;
+  audit.signers = flags.signers ?? [];
   let bundle: WrappedKeyBundle;
   let checkCode: string;
   try {

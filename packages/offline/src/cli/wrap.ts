@@ -6,6 +6,7 @@ import {
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
 } from '@byok-ceremony/shared';
+import { assertOperatorKeyFlags, unlockOperatorKeys } from '../io/operator-key-signers.js';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import type { CliDeps } from './deps.js';
 import { runWrapBundle } from './wrap-bundle.js';
@@ -57,6 +58,20 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           choices: KEY_SPECS,
           describe: 'Raw mode: key spec of the material (default SYMMETRIC_DEFAULT)',
         })
+        .option('operator-key', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'Operator key files (operator keygen), in --operator order: each operator signs the log entry',
+        })
+        .option('passphrase-file', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'Scripted runs: one passphrase file per --operator-key (else asked on the terminal)',
+        })
         .option('wrapping-key-spec', {
           type: 'string',
           choices: WRAPPING_KEY_SPECS,
@@ -91,9 +106,17 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
             'wrap needs --out',
             'Name the wrapped-key bundle to write: --out wrapped.json.',
           );
+        assertOperatorKeyFlags(argv['operator-key'], argv['passphrase-file'], operators);
+        const signers = await unlockOperatorKeys(
+          argv['operator-key'].map(path),
+          argv['passphrase-file'].map(path),
+          operators,
+          deps,
+        );
         await runWrapBundle(
           {
             ...common,
+            signers,
             request: path(argv.request),
             out: path(argv.out),
             materialFile:
@@ -108,6 +131,12 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
         throw usage(
           'wrap needs --request (ceremony) or --public-key (raw mode)',
           'byok-offline wrap --request request.json --out wrapped.json --operator A --operator B, or see byok-offline wrap --help.',
+        );
+      }
+      if (argv['operator-key'].length > 0 || argv['passphrase-file'].length > 0) {
+        throw usage(
+          '--operator-key cannot be used with --public-key',
+          'Raw mode has no check code to confirm; operator keys sign the entries of bundle mode (--request).',
         );
       }
       if (argv['check-code'].length > 0) {

@@ -1,8 +1,11 @@
 import { appendFile, open, readFile } from 'node:fs/promises';
 import {
   auditEntryHash,
+  canonicalJson,
   nextAuditEntryLine,
+  signAuditEntry,
   type AuditRecord,
+  type AuditSigner,
   type ChainPosition,
 } from '@byok-ceremony/shared';
 
@@ -20,14 +23,20 @@ export async function readAuditLogPosition(path: string): Promise<ChainPosition>
   return { seq: lines.length, head: last === undefined ? null : auditEntryHash(last) };
 }
 
-/** Appends one entry and flushes it to disk before the command reports success. */
+/**
+ * Appends one entry and flushes it to disk before the command reports success. Operators who
+ * hold operator keys sign the entry (seq, prev and time included) as their confirmation.
+ */
 export async function appendAuditEntry(
   path: string,
   record: AuditRecord,
   meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
+  signers: readonly AuditSigner[] = [],
 ): Promise<string> {
   const position = await readAuditLogPosition(path);
-  const { line, hash } = nextAuditEntryLine(position, record, meta);
+  const { entry } = nextAuditEntryLine(position, record, meta);
+  const line = canonicalJson(signAuditEntry(entry, signers));
+  const hash = auditEntryHash(line);
   await appendFile(path, `${line}\n`, { mode: 0o600 });
   const handle = await open(path, 'r');
   await handle.sync();

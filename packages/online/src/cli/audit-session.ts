@@ -4,6 +4,7 @@ import {
   sha256,
   type AuditKeyRecord,
   type AuditRecord,
+  type AuditSigner,
 } from '@byok-ceremony/shared';
 import { appendAuditEntry } from '../io/audit-log.js';
 import type { CliDeps } from './deps.js';
@@ -18,6 +19,8 @@ export class AuditSession {
   keys: AuditKeyRecord[] = [];
   readonly kmsRequestIds: string[] = [];
   peerLogHead: string | null = null;
+  /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
+  signers: readonly AuditSigner[] = [];
 
   constructor(
     readonly command: string,
@@ -76,11 +79,16 @@ export async function runAudited(
     failure = error instanceof Error ? error : new Error(`non-error thrown: ${typeof error}`);
   }
   try {
-    await appendAuditEntry(auditLog, session.record(failure), {
-      time: deps.now().toISOString(),
-      tool: TOOL,
-      toolVersion: TOOL_VERSION,
-    });
+    await appendAuditEntry(
+      auditLog,
+      session.record(failure),
+      {
+        time: deps.now().toISOString(),
+        tool: TOOL,
+        toolVersion: TOOL_VERSION,
+      },
+      session.signers,
+    );
   } catch (error) {
     const logError = new ByokError(
       'ERR_AUDIT_LOG',

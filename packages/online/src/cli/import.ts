@@ -9,6 +9,7 @@ import {
   assertWrappedKeyBundle,
   bundleDigest,
   checkCodeOf,
+  type AuditSigner,
 } from '@byok-ceremony/shared';
 import { promptCheckCodes } from '../io/prompt-check-codes.js';
 import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
@@ -17,6 +18,7 @@ import { importRawMaterial } from '../ops/import-raw-material.js';
 import { importWrappedKeys, type ImportJournal } from '../ops/import-wrapped-keys.js';
 import { resolveExpiration, type Expiration } from '../ops/resolve-expiration.js';
 import type { WaitOptions } from '../ops/wait-for-imported.js';
+import { assertOperatorKeyFlags, unlockOperatorKeys } from '../io/operator-key-signers.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList, type GlobalOptions } from './global-options.js';
@@ -76,6 +78,18 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
           type: 'string',
           describe: 'When the material expires, RFC 3339, at most 365 days ahead',
         })
+        .option('operator-key', {
+          type: 'string',
+          array: true,
+          describe:
+            'Operator key files (byok-offline operator keygen), in --operator order: each operator signs the log entry',
+        })
+        .option('passphrase-file', {
+          type: 'string',
+          array: true,
+          describe:
+            'Scripted runs: one passphrase file per --operator-key (else asked on the terminal)',
+        })
         .option('key-id', { type: 'string', describe: 'Raw mode: the key to import into' })
         .option('import-token', {
           type: 'string',
@@ -106,7 +120,11 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
             hint: 'Raw mode: --key-id ID --import-token ImportToken.bin --encrypted-key-material EncryptedKeyMaterial.bin.',
           });
         }
-        if (args['check-code'] !== undefined || args['single-operator']) {
+        if (
+          args['check-code'] !== undefined ||
+          args['single-operator'] ||
+          args['operator-key'] !== undefined
+        ) {
           throw new ByokError(
             'ERR_USAGE',
             '--check-code and --single-operator apply to bundle mode only',
@@ -147,7 +165,12 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
           { hint: 'Give --check-code once per --operator, in the same order.' },
         );
       }
+      const keyFiles = stringList(args, 'operator-key').map((p) => resolve(deps.cwd, p));
+      const passphraseFiles = stringList(args, 'passphrase-file').map((p) => resolve(deps.cwd, p));
+      assertOperatorKeyFlags(keyFiles, passphraseFiles, globals.operators);
+      const signers = await unlockOperatorKeys(keyFiles, passphraseFiles, globals.operators, deps);
       await importBundles(deps, globals, expiration, {
+        signers,
         request: resolve(deps.cwd, given(args, 'request')!),
         wrapped: resolve(deps.cwd, given(args, 'wrapped')!),
         checkCodes,
@@ -166,9 +189,11 @@ async function importBundles(
     readonly wrapped: string;
     readonly checkCodes: readonly string[];
     readonly singleOperator: boolean;
+    readonly signers: readonly AuditSigner[];
   },
 ): Promise<void> {
   const session = new AuditSession('import', globals.operators);
+  session.signers = input.signers;
   if (input.singleOperator) session.exceptions.push('single-operator');
   const journal: ImportJournal = { imported: [], auditKeys: [] };
   await runAudited(deps, globals.auditLog, session, async () => {
