@@ -1,0 +1,120 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ceremonyLogs } from '../../shared/test/audit/fixture-logs.js';
+import { runOnline } from './helpers/run-online.js';
+
+function logsDir(options: Parameters<typeof ceremonyLogs>[0] = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'byok-report-'));
+  const logs = ceremonyLogs(options);
+  writeFileSync(join(dir, 'online.jsonl'), logs.online);
+  writeFileSync(join(dir, 'offline.jsonl'), logs.offline);
+  return dir;
+}
+const LOGS = ['--log', 'online.jsonl', '--log', 'offline.jsonl'];
+
+function chromium(): string | undefined {
+  for (const bin of ['chromium', 'chromium-browser']) {
+    if (spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0) return bin;
+  }
+  return undefined;
+}
+const browser = chromium();
+const skipChromium = browser === undefined && process.env['CI'] === undefined;
+
+describe('byok-online report', () => {
+  it('writes a self-contained HTML record with the verdict, values, exceptions and signature lines', async () => {
+    const cwd = logsDir({ wrapOperators: ['ALICE'], wrapExceptions: ['single-operator'] });
+    const r = await runOnline(['report', ...LOGS, '--out', 'report.html', '--witness', 'WENDY'], {
+      cwd,
+    });
+    expect(r.stderr).toContain('wrote the ceremony record');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`VERIFIED ${join(cwd, 'report.html')}\n`);
+    const html = readFileSync(join(cwd, 'report.html'), 'utf8');
+    expect(html).toContain('VERIFIED: the audit logs are intact');
+    expect(html).toContain('@media print');
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    expect(html).not.toContain('<script');
+    for (const value of [
+      'ABC123',
+      'DEF456',
+      'Enabled',
+      'WENDY',
+      'single-operator',
+      'Ceremony administrator',
+    ])
+      expect(html).toContain(value);
+  });
+
+  it('writes Markdown by --format or by the file name', async () => {
+    const cwd = logsDir();
+    expect((await runOnline(['report', ...LOGS, '--out', 'r.md'], { cwd })).code).toBe(0);
+    expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^# Key ceremony record\n/);
+    expect(
+      (await runOnline(['report', ...LOGS, '--out', 'r.txt', '--format', 'md', '--json'], { cwd }))
+        .stdout,
+    ).toContain('"format":"md"');
+  });
+
+  it('still writes the record of failed logs, with the failure on top, and exits 1', async () => {
+    const cwd = logsDir({ keyState: 'PendingImport' });
+    const r = await runOnline(['report', ...LOGS, '--out', 'report.html'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('byok-online: error: the audit log(s) failed verification');
+    expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toContain('VERIFICATION FAILED');
+  });
+
+  it('refuses to overwrite, and refuses a missing log before writing anything', async () => {
+    const cwd = logsDir();
+    writeFileSync(join(cwd, 'report.html'), 'keep me');
+    const exists = await runOnline(['report', ...LOGS, '--out', 'report.html'], { cwd });
+    expect(exists.code).toBe(1);
+    expect(exists.stderr).toContain('already exists');
+    expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toBe('keep me');
+    const missing = await runOnline(['report', '--log', 'nope.jsonl', '--out', 'new.html'], {
+      cwd,
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the audit log nope.jsonl');
+    expect(existsSync(join(cwd, 'new.html'))).toBe(false);
+    const usage = await runOnline(['report', ...LOGS], { cwd });
+    expect(usage.code).toBe(2);
+  });
+
+  it.skipIf(skipChromium)('renders in headless Chromium to a PDF', () => {
+    expect(browser, 'chromium must be installed in CI (apt-get install chromium)').toBeDefined();
+    const cwd = logsDir();
+    return runOnline(['report', ...LOGS, '--out', 'report.html', '--witness', 'WENDY'], {
+      cwd,
+    }).then((r) => {
+      expect(r.code).toBe(0);
+      const pdf = join(cwd, 'report.pdf');
+      execFileSync(
+        browser!,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          `--user-data-dir=${join(cwd, 'chromium')}`,
+          `--print-to-pdf=${pdf}`,
+          '--no-pdf-header-footer',
+          `file://${join(cwd, 'report.html')}`,
+        ],
+        { stdio: 'ignore', timeout: 90_000 },
+      );
+      const bytes = readFileSync(pdf);
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(bytes.length).toBeGreaterThan(10_000);
+      expect(
+        (bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length,
+      ).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
