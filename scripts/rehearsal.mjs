@@ -163,7 +163,48 @@ try {
   say(`            ${join(offline, 'byok-offline-audit.jsonl')}`);
   if (!ok)
     throw new Error('rehearsal finished, but not every key is Enabled with its material proven');
-  say('\nRehearsal complete: every key is Enabled and its material proven.');
+
+  step('offline', 'Closing: the offline audit log goes to the online machine on the stick.');
+  await copyFile(join(offline, 'byok-offline-audit.jsonl'), join(usb, 'byok-offline-audit.jsonl'));
+  await copyFile(join(usb, 'byok-offline-audit.jsonl'), join(online, 'byok-offline-audit.jsonl'));
+
+  step(
+    'online',
+    'Verify both logs as one transcript: chains, interlock, two-person rule, completion.',
+  );
+  const logs = ['byok-online-audit.jsonl', 'byok-offline-audit.jsonl'];
+  const verified = await tool('byok-online', online, ['audit', 'verify', ...logs, '--json']);
+  for (const log of verified.logs)
+    say(`    ${log.file.padEnd(26)} ${log.lineCount} entries, head ${log.head}`);
+  for (const f of verified.findings.filter((x) => x.severity !== 'info'))
+    say(`    ${f.severity}: ${f.file ?? ''}${f.line === null ? '' : `:${f.line}`} ${f.message}`);
+  say(`  Write both heads on the paper record. Verdict: ${verified.ok ? 'VERIFIED' : 'FAILED'}`);
+  if (!verified.ok) throw new Error('the audit logs did not verify');
+
+  step('online', 'The printable ceremony record, for the operators and the witness to sign.');
+  const report = await tool('byok-online', online, [
+    'report',
+    ...logs.flatMap((log) => ['--log', log]),
+    '--witness',
+    'Wendy',
+    '--out',
+    'ceremony-record.html',
+    '--json',
+  ]);
+  const markdown = await tool('byok-online', online, [
+    'report',
+    ...logs.flatMap((log) => ['--log', log]),
+    '--witness',
+    'Wendy',
+    '--out',
+    'ceremony-record.md',
+    '--json',
+  ]);
+  if (!report.ok || !markdown.ok)
+    throw new Error('the ceremony record reports a failed verification');
+  say(`    ${report.out}`);
+  say(`    ${markdown.out}`);
+  say('\nRehearsal complete: every key is Enabled, its material proven, and both logs verified.');
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);
   process.exitCode = 1;
