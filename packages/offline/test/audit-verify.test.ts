@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ceremonyLogs, operatorKey } from '../../shared/test/audit/fixture-logs.js';
+import { runCli, tempDir } from './helpers/run-cli.js';
+
+function write(dir: string, name: string, text: string): void {
+  writeFileSync(join(dir, name), text);
+}
+
+describe('byok-offline audit verify', () => {
+  it('verifies the offline log alone and both logs together', async () => {
+    const dir = tempDir();
+    const logs = ceremonyLogs();
+    write(dir, 'offline.jsonl', logs.offline);
+    write(dir, 'online.jsonl', logs.online);
+    const alone = await runCli(['audit', 'verify', 'offline.jsonl'], dir);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain('info: the interlock between the two machines was not checked');
+    const both = await runCli(['audit', 'verify', 'offline.jsonl', 'online.jsonl', '--json'], dir);
+    expect(both.code).toBe(0);
+    expect(JSON.parse(both.stdout)).toMatchObject({
+      ok: true,
+      runs: [{ wrap: { file: 'offline.jsonl', line: 2 } }],
+    });
+  });
+
+  it('names the edited line in stdout, in the error and in --json, and exits 1', async () => {
+    const dir = tempDir();
+    const lines = ceremonyLogs().offline.split('\n');
+    lines[0] = lines[0]!.replace('"operators":[]', '"operators":["EVE"]');
+    write(dir, 'offline.jsonl', lines.join('\n'));
+    const r = await runCli(['audit', 'verify', 'offline.jsonl'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error: offline.jsonl:1: line 1 was edited');
+    expect(r.stderr).toContain('byok-offline: error: the audit log(s) failed verification');
+    expect(r.stderr).toContain('byok-offline:   offline.jsonl:1: line 1 was edited');
+    expect(r.stderr).toContain('byok-offline: hint: ');
+    const json = await runCli(['audit', 'verify', 'offline.jsonl', '--json'], dir);
+    const out = JSON.parse(json.stdout) as {
+      ok: boolean;
+      findings: { code: string; line: number }[];
+    };
+    expect(out.ok).toBe(false);
+    expect(out.findings).toContainEqual(expect.objectContaining({ code: 'line-edited', line: 1 }));
+  });
+
+  it('pins operator keys from public key files', async () => {
+    const dir = tempDir();
+    const alice = operatorKey('ALICE');
+    const bob = operatorKey('BOB');
+    const logs = ceremonyLogs({ signers: [alice.signer, bob.signer] });
+    write(dir, 'offline.jsonl', logs.offline);
+    for (const [name, key] of [
+      ['alice', alice],
+      ['bob', bob],
+    ] as const)
+      write(
+        dir,
+        `${name}.pub.json`,
+        JSON.stringify({
+          format: 'byok-ceremony/operator-public-key',
+          version: 1,
+          name: name.toUpperCase(),
+          publicKey: key.publicKey,
+        }),
+      );
+    const pinned = ['--operator-pubkey', 'alice.pub.json', '--operator-pubkey', 'bob.pub.json'];
+    expect((await runCli(['audit', 'verify', 'offline.jsonl', ...pinned], dir)).code).toBe(0);
+    write(dir, 'unsigned.jsonl', ceremonyLogs().offline);
+    const unsigned = await runCli(['audit', 'verify', 'unsigned.jsonl', ...pinned], dir);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stdout).toContain('has no signature by ALICE, whose operator key is pinned');
+  });
+
+  it('refuses a bad --expect-head and a missing log', async () => {
+    const dir = tempDir();
+    const head = await runCli(['audit', 'verify', 'x.jsonl', '--expect-head', 'nothex'], dir);
+    expect(head.code).toBe(2);
+    expect(head.stderr).toContain('is not a log head');
+    const missing = await runCli(['audit', 'verify', 'x.jsonl'], dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the audit log x.jsonl');
+  });
+});
