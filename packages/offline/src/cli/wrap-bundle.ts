@@ -12,7 +12,9 @@ import {
   type AuditSigner,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
+import { unlink } from 'node:fs/promises';
 import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { assertQrFolderUsable } from '../io/qr-folder.js';
 import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
 import { checkParametersValid } from '../ops/check-parameters-valid.js';
 import { describeRequest } from '../ops/describe-request.js';
@@ -21,6 +23,8 @@ import { AuditDraft, sha256Hex } from './audit-draft.js';
 import { collectCheckCodes } from './collect-check-codes.js';
 import type { CliDeps } from './deps.js';
 import { formatRequestSummary } from './format-summary.js';
+import type { QrShowFlags } from './qr-options.js';
+import { presentQrFrames, writeBundleQrFrames, type QrFramesWritten } from './show-qr.js';
 import { TOOL } from './run.js';
 
 export interface WrapBundleFlags {
@@ -35,6 +39,8 @@ export interface WrapBundleFlags {
   readonly json: boolean;
   /** Unlocked operator keys; each signs the audit entry. */
   readonly signers?: readonly AuditSigner[];
+  /** `--qr DIR` / `--qr-terminal`: the wrapped bundle also as QR codes, for the way back. */
+  readonly qr?: QrShowFlags | undefined;
 }
 
 const NO_BACKUP_WARNING =
@@ -47,8 +53,10 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
   audit.signers = flags.signers ?? [];
   let bundle: WrappedKeyBundle;
   let checkCode: string;
+  let qrFrames: QrFramesWritten | undefined;
   try {
     await assertOutputAbsent(flags.out);
+    if (flags.qr?.dir !== undefined) await assertQrFolderUsable(flags.qr.dir);
     const requestBytes = await readInputFile(flags.request, 'import request');
     audit.inputs['requestFile'] = sha256Hex(requestBytes);
     const request = parseJsonFile(requestBytes, flags.request, 'import request');
@@ -126,6 +134,15 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     assertWrappedAnswersRequest(request, bundle);
     checkCode = checkCodeOf(bundleDigest(bundle));
     await writeFileExclusive(flags.out, text, 0o644);
+    if (flags.qr !== undefined) {
+      try {
+        qrFrames = await writeBundleQrFrames(bundle, flags.qr, wrappedQrPlayer(checkCode));
+      } catch (error) {
+        await unlink(flags.out).catch(() => undefined);
+        throw error;
+      }
+      audit.outputs['qrTransfer'] = qrFrames.transferSha256;
+    }
     audit.outputs['wrapped'] = bundleDigest(bundle);
     audit.outputs['wrappedFile'] = sha256Hex(Buffer.from(text));
     audit.checkCodes['wrapped'] = checkCode;
@@ -139,8 +156,18 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     await audit.appendFailure(error);
     throw error;
   }
-  await audit.appendSuccess([flags.out]);
+  await audit.appendSuccess([flags.out, ...(qrFrames?.files ?? [])]);
   printResult(flags, bundle, checkCode, audit.checkCodes['request'] ?? '', deps);
+  if (qrFrames !== undefined && flags.qr !== undefined)
+    await presentQrFrames(qrFrames, flags.qr, wrappedQrPlayer(checkCode).caption[0]!, deps);
+}
+
+/** Title and caption of the answer's QR frames: the check code the online operators confirm. */
+function wrappedQrPlayer(checkCode: string): { title: string; caption: string[] } {
+  return {
+    title: `byok wrapped keys ${checkCode}`,
+    caption: [`Wrapped-key bundle, check code ${checkCode}: confirm it on the online machine`],
+  };
 }
 
 function printResult(

@@ -8,6 +8,7 @@ import {
 } from '@byok-ceremony/shared';
 import { assertOperatorKeyFlags, unlockOperatorKeys } from '../io/operator-key-signers.js';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
+import { WRAPPED_QR_DENSITY, qrShowFlagsOf, withQrShowOptions } from './qr-options.js';
 import type { CliDeps } from './deps.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { runWrapRaw } from './wrap-raw.js';
@@ -24,7 +25,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
     'wrap',
     'Generate or load key material and wrap it for KMS import',
     (y) =>
-      withCeremonyOptions(y)
+      withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)
         .option('request', {
           type: 'string',
           describe: 'Import request written by byok-online prepare',
@@ -80,6 +81,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
     async (argv) => {
       const path = (p: string): string => resolve(deps.cwd, p);
       const operators = parseOperators(argv.operator);
+      const qr = qrShowFlagsOf(argv, deps.cwd, WRAPPED_QR_DENSITY);
       const common = {
         operators,
         checkCodes: argv['check-code'],
@@ -122,6 +124,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
             materialFile:
               argv['material-file'] === undefined ? undefined : path(argv['material-file']),
             noBackup: !argv.backup,
+            qr,
           },
           deps,
         );
@@ -137,6 +140,12 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
         throw usage(
           '--operator-key cannot be used with --public-key',
           'Raw mode has no check code to confirm; operator keys sign the entries of bundle mode (--request).',
+        );
+      }
+      if (qr !== undefined) {
+        throw usage(
+          '--qr and --qr-terminal cannot be used with --public-key',
+          'Raw mode writes a blob for the AWS CLI, not a bundle; use --request for a wrapped bundle the QR codes can carry.',
         );
       }
       if (argv['check-code'].length > 0) {

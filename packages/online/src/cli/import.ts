@@ -23,6 +23,8 @@ import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList, type GlobalOptions } from './global-options.js';
 import { registerCommands } from './run.js';
+import { scanWrappedBundle } from './scan-wrapped.js';
+import { scanImagesOf } from './scan-options.js';
 
 /** How long to wait for a key to leave PendingImport after ImportKeyMaterial. */
 const WAIT_BUDGET_MS = 30_000;
@@ -58,6 +60,12 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
         .option('wrapped', {
           type: 'string',
           describe: 'Wrapped-key bundle written by byok-offline wrap',
+        })
+        .option('scan', {
+          type: 'string',
+          array: true,
+          describe:
+            'Instead of --wrapped: read the wrapped bundle from QR images (PNG/JPEG files or folders)',
         })
         .option('check-code', {
           type: 'string',
@@ -101,6 +109,7 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
         }),
     async (args) => {
       const globals = globalOptionsOf(args, deps);
+      const scan = scanImagesOf(args, deps.cwd, RAW_FLAGS);
       const raw = RAW_FLAGS.filter((f) => args[f] !== undefined);
       const bundle = BUNDLE_FLAGS.filter((f) => args[f] !== undefined);
       if (raw.length > 0 && bundle.length > 0) {
@@ -140,10 +149,12 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
         });
         return;
       }
-      const missing = BUNDLE_FLAGS.filter((f) => args[f] === undefined);
+      const missing = BUNDLE_FLAGS.filter(
+        (f) => args[f] === undefined && !(f === 'wrapped' && scan !== undefined),
+      );
       if (missing.length > 0) {
         throw new ByokError('ERR_USAGE', `import needs --${missing.join(' and --')}`, {
-          hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap).',
+          hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap), or --scan DIR for its QR frames.',
         });
       }
       const singleOperator = args['single-operator'];
@@ -172,7 +183,7 @@ function importCommand(cli: Argv, deps: CliDeps): Argv {
       await importBundles(deps, globals, expiration, {
         signers,
         request: resolve(deps.cwd, given(args, 'request')!),
-        wrapped: resolve(deps.cwd, given(args, 'wrapped')!),
+        wrapped: scan ?? resolve(deps.cwd, given(args, 'wrapped')!),
         checkCodes,
         singleOperator,
       });
@@ -186,7 +197,8 @@ async function importBundles(
   expiration: Expiration,
   input: {
     readonly request: string;
-    readonly wrapped: string;
+    /** The wrapped bundle's file, or the QR images to read it from (--scan). */
+    readonly wrapped: string | { readonly scan: readonly string[] };
     readonly checkCodes: readonly string[];
     readonly singleOperator: boolean;
     readonly signers: readonly AuditSigner[];
@@ -199,12 +211,18 @@ async function importBundles(
   await runAudited(deps, globals.auditLog, session, async () => {
     const requestBytes = await readInputFile(input.request, 'import request');
     session.input('requestFile', requestBytes);
-    const wrappedBytes = await readInputFile(input.wrapped, 'wrapped-key bundle');
-    session.input('wrappedFile', wrappedBytes);
+    const wrappedBytes =
+      typeof input.wrapped === 'string'
+        ? await readInputFile(input.wrapped, 'wrapped-key bundle')
+        : undefined;
+    if (wrappedBytes !== undefined) session.input('wrappedFile', wrappedBytes);
     const request = parseJsonFile(requestBytes, input.request, 'import request');
     assertImportRequestBundle(request);
     session.inputs['request'] = bundleDigest(request);
-    const wrapped = parseJsonFile(wrappedBytes, input.wrapped, 'wrapped-key bundle');
+    const wrapped =
+      typeof input.wrapped === 'string'
+        ? parseJsonFile(wrappedBytes!, input.wrapped, 'wrapped-key bundle')
+        : await scanWrappedBundle(input.wrapped.scan, deps, session);
     assertWrappedKeyBundle(wrapped);
     session.inputs['wrapped'] = bundleDigest(wrapped);
     session.peerLogHead = wrapped.auditLogHead;

@@ -17,19 +17,22 @@ import {
 } from '@byok-ceremony/shared';
 import { readAuditLogPosition } from '../io/audit-log.js';
 import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { assertQrFolderUsable } from '../io/qr-folder.js';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareImport } from '../ops/prepare-import.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList } from './global-options.js';
+import { REQUEST_QR_DENSITY, qrShowFlagsOf, withQrShowOptions } from './qr-options.js';
 import { registerCommands } from './run.js';
+import { presentQrFrames, writeBundleQrFrames, type QrFramesWritten } from './show-qr.js';
 
 function prepareCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'prepare',
     'Get import parameters for one or more EXTERNAL keys and write the import request for the offline machine',
     (y) =>
-      y
+      withQrShowOptions(y, REQUEST_QR_DENSITY)
         .option('key-id', {
           type: 'string',
           array: true,
@@ -85,11 +88,14 @@ function prepareCommand(cli: Argv, deps: CliDeps): Argv {
       }
       const out = resolve(deps.cwd, args.out);
       const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
+      const qr = qrShowFlagsOf(args, deps.cwd, REQUEST_QR_DENSITY);
+      let qrShown: { frames: QrFramesWritten; caption: string } | undefined;
 
       const session = new AuditSession('prepare', globals.operators);
       await runAudited(deps, globals.auditLog, session, async () => {
         await assertOutputAbsent(out);
         if (rawDir !== undefined) await assertOutputAbsent(rawDir);
+        if (qr?.dir !== undefined) await assertQrFolderUsable(qr.dir);
         const { head } = await readAuditLogPosition(globals.auditLog);
         const kms = await openKms(deps, globals, session.kmsRequestIds);
         let prepared;
@@ -134,6 +140,21 @@ function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         } catch (error) {
           if (rawDir !== undefined) await rm(rawDir, { recursive: true, force: true });
           throw error;
+        }
+        if (qr !== undefined) {
+          const caption = `Import request, check code ${checkCode}: confirm it on the offline machine`;
+          try {
+            const frames = await writeBundleQrFrames(bundle, qr, {
+              title: `byok import request ${checkCode}`,
+              caption: [caption],
+            });
+            qrShown = { frames, caption };
+          } catch (error) {
+            await rm(out, { force: true });
+            if (rawDir !== undefined) await rm(rawDir, { recursive: true, force: true });
+            throw error;
+          }
+          session.outputs['qrTransfer'] = qrShown.frames.transferSha256;
         }
         // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
         session.outputs['request'] = digest;
@@ -183,6 +204,8 @@ function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         );
         deps.stdout(`${lines.join('\n')}\n`);
       });
+      if (qr !== undefined && qrShown !== undefined)
+        await presentQrFrames(qrShown.frames, qr, qrShown.caption, deps);
     },
   );
 }

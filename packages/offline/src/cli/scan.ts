@@ -1,0 +1,168 @@
+import { relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import {
+  ByokError,
+  bundleDigest,
+  bundleFromQrTransfer,
+  decodeBase64,
+  wrappingKeyFingerprint,
+  type AssembledTransfer,
+} from '@byok-ceremony/shared';
+import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { describeRequest } from '../ops/describe-request.js';
+import { AuditDraft, sha256Hex } from './audit-draft.js';
+import { DEFAULT_AUDIT_LOG, parseOperators } from './ceremony-options.js';
+import type { CliDeps } from './deps.js';
+import { formatRequestSummary } from './format-summary.js';
+import { scanProgressPrinter } from './scan-progress.js';
+
+interface ScanFlags {
+  readonly images: readonly string[];
+  readonly camera: string | undefined;
+  readonly out: string;
+  readonly operators: readonly string[];
+  readonly auditLog: string;
+  readonly json: boolean;
+}
+
+const usage = (message: string, hint: string): ByokError =>
+  new ByokError('ERR_USAGE', message, { hint });
+
+/** `scan`: the import request from QR codes, written as a file once complete and verified. */
+export function scanCommand(cli: Argv, deps: CliDeps): Argv {
+  return cli.command(
+    'scan [images..]',
+    'Read an import request from QR codes (images, folders of stills, or a camera) and write it',
+    (y) =>
+      y
+        .positional('images', {
+          type: 'string',
+          array: true,
+          describe: 'PNG or JPEG images, or folders of them (read in name order)',
+        })
+        .option('camera', {
+          type: 'string',
+          describe: 'Capture from a V4L2 camera through ffmpeg instead, e.g. /dev/video0',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'Import request file to write (must not exist)',
+        })
+        .option('operator', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'An operator present (repeatable; recorded in the audit log)',
+        })
+        .option('audit-log', {
+          type: 'string',
+          default: DEFAULT_AUDIT_LOG,
+          describe: 'The audit log this command appends to',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print one JSON object on stdout',
+        }),
+    async (argv) => {
+      const images = (argv.images ?? []).filter((image) => image !== '');
+      const camera = argv.camera;
+      if (camera !== undefined && (typeof camera !== 'string' || camera === ''))
+        throw usage('--camera needs one device', 'Give --camera once, e.g. --camera /dev/video0.');
+      if (images.length > 0 && camera !== undefined)
+        throw usage(
+          '--camera cannot be used with image files',
+          'Scan either image files and folders (scan --out request.json frames/) or a camera (scan --out request.json --camera /dev/video0).',
+        );
+      if (images.length === 0 && camera === undefined)
+        throw usage(
+          'scan needs images or --camera',
+          'Name PNG/JPEG files or folders of them (scan --out request.json frames/), or --camera /dev/video0.',
+        );
+      if (typeof argv.out !== 'string' || argv.out === '')
+        throw usage(
+          'scan needs --out',
+          'Name the import request file to write: --out request.json.',
+        );
+      await runScan(
+        {
+          images: images.map((image) => resolve(deps.cwd, image)),
+          camera,
+          out: resolve(deps.cwd, argv.out),
+          operators: parseOperators(argv.operator),
+          auditLog: resolve(deps.cwd, argv['audit-log']),
+          json: argv.json,
+        },
+        deps,
+      );
+    },
+  );
+}
+
+async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledTransfer> {
+  const options = {
+    kind: 'import-request' as const,
+    onImage: scanProgressPrinter(deps.stderr, deps.cwd),
+  };
+  // Loaded on use: the image decoders (WebAssembly) are not needed by the other commands.
+  if (flags.camera !== undefined) {
+    const { scanQrCamera } = await import('../io/qr-camera.js');
+    return scanQrCamera(flags.camera, options);
+  }
+  const { scanQrImageFiles } = await import('../io/qr-scan.js');
+  return scanQrImageFiles(flags.images, options);
+}
+
+async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
+  const audit = new AuditDraft('scan', flags.auditLog, deps);
+  audit.operators = flags.operators;
+  let result: { checkCode: string; digest: string; frames: number; summary: string[] };
+  try {
+    await assertOutputAbsent(flags.out);
+    const transfer = await readTransfer(flags, deps);
+    // The transport on record: the same SHA-256 prepare logged for the frames it showed.
+    audit.inputs['qrTransfer'] = transfer.sha256;
+    const request = bundleFromQrTransfer(transfer, 'import-request');
+    const summary = describeRequest(request, deps.now());
+    audit.peerLogHead = request.auditLogHead;
+    audit.checkCodes['request'] = summary.checkCode;
+    audit.keys = request.targets.map((t) => ({
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      materialGroup: t.materialGroup,
+      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+      parametersValidTo: t.parametersValidTo,
+    }));
+    const text = `${JSON.stringify(request, null, 2)}\n`;
+    await writeFileExclusive(flags.out, text, 0o644);
+    audit.outputs['request'] = bundleDigest(request);
+    audit.outputs['requestFile'] = sha256Hex(Buffer.from(text));
+    result = {
+      checkCode: summary.checkCode,
+      digest: summary.digest,
+      frames: transfer.frames,
+      summary: formatRequestSummary(summary),
+    };
+  } catch (error) {
+    await audit.appendFailure(error);
+    throw error;
+  }
+  await audit.appendSuccess([flags.out]);
+  if (flags.json) {
+    deps.stdout(
+      `${JSON.stringify({
+        out: flags.out,
+        checkCode: result.checkCode,
+        digest: result.digest,
+        frames: { received: result.frames, total: result.frames },
+      })}\n`,
+    );
+    return;
+  }
+  const lines = [
+    `Wrote ${relative(deps.cwd, flags.out) || flags.out} from ${result.frames} QR frame(s)`,
+    ...result.summary,
+    'Not yet trusted: the operators confirm this check code against the one byok-online prepare showed, in byok-offline wrap.',
+  ];
+  deps.stdout(`${lines.join('\n')}\n`);
+}

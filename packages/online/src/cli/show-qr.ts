@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import {
+  bundleToQrFrames,
+  encodeCompactBundle,
+  encodeHex,
+  sha256,
+  type Bundle,
+  type QrDensity,
+} from '@byok-ceremony/shared';
+import { playQrTerminal } from '../io/qr-terminal.js';
+import { writeQrFrameDirectory } from '../io/qr-write.js';
+import type { CliDeps } from './deps.js';
+import type { QrShowFlags } from './qr-options.js';
+import { TOOL } from './run.js';
+
+export interface QrFramesWritten {
+  readonly frameTexts: readonly string[];
+  /** SHA-256 of the QR payload: its first 32 hex digits are the transfer id in every frame. */
+  readonly transferSha256: string;
+  /** Absolute paths of the files written to --qr DIR (none without it). */
+  readonly files: readonly string[];
+}
+
+/** The bundle as QR frames, written to `--qr DIR` when given; playing them comes later. */
+export async function writeBundleQrFrames(
+  bundle: Bundle,
+  flags: QrShowFlags,
+  player: { readonly title: string; readonly caption: readonly string[] },
+): Promise<QrFramesWritten> {
+  const frameTexts = bundleToQrFrames(bundle, flags.density);
+  const transferSha256 = encodeHex(sha256(encodeCompactBundle(bundle)));
+  if (flags.dir === undefined) return { frameTexts, transferSha256, files: [] };
+  const dir = flags.dir;
+  const names = await writeQrFrameDirectory(dir, frameTexts, player);
+  return { frameTexts, transferSha256, files: names.map((name) => join(dir, name)) };
+}
+
+/** How many frames at a density, and where they are, for the operator. */
+export function describeQrFrames(frames: QrFramesWritten, flags: QrShowFlags): string {
+  const count = `${frames.frameTexts.length} QR frame(s) at density ${flags.density}`;
+  return flags.dir === undefined
+    ? count
+    : `${count} in ${flags.dir} (open index.html to play them)`;
+}
+
+/**
+ * `--qr-terminal`: on a terminal the frames loop until Ctrl-C, which ends the command normally;
+ * otherwise each is drawn once, so scripts end.
+ */
+export async function playQrFramesOnTerminal(
+  frameTexts: readonly string[],
+  caption: string,
+  deps: CliDeps,
+  density: QrDensity,
+): Promise<void> {
+  const controller = new AbortController();
+  const stop = (): void => {
+    controller.abort();
+  };
+  if (deps.interactive) {
+    process.on('SIGINT', stop);
+    deps.stderr(
+      `${TOOL}: showing ${frameTexts.length} QR frame(s) (density ${density}); Ctrl-C stops\n`,
+    );
+  }
+  try {
+    await playQrTerminal(frameTexts, {
+      write: deps.stderr,
+      loops: deps.interactive ? Number.POSITIVE_INFINITY : 1,
+      signal: controller.signal,
+      caption,
+    });
+  } finally {
+    if (deps.interactive) process.off('SIGINT', stop);
+  }
+}
+
+/** After the command's result: say where the frames are, then play them if asked. */
+export async function presentQrFrames(
+  frames: QrFramesWritten,
+  flags: QrShowFlags,
+  caption: string,
+  deps: CliDeps,
+): Promise<void> {
+  deps.stderr(`${TOOL}: ${describeQrFrames(frames, flags)}\n`);
+  if (flags.terminal) await playQrFramesOnTerminal(frames.frameTexts, caption, deps, flags.density);
+}
