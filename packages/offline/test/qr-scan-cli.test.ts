@@ -246,6 +246,53 @@ describe('byok-offline scan', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('scan --camera reads the stills ffmpeg pipes until complete (a stand-in ffmpeg on PATH, child process)', () => {
+    const dir = tempDir();
+    const req = request();
+    writeFrames(join(dir, 'frames'), req);
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    // Loops the frames as PNG on stdout, as `ffmpeg -f image2pipe -vcodec png pipe:1` does.
+    writeFileSync(
+      join(bin, 'ffmpeg'),
+      `#!/bin/sh\nwhile true; do /bin/cat ${join(dir, 'frames')}/*.png; /bin/sleep 0.2; done\n`,
+      { mode: 0o755 },
+    );
+    const r = runProcess(
+      ['scan', '--camera', '/dev/video7', '--out', 'request.json', '--json'],
+      dir,
+      [],
+      {
+        PATH: bin,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/byok-offline: \/dev\/video7 still 1: frames 1\/\d+, missing 2/);
+    expect((JSON.parse(r.stdout) as { checkCode: string }).checkCode).toBe(
+      checkCodeOf(bundleDigest(req)),
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'))).toEqual(req);
+  });
+
+  it('loads no network module while scanning (child process, module list at exit)', () => {
+    const dir = tempDir();
+    writeFrames(join(dir, 'frames'), request());
+    const hook = join(dir, 'module-list-hook.mjs');
+    writeFileSync(
+      hook,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'modules.json'))}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    const r = runProcess(['scan', '--out', 'request.json', 'frames'], dir, ['--import', hook]);
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule zlib');
+    expect(
+      loaded.filter((m) =>
+        /^NativeModule (net|http|https|http2|tls|dns|dgram|_http_client)$/.test(m),
+      ),
+    ).toEqual([]);
+  });
+
   it('scan --camera without ffmpeg on PATH: a clear error, no file (child process)', () => {
     const dir = tempDir();
     const r = runProcess(['scan', '--camera', '/dev/video0', '--out', 'request.json'], dir, [], {
