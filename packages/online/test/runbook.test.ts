@@ -9,18 +9,21 @@ import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 
 const RUNBOOK = fileURLToPath(new URL('../../../docs/ceremony.md', import.meta.url));
 
+type Variant = 'usb' | 'qr';
+
 interface Step {
   readonly machine: 'online' | 'offline';
   readonly line: string;
 }
 
-/** Every command of the ```sh runbook blocks, in order, with the machine it runs on. */
-function runbookSteps(markdown: string): Step[] {
+/** The commands of the ```sh runbook blocks of one variant (and of all variants), in order. */
+function runbookSteps(markdown: string, variant: Variant): Step[] {
   const steps: Step[] = [];
   for (const block of markdown.matchAll(
-    /^```sh runbook machine=(online|offline)\n([\s\S]*?)^```$/gm,
+    /^```sh runbook machine=(online|offline) variant=(all|usb|qr)\n([\s\S]*?)^```$/gm,
   )) {
-    const body = block[2]!.replace(/\\\n\s*/g, ' ');
+    if (block[2] !== 'all' && block[2] !== variant) continue;
+    const body = block[3]!.replace(/\\\n\s*/g, ' ');
     for (const line of body.split('\n'))
       if (line.trim() !== '' && !line.trim().startsWith('#'))
         steps.push({ machine: block[1] as Step['machine'], line: line.trim() });
@@ -46,20 +49,36 @@ function words(line: string, vars: Readonly<Record<string, string>>): string[] {
 }
 
 let s: SimEnv;
-let dirs: Record<'online' | 'offline' | 'usb', string>;
-const vars: Record<string, string> = {};
-const transcript: { step: Step; result: CliResult }[] = [];
 
 beforeAll(async () => {
   s = await startSimEnv();
-  const root = await mkdtemp(join(tmpdir(), 'byok-runbook-'));
-  dirs = { online: join(root, 'online'), offline: join(root, 'offline'), usb: join(root, 'usb') };
-  for (const dir of Object.values(dirs)) await mkdir(dir);
-  vars['USB'] = dirs.usb;
 });
 afterAll(async () => {
   await s.sim.close();
 });
+
+/** One run of the runbook: two machines' folders, the media between them, what was read off screens. */
+interface Ceremony {
+  readonly dirs: Record<'online' | 'offline', string>;
+  readonly vars: Record<string, string>;
+  readonly transcript: { step: Step; result: CliResult }[];
+}
+
+async function newCeremony(variant: Variant): Promise<Ceremony> {
+  const root = await mkdtemp(join(tmpdir(), `byok-runbook-${variant}-`));
+  const dirs = { online: join(root, 'online'), offline: join(root, 'offline') };
+  const usb = join(root, 'usb');
+  const backup = join(root, 'backup');
+  for (const dir of [...Object.values(dirs), usb, backup]) await mkdir(dir);
+  // The cameras see exactly the frames each machine shows.
+  const vars = {
+    USB: usb,
+    BACKUP: backup,
+    CAMERA: join(dirs.online, 'request-qr'),
+    SCREEN: join(dirs.offline, 'answer-qr'),
+  };
+  return { dirs, vars, transcript: [] };
+}
 
 /** The test has no terminal: passphrases come from files, as scripted runs give them. */
 async function withPassphraseFiles(args: string[], cwd: string): Promise<string[]> {
@@ -81,9 +100,10 @@ async function withPassphraseFiles(args: string[], cwd: string): Promise<string[
   return [...args, ...extra];
 }
 
-async function run(step: Step): Promise<CliResult> {
+async function run(ceremony: Ceremony, step: Step): Promise<CliResult> {
+  const { dirs } = ceremony;
   const cwd = dirs[step.machine];
-  const [command, ...args] = words(step.line, vars);
+  const [command, ...args] = words(step.line, ceremony.vars);
   const env = { ...s.env, AWS_ENDPOINT_URL_KMS: s.sim.url, AWS_REGION: s.sim.region };
   switch (command) {
     case 'byok-online':
@@ -113,39 +133,54 @@ async function run(step: Step): Promise<CliResult> {
   }
 }
 
-/** Fills the placeholders from what the tools printed, as the operators read it off the screen. */
-function capture(result: CliResult): void {
-  const arn = /^Arn:\s+(arn:\S+)$/m.exec(result.stdout);
-  if (arn !== null) vars['KEY_ARN'] = arn[1]!;
-  const request = /Check code of the import request[^:]*: (\S+)/.exec(result.stdout);
-  if (request !== null) vars['REQUEST_CHECK_CODE'] = request[1]!;
-  const wrapped = /Check code of the wrapped bundle[^:]*: (\S+)/.exec(result.stdout);
-  if (wrapped !== null) vars['WRAPPED_CHECK_CODE'] = wrapped[1]!;
+/**
+ * Fills the placeholders from what the tools printed, as the operators read it: each check code
+ * off the screen of the machine that wrote the bundle, never off the machine that checks it.
+ */
+function capture(ceremony: Ceremony, step: Step, result: CliResult): void {
+  const { vars } = ceremony;
+  if (step.machine === 'online') {
+    const arn = /^Arn:\s+(arn:\S+)$/m.exec(result.stdout);
+    if (arn !== null) vars['KEY_ARN'] = arn[1]!;
+    const request = /Check code of the import request[^:]*: (\S+)/.exec(result.stdout);
+    if (request !== null) vars['REQUEST_CHECK_CODE'] = request[1]!;
+  } else {
+    const wrapped = /Check code of the wrapped bundle[^:]*: (\S+)/.exec(result.stdout);
+    if (wrapped !== null) vars['WRAPPED_CHECK_CODE'] = wrapped[1]!;
+  }
 }
 
-describe('docs/ceremony.md', () => {
+const FIRST_WORDS: Record<Variant, string[]> = {
+  usb: ['byok-offline inspect', 'byok-offline wrap', 'byok-online import'],
+  qr: ['byok-offline scan', 'byok-offline wrap', 'byok-online import'],
+};
+
+describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) => {
+  let ceremony: Ceremony;
+
   it('runs every runbook command in order against byok-kms-sim', async () => {
-    const steps = runbookSteps(await readFile(RUNBOOK, 'utf8'));
+    ceremony = await newCeremony(variant);
+    const steps = runbookSteps(await readFile(RUNBOOK, 'utf8'), variant);
     expect(steps.map((st) => st.line.split(' ').slice(0, 2).join(' '))).toEqual(
       expect.arrayContaining([
         'byok-offline operator',
         'byok-online create-key',
         'byok-online prepare',
-        'byok-offline wrap',
-        'byok-online import',
+        ...FIRST_WORDS[variant],
         'byok-online audit',
         'byok-online report',
       ]),
     );
     for (const step of steps) {
-      const result = await run(step);
-      transcript.push({ step, result });
+      const result = await run(ceremony, step);
+      ceremony.transcript.push({ step, result });
       expect(result.code, `${step.machine}$ ${step.line}\n${result.stderr}`).toBe(0);
-      capture(result);
+      capture(ceremony, step, result);
     }
   });
 
   it('ends with both logs verified, signed by both operators, and the record written', async () => {
+    const { transcript, dirs, vars } = ceremony;
     const verify = transcript.find((t) => t.step.line.startsWith('byok-online audit verify'));
     expect(verify?.result.stdout).toMatch(/^VERIFIED: 2 log\(s\)/m);
     const offlineLog = await readFile(join(dirs.offline, 'byok-offline-audit.jsonl'), 'utf8');
@@ -155,5 +190,10 @@ describe('docs/ceremony.md', () => {
     const html = await readFile(join(dirs.online, 'ceremony-record.html'), 'utf8');
     expect(html).toContain('VERIFIED: the audit logs are intact');
     expect(html).toContain(vars['WRAPPED_CHECK_CODE']);
+    if (variant === 'qr') {
+      // No bundle file crossed: only the QR frames did.
+      expect(transcript.some((t) => /\bcp\b.*\.json\b/.test(t.step.line))).toBe(false);
+      expect(offlineLog).toContain('"command":"scan"');
+    }
   });
 });
