@@ -49,6 +49,20 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['packages/node-io/src/**/*.ts'],
+    rules: boundary(
+      NETWORK_MODULES,
+      [
+        '@aws-sdk/*',
+        '@smithy/*',
+        '@byok-ceremony/online',
+        '@byok-ceremony/offline',
+        '@byok-ceremony/kms-sim',
+      ],
+      'packages/node-io is loaded by the air-gapped byok-offline: no network module, no AWS SDK, no online, offline or kms-sim.',
+    ),
+  },
+  {
     files: ['packages/offline/src/**/*.ts'],
     rules: boundary(
       NETWORK_MODULES,

@@ -8,7 +8,7 @@ import {
   type AuditRecord,
   type AuditSigner,
 } from '@byok-ceremony/shared';
-import { appendAuditEntry, readAuditLogPosition } from '../io/audit-log.js';
+import { appendAuditEntry, readAuditLogPosition } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 import { TOOL, TOOL_VERSION } from './run.js';
 

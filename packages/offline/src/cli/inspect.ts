@@ -5,7 +5,7 @@ import {
   assertImportRequestBundle,
   assertWrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
+import { parseJsonFile, readInputFile } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
 import { describeWrapped } from '../ops/describe-wrapped.js';
 import type { CliDeps } from './deps.js';

@@ -12,9 +12,8 @@ import {
   wrappingKeyFingerprint,
   type OperatorPublicKeyFile,
 } from '@byok-ceremony/shared';
-import { appendAuditEntry } from '../io/audit-log.js';
+import { appendAuditEntry, assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
 import { promptPassphrase, readPassphraseFile } from '../io/operator-key-passphrase.js';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
 import { createOperatorKey } from '../ops/operator-key-create.js';
 import { DEFAULT_AUDIT_LOG } from './ceremony-options.js';
 import type { CliDeps } from './deps.js';

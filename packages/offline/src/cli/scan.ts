@@ -8,7 +8,7 @@ import {
   wrappingKeyFingerprint,
   type AssembledTransfer,
 } from '@byok-ceremony/shared';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
 import { AuditDraft, sha256Hex } from './audit-draft.js';
 import { DEFAULT_AUDIT_LOG, parseOperators } from './ceremony-options.js';

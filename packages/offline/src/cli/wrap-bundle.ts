@@ -13,9 +13,13 @@ import {
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import { unlink } from 'node:fs/promises';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import {
+  assertOutputAbsent,
+  parseJsonFile,
+  readInputFile,
+  writeFileExclusive,
+} from '@byok-ceremony/node-io';
 import { assertQrFolderUsable } from '../io/qr-folder.js';
-import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
 import { checkParametersValid } from '../ops/check-parameters-valid.js';
 import { describeRequest } from '../ops/describe-request.js';
 import { wrapRequest, type MaterialInput } from '../ops/wrap-request.js';

@@ -8,8 +8,7 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
-import { readInputFile } from '../io/read-input-file.js';
+import { assertOutputAbsent, readInputFile, writeFileExclusive } from '@byok-ceremony/node-io';
 import { loadMaterial } from '../ops/load-material.js';
 import { materialKcv } from '../ops/material-kcv.js';
 import { parseWrappingKey } from '../ops/parse-wrapping-key.js';

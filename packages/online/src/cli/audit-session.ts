@@ -6,7 +6,7 @@ import {
   type AuditRecord,
   type AuditSigner,
 } from '@byok-ceremony/shared';
-import { appendAuditEntry } from '../io/audit-log.js';
+import { appendAuditEntry } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 import { TOOL, TOOL_VERSION } from './run.js';
 

@@ -11,8 +11,8 @@ import {
   checkCodeOf,
   type AuditSigner,
 } from '@byok-ceremony/shared';
+import { parseJsonFile, readInputFile } from '@byok-ceremony/node-io';
 import { promptCheckCodes } from '../io/prompt-check-codes.js';
-import { parseJsonFile, readInputFile } from '../io/read-input-file.js';
 import { assertParametersFresh } from '../ops/assert-parameters-fresh.js';
 import { importRawMaterial } from '../ops/import-raw-material.js';
 import { importWrappedKeys, type ImportJournal } from '../ops/import-wrapped-keys.js';

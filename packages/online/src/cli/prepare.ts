@@ -15,8 +15,11 @@ import {
   isWrappingKeySpec,
   wrappingKeyFingerprint,
 } from '@byok-ceremony/shared';
-import { readAuditLogPosition } from '../io/audit-log.js';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import {
+  assertOutputAbsent,
+  readAuditLogPosition,
+  writeFileExclusive,
+} from '@byok-ceremony/node-io';
 import { assertQrFolderUsable } from '../io/qr-folder.js';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareImport } from '../ops/prepare-import.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError, OPERATOR_NAME, verificationFailed } from '@byok-ceremony/shared';
-import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
+import { assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
 import { renderCeremonyReport, type ReportFormat } from '../ops/render-ceremony-report.js';
 import { verifyLogFiles } from './audit-verify.js';
 import type { CliDeps } from './deps.js';

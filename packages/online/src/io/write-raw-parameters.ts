@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileExclusive } from './output-file.js';
+import { writeFileExclusive } from '@byok-ceremony/node-io';
 
 /**
  * The seed procedure's step 6 outputs, binary, one folder per key: DIR/KEY_ID/PublicKey.bin and
