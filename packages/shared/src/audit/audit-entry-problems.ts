@@ -1,4 +1,11 @@
-import { FieldChecker, HEX_DIGEST, isValidTimestamp, KCV } from '../validation/field-checker.js';
+import {
+  FieldChecker,
+  HEX_DIGEST,
+  isValidTimestamp,
+  KCV,
+  KMS_KEY_ARN,
+  MATERIAL_GROUP,
+} from '../validation/field-checker.js';
 import type { AuditEntry } from './record.js';
 
 const ENTRY_FIELDS = [
@@ -30,6 +37,18 @@ const KEY_FIELDS = [
   'keyState',
   'proof',
 ] as const;
+/** KMS's KeyState values (service model `KeyState`). */
+export const KMS_KEY_STATES = [
+  'Creating',
+  'Enabled',
+  'Disabled',
+  'PendingDeletion',
+  'PendingImport',
+  'PendingReplicaDeletion',
+  'Unavailable',
+  'Updating',
+] as const;
+const KEY_SPEC = /^[A-Z][A-Z0-9_]{0,31}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const CHECK_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -86,12 +105,29 @@ export function auditEntryProblems(value: unknown): string[] {
     const path = `entry.keys[${i}]`;
     const k = optionalFields(c, key, path, KEY_FIELDS);
     if (k === undefined) return;
-    c.string(k['keyArn'], `${path}.keyArn`, /^arn:aws[a-z-]*:kms:/, 'a KMS key ARN');
-    for (const field of KEY_FIELDS.slice(1, 7)) {
-      if (k[field] !== undefined && field !== 'kcv')
-        c.string(k[field], `${path}.${field}`, /^.{1,256}$/su);
-    }
+    c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
+    // Each field checked on its own, so no field escapes validation (keyState once did).
+    if (k['keySpec'] !== undefined)
+      c.string(k['keySpec'], `${path}.keySpec`, KEY_SPEC, 'a KMS key spec');
+    if (k['materialGroup'] !== undefined)
+      c.string(k['materialGroup'], `${path}.materialGroup`, MATERIAL_GROUP, 'a group name');
+    if (k['wrappingKeyFingerprint'] !== undefined)
+      c.string(
+        k['wrappingKeyFingerprint'],
+        `${path}.wrappingKeyFingerprint`,
+        HEX_DIGEST,
+        '64 lowercase hex digits',
+      );
+    if (
+      k['parametersValidTo'] !== undefined &&
+      c.string(k['parametersValidTo'], `${path}.parametersValidTo`) &&
+      !isValidTimestamp(k['parametersValidTo'])
+    )
+      c.fail(`${path}.parametersValidTo`, 'must be an RFC 3339 UTC timestamp');
     if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
+    if (k['keyMaterialId'] !== undefined)
+      c.string(k['keyMaterialId'], `${path}.keyMaterialId`, HEX_DIGEST, '64 lowercase hex digits');
+    if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
     if (k['proof'] !== undefined)
       c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
   });

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { auditEntryProblems } from '../../src/audit/audit-entry-problems.js';
+import { ceremonyLogs } from './fixture-logs.js';
+
+/** The import entry of the fixture ceremony, parsed: keys carry every recorded field. */
+function importEntry(): Record<string, unknown> & { keys: Record<string, unknown>[] } {
+  const line = ceremonyLogs()
+    .online.split('\n')
+    .find((l) => l.includes('"command":"import"'))!;
+  return JSON.parse(line) as Record<string, unknown> & { keys: Record<string, unknown>[] };
+}
+
+function withKey(fields: Record<string, unknown>): unknown {
+  const entry = importEntry();
+  return { ...entry, keys: [{ ...entry.keys[0]!, ...fields }] };
+}
+
+describe('auditEntryProblems', () => {
+  it('accepts the entries the tools write', () => {
+    expect(auditEntryProblems(importEntry())).toEqual([]);
+  });
+
+  it('checks keyState against the KMS KeyState values', () => {
+    expect(auditEntryProblems(withKey({ keyState: { smuggled: 'x'.repeat(40) } }))).toEqual([
+      expect.stringMatching(/^entry\.keys\[0\]\.keyState: must be one of Creating, Enabled,/),
+    ]);
+    expect(auditEntryProblems(withKey({ keyState: 'Enabled, honestly' }))).toHaveLength(1);
+    for (const state of ['Creating', 'Disabled', 'PendingImport', 'Unavailable', 'Updating'])
+      expect(auditEntryProblems(withKey({ keyState: state }))).toEqual([]);
+  });
+
+  it('checks every key field by its own format', () => {
+    const problems = auditEntryProblems(
+      withKey({
+        keyArn: 'arn:aws:kms:anything goes',
+        keySpec: 'symmetric default',
+        materialGroup: '-a',
+        wrappingKeyFingerprint: 'A'.repeat(64),
+        parametersValidTo: 'tomorrow',
+        kcv: 'abc123',
+        keyMaterialId: 'c'.repeat(63),
+        proof: 'trust me',
+      }),
+    );
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'entry.keys[0].keyArn',
+      'entry.keys[0].keySpec',
+      'entry.keys[0].materialGroup',
+      'entry.keys[0].wrappingKeyFingerprint',
+      'entry.keys[0].parametersValidTo',
+      'entry.keys[0].kcv',
+      'entry.keys[0].keyMaterialId',
+      'entry.keys[0].proof',
+    ]);
+  });
+
+  it('refuses unknown fields at every depth', () => {
+    const entry = importEntry();
+    expect(auditEntryProblems({ ...entry, note: 'x' })).toEqual(['entry.note: unknown field']);
+    expect(auditEntryProblems(withKey({ note: 'x' }))).toEqual([
+      'entry.keys[0].note: unknown field',
+    ]);
+    expect(
+      auditEntryProblems({
+        ...entry,
+        outcome: 'error',
+        error: { code: 'ERR_X', message: 'm', x: 1 },
+      }),
+    ).toEqual(['entry.error.x: unknown field']);
+    expect(
+      auditEntryProblems({
+        ...entry,
+        signatures: [{ operator: 'ALICE', publicKey: 'AA==', signature: 'AA==', x: 1 }],
+      }),
+    ).toEqual(['entry.signatures[0].x: unknown field']);
+  });
+});
