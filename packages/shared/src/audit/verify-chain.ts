@@ -151,26 +151,34 @@ export function verifyAuditChain(file: string, text: string): AuditChainResult {
   }
 
   // Removed lines: seqs that no line holds, unless an unreadable line sits where they belong.
-  const maxSeq = Math.max(...bySeq.keys());
-  const unreadableLines = new Set(parsed.filter((l) => l.entry === undefined).map((l) => l.line));
-  for (let seq = 0; seq <= maxSeq; seq++) {
-    if (genuine.has(seq)) continue;
-    let last = seq;
-    while (last + 1 <= maxSeq && !genuine.has(last + 1)) last++;
-    const missing = last - seq + 1;
-    const unexplained =
-      missing - [...unreadableLines].filter((n) => n - 1 >= seq && n - 1 <= last).length;
-    if (unexplained > 0) {
-      const next = genuine.get(last + 1)!;
-      findings.push({
-        severity: 'error',
-        code: 'line-removed',
-        file,
-        line: next.line,
-        message: `${unexplained} line(s) removed before line ${next.line}: seq ${seq === last ? seq : `${seq}–${last}`} is missing`,
-      });
+  // Only the gaps between the seqs present are walked, so a forged huge seq costs nothing.
+  const seqs = [...genuine.keys()].sort((a, b) => a - b);
+  const unreadableSeqs = parsed.filter((l) => l.entry === undefined).map((l) => l.line - 1);
+  let u = 0;
+  let expected = 0;
+  for (const present of seqs) {
+    if (present > expected) {
+      const first = expected;
+      const last = present - 1;
+      while (u < unreadableSeqs.length && unreadableSeqs[u]! < first) u++;
+      let explained = 0;
+      while (u < unreadableSeqs.length && unreadableSeqs[u]! <= last) {
+        explained++;
+        u++;
+      }
+      const unexplained = last - first + 1 - explained;
+      if (unexplained > 0) {
+        const next = genuine.get(present)!;
+        findings.push({
+          severity: 'error',
+          code: 'line-removed',
+          file,
+          line: next.line,
+          message: `${unexplained} line(s) removed before line ${next.line}: seq ${first === last ? first : `${first}–${last}`} is missing`,
+        });
+      }
     }
-    seq = last;
+    expected = present + 1;
   }
 
   // Reordering: in file order, seqs must only grow.

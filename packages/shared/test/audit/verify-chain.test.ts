@@ -48,6 +48,18 @@ describe('verifyAuditChain', () => {
     ]);
   });
 
+  it('names a line with a huge seq at once, without walking every missing seq', () => {
+    const entry = JSON.parse(ONLINE[1]!) as Record<string, unknown>;
+    const forged = canonicalJson({ ...entry, seq: 2 ** 40, prev: auditEntryHash(ONLINE[0]!) });
+    const started = Date.now();
+    const result = verifyAuditChain('l', join([ONLINE[0]!, forged]));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(errors(result.findings)).toEqual([{ code: 'line-removed', line: 2 }]);
+    expect(result.findings[0]!.message).toBe(
+      `${2 ** 40 - 1} line(s) removed before line 2: seq 1–${2 ** 40 - 1} is missing`,
+    );
+  });
+
   it('names swapped lines', () => {
     const swapped = [ONLINE[0]!, ONLINE[2]!, ONLINE[1]!, ONLINE[3]!];
     expect(errors(verifyAuditChain('l', join(swapped)).findings)).toEqual([
