@@ -2,3 +2,8 @@
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
 export { appendAuditEntry, readAuditLogPosition } from './io/audit-log.js';
+export { readOperatorKeyFile, readOperatorPublicKey } from './io/operator-key-file.js';
+export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphrase.js';
+export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-signers.js';
+export { unlockOperatorKey } from './ops/operator-key-unlock.js';
+export { promptCheckCodes } from './io/prompt-check-codes.js';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOperatorKeyFile, parseOperatorPublicKey } from '@byok-ceremony/shared';
-import { unlockOperatorKey } from '../src/ops/operator-key-unlock.js';
+import { unlockOperatorKey } from '@byok-ceremony/node-io';
 import { runCli, tempDir } from './helpers/run-cli.js';
 
 const PASSPHRASE = 'correct horse battery staple';

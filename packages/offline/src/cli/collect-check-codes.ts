@@ -1,5 +1,5 @@
 import { ByokError } from '@byok-ceremony/shared';
-import { promptCheckCodes } from '../io/prompt-check-codes.js';
+import { promptCheckCodes } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 
 /** The codes given with --check-code, or typed at a prompt on a terminal; refused otherwise. */

@@ -12,8 +12,13 @@ import {
   wrappingKeyFingerprint,
   type OperatorPublicKeyFile,
 } from '@byok-ceremony/shared';
-import { appendAuditEntry, assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
-import { promptPassphrase, readPassphraseFile } from '../io/operator-key-passphrase.js';
+import {
+  appendAuditEntry,
+  assertOutputAbsent,
+  promptPassphrase,
+  readPassphraseFile,
+  writeFileExclusive,
+} from '@byok-ceremony/node-io';
 import { createOperatorKey } from '../ops/operator-key-create.js';
 import { DEFAULT_AUDIT_LOG } from './ceremony-options.js';
 import type { CliDeps } from './deps.js';

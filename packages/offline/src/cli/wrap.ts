@@ -6,7 +6,7 @@ import {
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
 } from '@byok-ceremony/shared';
-import { assertOperatorKeyFlags, unlockOperatorKeys } from '../io/operator-key-signers.js';
+import { assertOperatorKeyFlags, unlockOperatorKeys } from '@byok-ceremony/node-io';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { WRAPPED_QR_DENSITY, qrShowFlagsOf, withQrShowOptions } from './qr-options.js';
 import type { CliDeps } from './deps.js';

@@ -13,7 +13,7 @@ import {
   type TranscriptResult,
   type VerifyEd25519,
 } from '@byok-ceremony/shared';
-import { readOperatorPublicKey } from '../io/operator-key-file.js';
+import { readOperatorPublicKey } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 import { registerCommands } from './run.js';
 

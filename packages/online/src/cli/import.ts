@@ -11,14 +11,18 @@ import {
   checkCodeOf,
   type AuditSigner,
 } from '@byok-ceremony/shared';
-import { parseJsonFile, readInputFile } from '@byok-ceremony/node-io';
-import { promptCheckCodes } from '../io/prompt-check-codes.js';
+import {
+  assertOperatorKeyFlags,
+  parseJsonFile,
+  promptCheckCodes,
+  readInputFile,
+  unlockOperatorKeys,
+} from '@byok-ceremony/node-io';
 import { assertParametersFresh } from '../ops/assert-parameters-fresh.js';
 import { importRawMaterial } from '../ops/import-raw-material.js';
 import { importWrappedKeys, type ImportJournal } from '../ops/import-wrapped-keys.js';
 import { resolveExpiration, type Expiration } from '../ops/resolve-expiration.js';
 import type { WaitOptions } from '../ops/wait-for-imported.js';
-import { assertOperatorKeyFlags, unlockOperatorKeys } from '../io/operator-key-signers.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList, type GlobalOptions } from './global-options.js';
@@ -232,7 +236,7 @@ async function importBundles(
     const typed =
       input.checkCodes.length > 0
         ? input.checkCodes
-        : await promptCheckCodes(globals.operators, deps.stdin, deps.stderr);
+        : await promptCheckCodes(globals.operators, deps);
     assertCheckCodesConfirmed(checkCode, globals.operators, typed, 'wrapped-key bundle');
     assertParametersFresh(request, deps.now());
 

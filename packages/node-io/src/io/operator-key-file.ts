@@ -4,7 +4,7 @@ import {
   type OperatorKeyFile,
   type OperatorPublicKeyFile,
 } from '@byok-ceremony/shared';
-import { parseJsonFile, readInputFile } from '@byok-ceremony/node-io';
+import { parseJsonFile, readInputFile } from './read-input-file.js';
 
 export async function readOperatorKeyFile(path: string): Promise<OperatorKeyFile> {
   const bytes = await readInputFile(path, 'operator key');

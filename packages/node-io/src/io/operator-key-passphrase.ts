@@ -1,5 +1,5 @@
 import { ByokError, MIN_PASSPHRASE_LENGTH } from '@byok-ceremony/shared';
-import { readInputFile } from '@byok-ceremony/node-io';
+import { readInputFile } from './read-input-file.js';
 
 interface TerminalInput extends NodeJS.ReadableStream {
   setRawMode?: (mode: boolean) => unknown;

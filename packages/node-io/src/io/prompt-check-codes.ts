@@ -9,13 +9,15 @@ export async function promptCheckCodes(
   operators: readonly string[],
   io: { readonly stdin: NodeJS.ReadableStream; readonly stderr: (text: string) => void },
 ): Promise<string[]> {
-  const reader = createInterface({ input: io.stdin, terminal: false });
+  // crlfDelay: a \r\n split across two reads is one line end, not an extra empty answer.
+  const reader = createInterface({ input: io.stdin, terminal: false, crlfDelay: Infinity });
   const lines = reader[Symbol.asyncIterator]();
   try {
     const codes: string[] = [];
     for (const operator of operators) {
       io.stderr(`${operator}, type the check code shown on the other machine: `);
       const line = await lines.next();
+      // Input that ends early is a missing answer, not a wrong code: no false alarm of substitution.
       if (line.done === true) {
         io.stderr('\n');
         throw new ByokError(
@@ -24,7 +26,7 @@ export async function promptCheckCodes(
           { hint: 'Each operator types the check code shown on the other machine, one line each.' },
         );
       }
-      codes.push(line.value);
+      codes.push(line.value.trim());
     }
     return codes;
   } finally {
