@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ceremonyLogs, operatorKey } from '../../shared/test/audit/fixture-logs.js';
+import { ceremonyLogs, logHead, operatorKey } from '../../shared/test/audit/fixture-logs.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
 
 function write(dir: string, name: string, text: string): void {
@@ -14,10 +14,16 @@ describe('byok-offline audit verify', () => {
     const logs = ceremonyLogs();
     write(dir, 'offline.jsonl', logs.offline);
     write(dir, 'online.jsonl', logs.online);
-    const alone = await runCli(['audit', 'verify', 'offline.jsonl'], dir);
+    // The fixture is unsigned: the heads from the paper record anchor its wrap and import.
+    const offlineHead = ['--expect-head', logHead(logs.offline)];
+    const onlineHead = ['--expect-head', logHead(logs.online)];
+    const alone = await runCli(['audit', 'verify', 'offline.jsonl', ...offlineHead], dir);
     expect(alone.code).toBe(0);
     expect(alone.stdout).toContain('info: the interlock between the two machines was not checked');
-    const both = await runCli(['audit', 'verify', 'offline.jsonl', 'online.jsonl', '--json'], dir);
+    const both = await runCli(
+      ['audit', 'verify', 'offline.jsonl', 'online.jsonl', ...offlineHead, ...onlineHead, '--json'],
+      dir,
+    );
     expect(both.code).toBe(0);
     expect(JSON.parse(both.stdout)).toMatchObject({
       ok: true,
@@ -71,6 +77,27 @@ describe('byok-offline audit verify', () => {
     const unsigned = await runCli(['audit', 'verify', 'unsigned.jsonl', ...pinned], dir);
     expect(unsigned.code).toBe(1);
     expect(unsigned.stdout).toContain('has no signature by ALICE, whose operator key is pinned');
+  });
+
+  it('prints each log head for the paper record, without verifying', async () => {
+    const dir = tempDir();
+    const logs = ceremonyLogs();
+    write(dir, 'offline.jsonl', logs.offline);
+    write(dir, 'empty.jsonl', '');
+    const r = await runCli(['audit', 'head', 'offline.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `offline.jsonl: head ${logHead(logs.offline)} (2 line(s), byok-offline)\n`,
+    );
+    const json = await runCli(['audit', 'head', 'offline.jsonl', '--json'], dir);
+    expect(JSON.parse(json.stdout)).toEqual({
+      logs: [
+        { file: 'offline.jsonl', tool: 'byok-offline', lineCount: 2, head: logHead(logs.offline) },
+      ],
+    });
+    const empty = await runCli(['audit', 'head', 'empty.jsonl'], dir);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('the audit log empty.jsonl has no entries');
   });
 
   it('refuses a bad --expect-head and a missing log', async () => {

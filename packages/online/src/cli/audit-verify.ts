@@ -72,6 +72,23 @@ export async function verifyLogFiles(
   return verifyTranscript(chains, { verifyEd25519, pinnedKeys: pinned, expectedHeads });
 }
 
+/** Each log's head (the hash of its last line), for the paper record; nothing is verified. */
+export async function logHeads(
+  logs: readonly string[],
+  cwd: string,
+): Promise<{ file: string; tool: string | null; lineCount: number; head: string }[]> {
+  const heads = [];
+  for (const log of logs) {
+    const chain = verifyAuditChain(log, await readLog(resolve(cwd, log), log));
+    if (chain.head === null)
+      throw new ByokError('ERR_AUDIT_LOG', `the audit log ${log} has no entries`, {
+        hint: 'Name the log file the ceremony commands wrote (--audit-log).',
+      });
+    heads.push({ file: log, tool: chain.tool, lineCount: chain.lineCount, head: chain.head });
+  }
+  return heads;
+}
+
 /** `audit verify LOG...`: the chains, signatures, two-person rule, interlock and completion. */
 export function auditCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command('audit', 'Check the ceremony audit logs', (y) =>
@@ -121,7 +138,37 @@ export function auditCommand(cli: Argv, deps: CliDeps): Argv {
           if (!result.ok) throw verificationFailed(result);
         },
       )
-      .demandCommand(1, 'Name an audit command: verify.'),
+      .command(
+        'head <logs..>',
+        "Print each log's head (the hash of its last line) to write on the paper record",
+        (v) =>
+          v
+            .positional('logs', {
+              type: 'string',
+              array: true,
+              demandOption: true,
+              describe: 'Audit log files',
+            })
+            .option('json', {
+              type: 'boolean',
+              default: false,
+              describe: 'Print one JSON object on stdout',
+            }),
+        async (argv) => {
+          const logs = await logHeads(argv.logs, deps.cwd);
+          deps.stdout(
+            argv.json
+              ? `${JSON.stringify({ logs })}\n`
+              : logs
+                  .map(
+                    (l) =>
+                      `${l.file}: head ${l.head} (${l.lineCount} line(s), ${l.tool ?? 'unknown'})\n`,
+                  )
+                  .join(''),
+          );
+        },
+      )
+      .demandCommand(1, 'Name an audit command: verify or head.'),
   );
 }
 

@@ -81,6 +81,11 @@ export const verifyEd25519: VerifyEd25519 = (publicKey, payload, signature) =>
     Buffer.from(signature, 'base64'),
   );
 
+/** The head of a log: the hash of its last line, as written on the paper record. */
+export function logHead(text: string): string {
+  return auditEntryHash(text.split('\n').slice(0, -1).at(-1)!);
+}
+
 export interface CeremonyOptions {
   readonly signers?: readonly AuditSigner[];
   readonly wrapOperators?: readonly string[];
