@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as shared from '../packages/shared/dist/index.js';
-import { qrImageCodecs, zxingFallback } from '../packages/offline/dist/io/qr-scan.js';
+import { qrImageCodecs, zxingFallback } from '../packages/node-io/dist/io/qr-scan.js';
 import {
   HEIGHT,
   WIDTH,

@@ -7,3 +7,7 @@ export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphra
 export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-signers.js';
 export { unlockOperatorKey } from './ops/operator-key-unlock.js';
 export { promptCheckCodes } from './io/prompt-check-codes.js';
+// The QR image decoders (pngjs, jpeg-js, zxing-wasm) are loaded on use: import '@byok-ceremony/node-io/qr-scan'.
+export { writeQrFrameDirectory } from './io/qr-write.js';
+export { playQrTerminal, type PlayQrTerminalOptions } from './io/qr-terminal.js';
+export { assertQrFolderUsable } from './io/qr-folder.js';

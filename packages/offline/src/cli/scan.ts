@@ -109,7 +109,7 @@ async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledT
     const { scanQrCamera } = await import('../io/qr-camera.js');
     return scanQrCamera(flags.camera, options);
   }
-  const { scanQrImageFiles } = await import('../io/qr-scan.js');
+  const { scanQrImageFiles } = await import('@byok-ceremony/node-io/qr-scan');
   return scanQrImageFiles(flags.images, options);
 }
 

@@ -7,8 +7,7 @@ import {
   type Bundle,
   type QrDensity,
 } from '@byok-ceremony/shared';
-import { playQrTerminal } from '../io/qr-terminal.js';
-import { writeQrFrameDirectory } from '../io/qr-write.js';
+import { playQrTerminal, writeQrFrameDirectory } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 import type { QrShowFlags } from './qr-options.js';
 import { TOOL } from './run.js';

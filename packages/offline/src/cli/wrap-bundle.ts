@@ -15,11 +15,11 @@ import {
 import { unlink } from 'node:fs/promises';
 import {
   assertOutputAbsent,
+  assertQrFolderUsable,
   parseJsonFile,
   readInputFile,
   writeFileExclusive,
 } from '@byok-ceremony/node-io';
-import { assertQrFolderUsable } from '../io/qr-folder.js';
 import { checkParametersValid } from '../ops/check-parameters-valid.js';
 import { describeRequest } from '../ops/describe-request.js';
 import { wrapRequest, type MaterialInput } from '../ops/wrap-request.js';

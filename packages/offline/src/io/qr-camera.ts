@@ -5,7 +5,11 @@ import {
   type AssembledTransfer,
   type QrImageSource,
 } from '@byok-ceremony/shared';
-import { qrImageCodecs, zxingFallback, type ScanQrFilesOptions } from './qr-scan.js';
+import {
+  qrImageCodecs,
+  zxingFallback,
+  type ScanQrFilesOptions,
+} from '@byok-ceremony/node-io/qr-scan';
 
 export interface CameraOptions {
   /** The ffmpeg binary, found on PATH by default. */

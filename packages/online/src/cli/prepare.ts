@@ -17,10 +17,10 @@ import {
 } from '@byok-ceremony/shared';
 import {
   assertOutputAbsent,
+  assertQrFolderUsable,
   readAuditLogPosition,
   writeFileExclusive,
 } from '@byok-ceremony/node-io';
-import { assertQrFolderUsable } from '../io/qr-folder.js';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareImport } from '../ops/prepare-import.js';
 import { AuditSession, runAudited } from './audit-session.js';

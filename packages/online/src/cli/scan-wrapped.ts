@@ -13,7 +13,7 @@ export async function scanWrappedBundle(
   session: AuditSession,
 ): Promise<WrappedKeyBundle> {
   // Loaded on use: the image decoders (WebAssembly) are not needed by the other commands.
-  const { scanQrImageFiles } = await import('../io/qr-scan.js');
+  const { scanQrImageFiles } = await import('@byok-ceremony/node-io/qr-scan');
   const transfer = await scanQrImageFiles(images, {
     kind: 'wrapped-keys',
     onImage: scanProgressPrinter(deps.stderr, deps.cwd),

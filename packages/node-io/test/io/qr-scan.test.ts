@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   mkdtempSync,
   readFileSync,
@@ -26,12 +25,9 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript shared with the benchmark
-import { sampleImportRequest, sampleWrappedKeys } from '../../../bench/qr/sample-bundles.mjs';
-import { captureCameraStills, scanQrCamera } from '../src/io/qr-camera.js';
-import { qrImageCodecs, scanQrImageFiles, zxingFallback } from '../src/io/qr-scan.js';
-import { writeQrFrameDirectory } from '../src/io/qr-write.js';
-import { scanQrImageFiles as onlineScan } from '../../online/src/io/qr-scan.js';
-import { writeQrFrameDirectory as onlineWrite } from '../../online/src/io/qr-write.js';
+import { sampleImportRequest, sampleWrappedKeys } from '../../../../bench/qr/sample-bundles.mjs';
+import { qrImageCodecs, scanQrImageFiles, zxingFallback } from '../../src/io/qr-scan.js';
+import { writeQrFrameDirectory } from '../../src/io/qr-write.js';
 
 const work = mkdtempSync(join(tmpdir(), 'byok-qr-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,7 +56,9 @@ describe('QR transport by images alone, both ways', () => {
     it(`moves a ${keys}-key ceremony: request online→offline, answer offline→online`, async () => {
       const req = request(keys);
       const out = fresh();
-      const names = await onlineWrite(out, bundleToQrFrames(req), { title: 'import request' });
+      const names = await writeQrFrameDirectory(out, bundleToQrFrames(req), {
+        title: 'import request',
+      });
       expect(names.at(-1)).toBe('index.html');
       const html = readFileSync(join(out, 'index.html'), 'utf8');
       expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
@@ -76,7 +74,7 @@ describe('QR transport by images alone, both ways', () => {
       const back = fresh();
       await writeQrFrameDirectory(back, bundleToQrFrames(ans), { title: 'wrapped keys' });
       const returned = bundleFromQrTransfer(
-        await onlineScan([back], { kind: 'wrapped-keys' }),
+        await scanQrImageFiles([back], { kind: 'wrapped-keys' }),
         'wrapped-keys',
       );
       expect(bundleDigest(returned)).toBe(bundleDigest(ans));
@@ -176,44 +174,6 @@ describe('QR scanning of bad input', () => {
     expect(err.message).toMatch(/10000×8000 \(80\.0 megapixels\) exceeds the 24-megapixel limit/);
     expect(err.hint).toMatch(/scale or crop/);
   });
-});
-
-describe('scan --camera', () => {
-  it('says clearly when ffmpeg is absent', async () => {
-    const err = await errorOf(scanQrCamera('/dev/video0', { ffmpeg: join(work, 'no-ffmpeg') }));
-    expect(err.message).toMatch(/--camera needs ffmpeg/);
-    expect(err.hint).toMatch(/apt-get install ffmpeg/);
-  });
-
-  it('reads PNG stills piped by ffmpeg until the transfer is complete', async () => {
-    // A stand-in ffmpeg that pipes PNG frames, as `-f image2pipe -vcodec png` does.
-    const frames = splitIntoFrames('import-request', new Uint8Array(900).fill(5), 'low');
-    const dir = fresh();
-    mkdirSync(dir);
-    frames.forEach((f, i) =>
-      writeFileSync(join(dir, `${i}.png`), encodeQrPng(renderQrMatrix(f), { scale: 3 })),
-    );
-    const fake = join(work, 'fake-ffmpeg');
-    writeFileSync(fake, `#!/bin/sh\nwhile true; do cat ${dir}/*.png; sleep 0.2; done\n`, {
-      mode: 0o755,
-    });
-    const t = await scanQrCamera('/dev/video9', { ffmpeg: fake, timeoutMs: 20_000 });
-    expect(t.frames).toBe(frames.length);
-    const stills: string[] = [];
-    for await (const s of captureCameraStills('/dev/video9', { ffmpeg: fake })) {
-      stills.push(s.name);
-      if (stills.length === 2) break;
-    }
-    expect(stills).toEqual(['/dev/video9 still 1', '/dev/video9 still 2']);
-  });
-
-  it.skipIf(spawnSync('ffmpeg', ['-version']).status !== 0)(
-    'reports a missing camera device',
-    async () => {
-      const err = await errorOf(scanQrCamera('/dev/video-none', { timeoutMs: 10_000 }));
-      expect(err.message).toMatch(/ffmpeg could not capture from \/dev\/video-none/);
-    },
-  );
 });
 
 // Keep unused helpers referenced for readers of this file.

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByokError, buildQrFrameFiles, type QrHtmlPlayerOptions } from '@byok-ceremony/shared';
-import { writeFileExclusive } from '@byok-ceremony/node-io';
+import { writeFileExclusive } from './output-file.js';
 
 /**
  * `--qr DIR`: writes frame-001.png … and index.html into DIR, which must be new or empty.
