@@ -164,27 +164,52 @@ try {
   if (!ok)
     throw new Error('rehearsal finished, but not every key is Enabled with its material proven');
 
-  step('offline', 'Closing: the offline audit log goes to the online machine on the stick.');
+  // No operator keys in the rehearsal: the heads written on the paper record anchor the logs.
+  step('offline', 'Closing: the witness writes the offline log head on the paper record.');
+  const offlineHead = await tool('byok-offline', offline, [
+    'audit',
+    'head',
+    'byok-offline-audit.jsonl',
+    '--json',
+  ]);
+  say(`    byok-offline-audit.jsonl   head ${offlineHead.logs[0].head}`);
+  say('  The offline audit log goes to the online machine on the stick.');
   await copyFile(join(offline, 'byok-offline-audit.jsonl'), join(usb, 'byok-offline-audit.jsonl'));
   await copyFile(join(usb, 'byok-offline-audit.jsonl'), join(online, 'byok-offline-audit.jsonl'));
+  step('online', 'The witness writes the online log head on the paper record.');
+  const onlineHead = await tool('byok-online', online, [
+    'audit',
+    'head',
+    'byok-online-audit.jsonl',
+    '--json',
+  ]);
+  say(`    byok-online-audit.jsonl    head ${onlineHead.logs[0].head}`);
+  const paperHeads = [offlineHead, onlineHead].flatMap((h) => ['--expect-head', h.logs[0].head]);
 
   step(
     'online',
-    'Verify both logs as one transcript: chains, interlock, two-person rule, completion.',
+    'Verify both logs as one transcript against the heads on the paper record: chains, interlock, two-person rule, completion.',
   );
   const logs = ['byok-online-audit.jsonl', 'byok-offline-audit.jsonl'];
-  const verified = await tool('byok-online', online, ['audit', 'verify', ...logs, '--json']);
+  const verified = await tool('byok-online', online, [
+    'audit',
+    'verify',
+    ...logs,
+    ...paperHeads,
+    '--json',
+  ]);
   for (const log of verified.logs)
     say(`    ${log.file.padEnd(26)} ${log.lineCount} entries, head ${log.head}`);
   for (const f of verified.findings.filter((x) => x.severity !== 'info'))
     say(`    ${f.severity}: ${f.file ?? ''}${f.line === null ? '' : `:${f.line}`} ${f.message}`);
-  say(`  Write both heads on the paper record. Verdict: ${verified.ok ? 'VERIFIED' : 'FAILED'}`);
+  say(`  Verdict: ${verified.ok ? 'VERIFIED' : 'FAILED'}`);
   if (!verified.ok) throw new Error('the audit logs did not verify');
 
   step('online', 'The printable ceremony record, for the operators and the witness to sign.');
   const report = await tool('byok-online', online, [
     'report',
     ...logs.flatMap((log) => ['--log', log]),
+    ...paperHeads,
     '--witness',
     'Wendy',
     '--out',
@@ -194,6 +219,7 @@ try {
   const markdown = await tool('byok-online', online, [
     'report',
     ...logs.flatMap((log) => ['--log', log]),
+    ...paperHeads,
     '--witness',
     'Wendy',
     '--out',

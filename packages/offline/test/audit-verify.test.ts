@@ -31,6 +31,21 @@ describe('byok-offline audit verify', () => {
     });
   });
 
+  it('fails a wrap and an import that neither pinned keys nor expected heads anchor', async () => {
+    const dir = tempDir();
+    const logs = ceremonyLogs();
+    write(dir, 'offline.jsonl', logs.offline);
+    write(dir, 'online.jsonl', logs.online);
+    const r = await runCli(['audit', 'verify', 'offline.jsonl', 'online.jsonl'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('VERIFIED');
+    expect(r.stdout).toContain('error: offline.jsonl:2: line 2 (wrap) is anchored by nothing');
+    expect(r.stdout).toContain('error: online.jsonl:3: line 3 (import) is anchored by nothing');
+    expect(r.stderr).toContain('byok-offline: error: the audit log(s) failed verification');
+    expect(r.stderr).toMatch(/byok-offline: hint: Pin the operators' keys with --operator-pubkey/);
+    expect(r.stderr).toContain('--expect-head');
+  });
+
   it('names the edited line in stdout, in the error and in --json, and exits 1', async () => {
     const dir = tempDir();
     const lines = ceremonyLogs().offline.split('\n');

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ceremonyLogs } from '../../shared/test/audit/fixture-logs.js';
+import { ceremonyLogs, logHead } from '../../shared/test/audit/fixture-logs.js';
 import { runOnline } from './helpers/run-online.js';
 
 function logsDir(options: Parameters<typeof ceremonyLogs>[0] = {}): string {
@@ -14,6 +14,13 @@ function logsDir(options: Parameters<typeof ceremonyLogs>[0] = {}): string {
   return dir;
 }
 const LOGS = ['--log', 'online.jsonl', '--log', 'offline.jsonl'];
+/** The heads of the logs in `dir`, as the paper record has them: they anchor the unsigned fixture. */
+function heads(dir: string): string[] {
+  return ['online.jsonl', 'offline.jsonl'].flatMap((log) => [
+    '--expect-head',
+    logHead(readFileSync(join(dir, log), 'utf8')),
+  ]);
+}
 
 function chromium(): string | undefined {
   for (const bin of ['chromium', 'chromium-browser']) {
@@ -27,9 +34,10 @@ const skipChromium = browser === undefined && process.env['CI'] === undefined;
 describe('byok-online report', () => {
   it('writes a self-contained HTML record with the verdict, values, exceptions and signature lines', async () => {
     const cwd = logsDir({ wrapOperators: ['ALICE'], wrapExceptions: ['single-operator'] });
-    const r = await runOnline(['report', ...LOGS, '--out', 'report.html', '--witness', 'WENDY'], {
-      cwd,
-    });
+    const r = await runOnline(
+      ['report', ...LOGS, ...heads(cwd), '--out', 'report.html', '--witness', 'WENDY'],
+      { cwd },
+    );
     expect(r.stderr).toContain('wrote the ceremony record');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`VERIFIED ${join(cwd, 'report.html')}\n`);
@@ -51,11 +59,17 @@ describe('byok-online report', () => {
 
   it('writes Markdown by --format or by the file name', async () => {
     const cwd = logsDir();
-    expect((await runOnline(['report', ...LOGS, '--out', 'r.md'], { cwd })).code).toBe(0);
+    expect(
+      (await runOnline(['report', ...LOGS, ...heads(cwd), '--out', 'r.md'], { cwd })).code,
+    ).toBe(0);
     expect(readFileSync(join(cwd, 'r.md'), 'utf8')).toMatch(/^# Key ceremony record\n/);
     expect(
-      (await runOnline(['report', ...LOGS, '--out', 'r.txt', '--format', 'md', '--json'], { cwd }))
-        .stdout,
+      (
+        await runOnline(
+          ['report', ...LOGS, ...heads(cwd), '--out', 'r.txt', '--format', 'md', '--json'],
+          { cwd },
+        )
+      ).stdout,
     ).toContain('"format":"md"');
   });
 
@@ -87,9 +101,10 @@ describe('byok-online report', () => {
   it.skipIf(skipChromium)('renders in headless Chromium to a PDF', () => {
     expect(browser, 'chromium must be installed in CI (apt-get install chromium)').toBeDefined();
     const cwd = logsDir();
-    return runOnline(['report', ...LOGS, '--out', 'report.html', '--witness', 'WENDY'], {
-      cwd,
-    }).then((r) => {
+    return runOnline(
+      ['report', ...LOGS, ...heads(cwd), '--out', 'report.html', '--witness', 'WENDY'],
+      { cwd },
+    ).then((r) => {
       expect(r.code).toBe(0);
       const pdf = join(cwd, 'report.pdf');
       execFileSync(

@@ -135,10 +135,14 @@ async function run(ceremony: Ceremony, step: Step): Promise<CliResult> {
 
 /**
  * Fills the placeholders from what the tools printed, as the operators read it: each check code
- * off the screen of the machine that wrote the bundle, never off the machine that checks it.
+ * off the screen of the machine that wrote the bundle, never off the machine that checks it, and
+ * each log head off the screen of the machine that keeps the log.
  */
 function capture(ceremony: Ceremony, step: Step, result: CliResult): void {
   const { vars } = ceremony;
+  const head = /^byok-(online|offline)-audit\.jsonl: head ([0-9a-f]{64}) /m.exec(result.stdout);
+  if (head !== null && step.line.includes(' audit head ') && head[1] === step.machine)
+    vars[step.machine === 'online' ? 'ONLINE_HEAD' : 'OFFLINE_HEAD'] = head[2]!;
   if (step.machine === 'online') {
     const arn = /^Arn:\s+(arn:\S+)$/m.exec(result.stdout);
     if (arn !== null) vars['KEY_ARN'] = arn[1]!;
@@ -183,6 +187,10 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
     const { transcript, dirs, vars } = ceremony;
     const verify = transcript.find((t) => t.step.line.startsWith('byok-online audit verify'));
     expect(verify?.result.stdout).toMatch(/^VERIFIED: 2 log\(s\)/m);
+    // Both heads were read off their machines' screens and checked.
+    expect(verify?.step.line).toContain(`--expect-head ${'"$OFFLINE_HEAD"'}`);
+    expect(vars['OFFLINE_HEAD']).toMatch(/^[0-9a-f]{64}$/);
+    expect(vars['ONLINE_HEAD']).toMatch(/^[0-9a-f]{64}$/);
     const offlineLog = await readFile(join(dirs.offline, 'byok-offline-audit.jsonl'), 'utf8');
     const wrapLine = offlineLog.split('\n').find((l) => l.includes('"command":"wrap"'));
     expect(wrapLine).toContain('"operator":"ALICE"');

@@ -155,7 +155,7 @@ describe('a two-operator ceremony verified end to end', () => {
   });
 
   it('prints the verdict and each head for people', async () => {
-    const r = await online(['audit', 'verify', 'online.jsonl', 'offline.jsonl']);
+    const r = await online(['audit', 'verify', 'online.jsonl', 'offline.jsonl', ...PINS]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^online\.jsonl: 3 line\(s\) written by byok-online, head [0-9a-f]{64}$/m,
@@ -173,6 +173,7 @@ describe('a two-operator ceremony verified end to end', () => {
         'offline.jsonl',
         '--out',
         'secret-check.md',
+        ...PINS,
       ]),
     );
     const files = ['online.jsonl', 'offline.jsonl', 'wrapped.json', 'secret-check.md'];
@@ -210,7 +211,7 @@ describe('a two-operator ceremony verified end to end', () => {
     const r = await verifyJson(
       'online',
       ['online.jsonl', 'offline.jsonl'],
-      ['--operator-pubkey', 'impostor.pub.json'],
+      ['--operator-pubkey', 'alice.pub.json', '--operator-pubkey', 'impostor.pub.json'],
     );
     expect(r.code).toBe(1);
     expect(errorsOf(r.result.findings)).toEqual([
@@ -234,7 +235,7 @@ describe('tampering with a real log is caught at the right line', () => {
         .map((l) => `${l}\n`)
         .join(''),
     );
-    const r = await verifyJson('online', [name, 'offline.jsonl']);
+    const r = await verifyJson('online', [name, 'offline.jsonl'], PINS);
     expect(r.code).toBe(1);
     return errorsOf(r.result.findings);
   }

@@ -87,6 +87,16 @@ function checkOperators(e: LoggedEntry, report: Report): void {
   );
 }
 
+function isTwoPersonSuccess(entry: AuditEntry): boolean {
+  return TWO_PERSON_COMMANDS.includes(entry.command) && entry.outcome === 'ok';
+}
+
+/**
+ * Signatures verify, are by operators of the entry, and use the pinned keys. With pins, a
+ * successful wrap or import must be confirmed by two distinct pinned operators (one with the
+ * single-operator exception): a name nobody pinned, or a missing signature, is what a forger
+ * of an unanchored last line would write.
+ */
 function checkSignatures(
   e: LoggedEntry,
   options: TranscriptOptions,
@@ -95,12 +105,30 @@ function checkSignatures(
 ): void {
   const { entry } = e;
   const pins = options.pinnedKeys ?? [];
+  const twoPerson = isTwoPersonSuccess(entry);
+  let problems = 0;
+  const fail: Report = (severity, code, at, message) => {
+    problems++;
+    report(severity, code, at, message);
+  };
+  if (twoPerson && pins.length > 0) {
+    for (const operator of new Set(entry.operators)) {
+      if (!pins.some((p) => p.operator === operator))
+        fail(
+          'error',
+          'operator-unpinned',
+          e,
+          `${where(e)} names operator ${JSON.stringify(operator)}, whose operator key is not pinned: with --operator-pubkey given, every operator of a wrap or import must be pinned`,
+        );
+    }
+  }
   const signatures = entry.signatures ?? [];
   const payload = signatures.length > 0 ? auditSignaturePayload(entry) : undefined;
   const signed = new Set<string>();
+  const pinnedSigners = new Set<string>();
   for (const sig of signatures) {
     if (!entry.operators.includes(sig.operator) || signed.has(sig.operator)) {
-      report(
+      fail(
         'error',
         'signature-operator',
         e,
@@ -110,7 +138,7 @@ function checkSignatures(
     }
     signed.add(sig.operator);
     if (!options.verifyEd25519(sig.publicKey, payload!, sig.signature)) {
-      report(
+      fail(
         'error',
         'signature-invalid',
         e,
@@ -120,16 +148,26 @@ function checkSignatures(
     }
     const pinned = pins.filter((p) => p.operator === sig.operator);
     if (pinned.length > 0 && !pinned.some((p) => p.publicKey === sig.publicKey)) {
-      report(
+      fail(
         'error',
         'signature-unexpected-key',
         e,
         `${where(e)} was signed by ${sig.operator} with a key other than the one pinned in ${pinned.map((p) => p.source).join(', ')}`,
       );
+    } else if (pinned.length > 0) {
+      pinnedSigners.add(sig.operator);
+    } else if (pins.length > 0 && !twoPerson) {
+      // On a wrap or import the operator is already reported as not pinned.
+      fail(
+        'error',
+        'signature-unexpected-key',
+        e,
+        `${where(e)} was signed by ${sig.operator}, whose key is not pinned (--operator-pubkey)`,
+      );
     }
     const seen = keysSeen.get(sig.operator);
     if (seen !== undefined && seen.key !== sig.publicKey) {
-      report(
+      fail(
         'error',
         'signature-unexpected-key',
         e,
@@ -139,10 +177,10 @@ function checkSignatures(
       keysSeen.set(sig.operator, { key: sig.publicKey, at: e });
     }
   }
-  if (!TWO_PERSON_COMMANDS.includes(entry.command) || entry.outcome !== 'ok') return;
+  if (!twoPerson) return;
   for (const operator of entry.operators) {
     if (!signed.has(operator) && pins.some((p) => p.operator === operator)) {
-      report(
+      fail(
         'error',
         'signature-missing',
         e,
@@ -150,6 +188,18 @@ function checkSignatures(
       );
     }
   }
+  if (pins.length === 0 || problems > 0) return;
+  const alone =
+    pinnedSigners.size === 1 &&
+    entry.operators.length === 1 &&
+    entry.exceptions.includes(SINGLE_OPERATOR_EXCEPTION);
+  if (pinnedSigners.size < 2 && !alone)
+    report(
+      'error',
+      'signature-missing',
+      e,
+      `${where(e)} is confirmed by ${pinnedSigners.size} pinned operator signature(s): with --operator-pubkey given, a wrap or import needs two distinct pinned operators (one with --single-operator)`,
+    );
 }
 
 /** A recorded check code must be the one its recorded bundle digest gives. */
@@ -240,9 +290,12 @@ function checkInterlock(
   for (const i of okEntries(online, 'import')) {
     const wrapped = i.entry.inputs[WRAPPED_LABEL];
     const request = i.entry.inputs[REQUEST_LABEL];
-    const w = wraps.find(
+    // The wrap that wrote the bundle is the entry right after the offline head the import names.
+    const writers = wraps.filter(
       (x) => wrapped !== undefined && x.entry.outputs[WRAPPED_LABEL] === wrapped,
     );
+    const w =
+      writers.find((x) => predecessorHash(offline, x) === i.entry.peerLogHead) ?? writers[0];
     const p = prepares.find(
       (x) => request !== undefined && x.entry.outputs[REQUEST_LABEL] === request,
     );
@@ -315,6 +368,67 @@ function checkInterlock(
     }
   }
   return runs;
+}
+
+function lineRange(entries: readonly LoggedEntry[]): string {
+  const first = entries[0]!.line;
+  const last = entries.at(-1)!.line;
+  return first === last ? `line ${first}` : `lines ${first}–${last}`;
+}
+
+/**
+ * A chain vouches for a line only through a later line, and the other log vouches for this one
+ * only up to the last line it names. What comes after is anchored by operator signatures or by
+ * a head from the paper record; a successful wrap or import anchored by neither could be forged.
+ */
+function checkAnchors(
+  byTool: ReadonlyMap<string, AuditChainResult>,
+  options: TranscriptOptions,
+  report: Report,
+): void {
+  const pinned = (options.pinnedKeys ?? []).length > 0;
+  for (const [tool, chain] of byTool) {
+    if (chain.entries.length === 0) continue;
+    const otherTool = tool === OFFLINE_TOOL ? ONLINE_TOOL : OFFLINE_TOOL;
+    const other = byTool.get(otherTool);
+    const named = new Set(other?.entries.map((e) => e.entry.peerLogHead) ?? []);
+    const lastNamed = chain.entries.reduce<LoggedEntry | null>(
+      (best, e) =>
+        named.has(e.hash) && (best === null || e.entry.seq > best.entry.seq) ? e : best,
+      null,
+    );
+    const trailing = chain.entries.filter(
+      (e) => lastNamed === null || e.entry.seq > lastNamed.entry.seq,
+    );
+    if (trailing.length === 0) continue;
+    const headExpected = chain.head !== null && (options.expectedHeads ?? []).includes(chain.head);
+    const by = [
+      ...(headExpected ? ['the --expect-head head from the paper record'] : []),
+      ...(pinned ? ["the pinned operators' signatures (wrap and import)"] : []),
+    ];
+    const after =
+      other === undefined
+        ? 'the other log was not given'
+        : lastNamed === null
+          ? `the ${otherTool} log names no line of this log`
+          : `the ${otherTool} log names this log only up to line ${lastNamed.line}`;
+    report(
+      'info',
+      'anchor',
+      trailing[0]!,
+      `${lineRange(trailing)}: not protected by the interlock (${after}); anchored by ${by.length > 0 ? by.join(' and ') : 'nothing'}`,
+    );
+    if (headExpected || pinned) continue;
+    for (const e of trailing) {
+      if (!isTwoPersonSuccess(e.entry)) continue;
+      report(
+        'error',
+        'unanchored',
+        e,
+        `${where(e)} is anchored by nothing: ${after}, no operator key is pinned and no --expect-head is the head of ${chain.file}, so this line could be forged or replaced without a trace`,
+      );
+    }
+  }
 }
 
 /** The ceremony is done when the last import put material into every key of its request, proven and Enabled. */
@@ -442,6 +556,7 @@ export function verifyTranscript(
       'the interlock between the two machines was not checked: give both logs',
     );
   }
+  checkAnchors(byTool, options, report);
   if (online !== undefined) {
     checkCompletion(online, report);
   } else if (offline !== undefined && okEntries(offline, 'wrap').length === 0) {

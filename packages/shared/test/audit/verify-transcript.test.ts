@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   auditEntryHash,
+  canonicalJson,
+  formatAuditFinding,
+  verificationFailed,
   verifyAuditChain,
   verifyTranscript,
   type AuditFinding,
@@ -13,6 +16,10 @@ const codes = (findings: readonly AuditFinding[], severity = 'error') =>
     .filter((f) => f.severity === severity)
     .map((f) => `${f.code}@${f.file ?? '-'}:${f.line ?? '-'}`);
 
+/**
+ * Verifies as an auditor with the paper record would: unless a test gives its own, the expected
+ * heads are those of the logs given, so that wrap and import lines are anchored.
+ */
 function verify(
   online: string | undefined,
   offline: string | undefined,
@@ -21,7 +28,8 @@ function verify(
   const chains = [];
   if (online !== undefined) chains.push(verifyAuditChain('online.jsonl', online));
   if (offline !== undefined) chains.push(verifyAuditChain('offline.jsonl', offline));
-  return verifyTranscript(chains, { verifyEd25519, ...options });
+  const expectedHeads = chains.flatMap((c) => (c.head === null ? [] : [c.head]));
+  return verifyTranscript(chains, { verifyEd25519, expectedHeads, ...options });
 }
 
 describe('verifyTranscript', () => {
@@ -39,7 +47,7 @@ describe('verifyTranscript', () => {
   it('says what it could not check with one log', () => {
     const result = verify(undefined, ceremonyLogs().offline);
     expect(result.ok).toBe(true);
-    expect(codes(result.findings, 'info')).toEqual(['not-checked@-:-']);
+    expect(codes(result.findings, 'info')).toEqual(['not-checked@-:-', 'anchor@offline.jsonl:1']);
   });
 
   it('checks signatures with operator keys, and without them accepts unsigned entries', () => {
@@ -85,7 +93,10 @@ describe('verifyTranscript', () => {
     const bob = operatorKey('BOB');
     const impostor = operatorKey('BOB');
     const signed = ceremonyLogs({ signers: [alice.signer, impostor.signer] });
-    const pins = [{ operator: 'BOB', publicKey: bob.publicKey, source: 'bob.pub' }];
+    const pins = [
+      { operator: 'ALICE', publicKey: alice.publicKey, source: 'alice.pub' },
+      { operator: 'BOB', publicKey: bob.publicKey, source: 'bob.pub' },
+    ];
     expect(codes(verify(signed.online, signed.offline, { pinnedKeys: pins }).findings)).toEqual([
       'signature-unexpected-key@online.jsonl:3',
       'signature-unexpected-key@offline.jsonl:2',
@@ -126,14 +137,21 @@ describe('verifyTranscript', () => {
   });
 
   it('compares recorded heads with the paper record', () => {
-    const logs = ceremonyLogs();
+    // Signed and pinned, so that the offline wrap is anchored without its head.
+    const alice = operatorKey('ALICE');
+    const bob = operatorKey('BOB');
+    const logs = ceremonyLogs({ signers: [alice.signer, bob.signer] });
+    const pinnedKeys = [
+      { operator: 'ALICE', publicKey: alice.publicKey, source: 'alice.pub' },
+      { operator: 'BOB', publicKey: bob.publicKey, source: 'bob.pub' },
+    ];
     const onlineLines = logs.online.split('\n');
     const head = auditEntryHash(onlineLines[3]!);
     const truncated = onlineLines.slice(0, 3).join('\n') + '\n';
-    expect(verify(logs.online, logs.offline, { expectedHeads: [head] }).ok).toBe(true);
-    expect(codes(verify(truncated, logs.offline, { expectedHeads: [head] }).findings)).toEqual([
-      'head-unexpected@-:-',
-    ]);
+    expect(verify(logs.online, logs.offline, { expectedHeads: [head], pinnedKeys }).ok).toBe(true);
+    expect(
+      codes(verify(truncated, logs.offline, { expectedHeads: [head], pinnedKeys }).findings),
+    ).toEqual(['head-unexpected@-:-']);
   });
 
   it('requires every key Enabled with a proof', () => {
@@ -166,5 +184,128 @@ describe('recorded check codes', () => {
     );
     expect(found).toContain('check-code-mismatch@2');
     expect(found).toContain('line-edited@2');
+  });
+});
+
+/** Rewrites line `index` of a log and re-chains the lines after it, as a forger of its tail would. */
+function forgeTail(
+  text: string,
+  index: number,
+  edit: (entry: Record<string, unknown>) => Record<string, unknown>,
+): string {
+  const lines = text.split('\n').slice(0, -1);
+  for (let i = index; i < lines.length; i++) {
+    const entry = JSON.parse(lines[i]!) as Record<string, unknown>;
+    const edited = i === index ? edit(entry) : entry;
+    lines[i] = canonicalJson({ ...edited, prev: i === 0 ? null : auditEntryHash(lines[i - 1]!) });
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+function unsignedAs(operators: string[], exceptions: string[] = []) {
+  return (entry: Record<string, unknown>) => {
+    const keys = (entry['keys'] as Record<string, unknown>[]).map((k) =>
+      'keyState' in k ? { ...k, keyState: 'Enabled' } : k,
+    );
+    return { ...entry, operators, exceptions, keys, signatures: undefined };
+  };
+}
+
+describe('the last wrap and import lines, which no later line names', () => {
+  const alice = operatorKey('ALICE');
+  const bob = operatorKey('BOB');
+  const pinnedKeys = [
+    { operator: 'ALICE', publicKey: alice.publicKey, source: 'alice.pub' },
+    { operator: 'BOB', publicKey: bob.publicKey, source: 'bob.pub' },
+  ];
+  const signed = ceremonyLogs({ signers: [alice.signer, bob.signer] });
+  const onlyPins = { pinnedKeys, expectedHeads: [] };
+
+  it('with pinned keys, refuse forged operators, missing signatures and near-miss names', () => {
+    const offline = forgeTail(signed.offline, 1, unsignedAs(['MALLORY', 'EVE']));
+    const online = forgeTail(signed.online, 2, unsignedAs(['MALLORY', 'EVE']));
+    const result = verify(online, offline, onlyPins);
+    expect(result.ok).toBe(false);
+    expect(codes(result.findings)).toEqual([
+      'operator-unpinned@online.jsonl:3',
+      'operator-unpinned@online.jsonl:3',
+      'operator-unpinned@offline.jsonl:2',
+      'operator-unpinned@offline.jsonl:2',
+    ]);
+    const nearMiss = forgeTail(signed.offline, 1, unsignedAs(['ALICE ', 'BOB ']));
+    expect(codes(verify(signed.online, nearMiss, onlyPins).findings)).toEqual([
+      'operator-unpinned@offline.jsonl:2',
+      'operator-unpinned@offline.jsonl:2',
+    ]);
+    // Even a forger who keeps the pinned names must bring their signatures.
+    const kept = forgeTail(signed.offline, 1, unsignedAs(['ALICE', 'BOB']));
+    expect(codes(verify(signed.online, kept, onlyPins).findings)).toEqual([
+      'signature-missing@offline.jsonl:2',
+      'signature-missing@offline.jsonl:2',
+    ]);
+  });
+
+  it('with pinned keys, needs two distinct pinned signers, or one recorded as single-operator', () => {
+    // BOB signed with his key, but only ALICE's key is pinned.
+    const unpinned = verify(signed.online, signed.offline, {
+      pinnedKeys: [pinnedKeys[0]!],
+      expectedHeads: [],
+    });
+    expect(codes(unpinned.findings)).toEqual([
+      'operator-unpinned@online.jsonl:3',
+      'operator-unpinned@offline.jsonl:2',
+    ]);
+    const alone = ceremonyLogs({
+      signers: [alice.signer],
+      wrapOperators: ['ALICE'],
+      wrapExceptions: ['single-operator'],
+    });
+    // The fixture's import names ALICE and BOB but only ALICE signed it.
+    const aloneResult = verify(alone.online, alone.offline, onlyPins);
+    expect(codes(aloneResult.findings)).toEqual(['signature-missing@online.jsonl:3']);
+    expect(codes(aloneResult.findings, 'exception')).toEqual(['single-operator@offline.jsonl:2']);
+    // A signature by a key nobody pinned is an error on any entry.
+    const stranger = operatorKey('ALICE');
+    const other = ceremonyLogs({ signers: [stranger.signer, bob.signer] });
+    expect(codes(verify(other.online, other.offline, onlyPins).findings)).toEqual([
+      'signature-unexpected-key@online.jsonl:3',
+      'signature-unexpected-key@offline.jsonl:2',
+    ]);
+  });
+
+  it('without pins or heads, fails a ceremony whose wrap and import nothing anchors', () => {
+    for (const logs of [ceremonyLogs(), signed]) {
+      const result = verify(logs.online, logs.offline, { expectedHeads: [] });
+      expect(result.ok).toBe(false);
+      expect(codes(result.findings)).toEqual([
+        'unanchored@online.jsonl:3',
+        'unanchored@offline.jsonl:2',
+      ]);
+      const failed = verificationFailed(result);
+      expect(failed.hint).toContain('--operator-pubkey');
+      expect(failed.hint).toContain('--expect-head');
+    }
+    // The forged tails of the review: without anchors they fail instead of verifying.
+    const offline = forgeTail(signed.offline, 1, unsignedAs(['MALLORY', 'EVE']));
+    const online = forgeTail(signed.online, 2, unsignedAs(['MALLORY', 'EVE']));
+    expect(verify(online, offline, { expectedHeads: [] }).ok).toBe(false);
+    // The heads on the paper record anchor the genuine logs, and refuse the forged ones.
+    const heads = [signed.online, signed.offline].map((t) => auditEntryHash(t.split('\n').at(-2)!));
+    expect(verify(signed.online, signed.offline, { expectedHeads: heads }).ok).toBe(true);
+    expect(codes(verify(online, offline, { expectedHeads: heads }).findings)).toEqual([
+      'head-unexpected@-:-',
+      'head-unexpected@-:-',
+      'unanchored@online.jsonl:3',
+      'unanchored@offline.jsonl:2',
+    ]);
+  });
+
+  it('reports per log which lines only signatures or heads anchor', () => {
+    const result = verify(signed.online, signed.offline, { pinnedKeys });
+    const anchors = result.findings.filter((f) => f.code === 'anchor').map(formatAuditFinding);
+    expect(anchors).toEqual([
+      "online.jsonl:2: lines 2–4: not protected by the interlock (the byok-offline log names this log only up to line 1); anchored by the --expect-head head from the paper record and the pinned operators' signatures (wrap and import)",
+      "offline.jsonl:2: line 2: not protected by the interlock (the byok-online log names this log only up to line 1); anchored by the --expect-head head from the paper record and the pinned operators' signatures (wrap and import)",
+    ]);
   });
 });
