@@ -75,7 +75,14 @@ export function loadMaterial(bytes: Buffer, keySpec: KeySpec): Buffer {
         );
       }
       const der = key.export({ format: 'der', type: 'pkcs8' });
-      if (countRsaPrimes(der) !== 2) {
+      let primes: number;
+      try {
+        primes = countRsaPrimes(der);
+      } catch (error) {
+        der.fill(0);
+        throw error;
+      }
+      if (primes !== 2) {
         der.fill(0);
         throw invalid(
           'the material file holds a multi-prime RSA key; KMS imports two-prime RSA keys only',

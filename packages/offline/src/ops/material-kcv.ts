@@ -19,7 +19,15 @@ export function materialKcv(keySpec: KeySpec, material: Buffer): string {
     aesEncryptBlock: (block) => {
       const cipher = createCipheriv('aes-256-ecb', material, null);
       cipher.setAutoPadding(false);
-      return Buffer.concat([cipher.update(block), cipher.final()]);
+      // The parts hold secret-derived values (AES_K(0) is CMAC's subkey seed): zero them too.
+      const head = cipher.update(block);
+      const tail = cipher.final();
+      try {
+        return Buffer.concat([head, tail]);
+      } finally {
+        head.fill(0);
+        tail.fill(0);
+      }
     },
     hmacOfZeroBlock: () =>
       createHmac(rule?.kind === 'hmac' ? rule.hash : 'sha256', material)
