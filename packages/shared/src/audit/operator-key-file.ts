@@ -11,6 +11,14 @@ export const ED25519_SPKI_BYTES = 44;
 /** Long enough that scrypt makes guessing slow; a passphrase is a sentence, not a PIN. */
 export const MIN_PASSPHRASE_LENGTH = 12;
 
+/** N·r·p of what `byok-offline operator keygen` writes (N = 2^15, r = 8, p = 1). */
+const KEYGEN_SCRYPT_COST = 2 ** 15 * 8 * 1;
+/**
+ * The largest N·r·p a key file may ask for: 4× keygen's, 256 MiB of scrypt memory. A file
+ * asking more would make unlocking take gigabytes and minutes; nothing we write does.
+ */
+export const MAX_SCRYPT_COST = 4 * KEYGEN_SCRYPT_COST;
+
 export interface ScryptParameters {
   readonly N: number;
   readonly r: number;
@@ -86,19 +94,26 @@ export function parseOperatorKeyFile(value: unknown, path: string): OperatorKeyF
       c.constant(k['kdf'], 'operatorKey.privateKey.kdf', 'scrypt');
       c.constant(k['cipher'], 'operatorKey.privateKey.cipher', 'aes-256-gcm');
       const n = k['N'];
-      if (
-        typeof n !== 'number' ||
-        !Number.isSafeInteger(n) ||
-        n < 2 ** 14 ||
-        n > 2 ** 20 ||
-        (n & (n - 1)) !== 0
-      )
-        c.fail('operatorKey.privateKey.N', 'must be a power of two from 2^14 to 2^20');
+      let valid =
+        typeof n === 'number' &&
+        Number.isSafeInteger(n) &&
+        n >= 2 ** 14 &&
+        n <= 2 ** 20 &&
+        (n & (n - 1)) === 0;
+      if (!valid) c.fail('operatorKey.privateKey.N', 'must be a power of two from 2^14 to 2^20');
       for (const field of ['r', 'p'] as const) {
         const v = k[field];
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 16)
+        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 16) {
           c.fail(`operatorKey.privateKey.${field}`, 'must be an integer from 1 to 16');
+          valid = false;
+        }
       }
+      const cost = (n as number) * (k['r'] as number) * (k['p'] as number);
+      if (valid && cost > MAX_SCRYPT_COST)
+        c.fail(
+          'operatorKey.privateKey',
+          `scrypt N·r·p is ${cost}, above ${MAX_SCRYPT_COST} (4× what operator keygen writes): refusing to spend ${(128 * cost) / 2 ** 20} MiB on it`,
+        );
       c.base64(k['salt'], 'operatorKey.privateKey.salt', 16, 64);
       c.base64(k['iv'], 'operatorKey.privateKey.iv', 12, 12);
       c.base64(k['ciphertext'], 'operatorKey.privateKey.ciphertext', 16, 256);
