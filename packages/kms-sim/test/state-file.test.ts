@@ -6,7 +6,7 @@ import {
   ImportKeyMaterialCommand,
 } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
@@ -79,5 +79,63 @@ describe('--state-file', () => {
       kms.destroy();
       await restarted.close();
     }
+  });
+
+  async function twoImportedKeys(stateFile: string): Promise<void> {
+    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const kms = kmsClient(sim);
+    try {
+      for (let i = 0; i < 2; i++) {
+        const key = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!;
+        const parameters = await kms.send(
+          new GetParametersForImportCommand({
+            KeyId: key.KeyId,
+            WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+            WrappingKeySpec: 'RSA_2048',
+          }),
+        );
+        await kms.send(
+          new ImportKeyMaterialCommand({
+            KeyId: key.KeyId,
+            ImportToken: parameters.ImportToken,
+            EncryptedKeyMaterial: wrapForKms(
+              parameters.PublicKey!,
+              'RSAES_OAEP_SHA_256',
+              randomBytes(32),
+            ),
+            ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+          }),
+        );
+      }
+    } finally {
+      kms.destroy();
+      await sim.close();
+    }
+  }
+
+  it('refuses sealed material moved from one key record to another', async () => {
+    const stateFile = join(temp.dir, 'swapped-state.json');
+    await twoImportedKeys(stateFile);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      keys: { arn: string; materials: { material?: string }[] }[];
+    };
+    const [a, b] = state.keys.map((k) => k.materials[0]!);
+    [a!.material, b!.material] = [b!.material, a!.material];
+    writeFileSync(stateFile, JSON.stringify(state));
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      /the sealed materials\..*\.material of arn:aws:kms:.* does not open under the root key/,
+    );
+  });
+
+  it('refuses a root key file that others may read', async () => {
+    const stateFile = join(temp.dir, 'loose-state.json');
+    await twoImportedKeys(stateFile);
+    chmodSync(`${stateFile}.key`, 0o644);
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      `the root key ${stateFile}.key has mode 0644, not 0600`,
+    );
+    chmodSync(`${stateFile}.key`, 0o600);
+    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    await sim.close();
   });
 });
