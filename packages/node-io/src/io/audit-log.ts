@@ -1,6 +1,7 @@
 import { appendFile, open, readFile } from 'node:fs/promises';
 import {
   auditEntryHash,
+  ByokError,
   canonicalJson,
   nextAuditEntryLine,
   signAuditEntry,
@@ -20,7 +21,26 @@ export async function readAuditLogPosition(path: string): Promise<ChainPosition>
   }
   const lines = text.split('\n').filter((line) => line.length > 0);
   const last = lines.at(-1);
+  if (last !== undefined && (!text.endsWith('\n') || !parsesAsJson(last))) {
+    // Appending would glue the new entry onto the cut-off one, and hide both.
+    throw new ByokError(
+      'ERR_AUDIT_LOG',
+      `the audit log ${path} ends in a cut-off line (line ${lines.length}${text.endsWith('\n') ? ' is not JSON' : ' has no line end'}): nothing more can be appended to it`,
+      {
+        hint: `Keep ${path} as it is (never edit a log), write the exception on the paper record, and continue in a new log with --audit-log NEW.`,
+      },
+    );
+  }
   return { seq: lines.length, head: last === undefined ? null : auditEntryHash(last) };
+}
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
