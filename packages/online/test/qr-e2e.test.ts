@@ -7,6 +7,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import type { AuditEntry } from '@byok-ceremony/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logHead } from '../../shared/test/audit/fixture-logs.js';
 import { OFFLINE_BIN, ONLINE_BIN, runChild, type CliResult } from './helpers/run-online.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 
@@ -172,11 +173,19 @@ async function assertLogsLinked(c: Ceremony): Promise<void> {
   expect(imp.inputs['qrTransfer']).toBe(wrap!.outputs['qrTransfer']);
   expect(imp.inputs['wrapped']).toBe(wrap!.outputs['wrapped']);
   expect(imp.inputs['wrappedFile']).toBeUndefined();
+  // No operator keys here: the heads, as written on the paper record, anchor wrap and import.
+  const heads = await Promise.all(
+    [
+      join(c.onlineDir, 'byok-online-audit.jsonl'),
+      join(c.offlineDir, 'byok-offline-audit.jsonl'),
+    ].map(async (log) => ['--expect-head', logHead(await readFile(log, 'utf8'))]),
+  );
   const verify = await online(c.onlineDir, [
     'audit',
     'verify',
     'byok-online-audit.jsonl',
     join(c.offlineDir, 'byok-offline-audit.jsonl'),
+    ...heads.flat(),
   ]);
   expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 }
