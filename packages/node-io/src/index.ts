@@ -1,13 +1,42 @@
 // The Node-side I/O both ceremony CLIs share. No network module and no AWS SDK, ever: byok-offline loads all of it.
+
+// Files: exclusive atomic outputs, inputs, audit logs.
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
 export { appendAuditEntry, readAuditLogPosition } from './io/audit-log.js';
+export { readAuditLogFile } from './io/read-audit-log-file.js';
+export { verifyEd25519, verifyLogFiles } from './io/verify-log-files.js';
+export { logHeads } from './io/log-heads.js';
+
+// Operators: key files, passphrases, signers, check-code prompts.
 export { readOperatorKeyFile, readOperatorPublicKey } from './io/operator-key-file.js';
 export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphrase.js';
 export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-signers.js';
 export { unlockOperatorKey } from './ops/operator-key-unlock.js';
 export { promptCheckCodes } from './io/prompt-check-codes.js';
-// The QR image decoders (pngjs, jpeg-js, zxing-wasm) are loaded on use: import '@byok-ceremony/node-io/qr-scan'.
+
+// QR frames out. The image decoders (pngjs, jpeg-js, zxing-wasm) are loaded on use, through
+// '@byok-ceremony/node-io/qr-scan'.
 export { writeQrFrameDirectory } from './io/qr-write.js';
 export { playQrTerminal, type PlayQrTerminalOptions } from './io/qr-terminal.js';
 export { assertQrFolderUsable } from './io/qr-folder.js';
+
+// The CLI: runner, deps, the commands and flags both tools share.
+export { processDeps, type CliDeps } from './cli/deps.js';
+export {
+  createCliMain,
+  type CliMain,
+  type CliSpec,
+  type CommandRegistrar,
+} from './cli/create-cli-main.js';
+export { auditCommand } from './cli/audit-verify.js';
+export { withAuditVerifyOptions } from './cli/audit-verify-options.js';
+export { qrShowFlagsOf, withQrShowOptions, type QrShowFlags } from './cli/qr-options.js';
+export {
+  describeQrFrames,
+  playQrFramesOnTerminal,
+  presentQrFrames,
+  writeBundleQrFrames,
+  type QrFramesWritten,
+} from './cli/show-qr.js';
+export { scanProgressPrinter } from './cli/scan-progress.js';

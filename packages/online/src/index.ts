@@ -1,3 +1,2 @@
 export { main } from './cli/run.js';
 export type { CliDeps } from './cli/deps.js';
-import './cli/commands.js';

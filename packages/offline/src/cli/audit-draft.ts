@@ -8,9 +8,8 @@ import {
   type AuditRecord,
   type AuditSigner,
 } from '@byok-ceremony/shared';
-import { appendAuditEntry, readAuditLogPosition } from '@byok-ceremony/node-io';
-import type { CliDeps } from './deps.js';
-import { TOOL, TOOL_VERSION } from './run.js';
+import { appendAuditEntry, readAuditLogPosition, type CliDeps } from '@byok-ceremony/node-io';
+import { TOOL, TOOL_VERSION } from './tool.js';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return encodeHex(sha256(bytes));

@@ -1,6 +1,5 @@
 import { ByokError } from '@byok-ceremony/shared';
-import { promptCheckCodes } from '@byok-ceremony/node-io';
-import type { CliDeps } from './deps.js';
+import { promptCheckCodes, type CliDeps } from '@byok-ceremony/node-io';
 
 /** The codes given with --check-code, or typed at a prompt on a terminal; refused otherwise. */
 export async function collectCheckCodes(

@@ -1,11 +1,14 @@
-// The commands of byok-offline, one file each.
-import { auditCommand } from './audit-verify.js';
+// The commands of byok-offline, one file each, in the order --help lists them.
+import { auditCommand, type CliDeps, type CommandRegistrar } from '@byok-ceremony/node-io';
 import { inspectCommand } from './inspect.js';
 import { operatorCommand } from './operator-keygen.js';
-import { registerCommands } from './run.js';
 import { scanCommand } from './scan.js';
 import { wrapCommand } from './wrap.js';
 
-registerCommands(inspectCommand, wrapCommand);
-registerCommands(auditCommand, operatorCommand);
-registerCommands(scanCommand);
+export const COMMANDS: readonly CommandRegistrar<CliDeps>[] = [
+  inspectCommand,
+  wrapCommand,
+  auditCommand,
+  operatorCommand,
+  scanCommand,
+];

@@ -5,10 +5,9 @@ import {
   assertImportRequestBundle,
   assertWrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import { parseJsonFile, readInputFile } from '@byok-ceremony/node-io';
+import { parseJsonFile, readInputFile, type CliDeps } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
 import { describeWrapped } from '../ops/describe-wrapped.js';
-import type { CliDeps } from './deps.js';
 import { formatRequestSummary, formatWrappedSummary } from './format-summary.js';
 
 /** `inspect`: read-only, so it writes no audit entry. */

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { processDeps } from './deps.js';
+import { processDeps } from '@byok-ceremony/node-io';
 import { main } from './run.js';
-import './commands.js';
 
 process.exitCode = await main(process.argv.slice(2), processDeps());

@@ -18,11 +18,11 @@ import {
   promptPassphrase,
   readPassphraseFile,
   writeFileExclusive,
+  type CliDeps,
 } from '@byok-ceremony/node-io';
 import { createOperatorKey } from '../ops/operator-key-create.js';
 import { DEFAULT_AUDIT_LOG } from './ceremony-options.js';
-import type { CliDeps } from './deps.js';
-import { TOOL, TOOL_VERSION } from './run.js';
+import { TOOL, TOOL_VERSION } from './tool.js';
 
 function fileStem(name: string): string {
   return (

@@ -8,13 +8,17 @@ import {
   wrappingKeyFingerprint,
   type AssembledTransfer,
 } from '@byok-ceremony/shared';
-import { assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
+import {
+  assertOutputAbsent,
+  scanProgressPrinter,
+  writeFileExclusive,
+  type CliDeps,
+} from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
 import { AuditDraft, sha256Hex } from './audit-draft.js';
 import { DEFAULT_AUDIT_LOG, parseOperators } from './ceremony-options.js';
-import type { CliDeps } from './deps.js';
 import { formatRequestSummary } from './format-summary.js';
-import { scanProgressPrinter } from './scan-progress.js';
+import { TOOL } from './tool.js';
 
 interface ScanFlags {
   readonly images: readonly string[];
@@ -102,7 +106,7 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
 async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledTransfer> {
   const options = {
     kind: 'import-request' as const,
-    onImage: scanProgressPrinter(deps.stderr, deps.cwd),
+    onImage: scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
   };
   // Loaded on use: the image decoders (WebAssembly) are not needed by the other commands.
   if (flags.camera !== undefined) {

@@ -17,19 +17,21 @@ import {
   assertOutputAbsent,
   assertQrFolderUsable,
   parseJsonFile,
+  presentQrFrames,
   readInputFile,
+  writeBundleQrFrames,
   writeFileExclusive,
+  type CliDeps,
+  type QrFramesWritten,
+  type QrShowFlags,
 } from '@byok-ceremony/node-io';
 import { checkParametersValid } from '../ops/check-parameters-valid.js';
 import { describeRequest } from '../ops/describe-request.js';
 import { wrapRequest, type MaterialInput } from '../ops/wrap-request.js';
 import { AuditDraft, sha256Hex } from './audit-draft.js';
 import { collectCheckCodes } from './collect-check-codes.js';
-import type { CliDeps } from './deps.js';
 import { formatRequestSummary } from './format-summary.js';
-import type { QrShowFlags } from './qr-options.js';
-import { presentQrFrames, writeBundleQrFrames, type QrFramesWritten } from './show-qr.js';
-import { TOOL } from './run.js';
+import { TOOL } from './tool.js';
 
 export interface WrapBundleFlags {
   readonly request: string;
@@ -163,7 +165,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
   await audit.appendSuccess([flags.out, ...(qrFrames?.files ?? [])]);
   printResult(flags, bundle, checkCode, audit.checkCodes['request'] ?? '', deps);
   if (qrFrames !== undefined && flags.qr !== undefined)
-    await presentQrFrames(qrFrames, flags.qr, wrappedQrPlayer(checkCode).caption[0]!, deps);
+    await presentQrFrames(qrFrames, flags.qr, wrappedQrPlayer(checkCode).caption[0]!, deps, TOOL);
 }
 
 /** Title and caption of the answer's QR frames: the check code the online operators confirm. */

@@ -8,13 +8,17 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
-import { assertOutputAbsent, readInputFile, writeFileExclusive } from '@byok-ceremony/node-io';
+import {
+  assertOutputAbsent,
+  readInputFile,
+  writeFileExclusive,
+  type CliDeps,
+} from '@byok-ceremony/node-io';
 import { loadMaterial } from '../ops/load-material.js';
 import { materialKcv } from '../ops/material-kcv.js';
 import { parseWrappingKey } from '../ops/parse-wrapping-key.js';
 import { wrapKeyMaterial } from '../ops/wrap-key-material.js';
 import { AuditDraft, sha256Hex } from './audit-draft.js';
-import type { CliDeps } from './deps.js';
 
 export interface WrapRawFlags {
   readonly publicKey: string;

@@ -5,13 +5,24 @@ import {
   KEY_SPECS,
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
+  type QrDensity,
 } from '@byok-ceremony/shared';
-import { assertOperatorKeyFlags, unlockOperatorKeys } from '@byok-ceremony/node-io';
+import {
+  assertOperatorKeyFlags,
+  qrShowFlagsOf,
+  unlockOperatorKeys,
+  withQrShowOptions,
+  type CliDeps,
+} from '@byok-ceremony/node-io';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
-import { WRAPPED_QR_DENSITY, qrShowFlagsOf, withQrShowOptions } from './qr-options.js';
-import type { CliDeps } from './deps.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { runWrapRaw } from './wrap-raw.js';
+
+/**
+ * The answer goes back at `high` by default: a one-key RSA_4096 wrapped bundle (794 compact
+ * bytes) is then one frame, which the online machine's camera reads at once (docs/qr-format.md).
+ */
+const WRAPPED_QR_DENSITY: QrDensity = 'high';
 
 const RAW_ONLY = ['public-key', 'wrapping-algorithm', 'key-spec', 'wrapping-key-spec'] as const;
 

@@ -8,7 +8,7 @@ import {
 } from '@byok-ceremony/shared';
 import { appendAuditEntry } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
-import { TOOL, TOOL_VERSION } from './run.js';
+import { TOOL, TOOL_VERSION } from './tool.js';
 
 /** What one command gathers for its audit entry while it runs. */
 export class AuditSession {

@@ -1,10 +1,17 @@
-// The commands of byok-online, one file each.
-import { registerCommands } from './run.js';
-import './create-key.js';
-import './prepare.js';
-import './import.js';
-import './status.js';
-import './audit-verify.js';
-import './report.js';
+// The commands of byok-online, one file each, in the order --help lists them.
+import { auditCommand, type CommandRegistrar } from '@byok-ceremony/node-io';
+import { createKeyCommand } from './create-key.js';
+import type { CliDeps } from './deps.js';
+import { importCommand } from './import.js';
+import { prepareCommand } from './prepare.js';
+import { reportCommand } from './report.js';
+import { statusCommand } from './status.js';
 
-registerCommands();
+export const COMMANDS: readonly CommandRegistrar<CliDeps>[] = [
+  createKeyCommand,
+  prepareCommand,
+  importCommand,
+  statusCommand,
+  auditCommand,
+  reportCommand,
+];

@@ -6,9 +6,8 @@ import { parseTags } from '../ops/parse-tags.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList } from './global-options.js';
-import { registerCommands } from './run.js';
 
-function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
+export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'create-key',
     'Create a KMS key of origin EXTERNAL, waiting for imported material',
@@ -92,5 +91,3 @@ function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
     },
   );
 }
-
-registerCommands(createKeyCommand);

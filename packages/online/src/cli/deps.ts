@@ -1,15 +1,11 @@
+import {
+  processDeps as nodeProcessDeps,
+  type CliDeps as NodeCliDeps,
+} from '@byok-ceremony/node-io';
 import { createKmsClient, type KmsClientFactory } from '../kms/create-kms-client.js';
 
-/** Everything a command touches outside its inputs, so tests drive the real command in-process. */
-export interface CliDeps {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly stdin: NodeJS.ReadableStream;
-  /** Whether operators can be prompted: stdin and stderr are terminals. */
-  readonly interactive: boolean;
-  readonly now: () => Date;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
+/** Everything a command touches outside its inputs, KMS included, so tests drive the real command in-process. */
+export interface CliDeps extends NodeCliDeps {
   /** Makes the KMS client; tests may substitute one. Defaults to the real SDK client factory. */
   readonly kmsClientFactory?: KmsClientFactory;
   /** Waits between DescribeKey polls; tests may make it instant. */
@@ -17,14 +13,5 @@ export interface CliDeps {
 }
 
 export function processDeps(): CliDeps {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdin: process.stdin,
-    interactive: process.stdin.isTTY && process.stderr.isTTY,
-    now: () => new Date(),
-    env: process.env,
-    cwd: process.cwd(),
-    kmsClientFactory: createKmsClient,
-  };
+  return { ...nodeProcessDeps(), kmsClientFactory: createKmsClient };
 }

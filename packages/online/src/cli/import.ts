@@ -26,7 +26,6 @@ import type { WaitOptions } from '../ops/wait-for-imported.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList, type GlobalOptions } from './global-options.js';
-import { registerCommands } from './run.js';
 import { scanWrappedBundle } from './scan-wrapped.js';
 import { scanImagesOf } from './scan-options.js';
 
@@ -54,7 +53,7 @@ function given(args: Record<string, unknown>, flag: string): string | undefined 
   return value;
 }
 
-function importCommand(cli: Argv, deps: CliDeps): Argv {
+export function importCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'import',
     'Import wrapped key material into KMS and prove it (or, in raw mode, import one raw file)',
@@ -335,5 +334,3 @@ async function importRaw(
     );
   });
 }
-
-registerCommands(importCommand);

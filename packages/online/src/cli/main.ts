@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { processDeps } from './deps.js';
 import { main } from './run.js';
-import './commands.js';
 
 // The pinned SDK warns on Node 20 about future releases; operators must not read it as a ceremony problem.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

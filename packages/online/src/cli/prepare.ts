@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   ByokError,
+  DEFAULT_QR_DENSITY,
   DEFAULT_WRAPPING_KEY_SPEC,
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
@@ -14,23 +15,30 @@ import {
   isWrappingAlgorithm,
   isWrappingKeySpec,
   wrappingKeyFingerprint,
+  type QrDensity,
 } from '@byok-ceremony/shared';
 import {
   assertOutputAbsent,
   assertQrFolderUsable,
+  presentQrFrames,
+  qrShowFlagsOf,
   readAuditLogPosition,
+  withQrShowOptions,
+  writeBundleQrFrames,
   writeFileExclusive,
+  type QrFramesWritten,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareImport } from '../ops/prepare-import.js';
 import { AuditSession, runAudited } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList } from './global-options.js';
-import { REQUEST_QR_DENSITY, qrShowFlagsOf, withQrShowOptions } from './qr-options.js';
-import { registerCommands } from './run.js';
-import { presentQrFrames, writeBundleQrFrames, type QrFramesWritten } from './show-qr.js';
+import { TOOL } from './tool.js';
 
-function prepareCommand(cli: Argv, deps: CliDeps): Argv {
+/** The request goes out at `normal`: version-18 codes, comfortable for a 720p webcam. */
+const REQUEST_QR_DENSITY: QrDensity = DEFAULT_QR_DENSITY;
+
+export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'prepare',
     'Get import parameters for one or more EXTERNAL keys and write the import request for the offline machine',
@@ -208,9 +216,7 @@ function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         deps.stdout(`${lines.join('\n')}\n`);
       });
       if (qr !== undefined && qrShown !== undefined)
-        await presentQrFrames(qrShown.frames, qr, qrShown.caption, deps);
+        await presentQrFrames(qrShown.frames, qr, qrShown.caption, deps, TOOL);
     },
   );
 }
-
-registerCommands(prepareCommand);

@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError, OPERATOR_NAME, verificationFailed } from '@byok-ceremony/shared';
-import { assertOutputAbsent, writeFileExclusive } from '@byok-ceremony/node-io';
+import {
+  assertOutputAbsent,
+  verifyLogFiles,
+  withAuditVerifyOptions,
+  writeFileExclusive,
+} from '@byok-ceremony/node-io';
 import { renderCeremonyReport, type ReportFormat } from '../ops/render-ceremony-report.js';
-import { verifyLogFiles } from './audit-verify.js';
 import type { CliDeps } from './deps.js';
-import { registerCommands, TOOL, TOOL_VERSION } from './run.js';
+import { TOOL, TOOL_VERSION } from './tool.js';
 
 function formatOf(requested: string | undefined, out: string): ReportFormat {
   if (requested === 'html' || requested === 'md') return requested;
@@ -18,45 +22,30 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
     'report',
     'Write the printable ceremony record (HTML or Markdown) from the verified audit logs',
     (y) =>
-      y
-        .option('log', {
-          type: 'string',
-          array: true,
-          demandOption: true,
-          describe: 'An audit log (give the online and the offline log)',
-        })
-        .option('out', {
-          type: 'string',
-          demandOption: true,
-          describe: 'The report to write (never overwritten)',
-        })
-        .option('format', {
-          type: 'string',
-          choices: ['html', 'md'],
-          describe: 'Default: from --out, else html',
-        })
-        .option('witness', {
-          type: 'string',
-          describe: 'The witness, named on the signature lines',
-        })
-        .option('title', { type: 'string', describe: 'Title of the record' })
-        .option('operator-pubkey', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: "An operator's public key file: that operator's signatures must use it",
-        })
-        .option('expect-head', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'A log head from the paper record; some log must end there',
-        })
-        .option('json', {
-          type: 'boolean',
-          default: false,
-          describe: 'Print one JSON object on stdout',
-        }),
+      withAuditVerifyOptions(
+        y
+          .option('log', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'An audit log (give the online and the offline log)',
+          })
+          .option('out', {
+            type: 'string',
+            demandOption: true,
+            describe: 'The report to write (never overwritten)',
+          })
+          .option('format', {
+            type: 'string',
+            choices: ['html', 'md'],
+            describe: 'Default: from --out, else html',
+          })
+          .option('witness', {
+            type: 'string',
+            describe: 'The witness, named on the signature lines',
+          })
+          .option('title', { type: 'string', describe: 'Title of the record' }),
+      ),
     async (argv) => {
       if (argv.witness !== undefined && !OPERATOR_NAME.test(argv.witness)) {
         throw new ByokError(
@@ -100,5 +89,3 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
     },
   );
 }
-
-registerCommands(reportCommand);

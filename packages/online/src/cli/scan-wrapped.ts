@@ -1,7 +1,8 @@
 import { bundleFromQrTransfer, type WrappedKeyBundle } from '@byok-ceremony/shared';
+import { scanProgressPrinter } from '@byok-ceremony/node-io';
 import type { AuditSession } from './audit-session.js';
 import type { CliDeps } from './deps.js';
-import { scanProgressPrinter } from './scan-progress.js';
+import { TOOL } from './tool.js';
 
 /**
  * `import --scan`: the wrapped bundle from QR images instead of a file. The caller checks it
@@ -16,7 +17,7 @@ export async function scanWrappedBundle(
   const { scanQrImageFiles } = await import('@byok-ceremony/node-io/qr-scan');
   const transfer = await scanQrImageFiles(images, {
     kind: 'wrapped-keys',
-    onImage: scanProgressPrinter(deps.stderr, deps.cwd),
+    onImage: scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
   });
   // The transport on record: the same SHA-256 wrap logged for the frames it showed.
   session.inputs['qrTransfer'] = transfer.sha256;

@@ -3,13 +3,12 @@ import { ByokError } from '@byok-ceremony/shared';
 import { keyStatus } from '../ops/key-status.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms } from './global-options.js';
-import { registerCommands } from './run.js';
 
 function iso(date: Date | undefined): string | null {
   return date === undefined ? null : date.toISOString();
 }
 
-function statusCommand(cli: Argv, deps: CliDeps): Argv {
+export function statusCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'status',
     'Show a key: state, origin, expiration and key materials',
@@ -87,5 +86,3 @@ function statusCommand(cli: Argv, deps: CliDeps): Argv {
     },
   );
 }
-
-registerCommands(statusCommand);

@@ -1,21 +1,21 @@
 import { sep } from 'node:path';
 import { formatFrameProgress, type QrScanEvent } from '@byok-ceremony/shared';
-import { TOOL } from './run.js';
 
 /** One stderr line per image read: its name, what it gave, and `frames 3/5, missing 2, 4`. */
 export function scanProgressPrinter(
   stderr: (text: string) => void,
   cwd: string,
+  tool: string,
 ): (event: QrScanEvent) => void {
   // Names relative to the current folder: the operator typed them so.
   const shown = (text: string): string => text.split(`${cwd}${sep}`).join('');
   return (event) => {
     const progress = formatFrameProgress(event.progress);
     if (event.message !== undefined && event.status !== 'duplicate') {
-      stderr(`${TOOL}: warning: ${shown(event.message)} (${progress})\n`);
+      stderr(`${tool}: warning: ${shown(event.message)} (${progress})\n`);
       return;
     }
     const what = event.status === 'duplicate' ? ' (seen before)' : '';
-    stderr(`${TOOL}: ${shown(event.name)}${what}: ${progress}\n`);
+    stderr(`${tool}: ${shown(event.name)}${what}: ${progress}\n`);
   };
 }

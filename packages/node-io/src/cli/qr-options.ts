@@ -1,12 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import {
-  ByokError,
-  DEFAULT_QR_DENSITY,
-  QR_DENSITIES,
-  parseQrDensity,
-  type QrDensity,
-} from '@byok-ceremony/shared';
+import { ByokError, QR_DENSITIES, parseQrDensity, type QrDensity } from '@byok-ceremony/shared';
 
 /** Where the bundle a command writes is also shown as QR codes: a folder of frames, the terminal. */
 export interface QrShowFlags {
@@ -68,6 +62,3 @@ export function qrShowFlagsOf(
     density: density === undefined ? defaultDensity : parseQrDensity(density),
   };
 }
-
-/** The request goes out at `normal`: version-18 codes, comfortable for a 720p webcam. */
-export const REQUEST_QR_DENSITY: QrDensity = DEFAULT_QR_DENSITY;

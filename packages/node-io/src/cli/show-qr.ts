@@ -7,10 +7,10 @@ import {
   type Bundle,
   type QrDensity,
 } from '@byok-ceremony/shared';
-import { playQrTerminal, writeQrFrameDirectory } from '@byok-ceremony/node-io';
+import { playQrTerminal } from '../io/qr-terminal.js';
+import { writeQrFrameDirectory } from '../io/qr-write.js';
 import type { CliDeps } from './deps.js';
 import type { QrShowFlags } from './qr-options.js';
-import { TOOL } from './run.js';
 
 export interface QrFramesWritten {
   readonly frameTexts: readonly string[];
@@ -51,6 +51,7 @@ export async function playQrFramesOnTerminal(
   caption: string,
   deps: CliDeps,
   density: QrDensity,
+  tool: string,
 ): Promise<void> {
   const controller = new AbortController();
   const stop = (): void => {
@@ -59,7 +60,7 @@ export async function playQrFramesOnTerminal(
   if (deps.interactive) {
     process.on('SIGINT', stop);
     deps.stderr(
-      `${TOOL}: showing ${frameTexts.length} QR frame(s) (density ${density}); Ctrl-C stops\n`,
+      `${tool}: showing ${frameTexts.length} QR frame(s) (density ${density}); Ctrl-C stops\n`,
     );
   }
   try {
@@ -80,7 +81,9 @@ export async function presentQrFrames(
   flags: QrShowFlags,
   caption: string,
   deps: CliDeps,
+  tool: string,
 ): Promise<void> {
-  deps.stderr(`${TOOL}: ${describeQrFrames(frames, flags)}\n`);
-  if (flags.terminal) await playQrFramesOnTerminal(frames.frameTexts, caption, deps, flags.density);
+  deps.stderr(`${tool}: ${describeQrFrames(frames, flags)}\n`);
+  if (flags.terminal)
+    await playQrFramesOnTerminal(frames.frameTexts, caption, deps, flags.density, tool);
 }

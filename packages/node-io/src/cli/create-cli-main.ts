@@ -1,0 +1,58 @@
+import yargs, { type Argv } from 'yargs';
+import { ByokError, formatErrorLines } from '@byok-ceremony/shared';
+import type { CliDeps } from './deps.js';
+
+/** Adds one command to the tool; each lives in its own file under the tool's src/cli/. */
+export type CommandRegistrar<D extends CliDeps> = (cli: Argv, deps: D) => Argv;
+
+export interface CliSpec<D extends CliDeps> {
+  /** The program name in usage, errors and hints, e.g. `byok-offline`. */
+  readonly tool: string;
+  readonly version: string;
+  /** In the order `--help` lists them. */
+  readonly commands: readonly CommandRegistrar<D>[];
+  /** Options every command of the tool takes, added before the commands. */
+  readonly globalOptions?: (cli: Argv) => Argv;
+}
+
+/** Runs one invocation and returns the exit code; never throws and never prints a stack unless --debug. */
+export type CliMain<D extends CliDeps> = (argv: readonly string[], deps: D) => Promise<number>;
+
+/** The `main(argv, deps)` of a ceremony CLI: usage errors exit 2, other errors 1. */
+export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
+  const { tool } = spec;
+  return async (argv, deps) => {
+    const debug = argv.includes('--debug');
+    let cli: Argv = yargs([...argv])
+      .scriptName(tool)
+      .version(spec.version)
+      .strict()
+      .exitProcess(false)
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .option('debug', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print stack traces on errors',
+      })
+      .demandCommand(1, 'Name a command.')
+      .fail((message: string | undefined, error: Error | undefined) => {
+        if (error !== undefined) throw error;
+        throw new ByokError('ERR_USAGE', message ?? 'invalid command line', {
+          hint: `Run ${tool} --help, or ${tool} COMMAND --help for a command's options.`,
+        });
+      });
+    if (spec.globalOptions !== undefined) cli = spec.globalOptions(cli);
+    for (const register of spec.commands) cli = register(cli, deps);
+    try {
+      let helpOutput = '';
+      await cli.parseAsync([...argv], {}, (_error, _args, output) => {
+        helpOutput = output;
+      });
+      if (helpOutput !== '') deps.stdout(`${helpOutput}\n`);
+      return 0;
+    } catch (error) {
+      for (const line of formatErrorLines(tool, error, debug)) deps.stderr(`${line}\n`);
+      return error instanceof ByokError && error.code === 'ERR_USAGE' ? 2 : 1;
+    }
+  };
+}
