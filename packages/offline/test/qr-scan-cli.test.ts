@@ -66,7 +66,7 @@ function expectRefused(dir: string, result: { code: number }): void {
 }
 
 describe('byok-offline scan', () => {
-  it('writes the request from a folder of frames, says it is not yet trusted, and logs the transfer', async () => {
+  it('writes the request from a folder of frames, withholds its check code, and logs the transfer', async () => {
     const dir = tempDir();
     const req = request();
     const frames = writeFrames(join(dir, 'frames'), req);
@@ -74,8 +74,11 @@ describe('byok-offline scan', () => {
     expect(r.code, r.stderr).toBe(0);
     const code = checkCodeOf(bundleDigest(req));
     expect(r.stdout).toContain(`Wrote request.json from ${frames.length} QR frame(s)`);
-    expect(r.stdout).toContain(`Check code of the import request: ${code}`);
-    expect(r.stdout).toMatch(/Not yet trusted: the operators confirm this check code/);
+    // The operators type the code the online screen shows, so this machine never shows it.
+    expect(r.stdout + r.stderr).not.toContain(code);
+    expect(r.stdout).toContain(
+      'Not yet trusted. Check code: the operators confirm it in byok-offline wrap, each typing the code the online machine (byok-online prepare) shows.',
+    );
     expect(r.stderr).toContain(
       `byok-offline: frames/frame-001.png: frames 1/${frames.length}, missing 2`,
     );
@@ -94,15 +97,15 @@ describe('byok-offline scan', () => {
     expect(entry.inputs['qrTransfer']).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('--json prints one object: out, check code, digest, frames', async () => {
+  it('--json prints one object: out, digest, frames, and no check code', async () => {
     const dir = tempDir();
     const req = request();
     const frames = writeFrames(join(dir, 'frames'), req);
     const r = await runCli(['scan', '--out', 'request.json', 'frames', '--json'], dir);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(checkCodeOf(bundleDigest(req)));
     expect(JSON.parse(r.stdout)).toEqual({
       out: join(dir, 'request.json'),
-      checkCode: checkCodeOf(bundleDigest(req)),
       digest: bundleDigest(req),
       frames: { received: frames.length, total: frames.length },
     });
@@ -268,9 +271,8 @@ describe('byok-offline scan', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/byok-offline: \/dev\/video7 still 1: frames 1\/\d+, missing 2/);
-    expect((JSON.parse(r.stdout) as { checkCode: string }).checkCode).toBe(
-      checkCodeOf(bundleDigest(req)),
-    );
+    expect((JSON.parse(r.stdout) as { digest: string }).digest).toBe(bundleDigest(req));
+    expect(r.stdout + r.stderr).not.toContain(checkCodeOf(bundleDigest(req)));
     expect(JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'))).toEqual(req);
   });
 

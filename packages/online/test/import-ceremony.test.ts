@@ -194,6 +194,10 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('ALICE, type the check code shown on the other machine: ');
     expect(r.stderr).toContain('BOB, type the check code shown on the other machine: ');
+    // Nothing this machine printed before both codes were confirmed shows the code.
+    const [before] = r.stderr.split('byok-online: Check code confirmed by ALICE and BOB\n');
+    expect(before).not.toBe(r.stderr);
+    expect(before).not.toContain(code);
     expect(await keyState(arn)).toBe('Enabled');
   });
 

@@ -195,6 +195,16 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
     const wrapLine = offlineLog.split('\n').find((l) => l.includes('"command":"wrap"'));
     expect(wrapLine).toContain('"operator":"ALICE"');
     expect(wrapLine).toContain('"operator":"BOB"');
+    // The machine that reads a bundle never shows its check code before the operators typed it.
+    const shownBefore = (prefix: string, code: string): void => {
+      const t = transcript.find((x) => x.step.line.startsWith(prefix));
+      expect(t, prefix).toBeDefined();
+      const [before] = `${t!.result.stderr}\n${t!.result.stdout}`.split('Check code confirmed by');
+      expect(before, prefix).not.toContain(code);
+    };
+    shownBefore('byok-offline wrap', vars['REQUEST_CHECK_CODE']!);
+    shownBefore('byok-online import', vars['WRAPPED_CHECK_CODE']!);
+    if (variant === 'qr') shownBefore('byok-offline scan', vars['REQUEST_CHECK_CODE']!);
     const html = await readFile(join(dirs.online, 'ceremony-record.html'), 'utf8');
     expect(html).toContain('VERIFIED: the audit logs are intact');
     expect(html).toContain(vars['WRAPPED_CHECK_CODE']);

@@ -8,8 +8,19 @@ function formatTimeLeft(seconds: number): string {
   return seconds > 0 ? `${span} left` : `EXPIRED ${span} ago`;
 }
 
+/**
+ * How the summary names the request's check code: `show` it (inspect, the read-aloud comparison),
+ * or leave it out with a line saying where it comes from, so that a machine that reads a bundle
+ * never shows the code its operators are about to type.
+ */
+export type CheckCodeLine =
+  { readonly kind: 'show' } | { readonly kind: 'withhold'; readonly line: string };
+
 /** The lines operators read to check an import request before anything happens. */
-export function formatRequestSummary(summary: RequestSummary): string[] {
+export function formatRequestSummary(
+  summary: RequestSummary,
+  checkCode: CheckCodeLine = { kind: 'show' },
+): string[] {
   const lines = [
     `Import request for ceremony ${summary.ceremonyId}`,
     `  created ${summary.createdAt} by ${summary.operators.join(', ') || '(no operator named)'}`,
@@ -23,7 +34,11 @@ export function formatRequestSummary(summary: RequestSummary): string[] {
       `      valid to ${t.parametersValidTo} (${formatTimeLeft(t.secondsLeft)})`,
     );
   }
-  lines.push(`Check code of the import request: ${summary.checkCode}`);
+  lines.push(
+    checkCode.kind === 'show'
+      ? `Check code of the import request: ${summary.checkCode}`
+      : checkCode.line,
+  );
   return lines;
 }
 

@@ -29,6 +29,9 @@ interface ScanFlags {
   readonly json: boolean;
 }
 
+const SCAN_CHECK_CODE_LINE =
+  'Not yet trusted. Check code: the operators confirm it in byok-offline wrap, each typing the code the online machine (byok-online prepare) shows.';
+
 const usage = (message: string, hint: string): ByokError =>
   new ByokError('ERR_USAGE', message, { hint });
 
@@ -120,7 +123,7 @@ async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledT
 async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   const audit = new AuditDraft('scan', flags.auditLog, deps);
   audit.operators = flags.operators;
-  let result: { checkCode: string; digest: string; frames: number; summary: string[] };
+  let result: { digest: string; frames: number; summary: string[] };
   try {
     await assertOutputAbsent(flags.out);
     const transfer = await readTransfer(flags, deps);
@@ -142,10 +145,10 @@ async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
     audit.outputs['request'] = bundleDigest(request);
     audit.outputs['requestFile'] = sha256Hex(Buffer.from(text));
     result = {
-      checkCode: summary.checkCode,
       digest: summary.digest,
       frames: transfer.frames,
-      summary: formatRequestSummary(summary),
+      // Whoever supplied the images chose this bundle: its code is read off the online screen.
+      summary: formatRequestSummary(summary, { kind: 'withhold', line: SCAN_CHECK_CODE_LINE }),
     };
   } catch (error) {
     await audit.appendFailure(error);
@@ -156,7 +159,6 @@ async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
     deps.stdout(
       `${JSON.stringify({
         out: flags.out,
-        checkCode: result.checkCode,
         digest: result.digest,
         frames: { received: result.frames, total: result.frames },
       })}\n`,
@@ -166,7 +168,6 @@ async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   const lines = [
     `Wrote ${relative(deps.cwd, flags.out) || flags.out} from ${result.frames} QR frame(s)`,
     ...result.summary,
-    'Not yet trusted: the operators confirm this check code against the one byok-online prepare showed, in byok-offline wrap.',
   ];
   deps.stdout(`${lines.join('\n')}\n`);
 }

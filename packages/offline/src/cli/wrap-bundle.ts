@@ -7,6 +7,7 @@ import {
   assertWrappedKeyBundle,
   bundleDigest,
   checkCodeOf,
+  formatCheckCodeConfirmed,
   wrappingKeyFingerprint,
   decodeBase64,
   type AuditSigner,
@@ -49,6 +50,9 @@ export interface WrapBundleFlags {
   readonly qr?: QrShowFlags | undefined;
 }
 
+const WRAP_CHECK_CODE_LINE =
+  'Check code: confirm below with the code the online machine shows (byok-online prepare)';
+
 const NO_BACKUP_WARNING =
   'warning: --no-backup: the generated material will exist only inside KMS, which cannot export it; an expired or deleted key can never be restored';
 
@@ -89,7 +93,10 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     }
     const summary = describeRequest(request, deps.now());
     audit.checkCodes['request'] = summary.checkCode;
-    deps.stderr(`${formatRequestSummary(summary).join('\n')}\n`);
+    // The code the operators type must come from the online screen, never from this one.
+    deps.stderr(
+      `${formatRequestSummary(summary, { kind: 'withhold', line: WRAP_CHECK_CODE_LINE }).join('\n')}\n`,
+    );
 
     assertOperators(flags.operators, { singleOperator: flags.singleOperator });
     if (flags.singleOperator) audit.exceptions.push('single-operator');
@@ -100,6 +107,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
       'import request',
     );
     assertCheckCodesConfirmed(summary.checkCode, flags.operators, typed, 'import request');
+    deps.stderr(`${formatCheckCodeConfirmed(flags.operators)}\n`);
 
     if (flags.materialFile === undefined) {
       if (!flags.noBackup) {

@@ -231,9 +231,12 @@ describe('wrap --request (bundle mode)', () => {
     );
     expect(result.stdout).toContain(`KCV ${bundle.materials[0]!.kcv}`);
     expect(result.stdout).toContain(request.targets[1]!.keyArn);
+    // The request's code comes from the online screen: this machine never shows it.
+    expect(result.stdout + result.stderr).not.toContain(checkCodeOf(bundleDigest(request)));
     expect(result.stderr).toContain(
-      `Check code of the import request: ${checkCodeOf(bundleDigest(request))}`,
+      'Check code: confirm below with the code the online machine shows (byok-online prepare)',
     );
+    expect(result.stderr).toContain('Check code confirmed by ALICE and BOB\n');
     expect(result.stderr).not.toContain('no-backup');
     expect(result.stdout + result.stderr).not.toContain(material.toString('hex'));
   });
@@ -289,6 +292,11 @@ describe('wrap --request (bundle mode)', () => {
     expect(result.stderr).toContain('ALICE, type the check code shown on the other machine: ');
     expect(result.stderr).toContain('BOB, type the check code shown on the other machine: ');
     expect(result.code).toBe(0);
+    // Nothing before the confirmation shows the code the operators were asked to type.
+    const [beforeConfirmed] = result.stderr.split('Check code confirmed by ALICE and BOB');
+    expect(beforeConfirmed).not.toBe(result.stderr);
+    expect(beforeConfirmed).not.toContain(code);
+    expect(beforeConfirmed).toContain('Check code: confirm below with the code the online machine');
     expect(existsSync(join(dir, 'wrapped.json'))).toBe(true);
   });
 

@@ -96,6 +96,9 @@ describe('wrap refuses', () => {
       /substituted/,
     );
     expect(a.result.stderr).not.toMatch(/error: .*ALICE/);
+    // Neither the summary nor the error shows the code: it is read off the online screen.
+    expect(a.result.stdout + a.result.stderr).not.toContain(code);
+    expect(a.result.stderr).not.toContain('Check code confirmed');
   });
 
   it('a substituted wrapping key under the check code of the original request', async () => {

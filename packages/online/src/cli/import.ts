@@ -9,6 +9,7 @@ import {
   assertWrappedKeyBundle,
   bundleDigest,
   checkCodeOf,
+  formatCheckCodeConfirmed,
   type AuditSigner,
 } from '@byok-ceremony/shared';
 import {
@@ -237,6 +238,7 @@ async function importBundles(
         ? input.checkCodes
         : await promptCheckCodes(globals.operators, deps);
     assertCheckCodesConfirmed(checkCode, globals.operators, typed, 'wrapped-key bundle');
+    deps.stderr(`byok-online: ${formatCheckCodeConfirmed(globals.operators)}\n`);
     assertParametersFresh(request, deps.now());
 
     const kms = await openKms(deps, globals, session.kmsRequestIds);

@@ -62,3 +62,15 @@ export function assertCheckCodesConfirmed(
     );
   }
 }
+
+/**
+ * What the reading machine says once every operator's code matched. It never repeats the code:
+ * the operators take it from the screen of the machine that wrote the bundle.
+ */
+export function formatCheckCodeConfirmed(operators: readonly string[]): string {
+  const names =
+    operators.length <= 1
+      ? operators.join('')
+      : `${operators.slice(0, -1).join(', ')} and ${operators.at(-1)!}`;
+  return `Check code confirmed by ${names}`;
+}
