@@ -4,6 +4,7 @@ import {
   ByokError,
   canonicalJson,
   nextAuditEntryLine,
+  parseStrictJson,
   signAuditEntry,
   type AuditRecord,
   type AuditSigner,
@@ -36,7 +37,7 @@ export async function readAuditLogPosition(path: string): Promise<ChainPosition>
 
 function parsesAsJson(line: string): boolean {
   try {
-    JSON.parse(line);
+    parseStrictJson(line);
     return true;
   } catch {
     return false;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, parseStrictJson } from '@byok-ceremony/shared';
 
 /** Reads an input file with an error that names the file and what to do. */
 export async function readInputFile(path: string, what: string): Promise<Buffer> {
@@ -17,10 +17,13 @@ export async function readInputFile(path: string, what: string): Promise<Buffer>
   }
 }
 
-/** Parses JSON with an error that says which file is not JSON. */
+/**
+ * Parses JSON with an error that says which file is not JSON. Strictly: a key given twice is
+ * refused, since JSON.parse would keep the last one while another reader might take the first.
+ */
 export function parseJsonFile(bytes: Uint8Array, path: string, what: string): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    return parseStrictJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
     throw new ByokError(
       'ERR_BUNDLE_INVALID',

@@ -52,6 +52,19 @@ describe('appendAuditEntry', () => {
     }
   });
 
+  it('refuses to append after a last line with a key given twice', async () => {
+    const path = logFile();
+    await appendAuditEntry(path, RECORD, META);
+    const intact = readFileSync(path, 'utf8');
+    const forged = `${intact}${intact.trimEnd().replace('"outcome":"ok"', '"outcome":"error","outcome":"ok"')}\n`;
+    writeFileSync(path, forged);
+    await expect(readAuditLogPosition(path)).rejects.toMatchObject({
+      code: 'ERR_AUDIT_LOG',
+      message: expect.stringContaining('(line 2 is not JSON)'),
+    });
+    expect(readFileSync(path, 'utf8')).toBe(forged);
+  });
+
   it('refuses a log that ends without a line end even when the line is whole', async () => {
     const path = logFile();
     await appendAuditEntry(path, RECORD, META);

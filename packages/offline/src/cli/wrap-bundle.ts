@@ -8,6 +8,7 @@ import {
   bundleDigest,
   checkCodeOf,
   formatCheckCodeConfirmed,
+  parseStrictJson,
   wrappingKeyFingerprint,
   decodeBase64,
   type AuditSigner,
@@ -144,7 +145,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     }
     const text = `${JSON.stringify(bundle, null, 2)}\n`;
     // Check what is about to be written the way import will read it.
-    assertWrappedKeyBundle(JSON.parse(text));
+    assertWrappedKeyBundle(parseStrictJson(text));
     assertWrappedAnswersRequest(request, bundle);
     checkCode = checkCodeOf(bundleDigest(bundle));
     await writeFileExclusive(flags.out, text, 0o644);

@@ -275,6 +275,23 @@ describe('wrap refuses', () => {
     );
   });
 
+  it('a request with a key given twice, naming the key and where it is', async () => {
+    const request = importRequest(SYMMETRIC);
+    // JSON.parse would keep the second ARN, under the check code of the request it came from.
+    const text = JSON.stringify(request).replace(
+      '"keyArn":',
+      '"keyArn":"arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000000","keyArn":',
+    );
+    const a = await attempt(text, ['--no-backup', ...both(codeOf(request))]);
+    expectRefused(
+      a,
+      1,
+      'ERR_BUNDLE_INVALID',
+      /not valid UTF-8 JSON: duplicate key "keyArn" in the object at \$\.targets\[0\]/,
+      /exactly as the other machine wrote it/,
+    );
+  });
+
   it('a --material-file of the wrong size, saying both sizes', async () => {
     const request = importRequest(SYMMETRIC);
     const a = await attempt(

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../digest/canonical-json.js';
+import { parseStrictJson, StrictJsonError } from '../encoding/strict-json.js';
 import type { AuditFinding } from './audit-finding.js';
 import { auditEntryProblems } from './audit-entry-problems.js';
 import { auditEntryHash } from './chain.js';
@@ -35,8 +36,19 @@ function parseLine(text: string, line: number, file: string, findings: AuditFind
   const hash = auditEntryHash(text);
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = parseStrictJson(text);
+  } catch (error) {
+    if (error instanceof StrictJsonError && error.problem !== 'syntax') {
+      // JSON, but not as a tool writes it: a repeated key could show each reader another value.
+      findings.push({
+        severity: 'error',
+        code: 'entry-invalid',
+        file,
+        line,
+        message: `line ${line} is not a valid audit entry (it was edited): ${error.message}`,
+      });
+      return { line, text, hash, entry: undefined };
+    }
     findings.push({
       severity: 'error',
       code: 'line-unreadable',

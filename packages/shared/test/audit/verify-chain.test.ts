@@ -104,6 +104,17 @@ describe('verifyAuditChain', () => {
     });
   });
 
+  it('reports a line with a key given twice as an invalid entry, by its line number', () => {
+    // JSON.parse would keep the last "outcome"; a reader taking the first would see another entry.
+    const doubled = ONLINE[2]!.replace('"outcome":"ok"', '"outcome":"error","outcome":"ok"');
+    expect(doubled).not.toBe(ONLINE[2]);
+    const result = verifyAuditChain('l', join([ONLINE[0]!, ONLINE[1]!, doubled, ONLINE[3]!]));
+    expect(errors(result.findings)).toContainEqual({ code: 'entry-invalid', line: 3 });
+    expect(result.findings.find((f) => f.code === 'entry-invalid')?.message).toBe(
+      'line 3 is not a valid audit entry (it was edited): duplicate key "outcome" in the object at $',
+    );
+  });
+
   it('reports a line cut off without its line end', () => {
     const text = join(ONLINE).slice(0, -1);
     expect(errors(verifyAuditChain('l', text).findings)).toEqual([
