@@ -57,6 +57,41 @@ describe('byok-online report', () => {
       expect(html).toContain(value);
   });
 
+  it("shows each online step's KMS endpoint and Region, and flags a non-default endpoint on top", async () => {
+    const aws = logsDir({
+      kms: { endpoint: null, region: 'eu-west-1', accounts: ['111122223333'] },
+    });
+    expect(
+      (await runOnline(['report', ...LOGS, ...heads(aws), '--out', 'r.html'], { cwd: aws })).code,
+    ).toBe(0);
+    const real = readFileSync(join(aws, 'r.html'), 'utf8');
+    expect(real).toContain('KMS: Region eu-west-1, account 111122223333, AWS default endpoint');
+    expect(real).not.toContain('REHEARSAL/NON-AWS ENDPOINT');
+
+    const sim = logsDir({
+      kms: { endpoint: 'http://127.0.0.1:4599', region: 'eu-west-1', accounts: ['111122223333'] },
+    });
+    for (const out of ['r.html', 'r.md'])
+      expect(
+        (await runOnline(['report', ...LOGS, ...heads(sim), '--out', out], { cwd: sim })).code,
+      ).toBe(0);
+    const html = readFileSync(join(sim, 'r.html'), 'utf8');
+    expect(html).toMatch(
+      /<div class="verdict failed">REHEARSAL\/NON-AWS ENDPOINT: <span class="mono">http:\/\/127\.0\.0\.1:4599<\/span>/,
+    );
+    // Per step: create-key, prepare and import.
+    expect(
+      html.split(
+        'KMS: Region eu-west-1, account 111122223333, REHEARSAL/NON-AWS ENDPOINT: http://127.0.0.1:4599',
+      ),
+    ).toHaveLength(4);
+    const md = readFileSync(join(sim, 'r.md'), 'utf8');
+    expect(md).toContain('> **REHEARSAL/NON-AWS ENDPOINT**: `http://127.0.0.1:4599`');
+    expect(md).toContain(
+      '**KMS: Region eu-west-1, account 111122223333, REHEARSAL/NON-AWS ENDPOINT: http://127.0.0.1:4599**',
+    );
+  });
+
   it('writes Markdown by --format or by the file name', async () => {
     const cwd = logsDir();
     expect(

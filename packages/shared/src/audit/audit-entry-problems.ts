@@ -85,14 +85,41 @@ function optionalFields(
   return record;
 }
 
+const KMS_ENDPOINT = /^https?:\/\/[\x21-\x7e]{1,2040}$/;
+const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,4}$/;
+const ACCOUNT = /^\d{12}$/;
+
+/** `kms`: only byok-online talks to KMS; endpoint null (the SDK default) or an http(s) URL. */
+function kmsProblems(c: FieldChecker, value: unknown, tool: unknown): void {
+  if (tool !== 'byok-online') c.fail('entry.kms', 'only byok-online entries record a KMS');
+  const kms = c.object(value, 'entry.kms', ['endpoint', 'region', 'accounts']);
+  if (kms === undefined) return;
+  if (kms['endpoint'] !== null)
+    c.string(kms['endpoint'], 'entry.kms.endpoint', KMS_ENDPOINT, 'null or an http(s) URL');
+  c.string(kms['region'], 'entry.kms.region', REGION, 'an AWS Region name');
+  const accounts = c.array(kms['accounts'], 'entry.kms.accounts', 0);
+  accounts?.forEach((a, i) =>
+    c.string(a, `entry.kms.accounts[${i}]`, ACCOUNT, 'a 12-digit AWS account id'),
+  );
+  if (accounts !== undefined && new Set(accounts).size !== accounts.length)
+    c.fail('entry.kms.accounts', 'names an account twice');
+}
+
 /**
  * Every way a parsed log line departs from the AuditEntry format, as `path: problem` strings.
  * Strict like the bundles: unknown fields are problems, so an edited line cannot hide data.
  */
 export function auditEntryProblems(value: unknown): string[] {
   const c = new FieldChecker();
-  const hasSignatures = typeof value === 'object' && value !== null && 'signatures' in value;
-  const e = c.object(value, 'entry', [...ENTRY_FIELDS, ...(hasSignatures ? ['signatures'] : [])]);
+  const has = (field: string): boolean =>
+    typeof value === 'object' && value !== null && Object.hasOwn(value, field);
+  const hasSignatures = has('signatures');
+  const hasKms = has('kms');
+  const e = c.object(value, 'entry', [
+    ...ENTRY_FIELDS,
+    ...(hasSignatures ? ['signatures'] : []),
+    ...(hasKms ? ['kms'] : []),
+  ]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
   stringList(c, e['operators'], 'entry.operators');
@@ -151,6 +178,7 @@ export function auditEntryProblems(value: unknown): string[] {
     c.fail('entry.time', 'must be an RFC 3339 UTC timestamp');
   c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
   c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
+  if (hasKms) kmsProblems(c, e['kms'], e['tool']);
   if (hasSignatures) {
     c.array(e['signatures'], 'entry.signatures', 1)?.forEach((sig, i) => {
       const path = `entry.signatures[${i}]`;

@@ -25,6 +25,15 @@ export interface AuditSignature {
   readonly signature: string;
 }
 
+/** The KMS a byok-online command talked to. */
+export interface AuditKmsRecord {
+  /** The endpoint URL from --endpoint-url or the environment; null for the SDK's AWS default. */
+  readonly endpoint: string | null;
+  readonly region: string;
+  /** The accounts of the command's keys, from their ARNs, sorted; empty when no key is known. */
+  readonly accounts: readonly string[];
+}
+
 export interface AuditRecord {
   /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
   readonly command: string;
@@ -43,6 +52,8 @@ export interface AuditRecord {
   readonly peerLogHead: string | null;
   readonly outcome: 'ok' | 'error';
   readonly error: AuditError | null;
+  /** byok-online commands that opened a KMS client: where its calls went. */
+  readonly kms?: AuditKmsRecord;
   /** Present when operators hold operator keys: their signed confirmations of this entry. */
   readonly signatures?: readonly AuditSignature[];
 }

@@ -1,4 +1,9 @@
-import type { CeremonyReport, ReportStep } from './report-model.js';
+import {
+  formatKmsUsed,
+  NON_DEFAULT_ENDPOINT,
+  type CeremonyReport,
+  type ReportStep,
+} from './report-model.js';
 
 function esc(text: string): string {
   return text
@@ -16,7 +21,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #
 th{background:#eee}code,.mono{font-family:"DejaVu Sans Mono",monospace;font-size:9.5pt;word-break:break-all}
 .verdict{font-size:16pt;font-weight:bold;padding:.6em;border:3px solid}.ok{color:#0a5c0a;border-color:#0a5c0a;background:#eaf7ea}
 .failed{color:#8b0000;border-color:#8b0000;background:#fbeaea}.check{font-size:13pt;letter-spacing:.08em;font-weight:bold}
-.sign td{height:2.6em}.tick{width:3em}ul{margin:.3em 0}
+.endpoint{color:#8b0000}.sign td{height:2.6em}.tick{width:3em}ul{margin:.3em 0}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr,.verdict,.sign{break-inside:avoid}a{color:inherit;text-decoration:none}}
 `;
 
@@ -43,6 +48,13 @@ function stepValues(step: ReportStep): string {
     ...step.digests.map(([k, v]) => `${esc(k)}: ${mono(v)}`),
     ...step.signatures.map(([op, fp]) => `signed by ${esc(op)}, key ${mono(fp)}`),
     ...(step.peerLogHead === null ? [] : [`other machine's log head: ${mono(step.peerLogHead)}`]),
+    ...(step.kms === null
+      ? []
+      : [
+          step.kms.endpoint === null
+            ? esc(formatKmsUsed(step.kms))
+            : `<strong class="endpoint">${esc(formatKmsUsed(step.kms))}</strong>`,
+        ]),
     ...(step.kmsRequestIds.length === 0
       ? []
       : [`KMS request ids: ${mono(step.kmsRequestIds.join(', '))}`]),
@@ -70,6 +82,7 @@ export function renderReportHtml(r: CeremonyReport): string {
 <h1>${esc(r.title)}</h1>
 <p>From ${esc(r.firstTime ?? '–')} to ${esc(r.lastTime ?? '–')}. Report made ${esc(r.generatedAt)} by ${esc(r.generatedBy)}. Tools: ${esc(r.tools.join(', '))}.</p>
 ${verdict}
+${r.nonDefaultEndpoints.length === 0 ? '' : `<div class="verdict failed">${esc(NON_DEFAULT_ENDPOINT)}: ${r.nonDefaultEndpoints.map((u) => `<span class="mono">${esc(u)}</span>`).join(', ')}. The online steps talked to this endpoint, not to AWS KMS's own: a rehearsal server proves nothing about keys in AWS.</div>`}
 ${r.problems.length === 0 ? '' : `<h2>Problems found</h2><ul>${r.problems.map((p) => `<li class="mono">${esc(p)}</li>`).join('')}</ul>`}
 <h2>Audit logs</h2>
 <p>Write each head on the paper record; <code>audit verify --expect-head</code> checks it later.</p>

@@ -1,4 +1,4 @@
-import type { CeremonyReport } from './report-model.js';
+import { formatKmsUsed, NON_DEFAULT_ENDPOINT, type CeremonyReport } from './report-model.js';
 
 function cell(text: string | null): string {
   return (text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -24,6 +24,9 @@ export function renderReportMarkdown(r: CeremonyReport): string {
       ...s.digests.map(([k, v]) => `${k}: \`${v}\``),
       ...s.signatures.map(([op, fp]) => `signed by ${op} (key \`${fp}\`)`),
       ...(s.peerLogHead === null ? [] : [`peer head \`${s.peerLogHead}\``]),
+      ...(s.kms === null
+        ? []
+        : [s.kms.endpoint === null ? formatKmsUsed(s.kms) : `**${formatKmsUsed(s.kms)}**`]),
       ...s.exceptions.map((x) => `exception: ${x}`),
       ...(s.error === null ? [] : [`failed: ${s.error}`]),
     ].join('<br>'),
@@ -42,6 +45,12 @@ export function renderReportMarkdown(r: CeremonyReport): string {
       ? '> **VERIFIED**: the audit logs are intact, interlocked and complete.'
       : '> **VERIFICATION FAILED**: do not accept this ceremony until every problem below is explained.',
     '',
+    ...(r.nonDefaultEndpoints.length === 0
+      ? []
+      : [
+          `> **${NON_DEFAULT_ENDPOINT}**: ${r.nonDefaultEndpoints.map((u) => `\`${u}\``).join(', ')}. The online steps talked to this endpoint, not to AWS KMS's own: a rehearsal server proves nothing about keys in AWS.`,
+          '',
+        ]),
     ...(r.problems.length === 0
       ? []
       : ['## Problems found', '', ...r.problems.map((p) => `- ${p}`), '']),

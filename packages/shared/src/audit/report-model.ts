@@ -1,9 +1,19 @@
 import { formatAuditFinding } from './audit-finding.js';
-import type { AuditKeyRecord } from './record.js';
+import type { AuditKeyRecord, AuditKmsRecord } from './record.js';
 import type { TranscriptResult } from './verify-transcript.js';
 import { sha256 } from '../digest/sha256.js';
 import { decodeBase64 } from '../encoding/base64.js';
 import { encodeHex } from '../encoding/hex.js';
+
+export const NON_DEFAULT_ENDPOINT = 'REHEARSAL/NON-AWS ENDPOINT';
+
+/** How the report names a step's KMS, with a non-default endpoint flagged. */
+export function formatKmsUsed(kms: AuditKmsRecord): string {
+  const where = `Region ${kms.region}${kms.accounts.length === 0 ? '' : `, account ${kms.accounts.join(', ')}`}`;
+  return kms.endpoint === null
+    ? `KMS: ${where}, AWS default endpoint`
+    : `KMS: ${where}, ${NON_DEFAULT_ENDPOINT}: ${kms.endpoint}`;
+}
 
 export interface ReportStep {
   readonly tool: string;
@@ -22,6 +32,8 @@ export interface ReportStep {
   readonly signatures: readonly (readonly [string, string])[];
   readonly peerLogHead: string | null;
   readonly kmsRequestIds: readonly string[];
+  /** Where the step's KMS calls went (byok-online), or null when the entry records none. */
+  readonly kms: AuditKmsRecord | null;
   readonly hash: string;
 }
 
@@ -51,6 +63,8 @@ export interface CeremonyReport {
   readonly logs: readonly { file: string; tool: string; head: string; lines: number }[];
   readonly steps: readonly ReportStep[];
   readonly keys: readonly ReportKey[];
+  /** Every KMS endpoint other than the SDK's AWS default that a step used: a rehearsal or not AWS. */
+  readonly nonDefaultEndpoints: readonly string[];
 }
 
 export interface ReportMeta {
@@ -131,8 +145,12 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
       ),
       peerLogHead: e.entry.peerLogHead,
       kmsRequestIds: e.entry.kmsRequestIds,
+      kms: e.entry.kms ?? null,
       hash: e.hash,
     })),
     keys: [...keys.values()],
+    nonDefaultEndpoints: [
+      ...new Set(entries.flatMap((e) => (e.entry.kms?.endpoint ? [e.entry.kms.endpoint] : []))),
+    ],
   };
 }

@@ -54,6 +54,37 @@ describe('auditEntryProblems', () => {
     ]);
   });
 
+  it('accepts a well-formed kms record on byok-online entries and checks its shape strictly', () => {
+    const entry = importEntry();
+    const kms = { endpoint: null, region: 'eu-west-1', accounts: ['111122223333'] };
+    expect(auditEntryProblems({ ...entry, kms })).toEqual([]);
+    expect(
+      auditEntryProblems({ ...entry, kms: { ...kms, endpoint: 'http://127.0.0.1:4599' } }),
+    ).toEqual([]);
+    expect(auditEntryProblems({ ...entry, kms: { ...kms, accounts: [] } })).toEqual([]);
+    expect(
+      auditEntryProblems({
+        ...entry,
+        kms: { endpoint: 'ftp://x y', region: 'EU WEST', accounts: ['1234', '1234'], note: 1 },
+      }),
+    ).toEqual([
+      'entry.kms.note: unknown field',
+      'entry.kms.endpoint: must be null or an http(s) URL',
+      'entry.kms.region: must be an AWS Region name',
+      'entry.kms.accounts[0]: must be a 12-digit AWS account id',
+      'entry.kms.accounts[1]: must be a 12-digit AWS account id',
+      'entry.kms.accounts: names an account twice',
+    ]);
+    expect(auditEntryProblems({ ...entry, kms: { region: 'eu-west-1' } })).toEqual([
+      'entry.kms.endpoint: missing',
+      'entry.kms.accounts: missing',
+    ]);
+    expect(auditEntryProblems({ ...entry, kms: 'aws' })).toEqual(['entry.kms: must be an object']);
+    expect(auditEntryProblems({ ...entry, tool: 'byok-offline', kms })).toEqual([
+      'entry.kms: only byok-online entries record a KMS',
+    ]);
+  });
+
   it('refuses unknown fields at every depth', () => {
     const entry = importEntry();
     expect(auditEntryProblems({ ...entry, note: 'x' })).toEqual(['entry.note: unknown field']);

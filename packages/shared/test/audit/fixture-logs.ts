@@ -5,6 +5,7 @@ import {
   canonicalJson,
   checkCodeOf,
   auditEntryHash,
+  type AuditKmsRecord,
   type AuditRecord,
   type AuditSigner,
   type ChainPosition,
@@ -91,18 +92,27 @@ export interface CeremonyOptions {
   readonly wrapOperators?: readonly string[];
   readonly wrapExceptions?: readonly string[];
   readonly keyState?: string;
+  /** Where the online steps' KMS calls went, recorded on create-key, prepare and import. */
+  readonly kms?: AuditKmsRecord;
 }
 
 /** Two logs of one complete ceremony that interlock as the real tools write them. */
 export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; offline: string } {
   const online = new Log('byok-online');
   const offline = new Log('byok-offline');
+  const kms = options.kms === undefined ? {} : { kms: options.kms };
   const keys = [
     { keyArn: ARN_A, keySpec: 'SYMMETRIC_DEFAULT', materialGroup: 'a' },
     { keyArn: ARN_B, keySpec: 'HMAC_256', materialGroup: 'b' },
   ];
   online.append(
-    record({ command: 'create-key', operators: [], keys, kmsRequestIds: ['r1', 'r2'] }),
+    record({
+      command: 'create-key',
+      operators: [],
+      keys,
+      kmsRequestIds: ['r1', 'r2'],
+      ...kms,
+    }),
   );
   const requestHead = online.append(
     record({
@@ -111,6 +121,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       checkCodes: { request: checkCodeOf(REQUEST) },
       keys,
       kmsRequestIds: ['r3', 'r4'],
+      ...kms,
     }),
   );
   offline.append(
@@ -152,6 +163,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       })),
       kmsRequestIds: ['r5', 'r6'],
       peerLogHead: wrappedHead,
+      ...kms,
     }),
     options.signers,
   );
