@@ -153,13 +153,13 @@ describe('import refuses bad arguments before opening files', () => {
 describe('pure option handling', () => {
   it('endpoint precedence: --endpoint-url > AWS_ENDPOINT_URL_KMS > AWS_ENDPOINT_URL', () => {
     const env = {
-      AWS_ENDPOINT_URL_KMS: 'http://kms.local:1',
-      AWS_ENDPOINT_URL: 'http://all.local:2',
+      AWS_ENDPOINT_URL_KMS: 'https://kms.local:1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.2:2',
     };
-    expect(resolveEndpointUrl('http://flag.local:3', env)).toBe('http://flag.local:3');
-    expect(resolveEndpointUrl(undefined, env)).toBe('http://kms.local:1');
-    expect(resolveEndpointUrl(undefined, { AWS_ENDPOINT_URL: 'http://all.local:2' })).toBe(
-      'http://all.local:2',
+    expect(resolveEndpointUrl('http://localhost:3', env)).toBe('http://localhost:3');
+    expect(resolveEndpointUrl(undefined, env)).toBe('https://kms.local:1');
+    expect(resolveEndpointUrl(undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.2:2' })).toBe(
+      'http://127.0.0.2:2',
     );
     expect(resolveEndpointUrl(undefined, {})).toBeUndefined();
     expect(() => resolveEndpointUrl('ftp://x', {})).toThrow(/not http/);

@@ -8,7 +8,16 @@ import {
 } from '@byok-ceremony/shared';
 import { appendAuditEntry } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
+import type { KmsUsed } from './global-options.js';
 import { TOOL, TOOL_VERSION } from './tool.js';
+
+/** The accounts of the keys, from their ARNs: no KMS call needed. */
+function accountsOf(keys: readonly AuditKeyRecord[]): string[] {
+  const accounts = keys.flatMap(
+    (k) => /^arn:aws[a-z-]*:kms:[^:]+:(\d{12}):/.exec(k.keyArn)?.[1] ?? [],
+  );
+  return [...new Set(accounts)].sort();
+}
 
 /** What one command gathers for its audit entry while it runs. */
 export class AuditSession {
@@ -19,6 +28,8 @@ export class AuditSession {
   keys: AuditKeyRecord[] = [];
   readonly kmsRequestIds: string[] = [];
   peerLogHead: string | null = null;
+  /** Set once KMS is opened: the endpoint and Region every call of this command went to. */
+  kmsUsed: KmsUsed | undefined;
   /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
   signers: readonly AuditSigner[] = [];
 
@@ -48,6 +59,9 @@ export class AuditSession {
       keys: [...this.keys],
       kmsRequestIds: [...this.kmsRequestIds],
       peerLogHead: this.peerLogHead,
+      ...(this.kmsUsed === undefined
+        ? {}
+        : { kms: { ...this.kmsUsed, accounts: accountsOf(this.keys) } }),
       outcome: error === undefined ? 'ok' : 'error',
       error:
         error === undefined

@@ -56,7 +56,7 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
 
       const session = new AuditSession('create-key', globals.operators);
       await runAudited(deps, globals.auditLog, session, async () => {
-        const kms = await openKms(deps, globals, session.kmsRequestIds);
+        const kms = await openKms(deps, globals, session);
         try {
           const created = await createExternalKey(kms, {
             keySpec,

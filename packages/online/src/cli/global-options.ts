@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
-import { createKmsClient } from '../kms/create-kms-client.js';
+import { createKmsClient, resolveKmsEndpoint, type KmsEndpoint } from '../kms/create-kms-client.js';
 import type { CliDeps } from './deps.js';
 
 export const DEFAULT_AUDIT_LOG = 'byok-online-audit.jsonl';
@@ -42,7 +42,8 @@ export function addGlobalOptions(cli: Argv): Argv {
 export interface GlobalOptions {
   readonly region: string | undefined;
   readonly profile: string | undefined;
-  readonly endpointUrl: string | undefined;
+  /** --endpoint-url or the environment's endpoint, checked; undefined for the SDK default. */
+  readonly endpoint: KmsEndpoint | undefined;
   readonly json: boolean;
   readonly operators: readonly string[];
   /** Absolute path. */
@@ -89,25 +90,43 @@ export function globalOptionsOf(args: Record<string, unknown>, deps: CliDeps): G
   return {
     region: optionalString(args, 'region'),
     profile: optionalString(args, 'profile'),
-    endpointUrl: optionalString(args, 'endpoint-url'),
+    // Resolved with the flags, so a bad or plain-http endpoint is a usage error before any output.
+    endpoint: resolveKmsEndpoint(optionalString(args, 'endpoint-url'), deps.env),
     json: args['json'] === true,
     operators,
     auditLog: resolve(deps.cwd, optionalString(args, 'audit-log') ?? DEFAULT_AUDIT_LOG),
   };
 }
 
-/** Opens KMS per the global options; request ids of every call go to `requestIds`. */
-export function openKms(
+/** The KMS a command talked to, for its audit entry: null endpoint for the SDK default. */
+export interface KmsUsed {
+  readonly endpoint: string | null;
+  readonly region: string;
+}
+
+/**
+ * Opens KMS per the global options; request ids of every call go to `into.kmsRequestIds`, and
+ * the endpoint and Region to `into.kmsUsed`. A non-default endpoint is noted on stderr.
+ */
+export async function openKms(
   deps: CliDeps,
   options: GlobalOptions,
-  requestIds: string[],
+  into: { readonly kmsRequestIds: string[]; kmsUsed?: KmsUsed | undefined },
 ): Promise<KmsPort> {
+  const { endpoint } = options;
+  // A variable left over from a rehearsal must not pass unseen in a real ceremony.
+  if (endpoint !== undefined)
+    deps.stderr(
+      `byok-online: note: using KMS endpoint ${endpoint.url} (from ${endpoint.source})\n`,
+    );
   const factory = deps.kmsClientFactory ?? createKmsClient;
-  return factory({
+  const kms = await factory({
     region: options.region,
     profile: options.profile,
-    endpointUrl: options.endpointUrl,
+    endpointUrl: endpoint?.url,
     env: deps.env,
-    recordRequestId: (id) => requestIds.push(id),
+    recordRequestId: (id) => into.kmsRequestIds.push(id),
   });
+  into.kmsUsed = { endpoint: endpoint?.url ?? null, region: kms.region };
+  return kms;
 }

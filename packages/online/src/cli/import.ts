@@ -241,7 +241,7 @@ async function importBundles(
     deps.stderr(`byok-online: ${formatCheckCodeConfirmed(globals.operators)}\n`);
     assertParametersFresh(request, deps.now());
 
-    const kms = await openKms(deps, globals, session.kmsRequestIds);
+    const kms = await openKms(deps, globals, session);
     try {
       await importWrappedKeys(kms, request, wrapped, expiration, waitOptions(deps), journal);
     } catch (error) {
@@ -302,7 +302,7 @@ async function importRaw(
       'encrypted key material',
     );
     session.input('encryptedKeyMaterial', encryptedKeyMaterial);
-    const kms = await openKms(deps, globals, session.kmsRequestIds);
+    const kms = await openKms(deps, globals, session);
     let result;
     try {
       result = await importRawMaterial(

@@ -108,7 +108,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         if (rawDir !== undefined) await assertOutputAbsent(rawDir);
         if (qr?.dir !== undefined) await assertQrFolderUsable(qr.dir);
         const { head } = await readAuditLogPosition(globals.auditLog);
-        const kms = await openKms(deps, globals, session.kmsRequestIds);
+        const kms = await openKms(deps, globals, session);
         let prepared;
         try {
           prepared = await prepareImport(kms, {

@@ -21,8 +21,7 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'Name the key: --key-id KEY_ID_OR_ARN.',
         });
       }
-      const requestIds: string[] = [];
-      const kms = await openKms(deps, globals, requestIds);
+      const kms = await openKms(deps, globals, { kmsRequestIds: [] });
       let status;
       try {
         status = await keyStatus(kms, keyId);

@@ -14,29 +14,67 @@ export interface KmsClientOptions {
 
 export type KmsClientFactory = (options: KmsClientOptions) => Promise<KmsPort>;
 
-/** --endpoint-url, else AWS_ENDPOINT_URL_KMS, else AWS_ENDPOINT_URL, else the SDK's own default. */
-export function resolveEndpointUrl(
+/** Where a non-default KMS endpoint came from, as the note on stderr names it. */
+export type KmsEndpointSource = '--endpoint-url' | 'AWS_ENDPOINT_URL_KMS' | 'AWS_ENDPOINT_URL';
+
+export interface KmsEndpoint {
+  readonly url: string;
+  readonly source: KmsEndpointSource;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts plain http may reach (the rehearsal server). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * --endpoint-url, else AWS_ENDPOINT_URL_KMS, else AWS_ENDPOINT_URL, else undefined (the SDK's own
+ * KMS endpoint). Plain http is refused except to this machine: credentials and the ceremony's
+ * answers would cross the network unprotected.
+ */
+export function resolveKmsEndpoint(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  const chosen = [flag, env['AWS_ENDPOINT_URL_KMS'], env['AWS_ENDPOINT_URL']].find(
-    (value) => value !== undefined && value !== '',
-  );
-  if (chosen === undefined) return undefined;
+): KmsEndpoint | undefined {
+  const candidates: [KmsEndpointSource, string | undefined][] = [
+    ['--endpoint-url', flag],
+    ['AWS_ENDPOINT_URL_KMS', env['AWS_ENDPOINT_URL_KMS']],
+    ['AWS_ENDPOINT_URL', env['AWS_ENDPOINT_URL']],
+  ];
+  const found = candidates.find(([, value]) => value !== undefined && value !== '');
+  if (found === undefined) return undefined;
+  const [source, chosen] = found as [KmsEndpointSource, string];
   let url: URL;
   try {
     url = new URL(chosen);
   } catch {
-    throw new ByokError('ERR_USAGE', `the KMS endpoint ${chosen} is not a URL`, {
+    throw new ByokError('ERR_USAGE', `the KMS endpoint ${chosen} (from ${source}) is not a URL`, {
       hint: 'Give --endpoint-url (or AWS_ENDPOINT_URL_KMS) as http(s)://HOST[:PORT], e.g. http://127.0.0.1:4599.',
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ByokError('ERR_USAGE', `the KMS endpoint ${chosen} is not http(s)`, {
+    throw new ByokError('ERR_USAGE', `the KMS endpoint ${chosen} (from ${source}) is not http(s)`, {
       hint: 'Give --endpoint-url as http(s)://HOST[:PORT].',
     });
   }
-  return chosen;
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ByokError(
+      'ERR_USAGE',
+      `the KMS endpoint ${chosen} (from ${source}) is plain http to another machine`,
+      {
+        hint: `Use https:// for a remote endpoint; plain http is only for a rehearsal server on this machine (127.0.0.1, ::1, localhost). If ${source} is left over from a rehearsal, unset it.`,
+      },
+    );
+  }
+  return { url: chosen, source };
+}
+
+/** The URL of resolveKmsEndpoint, or undefined for the SDK default. */
+export function resolveEndpointUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  return resolveKmsEndpoint(flag, env)?.url;
 }
 
 /**
@@ -49,10 +87,14 @@ export const createKmsClient: KmsClientFactory = async (options) => {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
+    // The endpoint is the one resolved above, which the command notes and logs; a profile's
+    // endpoint_url would send the ceremony elsewhere without a trace.
+    ignoreConfiguredEndpointUrls: true,
     maxAttempts: 3,
   });
+  let region: string;
   try {
-    await client.config.region();
+    region = await client.config.region();
   } catch {
     client.destroy();
     throw new ByokError(
@@ -63,5 +105,5 @@ export const createKmsClient: KmsClientFactory = async (options) => {
       },
     );
   }
-  return sdkKmsPort(client, options.recordRequestId);
+  return sdkKmsPort(client, options.recordRequestId, region);
 };

@@ -43,6 +43,8 @@ export interface KeyMaterialEntry {
  * Failures are ByokError('ERR_KMS') naming the operation and the key.
  */
 export interface KmsPort {
+  /** The Region the client resolved and sends every call to. */
+  readonly region: string;
   createKey(input: {
     readonly keySpec: KeySpec;
     readonly keyUsage: KeyUsage;

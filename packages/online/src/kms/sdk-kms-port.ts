@@ -44,7 +44,11 @@ function describe(metadata: KeyMetadata | undefined): KeyDescription {
 }
 
 /** KmsPort over the real SDK client; every call's request id goes to `recordRequestId`, failed calls too. */
-export function sdkKmsPort(client: KMSClient, recordRequestId: (id: string) => void): KmsPort {
+export function sdkKmsPort(
+  client: KMSClient,
+  recordRequestId: (id: string) => void,
+  region: string,
+): KmsPort {
   async function call<T>(operation: string, key: string, send: () => Promise<T>): Promise<T> {
     try {
       const output = await send();
@@ -59,6 +63,8 @@ export function sdkKmsPort(client: KMSClient, recordRequestId: (id: string) => v
   }
 
   return {
+    region,
+
     async createKey(input) {
       const out = await call('CreateKey', 'a new key', () =>
         client.send(
