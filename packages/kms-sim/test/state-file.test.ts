@@ -120,7 +120,9 @@ describe('--state-file', () => {
       keys: { arn: string; materials: { material?: string }[] }[];
     };
     const [a, b] = state.keys.map((k) => k.materials[0]!);
-    [a!.material, b!.material] = [b!.material, a!.material];
+    const [first, second] = [a!.material!, b!.material!];
+    a!.material = second;
+    b!.material = first;
     writeFileSync(stateFile, JSON.stringify(state));
     await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
       /the sealed materials\..*\.material of arn:aws:kms:.* does not open under the root key/,

@@ -200,7 +200,11 @@ describe('--profile', () => {
       credentials,
       `[rehearsal]\naws_access_key_id = ${REHEARSAL_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${REHEARSAL_CREDENTIALS.secretAccessKey}\n`,
     );
-    const env = { ...s.env, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const env: Record<string, string | undefined> = {
+      ...s.env,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+    };
     delete env['AWS_ACCESS_KEY_ID'];
     delete env['AWS_SECRET_ACCESS_KEY'];
     const ok = await runChild(

@@ -63,7 +63,7 @@ describe('wrap --public-key (raw mode) refuses', () => {
     ],
   ] as const)('%s', async (_name, bits, extra, code, message) => {
     const dir = rawDir(bits);
-    const args = extra.includes('--wrapping-algorithm')
+    const args = (extra as readonly string[]).includes('--wrapping-algorithm')
       ? [...RAW, ...extra]
       : [...RAW, '--wrapping-algorithm', 'RSAES_OAEP_SHA_256', ...extra];
     const result = await runCli(args, dir);

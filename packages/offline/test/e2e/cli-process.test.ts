@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ExecFileSyncOptionsWithBufferEncoding } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { tempDir } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
 
-const quiet = { stdio: ['ignore', 'pipe', 'ignore'] } as const;
+const quiet: ExecFileSyncOptionsWithBufferEncoding = { stdio: ['ignore', 'pipe', 'ignore'] };
 
 /** A request valid by the real clock, since the child process reads it. */
 function liveRequest(): ImportRequestBundle {
