@@ -5,7 +5,7 @@ export const DEFAULT_AUDIT_LOG = 'byok-offline-audit.jsonl';
 
 /** The options every ceremony command shares: who acts, what they confirm, where it is logged. */
 export function withCeremonyOptions<T>(cli: Argv<T>) {
-  return cli
+  const withOperators = cli
     .option('operator', {
       type: 'string',
       array: true,
@@ -23,7 +23,13 @@ export function withCeremonyOptions<T>(cli: Argv<T>) {
       type: 'boolean',
       default: false,
       describe: 'Rehearsals only: one operator acts alone (logged as an exception)',
-    })
+    });
+  return withLogOptions(withOperators);
+}
+
+/** Where a command's audit entry goes, and whether it prints JSON: every logged command has both. */
+export function withLogOptions<T>(cli: Argv<T>) {
+  return cli
     .option('audit-log', {
       type: 'string',
       default: DEFAULT_AUDIT_LOG,

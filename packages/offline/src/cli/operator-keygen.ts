@@ -21,7 +21,7 @@ import {
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { createOperatorKey } from '../ops/operator-key-create.js';
-import { DEFAULT_AUDIT_LOG } from './ceremony-options.js';
+import { withLogOptions } from './ceremony-options.js';
 import { TOOL, TOOL_VERSION } from './tool.js';
 
 function fileStem(name: string): string {
@@ -70,34 +70,26 @@ export function operatorCommand(cli: Argv, deps: CliDeps): Argv {
         'keygen',
         'Make an operator key pair (Ed25519, private key under a passphrase)',
         (k) =>
-          k
-            .option('name', {
-              type: 'string',
-              demandOption: true,
-              describe: 'The operator, as named with --operator',
-            })
-            .option('out', {
-              type: 'string',
-              describe: 'Key file to write (mode 0600); default operator-NAME.key.json',
-            })
-            .option('public-out', {
-              type: 'string',
-              describe: 'Public key file to write; default operator-NAME.pub.json',
-            })
-            .option('passphrase-file', {
-              type: 'string',
-              describe: 'Scripted runs: a file holding the passphrase',
-            })
-            .option('audit-log', {
-              type: 'string',
-              default: DEFAULT_AUDIT_LOG,
-              describe: 'The audit log this command appends to',
-            })
-            .option('json', {
-              type: 'boolean',
-              default: false,
-              describe: 'Print one JSON object on stdout',
-            }),
+          withLogOptions(
+            k
+              .option('name', {
+                type: 'string',
+                demandOption: true,
+                describe: 'The operator, as named with --operator',
+              })
+              .option('out', {
+                type: 'string',
+                describe: 'Key file to write (mode 0600); default operator-NAME.key.json',
+              })
+              .option('public-out', {
+                type: 'string',
+                describe: 'Public key file to write; default operator-NAME.pub.json',
+              })
+              .option('passphrase-file', {
+                type: 'string',
+                describe: 'Scripted runs: a file holding the passphrase',
+              }),
+          ),
         async (argv) => {
           const name = argv.name;
           if (!OPERATOR_NAME.test(name)) {

@@ -16,7 +16,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
 import { AuditDraft, sha256Hex } from './audit-draft.js';
-import { DEFAULT_AUDIT_LOG, parseOperators } from './ceremony-options.js';
+import { parseOperators, withLogOptions } from './ceremony-options.js';
 import { formatRequestSummary } from './format-summary.js';
 import { TOOL } from './tool.js';
 
@@ -41,36 +41,28 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
     'scan [images..]',
     'Read an import request from QR codes (images, folders of stills, or a camera) and write it',
     (y) =>
-      y
-        .positional('images', {
-          type: 'string',
-          array: true,
-          describe: 'PNG or JPEG images, or folders of them (read in name order)',
-        })
-        .option('camera', {
-          type: 'string',
-          describe: 'Capture from a V4L2 camera through ffmpeg instead, e.g. /dev/video0',
-        })
-        .option('out', {
-          type: 'string',
-          describe: 'Import request file to write (must not exist)',
-        })
-        .option('operator', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe: 'An operator present (repeatable; recorded in the audit log)',
-        })
-        .option('audit-log', {
-          type: 'string',
-          default: DEFAULT_AUDIT_LOG,
-          describe: 'The audit log this command appends to',
-        })
-        .option('json', {
-          type: 'boolean',
-          default: false,
-          describe: 'Print one JSON object on stdout',
-        }),
+      withLogOptions(
+        y
+          .positional('images', {
+            type: 'string',
+            array: true,
+            describe: 'PNG or JPEG images, or folders of them (read in name order)',
+          })
+          .option('camera', {
+            type: 'string',
+            describe: 'Capture from a V4L2 camera through ffmpeg instead, e.g. /dev/video0',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'Import request file to write (must not exist)',
+          })
+          .option('operator', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'An operator present (repeatable; recorded in the audit log)',
+          }),
+      ),
     async (argv) => {
       const images = (argv.images ?? []).filter((image) => image !== '');
       const camera = argv.camera;
