@@ -1,26 +1,18 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFLINE_BIN, ONLINE_BIN, runChild } from './helpers/run-online.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 
 let s: SimEnv;
-let kms: KMSClient;
 
 beforeAll(async () => {
   s = await startSimEnv();
-  kms = new KMSClient({
-    region: s.sim.region,
-    endpoint: s.sim.url,
-    credentials: REHEARSAL_CREDENTIALS,
-  });
 });
 afterAll(async () => {
-  kms.destroy();
-  await s.sim.close();
+  await s.close();
 });
 
 describe('the whole ceremony through the real CLIs as child processes', () => {
@@ -133,13 +125,15 @@ describe('the whole ceremony through the real CLIs as child processes', () => {
 
     // Independently of our CLI: KMS says Enabled, with the KeyMaterialId import reported.
     for (const [i, arn] of arns.entries()) {
-      const described = await kms.send(new DescribeKeyCommand({ KeyId: arn }));
+      const described = await s.kms.send(new DescribeKeyCommand({ KeyId: arn }));
       expect(described.KeyMetadata?.KeyState).toBe('Enabled');
       expect(described.KeyMetadata?.CurrentKeyMaterialId).toBe(result.keys[i]!.keyMaterialId);
     }
     const plaintext = Buffer.from('byok-ceremony round trip');
-    const encrypted = await kms.send(new EncryptCommand({ KeyId: arns[0], Plaintext: plaintext }));
-    const decrypted = await kms.send(
+    const encrypted = await s.kms.send(
+      new EncryptCommand({ KeyId: arns[0], Plaintext: plaintext }),
+    );
+    const decrypted = await s.kms.send(
       new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob }),
     );
     expect(Buffer.from(decrypted.Plaintext!)).toEqual(plaintext);

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
+import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import {
   bundleDigest,
   checkCodeOf,
@@ -16,21 +15,14 @@ import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 import { wrapForTest } from './helpers/wrap-for-test.js';
 
 let s: SimEnv;
-let kms: KMSClient;
 let cwd: string;
 const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 beforeAll(async () => {
   s = await startSimEnv();
-  kms = new KMSClient({
-    region: s.sim.region,
-    endpoint: s.sim.url,
-    credentials: REHEARSAL_CREDENTIALS,
-  });
 });
 afterAll(async () => {
-  kms.destroy();
-  await s.sim.close();
+  await s.close();
 });
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'byok-online-import-'));
@@ -61,7 +53,7 @@ async function prepare(arns: string[], out = 'request.json'): Promise<ImportRequ
 }
 
 async function keyState(arn: string): Promise<string | undefined> {
-  const out = await kms.send(new DescribeKeyCommand({ KeyId: arn }));
+  const out = await s.kms.send(new DescribeKeyCommand({ KeyId: arn }));
   return out.KeyMetadata?.KeyState;
 }
 
@@ -309,7 +301,7 @@ describe('prepare refusals', () => {
   });
 
   it('refuses an AWS_KMS-origin key (and names every bad key) before GetParametersForImport', async () => {
-    const own = await kms.send(new CreateKeyCommand({}));
+    const own = await s.kms.send(new CreateKeyCommand({}));
     const good = await createKey('SYMMETRIC_DEFAULT');
     const r = await online([
       'prepare',

@@ -17,7 +17,7 @@ beforeAll(async () => {
   s = await startSimEnv();
 });
 afterAll(async () => {
-  await s.sim.close();
+  await s.close();
 });
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'byok-online-endpoint-'));

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import type { AuditEntry } from '@byok-ceremony/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logHead } from '../../shared/test/audit/fixture-logs.js';
@@ -15,19 +14,12 @@ import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 // folders: PNG frames out (prepare --qr → scan), PNG frames back (wrap --qr → import --scan).
 
 let s: SimEnv;
-let kms: KMSClient;
 
 beforeAll(async () => {
   s = await startSimEnv();
-  kms = new KMSClient({
-    region: s.sim.region,
-    endpoint: s.sim.url,
-    credentials: REHEARSAL_CREDENTIALS,
-  });
 });
 afterAll(async () => {
-  kms.destroy();
-  await s.sim.close();
+  await s.close();
 });
 
 const online = (cwd: string, argv: readonly string[]): Promise<CliResult> =>
@@ -77,7 +69,7 @@ async function createKeys(dir: string, specs: readonly string[]): Promise<string
 }
 
 async function keyState(arn: string): Promise<string | undefined> {
-  return (await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState;
+  return (await s.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState;
 }
 
 interface Ceremony {

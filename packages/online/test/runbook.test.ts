@@ -54,7 +54,7 @@ beforeAll(async () => {
   s = await startSimEnv();
 });
 afterAll(async () => {
-  await s.sim.close();
+  await s.close();
 });
 
 /** One run of the runbook: two machines' folders, the media between them, what was read off screens. */

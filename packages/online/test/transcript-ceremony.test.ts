@@ -123,7 +123,7 @@ beforeAll(async () => {
   await copyFile(join(offlineDir, 'byok-offline-audit.jsonl'), join(onlineDir, 'offline.jsonl'));
 });
 afterAll(async () => {
-  await s.sim.close();
+  await s.close();
 });
 
 async function verifyJson(tool: 'online' | 'offline', logs: string[], extra: string[] = []) {

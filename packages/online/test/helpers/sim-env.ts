@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS, startKmsSim, type KmsSim } from '@byok-ceremony/kms-sim';
 
 export interface SimEnv {
@@ -10,6 +11,10 @@ export interface SimEnv {
   /** Global flags pointing at the simulator. */
   readonly flags: string[];
   readonly configDir: string;
+  /** The tests' own SDK client on the simulator, to check what the CLIs did. */
+  readonly kms: KMSClient;
+  /** Stops the client and the simulator. */
+  close(): Promise<void>;
 }
 
 /**
@@ -40,5 +45,20 @@ export async function startSimEnv(): Promise<SimEnv> {
     delete process.env[name];
   Object.assign(process.env, aws);
   const env = { ...process.env, ...aws };
-  return { sim, env, flags: ['--endpoint-url', sim.url, '--region', sim.region], configDir };
+  const kms = new KMSClient({
+    region: sim.region,
+    endpoint: sim.url,
+    credentials: REHEARSAL_CREDENTIALS,
+  });
+  return {
+    sim,
+    env,
+    flags: ['--endpoint-url', sim.url, '--region', sim.region],
+    configDir,
+    kms,
+    close: async () => {
+      kms.destroy();
+      await sim.close();
+    },
+  };
 }
