@@ -1,22 +1,130 @@
 // @ts-check
 import js from '@eslint/js';
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const NETWORK_MODULES = ['http', 'https', 'http2', 'net', 'tls', 'dns', 'dgram'].flatMap((m) => [
-  m,
-  `node:${m}`,
-]);
+/**
+ * Built-in modules through which code can reach a network or escape the checks on imports:
+ * sockets and HTTP (and their internals), DNS, cluster (shared server sockets), the inspector
+ * (opens a WebSocket server), worker threads (fresh globals, fetch included), child processes
+ * (another program can connect) and `module` (createRequire loads any module by a computed name).
+ */
+const NETWORK_CAPABLE = builtinModules.filter((m) =>
+  /^(_http_\w+|_tls_\w+|http|https|http2|net|tls|dns|dgram|cluster|inspector|worker_threads|child_process|module)(\/|$)/.test(
+    m,
+  ),
+);
+/** A module name in both of the forms Node accepts. */
+const bothForms = (/** @type {readonly string[]} */ names) =>
+  names.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`]));
+/** Every built-in module, including the ones Node only knows with the prefix. */
+const ALL_BUILTINS = [
+  ...builtinModules,
+  'node:sea',
+  'node:sqlite',
+  'node:test',
+  'node:test/reporters',
+];
 
-/** The package boundaries of ARCHITECTURE.md, enforced on every import. */
-const boundary = (/** @type {string[]} */ paths, /** @type {string[]} */ patterns, message) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: paths.map((name) => ({ name, message })),
-      patterns: [{ group: patterns, message }],
-    },
-  ],
-});
+const escapeRegex = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (/** @type {readonly string[]} */ names) => names.map(escapeRegex).join('|');
+
+/**
+ * The npm packages each package's sources may import (a subpath of one is allowed too); every
+ * other package is refused. Each must also be a declared dependency (test/lint-boundaries.test.ts).
+ */
+export const ALLOWED_PACKAGES = {
+  shared: ['jsqr', 'qrcode'],
+  'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'pngjs', 'yargs', 'zxing-wasm'],
+  offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
+  online: ['@aws-sdk/client-kms', '@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
+  'kms-sim': ['@aws-crypto/sha256-js', '@byok-ceremony/shared', '@smithy/signature-v4', 'yargs'],
+};
+
+/** The globals through which code in Node can reach the network without an import. */
+export const NETWORK_GLOBALS = [
+  'fetch',
+  'WebSocket',
+  'EventSource',
+  'XMLHttpRequest',
+  'Request',
+  'Response',
+];
+
+/**
+ * One package's boundary, enforced on static imports and re-exports, dynamic import() and
+ * require(): the built-in modules it may not use, and the only npm packages it may use.
+ */
+function boundary(
+  /** @type {{ bannedBuiltins: readonly string[], packages: readonly string[], builtinMessage: string, networkGlobals?: boolean }} */ spec,
+) {
+  const banned = bothForms(spec.bannedBuiltins);
+  const allowedBuiltins = bothForms(ALL_BUILTINS).filter((m) => !banned.includes(m));
+  // Anything that is not relative, not an allowed built-in and not an allowed package.
+  const notAllowed = `^(?!\\.{1,2}/)(?!(${anyOf(allowedBuiltins)})$)(?!(${anyOf(banned)})$)(?!(${anyOf(spec.packages)})(/|$))`;
+  const packageMessage = `this package may import only these npm packages: ${spec.packages.join(', ') || 'none'} (eslint.config.js ALLOWED_PACKAGES).`;
+  // esquery's regex literals cannot hold a slash.
+  const selectorRegex = (/** @type {string} */ source) => `/${source.replaceAll('/', '\\x2F')}/`;
+  /** @type {Record<string, unknown>} */
+  const rules = {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: banned.map((name) => ({ name, message: spec.builtinMessage })),
+        patterns: [{ regex: notAllowed, message: packageMessage }],
+      },
+    ],
+    'no-restricted-syntax': [
+      'error',
+      ...(banned.length === 0
+        ? []
+        : [
+            {
+              selector: `ImportExpression[source.value=${selectorRegex(`^(${anyOf(banned)})$`)}]`,
+              message: spec.builtinMessage,
+            },
+          ]),
+      {
+        selector: `ImportExpression[source.value=${selectorRegex(notAllowed)}]`,
+        message: packageMessage,
+      },
+      {
+        selector: 'ImportExpression > :not(Literal).source',
+        message: 'import() takes a literal module name here, so the boundaries can see it.',
+      },
+      {
+        selector: "CallExpression[callee.name='require']",
+        message: 'ES modules only: require() would get past the boundaries.',
+      },
+      {
+        selector: 'TSImportEqualsDeclaration',
+        message: 'ES modules only: import = require() would get past the boundaries.',
+      },
+    ],
+  };
+  if (spec.networkGlobals === true) {
+    const message = 'runs air-gapped: no network global (byok-offline deletes them at start-up).';
+    rules['no-restricted-globals'] = [
+      'error',
+      ...NETWORK_GLOBALS.map((name) => ({ name, message })),
+    ];
+    rules['no-restricted-properties'] = [
+      'error',
+      ...['globalThis', 'global', 'self', 'window'].flatMap((object) =>
+        NETWORK_GLOBALS.map((property) => ({ object, property, message })),
+      ),
+      ...['binding', '_linkedBinding', 'dlopen'].map((property) => ({
+        object: 'process',
+        property,
+        message: 'runs air-gapped: no native bindings past the boundaries.',
+      })),
+    ];
+  }
+  return rules;
+}
+
+const OFFLINE_BUILTINS_MESSAGE =
+  'runs air-gapped: no network-capable Node module (sockets, HTTP, DNS, cluster, inspector, worker_threads, module; child_process only for the camera).';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'packages/kms-sim/src/model/**', '**/*.d.ts'] },
@@ -34,69 +142,74 @@ export default tseslint.config(
   },
   {
     files: ['packages/shared/src/**/*.ts'],
-    rules: boundary(
-      [
-        'fs',
-        'node:fs',
-        'fs/promises',
-        'node:fs/promises',
-        'child_process',
-        'node:child_process',
-        ...NETWORK_MODULES,
-      ],
-      ['@aws-sdk/*', '@byok-ceremony/*', 'node:*'],
-      'packages/shared is pure: no I/O, no Node modules, no AWS SDK, no other package of ours.',
-    ),
+    rules: boundary({
+      bannedBuiltins: ALL_BUILTINS,
+      packages: ALLOWED_PACKAGES.shared,
+      builtinMessage: 'packages/shared is pure: no Node module at all, no I/O.',
+      networkGlobals: true,
+    }),
   },
   {
     files: ['packages/node-io/src/**/*.ts'],
-    rules: boundary(
-      NETWORK_MODULES,
-      [
-        '@aws-sdk/*',
-        '@smithy/*',
-        '@byok-ceremony/online',
-        '@byok-ceremony/offline',
-        '@byok-ceremony/kms-sim',
-      ],
-      'packages/node-io is loaded by the air-gapped byok-offline: no network module, no AWS SDK, no online, offline or kms-sim.',
-    ),
+    rules: boundary({
+      bannedBuiltins: NETWORK_CAPABLE,
+      packages: ALLOWED_PACKAGES['node-io'],
+      builtinMessage: `packages/node-io is loaded by byok-offline, which ${OFFLINE_BUILTINS_MESSAGE}`,
+      networkGlobals: true,
+    }),
   },
   {
     files: ['packages/offline/src/**/*.ts'],
-    rules: boundary(
-      NETWORK_MODULES,
-      ['@aws-sdk/*', '@smithy/*', '@byok-ceremony/online', '@byok-ceremony/kms-sim'],
-      'packages/offline runs air-gapped: no network module, no AWS SDK, no online or kms-sim.',
-    ),
+    rules: boundary({
+      bannedBuiltins: NETWORK_CAPABLE,
+      packages: ALLOWED_PACKAGES.offline,
+      builtinMessage: `packages/offline ${OFFLINE_BUILTINS_MESSAGE}`,
+      networkGlobals: true,
+    }),
+  },
+  {
+    // The camera capture spawns ffmpeg (without a shell): the one place child_process is needed.
+    files: ['packages/offline/src/io/qr-camera.ts'],
+    rules: boundary({
+      bannedBuiltins: NETWORK_CAPABLE.filter((m) => m !== 'child_process'),
+      packages: ALLOWED_PACKAGES.offline,
+      builtinMessage: `packages/offline ${OFFLINE_BUILTINS_MESSAGE}`,
+      networkGlobals: true,
+    }),
   },
   {
     files: ['packages/online/src/**/*.ts'],
-    rules: boundary(
-      ['@byok-ceremony/offline', '@byok-ceremony/kms-sim'],
-      ['@byok-ceremony/offline', '@byok-ceremony/kms-sim'],
-      'packages/online may not use offline or kms-sim outside its tests.',
-    ),
+    rules: boundary({
+      bannedBuiltins: [],
+      packages: ALLOWED_PACKAGES.online.filter((p) => !p.startsWith('@aws-sdk/')),
+      builtinMessage: '',
+    }),
   },
   {
-    files: ['packages/online/src/**/*.ts'],
-    ignores: ['packages/online/src/kms/**'],
-    rules: boundary(
-      ['@byok-ceremony/offline', '@byok-ceremony/kms-sim'],
-      ['@aws-sdk/*', '@byok-ceremony/offline', '@byok-ceremony/kms-sim'],
-      'Only packages/online/src/kms/ touches the AWS SDK, behind one client factory.',
-    ),
+    // Only packages/online/src/kms/ touches the AWS SDK, behind one client factory.
+    files: ['packages/online/src/kms/**/*.ts'],
+    rules: boundary({
+      bannedBuiltins: [],
+      packages: ALLOWED_PACKAGES.online,
+      builtinMessage: '',
+    }),
   },
   {
     files: ['packages/kms-sim/src/**/*.ts'],
-    rules: boundary(
-      ['@byok-ceremony/online', '@byok-ceremony/offline'],
-      ['@aws-sdk/*', '@byok-ceremony/online', '@byok-ceremony/offline'],
-      'packages/kms-sim uses shared, node:http and node:crypto only; never online or offline.',
-    ),
+    rules: boundary({
+      bannedBuiltins: [],
+      packages: ALLOWED_PACKAGES['kms-sim'],
+      builtinMessage: '',
+    }),
   },
   {
-    files: ['**/*.{js,mjs}', 'packages/*/test/**/*.ts', 'bench/**/*', 'vitest.config.ts'],
+    files: [
+      '**/*.{js,mjs}',
+      'packages/*/test/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*',
+      'vitest.config.ts',
+    ],
     languageOptions: {
       globals: {
         process: 'readonly',
@@ -114,7 +227,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/*/test/**/*.ts', 'vitest.config.ts'],
+    files: ['packages/*/test/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'],
     extends: [tseslint.configs.recommended],
   },
 );

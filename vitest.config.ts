@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // End-to-end tests spawn CLIs and RSA_4096 key generation; give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

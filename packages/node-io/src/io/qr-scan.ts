@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ByokError,
   readQrTransfer,
@@ -37,7 +37,7 @@ let zxingReady: Promise<unknown> | undefined;
  */
 export const zxingFallback: QrFallbackDecoder = async (image) => {
   zxingReady ??= (async () => {
-    const wasm = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
+    const wasm = fileURLToPath(import.meta.resolve('zxing-wasm/reader/zxing_reader.wasm'));
     const wasmBinary = readFileSync(wasm);
     const buffer = wasmBinary.buffer.slice(
       wasmBinary.byteOffset,
