@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: the network globals are gone before any other module is evaluated.
+import './remove-network-globals.js';
 import { processDeps } from '@byok-ceremony/node-io';
 import { main } from './run.js';
 
