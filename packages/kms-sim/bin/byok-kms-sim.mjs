@@ -9,4 +9,5 @@ if (!existsSync(main)) {
   );
   process.exit(1);
 }
-await import(main.href);
+const { runAsProcess } = await import(main.href);
+runAsProcess();

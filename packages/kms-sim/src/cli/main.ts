@@ -171,7 +171,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs the simulator as this process: argv, stdout/stderr, Ctrl-C and SIGTERM stop it. */
+export function runAsProcess(): void {
   const stopSignal = () =>
     new Promise<string>((resolve) => {
       process.once('SIGINT', () => {
@@ -197,3 +198,6 @@ if (isEntryPoint()) {
     },
   );
 }
+
+// `node dist/cli/main.js`; the installed bin calls runAsProcess itself.
+if (isEntryPoint()) runAsProcess();
