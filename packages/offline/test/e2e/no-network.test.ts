@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
-import { runProcess } from '../helpers/run-process.js';
+import { CLI, runProcess } from '../helpers/run-process.js';
+import { traceNetwork } from '../helpers/trace-network.js';
 
 // byok-offline's own sources and the shared Node-side I/O it loads.
 const SOURCES = [
@@ -15,6 +16,15 @@ const SOURCES = [
 const NETWORK =
   /^(node:)?(http|https|http2|net|tls|dns|dgram)(\/.*)?$|^@aws-sdk\/|^@smithy\/|^@byok-ceremony\/(online|kms-sim)$/;
 const NETWORK_MODULE_LOADED = /^NativeModule (net|http|https|http2|tls|dns|dgram|_http_client)$/;
+/** The globals byok-offline deletes at start-up (src/cli/remove-network-globals.ts). */
+const NETWORK_GLOBALS = [
+  'fetch',
+  'Request',
+  'Response',
+  'WebSocket',
+  'EventSource',
+  'XMLHttpRequest',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -43,15 +53,30 @@ function specifiers(text: string): string[] {
 /** Writes a preload that records, at exit, every built-in module the process loaded. */
 function moduleListHook(dir: string, extra = ''): string {
   const hook = join(dir, 'module-list-hook.mjs');
+  const facts = {
+    modules: 'process.moduleLoadList',
+    globals: `${JSON.stringify(NETWORK_GLOBALS)}.filter((name) => name in globalThis)`,
+    stdinIsTerminal: 'fstatSync(0).isCharacterDevice()',
+  };
   writeFileSync(
     hook,
-    `import { writeFileSync } from 'node:fs';\n${extra}\nprocess.on('exit', () => writeFileSync(${JSON.stringify(join(dir, 'modules.json'))}, JSON.stringify(process.moduleLoadList)));\n`,
+    `import { fstatSync, writeFileSync } from 'node:fs';\n${extra}\n` +
+      Object.entries(facts)
+        .map(
+          ([name, expression]) =>
+            `process.on('exit', () => writeFileSync(${JSON.stringify(join(dir, `${name}.json`))}, JSON.stringify(${expression})));\n`,
+        )
+        .join(''),
   );
   return hook;
 }
 
+function fact<T>(dir: string, name: string): T {
+  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as T;
+}
+
 function loadedNetworkModules(dir: string): string[] {
-  const list = JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as string[];
+  const list = fact<string[]>(dir, 'modules');
   expect(list.length).toBeGreaterThan(50);
   return list.filter((m) => NETWORK_MODULE_LOADED.test(m));
 }
@@ -103,10 +128,36 @@ describe('byok-offline never touches the network', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
     expect(loadedNetworkModules(dir)).toEqual([]);
+    // Deleted at start-up, before any other module of the CLI was evaluated.
+    expect(fact<string[]>(dir, 'globals')).toEqual([]);
 
     const control = tempDir();
     const controlHook = moduleListHook(control, "await import('node:https');");
     runProcess(['inspect', '--help'], control, ['--import', controlHook]);
     expect(loadedNetworkModules(control)).toContain('NativeModule https');
+  });
+  it('with a terminal as stdin, Node loads net for the tty, and still no socket is opened', () => {
+    const dir = tempDir();
+    const request = importRequest([
+      { keySpec: 'HMAC_256', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
+    ]);
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const hook = moduleListHook(dir);
+    // `script` gives the command a pseudo-terminal, as an operator's shell does.
+    const trace = traceNetwork(
+      process.execPath,
+      ['--import', hook, CLI, 'inspect', '--request', 'request.json'],
+      { cwd: dir, tty: true },
+    );
+    expect(trace.code).toBe(0);
+    expect(trace.stdout).toContain(checkCodeOf(bundleDigest(request)));
+    expect(fact<boolean>(dir, 'stdinIsTerminal')).toBe(true);
+    // Node's tty.ReadStream is a net.Socket over the terminal's file descriptor: net is loaded,
+    // and nothing that speaks to a network is.
+    expect(loadedNetworkModules(dir)).toEqual(['NativeModule net']);
+    expect(fact<string[]>(dir, 'modules')).toContain('NativeModule tty');
+    expect(fact<string[]>(dir, 'globals')).toEqual([]);
+    expect(trace.internetCalls).toEqual([]);
+    expect(trace.families).toEqual([]);
   });
 });

@@ -1,0 +1,99 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  bundleDigest,
+  bundleToQrFrames,
+  checkCodeOf,
+  encodeQrPng,
+  renderQrMatrix,
+} from '@byok-ceremony/shared';
+import { describe, expect, it } from 'vitest';
+import { importRequest } from '../helpers/request-fixture.js';
+import { tempDir } from '../helpers/run-cli.js';
+import { CLI } from '../helpers/run-process.js';
+import { traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
+
+// The built byok-offline in real child processes, every network system call recorded by strace.
+
+const offline = (args: readonly string[], cwd: string): NetworkTrace =>
+  traceNetwork(process.execPath, [CLI, ...args], { cwd });
+
+function expectNoNetwork(trace: NetworkTrace): void {
+  expect(trace.stderr).not.toContain('error:');
+  expect(trace.code).toBe(0);
+  expect(trace.internetCalls).toEqual([]);
+  // Local IPC is all there may be; today byok-offline opens no socket at all.
+  expect(trace.families.filter((family) => family !== 'AF_UNIX')).toEqual([]);
+}
+
+describe('byok-offline opens no Internet socket (strace -f -e trace=network)', () => {
+  it('the trace sees a socket when one is opened', () => {
+    const control = traceNetwork(
+      process.execPath,
+      ['-e', "require('node:net').connect(9, '127.0.0.1').on('error', () => {})"],
+      { cwd: tempDir() },
+    );
+    expect(control.families).toContain('AF_INET');
+    expect(control.internetCalls.some((call) => call.includes('connect('))).toBe(true);
+  });
+
+  it('inspect, scan, wrap, audit head and audit verify', () => {
+    const dir = tempDir();
+    const request = importRequest([
+      { keySpec: 'HMAC_256', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
+    ]);
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    mkdirSync(join(dir, 'stills'));
+    bundleToQrFrames(request, 'low').forEach((text, i) => {
+      writeFileSync(
+        join(dir, 'stills', `frame-${String(i + 1).padStart(3, '0')}.png`),
+        encodeQrPng(renderQrMatrix(text), { scale: 4 }),
+      );
+    });
+
+    const inspect = offline(['inspect', '--request', 'request.json'], dir);
+    expectNoNetwork(inspect);
+    expect(inspect.stdout).toContain(checkCodeOf(bundleDigest(request)));
+
+    // scan decodes through jsQR and ZXing's WebAssembly: the .wasm comes from node_modules.
+    const scan = offline(['scan', '--out', 'scanned.json', 'stills'], dir);
+    expectNoNetwork(scan);
+    expect(bundleDigest(JSON.parse(readFileSync(join(dir, 'scanned.json'), 'utf8')))).toBe(
+      bundleDigest(request),
+    );
+
+    const wrap = offline(
+      [
+        'wrap',
+        '--request',
+        'scanned.json',
+        '--out',
+        'wrapped.json',
+        '--no-backup',
+        '--single-operator',
+        '--operator',
+        'ALICE',
+        '--check-code',
+        checkCodeOf(bundleDigest(request)),
+      ],
+      dir,
+    );
+    expectNoNetwork(wrap);
+    expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
+
+    const head = offline(['audit', 'head', 'byok-offline-audit.jsonl'], dir);
+    expectNoNetwork(head);
+    const verify = offline(
+      [
+        'audit',
+        'verify',
+        'byok-offline-audit.jsonl',
+        '--expect-head',
+        /\b[0-9a-f]{64}\b/.exec(head.stdout)![0],
+      ],
+      dir,
+    );
+    expectNoNetwork(verify);
+    expect(verify.stdout).toMatch(/^VERIFIED: 1 log/m);
+  });
+});
