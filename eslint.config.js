@@ -103,7 +103,8 @@ function boundary(
     ],
   };
   if (spec.networkGlobals === true) {
-    const message = 'runs air-gapped: no network global (byok-offline deletes them at start-up).';
+    const message =
+      'shared, node-io and offline run on the air-gapped machine: no network global (byok-offline deletes them at start-up).';
     rules['no-restricted-globals'] = [
       'error',
       ...NETWORK_GLOBALS.map((name) => ({ name, message })),
@@ -116,7 +117,8 @@ function boundary(
       ...['binding', '_linkedBinding', 'dlopen'].map((property) => ({
         object: 'process',
         property,
-        message: 'runs air-gapped: no native bindings past the boundaries.',
+        message:
+          'shared, node-io and offline run on the air-gapped machine: no native bindings past the boundaries.',
       })),
     ];
   }
