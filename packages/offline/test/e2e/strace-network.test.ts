@@ -11,20 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { CLI } from '../helpers/run-process.js';
-import { traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
+import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
 
 // The built byok-offline in real child processes, every network system call recorded by strace.
 
 const offline = (args: readonly string[], cwd: string): NetworkTrace =>
   traceNetwork(process.execPath, [CLI, ...args], { cwd });
-
-function expectNoNetwork(trace: NetworkTrace): void {
-  expect(trace.stderr).not.toContain('error:');
-  expect(trace.code).toBe(0);
-  expect(trace.internetCalls).toEqual([]);
-  // Local IPC is all there may be; today byok-offline opens no socket at all.
-  expect(trace.families.filter((family) => family !== 'AF_UNIX')).toEqual([]);
-}
 
 describe('byok-offline opens no Internet socket (strace -f -e trace=network)', () => {
   it('the trace sees a socket when one is opened', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 export interface NetworkTrace {
   readonly code: number | null;
@@ -76,11 +77,22 @@ export function traceNetwork(
       stderr: readFileSync(errPath, 'utf8'),
       calls,
       families,
-      internetCalls: calls.filter((line) => /\b(AF|PF)_INET6?\b/.test(line)),
+      // By name, or by number (2 and 10 on Linux) should strace not decode it.
+      internetCalls: calls.filter(
+        (line) => /\b(AF|PF)_INET6?\b/.test(line) || /\bsocket(?:pair)?\((2|10),/.test(line),
+      ),
     };
   } finally {
     closeSync(out);
     closeSync(err);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A command that succeeded and opened no socket but local IPC (today: none at all). */
+export function expectNoNetwork(trace: NetworkTrace): void {
+  expect(trace.stderr).not.toContain('error:');
+  expect(trace.code).toBe(0);
+  expect(trace.internetCalls).toEqual([]);
+  expect(trace.families.filter((family) => family !== 'AF_UNIX')).toEqual([]);
 }
