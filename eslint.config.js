@@ -34,7 +34,7 @@ const anyOf = (/** @type {readonly string[]} */ names) => names.map(escapeRegex)
  * other package is refused. Each must also be a declared dependency (test/lint-boundaries.test.ts).
  */
 export const ALLOWED_PACKAGES = {
-  shared: ['jsqr', 'qrcode'],
+  shared: ['jsqr', 'qrcode', 'unhomoglyph'],
   'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'pngjs', 'yargs', 'zxing-wasm'],
   offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
   online: ['@aws-sdk/client-kms', '@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],

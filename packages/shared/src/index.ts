@@ -18,6 +18,16 @@ export * from './material/key-check-value.js';
 export * from './material/fingerprint.js';
 export * from './material/proof-message.js';
 export * from './validation/field-checker.js';
+export {
+  OPERATOR_NAME,
+  OPERATOR_NAME_RULE,
+  assertDistinctOperators,
+  normalizeOperatorName,
+  operatorIdentity,
+  operatorNameCollisions,
+  parseOperatorName,
+  parseOperatorNames,
+} from './validation/operator-name.js';
 export * from './audit/record.js';
 export * from './audit/chain.js';
 export * from './audit/audit-finding.js';

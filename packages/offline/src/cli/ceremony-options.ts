@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { ByokError, OPERATOR_NAME } from '@byok-ceremony/shared';
+import { parseOperatorNames } from '@byok-ceremony/shared';
 
 export const DEFAULT_AUDIT_LOG = 'byok-offline-audit.jsonl';
 
@@ -42,18 +42,7 @@ export function withLogOptions<T>(cli: Argv<T>) {
     });
 }
 
-/** Operator names as the bundles accept them, refused before any file is opened. */
+/** Operator names as the bundles accept them (NFKC, one per person), refused before any file is opened. */
 export function parseOperators(names: readonly string[]): string[] {
-  for (const name of names) {
-    if (!OPERATOR_NAME.test(name)) {
-      throw new ByokError(
-        'ERR_USAGE',
-        `--operator ${JSON.stringify(name)} is not a valid operator name`,
-        {
-          hint: "Use 1–64 letters, digits, spaces or . _ @ ' - starting with a letter or digit.",
-        },
-      );
-    }
-  }
-  return [...names];
+  return parseOperatorNames(names);
 }

@@ -7,7 +7,7 @@ import {
   canonicalJson,
   formatFingerprint,
   OPERATOR_KEY_VERSION,
-  OPERATOR_NAME,
+  parseOperatorName,
   OPERATOR_PUBLIC_KEY_FORMAT,
   wrappingKeyFingerprint,
   type OperatorPublicKeyFile,
@@ -91,16 +91,7 @@ export function operatorCommand(cli: Argv, deps: CliDeps): Argv {
               }),
           ),
         async (argv) => {
-          const name = argv.name;
-          if (!OPERATOR_NAME.test(name)) {
-            throw new ByokError(
-              'ERR_USAGE',
-              `--name ${JSON.stringify(name)} is not a valid operator name`,
-              {
-                hint: "Use 1–64 letters, digits, spaces or . _ @ ' - starting with a letter or digit, as given to --operator.",
-              },
-            );
-          }
+          const name = parseOperatorName(argv.name, '--name');
           const out = resolve(deps.cwd, argv.out ?? `operator-${fileStem(name)}.key.json`);
           const publicOut = resolve(
             deps.cwd,

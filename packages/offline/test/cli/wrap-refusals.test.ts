@@ -156,7 +156,8 @@ describe('wrap refuses', () => {
       '--no-backup',
       ...['--operator', 'ALICE', '--check-code', code, '--operator', 'ALICE', '--check-code', code],
     ]);
-    expectRefused(a, 1, 'ERR_OPERATORS', /named twice/, /different person/);
+    // Refused with the arguments, before anything is read or logged.
+    expectRefused(a, 1, 'ERR_OPERATORS', /named twice/, /different person/, false);
   });
 
   it("expired parameters, naming this machine's clock", async () => {

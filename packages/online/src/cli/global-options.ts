@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, parseOperatorNames } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
 import { createKmsClient, resolveKmsEndpoint, type KmsEndpoint } from '../kms/create-kms-client.js';
 import type { CliDeps } from './deps.js';
@@ -76,17 +76,8 @@ export function stringList(args: Record<string, unknown>, name: string): string[
 }
 
 export function globalOptionsOf(args: Record<string, unknown>, deps: CliDeps): GlobalOptions {
-  const operators = stringList(args, 'operator');
-  const invalid = operators.filter((name) => !/^[\p{L}\p{N}][\p{L}\p{N} .'_@-]{0,63}$/u.test(name));
-  if (invalid.length > 0) {
-    throw new ByokError(
-      'ERR_USAGE',
-      `bad --operator ${invalid.map((n) => JSON.stringify(n)).join(', ')}`,
-      {
-        hint: "An operator name is 1–64 letters, digits, spaces or . _ @ ' -, starting with a letter or digit.",
-      },
-    );
-  }
+  // One person, one name: NFKC, and no two names that differ only in case or look-alikes.
+  const operators = parseOperatorNames(stringList(args, 'operator'));
   return {
     region: optionalString(args, 'region'),
     profile: optionalString(args, 'profile'),

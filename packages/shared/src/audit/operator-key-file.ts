@@ -1,7 +1,8 @@
 import { canonicalJson } from '../digest/canonical-json.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { ByokError } from '../errors.js';
-import { FieldChecker, OPERATOR_NAME } from '../validation/field-checker.js';
+import { FieldChecker } from '../validation/field-checker.js';
+import { OPERATOR_NAME } from '../validation/operator-name.js';
 
 export const OPERATOR_KEY_FORMAT = 'byok-ceremony/operator-key';
 export const OPERATOR_PUBLIC_KEY_FORMAT = 'byok-ceremony/operator-public-key';

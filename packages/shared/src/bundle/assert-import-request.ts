@@ -14,10 +14,14 @@ import {
   HEX_DIGEST,
   KMS_KEY_ARN,
   MATERIAL_GROUP,
-  OPERATOR_NAME,
   UUID,
   isValidTimestamp,
 } from '../validation/field-checker.js';
+import {
+  OPERATOR_NAME,
+  OPERATOR_NAME_RULE,
+  operatorNameCollisions,
+} from '../validation/operator-name.js';
 import { BUNDLE_VERSION, IMPORT_REQUEST_FORMAT, type ImportRequestBundle } from './types.js';
 
 const BUNDLE_FIELDS = [
@@ -58,14 +62,11 @@ export function checkOperators(check: FieldChecker, value: unknown, path: string
   const operators = check.array(value, path, 0);
   if (operators === undefined) return;
   operators.forEach((name, i) => {
-    check.string(
-      name,
-      `${path}[${i}]`,
-      OPERATOR_NAME,
-      "a name of 1–64 letters, digits, spaces or . _ @ ' -",
-    );
+    check.string(name, `${path}[${i}]`, OPERATOR_NAME, `a name of ${OPERATOR_NAME_RULE}`);
   });
-  if (new Set(operators).size !== operators.length) check.fail(path, 'names an operator twice');
+  const names = operators.filter((n): n is string => typeof n === 'string');
+  if (operatorNameCollisions(names).length > 0)
+    check.fail(path, 'names one operator twice (up to case and look-alike characters)');
 }
 
 export function checkLogHead(check: FieldChecker, value: unknown, path: string): void {

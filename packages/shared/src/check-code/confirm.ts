@@ -1,4 +1,5 @@
 import { ByokError } from '../errors.js';
+import { assertDistinctOperators } from '../validation/operator-name.js';
 import { checkCodesMatch } from './check-code.js';
 
 export interface OperatorPolicy {
@@ -8,11 +9,7 @@ export interface OperatorPolicy {
 
 /** The two-person rule: two distinct named operators, or exactly one with --single-operator. */
 export function assertOperators(operators: readonly string[], policy: OperatorPolicy): void {
-  if (new Set(operators).size !== operators.length) {
-    throw new ByokError('ERR_OPERATORS', 'the same operator is named twice', {
-      hint: 'Each --operator must name a different person.',
-    });
-  }
+  assertDistinctOperators(operators);
   if (policy.singleOperator) {
     if (operators.length !== 1) {
       throw new ByokError(

@@ -103,7 +103,6 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 export const KMS_KEY_ARN =
   /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-export const OPERATOR_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .'_@-]{0,63}$/u;
 export const MATERIAL_GROUP = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const KCV = /^[0-9A-F]{6}$/;
 

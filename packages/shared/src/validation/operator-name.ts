@@ -1,0 +1,70 @@
+import unhomoglyph from 'unhomoglyph';
+import { ByokError } from '../errors.js';
+
+/**
+ * An operator name after NFKC: 1–64 letters, digits, spaces or . _ @ ' -, starting with a
+ * letter or digit, never ending with a space nor holding two spaces together.
+ */
+export const OPERATOR_NAME = /^(?=.{1,64}$)[\p{L}\p{N}](?:[\p{L}\p{N}.'_@-]| (?=[^ ]))*$/u;
+export const OPERATOR_NAME_RULE =
+  "1–64 letters, digits, spaces or . _ @ ' -, starting with a letter or digit, with no space at the end and no two spaces together";
+
+/** The form a name is recorded in: NFKC, so full-width and other compatibility forms read as their letters. */
+export function normalizeOperatorName(name: string): string {
+  return name.normalize('NFKC');
+}
+
+/**
+ * Who a name denotes: case-folded, then the UTS #39 skeleton (NFD, each character replaced by
+ * its prototype from Unicode's confusables.txt, NFD), then folded again. Two names with the same
+ * identity look alike to a person, so they cannot be two people.
+ */
+export function operatorIdentity(name: string): string {
+  const fold = (s: string): string => s.toUpperCase().toLowerCase();
+  const skeleton = (s: string): string => unhomoglyph(s.normalize('NFD')).normalize('NFD');
+  return fold(skeleton(fold(normalizeOperatorName(name))));
+}
+
+/** Each pair of names that denote one person, in the order given. */
+export function operatorNameCollisions(names: readonly string[]): [string, string][] {
+  const seen = new Map<string, string>();
+  const pairs: [string, string][] = [];
+  for (const name of names) {
+    const id = operatorIdentity(name);
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, name);
+    else pairs.push([first, name]);
+  }
+  return pairs;
+}
+
+/** Refuses two names for one person, with a hint saying why they collide. */
+export function assertDistinctOperators(names: readonly string[]): void {
+  const pairs = operatorNameCollisions(names);
+  if (pairs.length === 0) return;
+  throw new ByokError(
+    'ERR_OPERATORS',
+    `the same operator is named twice: ${pairs.map(([a, b]) => `${JSON.stringify(a)} and ${JSON.stringify(b)}`).join(', ')}`,
+    {
+      hint: 'Each --operator must name a different person. Names that differ only in case, in compatibility forms (full-width letters) or by look-alike characters from another script (Cyrillic о for Latin o) count as one person.',
+    },
+  );
+}
+
+/** A name as given on the command line, validated and in its recorded (NFKC) form. */
+export function parseOperatorName(raw: string, flag: string): string {
+  const name = normalizeOperatorName(raw);
+  if (!OPERATOR_NAME.test(name)) {
+    throw new ByokError('ERR_USAGE', `${flag} ${JSON.stringify(raw)} is not a valid name`, {
+      hint: `A name is ${OPERATOR_NAME_RULE}.`,
+    });
+  }
+  return name;
+}
+
+/** The --operator names of a command: each valid, in NFKC, and no two for one person. */
+export function parseOperatorNames(raw: readonly string[]): string[] {
+  const names = raw.map((n) => parseOperatorName(n, '--operator'));
+  assertDistinctOperators(names);
+  return names;
+}
