@@ -278,6 +278,8 @@ describe('tampering with a real log is caught at the right line', () => {
     expect(found).toEqual([
       'signature-invalid@last-edited.jsonl:3',
       'signature-invalid@last-edited.jsonl:3',
+      // With its signatures broken, nothing anchors the import any more.
+      'unanchored@last-edited.jsonl:3',
       'incomplete@last-edited.jsonl:3',
     ]);
   });

@@ -22,6 +22,7 @@ export type ByokErrorCode =
   | 'ERR_IO'
   | 'ERR_AUDIT_LOG'
   | 'ERR_AUDIT_VERIFY'
+  | 'ERR_AUDIT_UNANCHORED'
   | 'ERR_OPERATOR_KEY'
   | 'ERR_QR'
   | 'ERR_TIMEOUT'

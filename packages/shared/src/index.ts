@@ -43,3 +43,24 @@ export * from './audit/report-model.js';
 export * from './audit/render-report-html.js';
 export * from './audit/render-report-md.js';
 export * from './audit/verification-failed.js';
+export {
+  anchorCoverage,
+  type AnchorLog,
+  type AnchorRoot,
+  type Coverage,
+} from './audit/anchor-coverage.js';
+export {
+  HEAD_CODE_BITS,
+  HEAD_CODE_GROUPS,
+  headCodeOf,
+  headMatches,
+  parseExpectedHead,
+  type ExpectedHead,
+} from './audit/head-code.js';
+export {
+  PAPER_RECORD_MAGIC,
+  PAPER_RECORD_MAX_BYTES,
+  PAPER_RECORD_MAX_HEADS,
+  paperRecordLine,
+  parsePaperRecord,
+} from './audit/paper-record.js';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 
-/** `--operator-pubkey`, `--expect-head`, `--json`: how `audit verify` and `report` check the logs. */
+/** `--operator-pubkey`, `--expect-head`, `--paper-record`, `--json`: how `audit verify` and `report` check the logs. */
 export function withAuditVerifyOptions<T>(cli: Argv<T>) {
   return cli
     .option('operator-pubkey', {
@@ -13,7 +13,14 @@ export function withAuditVerifyOptions<T>(cli: Argv<T>) {
       type: 'string',
       array: true,
       default: [] as string[],
-      describe: 'A log head from the paper record; some log must end there',
+      describe:
+        'A log head from the paper record (head code or 64 hex digits); some log must end there',
+    })
+    .option('paper-record', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'A file of the heads on the paper record (format: docs/audit-log.md)',
     })
     .option('json', {
       type: 'boolean',

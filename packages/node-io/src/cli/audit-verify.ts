@@ -1,5 +1,10 @@
 import type { Argv } from 'yargs';
-import { transcriptJson, transcriptSummaryLines, verificationFailed } from '@byok-ceremony/shared';
+import {
+  paperRecordLine,
+  transcriptJson,
+  transcriptSummaryLines,
+  verificationFailed,
+} from '@byok-ceremony/shared';
 import { logHeads } from '../io/log-heads.js';
 import { verifyLogFiles } from '../io/verify-log-files.js';
 import { withAuditVerifyOptions } from './audit-verify-options.js';
@@ -27,6 +32,7 @@ export function auditCommand(cli: Argv, deps: CliDeps): Argv {
             argv['operator-pubkey'],
             argv['expect-head'],
             deps.cwd,
+            argv['paper-record'],
           );
           if (argv.json) deps.stdout(`${JSON.stringify(transcriptJson(result))}\n`);
           else
@@ -40,7 +46,7 @@ export function auditCommand(cli: Argv, deps: CliDeps): Argv {
       )
       .command(
         'head <logs..>',
-        "Print each log's head (the hash of its last line) to write on the paper record",
+        "Print each log's head (the hash of its last line) and its head code for the paper record",
         (v) =>
           v
             .positional('logs', {
@@ -62,7 +68,8 @@ export function auditCommand(cli: Argv, deps: CliDeps): Argv {
               : logs
                   .map(
                     (l) =>
-                      `${l.file}: head ${l.head} (${l.lineCount} line(s), ${l.tool ?? 'unknown'})\n`,
+                      `${l.file}: head ${l.head} (${l.lineCount} line(s), ${l.tool ?? 'unknown'})\n` +
+                      `  paper record: ${paperRecordLine(l.tool ?? 'unknown', l.headCode)}\n`,
                   )
                   .join(''),
           );

@@ -18,7 +18,13 @@ export interface CliSpec<D extends CliDeps> {
 /** Runs one invocation and returns the exit code; never throws and never prints a stack unless --debug. */
 export type CliMain<D extends CliDeps> = (argv: readonly string[], deps: D) => Promise<number>;
 
-/** The `main(argv, deps)` of a ceremony CLI: usage errors exit 2, other errors 1. */
+/** Usage errors exit 2; logs that verify but rest on no anchor exit 3 (UNANCHORED); others 1. */
+function exitCodeOf(error: unknown): number {
+  if (!(error instanceof ByokError)) return 1;
+  return error.code === 'ERR_USAGE' ? 2 : error.code === 'ERR_AUDIT_UNANCHORED' ? 3 : 1;
+}
+
+/** The `main(argv, deps)` of a ceremony CLI: see exitCodeOf for the exit codes. */
 export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
   const { tool } = spec;
   return async (argv, deps) => {
@@ -52,7 +58,7 @@ export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
       return 0;
     } catch (error) {
       for (const line of formatErrorLines(tool, error, debug)) deps.stderr(`${line}\n`);
-      return error instanceof ByokError && error.code === 'ERR_USAGE' ? 2 : 1;
+      return exitCodeOf(error);
     }
   };
 }

@@ -2,7 +2,10 @@ import { createPublicKey, verify } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   ByokError,
+  normalizeCheckCode,
+  parseExpectedHead,
   verifyAuditChain,
+  type ExpectedHead,
   verifyTranscript,
   type PinnedOperatorKey,
   type TranscriptResult,
@@ -10,8 +13,7 @@ import {
 } from '@byok-ceremony/shared';
 import { readOperatorPublicKey } from './operator-key-file.js';
 import { readAuditLogFile } from './read-audit-log-file.js';
-
-const HEAD = /^[0-9a-f]{64}$/;
+import { readPaperRecord } from './read-paper-record.js';
 
 export const verifyEd25519: VerifyEd25519 = (publicKey, payload, signature) => {
   try {
@@ -35,13 +37,22 @@ export async function verifyLogFiles(
   pubkeyFiles: readonly string[],
   expectedHeads: readonly string[],
   cwd: string,
+  paperRecords: readonly string[] = [],
 ): Promise<TranscriptResult> {
-  const bad = expectedHeads.find((h) => !HEAD.test(h));
-  if (bad !== undefined) {
-    throw new ByokError('ERR_USAGE', `--expect-head ${JSON.stringify(bad)} is not a log head`, {
-      hint: 'A log head is 64 lowercase hex digits, as audit verify and the report print it.',
-    });
+  const expected: ExpectedHead[] = [];
+  for (const typed of expectedHeads) {
+    const head = parseExpectedHead(typed, '--expect-head');
+    if (head === undefined)
+      throw new ByokError('ERR_USAGE', `--expect-head ${JSON.stringify(typed)} is not a log head`, {
+        hint:
+          normalizeCheckCode(typed) === undefined
+            ? 'Give a head as audit head prints it: its head code (6 groups of 4, e.g. 7K2M-Q9XD-1F3A-…) or its 64 hex digits.'
+            : 'That is a bundle check code (5 groups); a head code has 6 groups of 4, as audit head prints it.',
+      });
+    expected.push(head);
   }
+  for (const file of paperRecords)
+    expected.push(...(await readPaperRecord(resolve(cwd, file), file)));
   const pinned: PinnedOperatorKey[] = [];
   for (const file of pubkeyFiles) {
     const key = await readOperatorPublicKey(resolve(cwd, file));
@@ -50,5 +61,5 @@ export async function verifyLogFiles(
   const chains = [];
   for (const log of logs)
     chains.push(verifyAuditChain(log, await readAuditLogFile(resolve(cwd, log), log)));
-  return verifyTranscript(chains, { verifyEd25519, pinnedKeys: pinned, expectedHeads });
+  return verifyTranscript(chains, { verifyEd25519, pinnedKeys: pinned, expectedHeads: expected });
 }

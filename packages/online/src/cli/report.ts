@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { ByokError, OPERATOR_NAME, verificationFailed } from '@byok-ceremony/shared';
+import { parseOperatorName, verificationFailed } from '@byok-ceremony/shared';
 import {
   assertOutputAbsent,
   verifyLogFiles,
@@ -47,15 +47,8 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
           .option('title', { type: 'string', describe: 'Title of the record' }),
       ),
     async (argv) => {
-      if (argv.witness !== undefined && !OPERATOR_NAME.test(argv.witness)) {
-        throw new ByokError(
-          'ERR_USAGE',
-          `--witness ${JSON.stringify(argv.witness)} is not a valid name`,
-          {
-            hint: "Use 1–64 letters, digits, spaces or . _ @ ' - starting with a letter or digit.",
-          },
-        );
-      }
+      const witness =
+        argv.witness === undefined ? undefined : parseOperatorName(argv.witness, '--witness');
       const out = resolve(deps.cwd, argv.out);
       const format = formatOf(argv.format, out);
       await assertOutputAbsent(out);
@@ -64,13 +57,14 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
         argv['operator-pubkey'],
         argv['expect-head'],
         deps.cwd,
+        argv['paper-record'],
       );
       const text = renderCeremonyReport(
         result,
         {
           generatedAt: deps.now().toISOString(),
           generatedBy: `${TOOL} ${TOOL_VERSION}`,
-          ...(argv.witness === undefined ? {} : { witness: argv.witness }),
+          ...(witness === undefined ? {} : { witness }),
           ...(argv.title === undefined ? {} : { title: argv.title }),
         },
         format,
@@ -78,10 +72,10 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
       await writeFileExclusive(out, text, 0o644);
       if (argv.json) {
         deps.stdout(
-          `${JSON.stringify({ ok: result.ok, out, format, findings: result.findings })}\n`,
+          `${JSON.stringify({ ok: result.ok, verdict: result.verdict, out, format, findings: result.findings })}\n`,
         );
       } else {
-        deps.stdout(`${result.ok ? 'VERIFIED' : 'FAILED'} ${out}\n`);
+        deps.stdout(`${result.verdict} ${out}\n`);
       }
       deps.stderr(`${TOOL}: wrote the ceremony record to ${out}\n`);
       // The record of a failed verification is still written: it is what the auditor must see.

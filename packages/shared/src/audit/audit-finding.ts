@@ -17,6 +17,7 @@ export type AuditFindingCode =
   | 'tool-mismatch'
   | 'head-unexpected'
   | 'two-person-rule'
+  | 'operator-name-collision'
   | 'single-operator'
   | 'command-failed'
   | 'recorded-exception'

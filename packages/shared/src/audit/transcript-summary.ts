@@ -11,10 +11,13 @@ export function transcriptSummaryLines(result: TranscriptResult): string[] {
   for (const f of result.findings) lines.push(`${f.severity}: ${formatAuditFinding(f)}`);
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const exceptions = result.findings.filter((f) => f.severity === 'exception').length;
+  const unanchored = result.findings.filter((f) => f.code === 'unanchored' && f.line !== null);
   lines.push(
-    result.ok
+    result.verdict === 'VERIFIED'
       ? `VERIFIED: ${result.logs.length} log(s), ${exceptions} exception(s) on record`
-      : `FAILED: ${errors} problem(s), ${exceptions} exception(s)`,
+      : result.verdict === 'UNANCHORED'
+        ? `UNANCHORED: ${unanchored.length} wrap/import line(s) covered by no anchor, ${exceptions} exception(s)`
+        : `FAILED: ${errors} problem(s), ${exceptions} exception(s)`,
   );
   return lines;
 }
@@ -27,8 +30,10 @@ function at(e: LoggedEntry | null): { file: string; line: number; hash: string }
 export function transcriptJson(result: TranscriptResult): Record<string, unknown> {
   return {
     ok: result.ok,
+    verdict: result.verdict,
     logs: result.logs,
     findings: result.findings,
+    anchors: result.anchors,
     runs: result.runs.map((r) => ({
       requestDigest: r.requestDigest,
       wrappedDigest: r.wrappedDigest,

@@ -1,5 +1,9 @@
 import { checkCodeOf } from '../check-code/check-code.js';
+import { ByokError } from '../errors.js';
+import { anchorCoverage, type AnchorRoot, type Coverage } from './anchor-coverage.js';
 import type { AuditFinding } from './audit-finding.js';
+import { headMatches, parseExpectedHead, type ExpectedHead } from './head-code.js';
+import { operatorNameCollisions } from '../validation/operator-name.js';
 import type { AuditEntry } from './record.js';
 import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
 import type { AuditChainResult, LoggedEntry } from './verify-chain.js';
@@ -26,8 +30,24 @@ export interface TranscriptOptions {
   readonly verifyEd25519: VerifyEd25519;
   /** Operator keys the verifier expects; a recorded key that differs is an error. */
   readonly pinnedKeys?: readonly PinnedOperatorKey[];
-  /** Log heads written on the paper record; each must be the head of a given log. */
-  readonly expectedHeads?: readonly string[];
+  /**
+   * Log heads written on the paper record (64-hex heads or head codes); each must be the head of
+   * a given log. A string is a 64-hex head given with --expect-head.
+   */
+  readonly expectedHeads?: readonly (ExpectedHead | string)[];
+}
+
+/**
+ * VERIFIED: no problem, and an anchor covers every successful wrap and import. UNANCHORED: no
+ * problem but that some wrap or import rests on no anchor. FAILED: any other problem.
+ */
+export type TranscriptVerdict = 'VERIFIED' | 'UNANCHORED' | 'FAILED';
+
+/** The anchor that covers one entry (see anchorCoverage). */
+export interface EntryAnchor {
+  readonly file: string;
+  readonly line: number;
+  readonly anchor: string;
 }
 
 /** One prepare → wrap → import run as the logs link it. */
@@ -47,7 +67,11 @@ export interface VerifiedLog {
 }
 
 export interface TranscriptResult {
+  /** True only for VERIFIED. */
   readonly ok: boolean;
+  readonly verdict: TranscriptVerdict;
+  /** Every entry an anchor covers; an entry not listed is covered by none. */
+  readonly anchors: readonly EntryAnchor[];
   readonly logs: readonly VerifiedLog[];
   readonly entries: readonly LoggedEntry[];
   readonly runs: readonly CeremonyRun[];
@@ -61,6 +85,12 @@ type Report = (
   message: string,
 ) => void;
 
+function invalidHead(typed: string): never {
+  throw new ByokError('ERR_USAGE', `--expect-head ${JSON.stringify(typed)} is not a log head`, {
+    hint: 'Give a head as audit head prints it: its head code (6 groups of 4) or its 64 hex digits.',
+  });
+}
+
 function where(e: LoggedEntry): string {
   return `line ${e.line} (${e.entry.command})`;
 }
@@ -68,8 +98,17 @@ function where(e: LoggedEntry): string {
 function checkOperators(e: LoggedEntry, report: Report): void {
   const { entry } = e;
   if (!TWO_PERSON_COMMANDS.includes(entry.command) || entry.outcome !== 'ok') return;
-  const distinct = new Set(entry.operators).size === entry.operators.length;
-  if (entry.operators.length >= 2 && distinct) return;
+  const collisions = operatorNameCollisions(entry.operators);
+  if (collisions.length > 0) {
+    report(
+      'error',
+      'operator-name-collision',
+      e,
+      `${where(e)} breaks the two-person rule: ${collisions.map(([a, b]) => `${JSON.stringify(a)} and ${JSON.stringify(b)}`).join(', ')} name one person (same letters up to case, compatibility forms or look-alike characters)`,
+    );
+    return;
+  }
+  if (entry.operators.length >= 2) return;
   if (entry.operators.length === 1 && entry.exceptions.includes(SINGLE_OPERATOR_EXCEPTION)) {
     report(
       'exception',
@@ -102,6 +141,7 @@ function checkSignatures(
   options: TranscriptOptions,
   keysSeen: Map<string, { key: string; at: LoggedEntry }>,
   report: Report,
+  pinnedSigned: Map<LoggedEntry, string[]>,
 ): void {
   const { entry } = e;
   const pins = options.pinnedKeys ?? [];
@@ -156,6 +196,7 @@ function checkSignatures(
       );
     } else if (pinned.length > 0) {
       pinnedSigners.add(sig.operator);
+      pinnedSigned.set(e, [...(pinnedSigned.get(e) ?? []), sig.operator]);
     } else if (pins.length > 0 && !twoPerson) {
       // On a wrap or import the operator is already reported as not pinned.
       fail(
@@ -370,65 +411,88 @@ function checkInterlock(
   return runs;
 }
 
-function lineRange(entries: readonly LoggedEntry[]): string {
-  const first = entries[0]!.line;
-  const last = entries.at(-1)!.line;
-  return first === last ? `line ${first}` : `lines ${first}–${last}`;
+function lineRanges(entries: readonly LoggedEntry[]): string {
+  const ranges: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= entries.length; i++) {
+    if (i < entries.length && entries[i]!.line === entries[i - 1]!.line + 1) continue;
+    const first = entries[start]!.line;
+    const last = entries[i - 1]!.line;
+    ranges.push(first === last ? `${first}` : `${first}–${last}`);
+    start = i;
+  }
+  return `${entries.length === 1 ? 'line' : 'lines'} ${ranges.join(', ')}`;
+}
+
+/** Where protection starts: each log whose head the paper record gives, each pinned signature. */
+function anchorRoots(
+  chains: readonly AuditChainResult[],
+  expected: readonly ExpectedHead[],
+  pinnedSigned: ReadonlyMap<LoggedEntry, string[]>,
+): AnchorRoot[] {
+  const roots: AnchorRoot[] = [];
+  for (const chain of chains) {
+    const last = chain.entries.find((x) => x.hash === chain.head);
+    if (last === undefined) continue;
+    for (const h of expected)
+      if ((h.tool === undefined || h.tool === chain.tool) && headMatches(h, chain.head!))
+        roots.push({ entry: last, anchor: `the head of ${chain.file} (${h.source})` });
+  }
+  for (const [e, operators] of pinnedSigned)
+    roots.push({
+      entry: e,
+      anchor: `the pinned signature(s) of ${operators.join(' and ')} on ${e.file}:${e.line}`,
+    });
+  return roots;
 }
 
 /**
- * A chain vouches for a line only through a later line, and the other log vouches for this one
- * only up to the last line it names. What comes after is anchored by operator signatures or by
- * a head from the paper record; a successful wrap or import anchored by neither could be forged.
+ * Only anchors protect: a head from the paper record, a pinned operator's signature, and what an
+ * anchored line names. A successful wrap or import that no anchor covers is reported.
  */
 function checkAnchors(
-  byTool: ReadonlyMap<string, AuditChainResult>,
-  options: TranscriptOptions,
+  chains: readonly AuditChainResult[],
+  roots: readonly AnchorRoot[],
+  anchorsGiven: boolean,
   report: Report,
-): void {
-  const pinned = (options.pinnedKeys ?? []).length > 0;
-  for (const [tool, chain] of byTool) {
-    if (chain.entries.length === 0) continue;
-    const otherTool = tool === OFFLINE_TOOL ? ONLINE_TOOL : OFFLINE_TOOL;
-    const other = byTool.get(otherTool);
-    const named = new Set(other?.entries.map((e) => e.entry.peerLogHead) ?? []);
-    const lastNamed = chain.entries.reduce<LoggedEntry | null>(
-      (best, e) =>
-        named.has(e.hash) && (best === null || e.entry.seq > best.entry.seq) ? e : best,
+): Map<LoggedEntry, Coverage> {
+  const covered = anchorCoverage(
+    chains.flatMap((c) => (c.tool === null ? [] : [{ tool: c.tool, entries: c.entries }])),
+    roots,
+  );
+  if (!anchorsGiven && chains.some((c) => c.entries.length > 0))
+    report(
+      'error',
+      'unanchored',
       null,
+      'no anchor was given: no --expect-head or --paper-record head and no --operator-pubkey, and a hash chain proves nothing by itself (whoever rewrites a log can recompute it)',
     );
-    const trailing = chain.entries.filter(
-      (e) => lastNamed === null || e.entry.seq > lastNamed.entry.seq,
-    );
-    if (trailing.length === 0) continue;
-    const headExpected = chain.head !== null && (options.expectedHeads ?? []).includes(chain.head);
-    const by = [
-      ...(headExpected ? ['the --expect-head head from the paper record'] : []),
-      ...(pinned ? ["the pinned operators' signatures (wrap and import)"] : []),
+  for (const chain of chains) {
+    if (chain.entries.length === 0) continue;
+    const uncovered = chain.entries.filter((e) => !covered.has(e));
+    const anchors = [
+      ...new Set(chain.entries.flatMap((e) => (covered.has(e) ? [covered.get(e)!.anchor] : []))),
     ];
-    const after =
-      other === undefined
-        ? 'the other log was not given'
-        : lastNamed === null
-          ? `the ${otherTool} log names no line of this log`
-          : `the ${otherTool} log names this log only up to line ${lastNamed.line}`;
+    const by = anchors.length === 0 ? '' : `covered by ${anchors.join('; ')}`;
     report(
       'info',
       'anchor',
-      trailing[0]!,
-      `${lineRange(trailing)}: not protected by the interlock (${after}); anchored by ${by.length > 0 ? by.join(' and ') : 'nothing'}`,
+      chain.entries[0]!,
+      uncovered.length === 0
+        ? `all ${chain.entries.length} line(s) ${by}`
+        : `${lineRanges(uncovered)} covered by no anchor${by === '' ? '' : `; the others ${by}`}`,
     );
-    if (headExpected || pinned) continue;
-    for (const e of trailing) {
+    for (const e of uncovered) {
       if (!isTwoPersonSuccess(e.entry)) continue;
       report(
         'error',
         'unanchored',
         e,
-        `${where(e)} is anchored by nothing: ${after}, no operator key is pinned and no --expect-head is the head of ${chain.file}, so this line could be forged or replaced without a trace`,
+        `${where(e)} is covered by no anchor: no paper-record head of ${chain.file}, no pinned operator's signature on it or a later line, and no covered line of the other log naming it or a later line, so it could be forged or replaced without a trace`,
       );
     }
   }
+  return covered;
 }
 
 /** The ceremony is done when the last import put material into every key of its request, proven and Enabled. */
@@ -513,10 +577,11 @@ export function verifyTranscript(
   }
   const entries = chains.flatMap((c) => c.entries);
   const keysSeen = new Map<string, { key: string; at: LoggedEntry }>();
+  const pinnedSigned = new Map<LoggedEntry, string[]>();
   for (const e of entries) {
     checkOperators(e, report);
     checkCodesMatchDigests(e, report);
-    checkSignatures(e, options, keysSeen, report);
+    checkSignatures(e, options, keysSeen, report, pinnedSigned);
     const others = e.entry.exceptions.filter((x) => x !== SINGLE_OPERATOR_EXCEPTION);
     if (others.length > 0)
       report(
@@ -533,13 +598,19 @@ export function verifyTranscript(
         `${where(e)} failed: ${e.entry.error?.code ?? ''} ${e.entry.error?.message ?? ''}`.trimEnd(),
       );
   }
-  for (const head of options.expectedHeads ?? []) {
-    if (!chains.some((c) => c.head === head))
+  const expected = (options.expectedHeads ?? []).map((h) =>
+    typeof h === 'string' ? (parseExpectedHead(h, '--expect-head') ?? invalidHead(h)) : h,
+  );
+  for (const h of expected) {
+    const fits = chains.filter(
+      (c) => c.head !== null && (h.tool === undefined || h.tool === c.tool),
+    );
+    if (!fits.some((c) => headMatches(h, c.head!)))
       report(
         'error',
         'head-unexpected',
         null,
-        `no log ends at the recorded head ${head}: a log was truncated, or lines were added`,
+        `no ${h.tool ?? ''}${h.tool === undefined ? '' : ' '}log ends at the head ${h.value} (${h.source}): a log was truncated, replaced, or lines were added`,
       );
   }
 
@@ -556,7 +627,9 @@ export function verifyTranscript(
       'the interlock between the two machines was not checked: give both logs',
     );
   }
-  checkAnchors(byTool, options, report);
+  const anchorsGiven = expected.length > 0 || (options.pinnedKeys ?? []).length > 0;
+  const roots = anchorRoots(chains, expected, pinnedSigned);
+  const covered = checkAnchors(chains, roots, anchorsGiven, report);
   if (online !== undefined) {
     checkCompletion(online, report);
   } else if (offline !== undefined && okEntries(offline, 'wrap').length === 0) {
@@ -571,8 +644,20 @@ export function verifyTranscript(
       wrappedDigest: w.entry.outputs[WRAPPED_LABEL] ?? null,
     }));
   }
+  const errors = findings.filter((f) => f.severity === 'error');
+  const verdict: TranscriptVerdict =
+    errors.length === 0
+      ? 'VERIFIED'
+      : errors.every((f) => f.code === 'unanchored')
+        ? 'UNANCHORED'
+        : 'FAILED';
   return {
-    ok: !findings.some((f) => f.severity === 'error'),
+    ok: verdict === 'VERIFIED',
+    verdict,
+    anchors: entries.flatMap((e) => {
+      const c = covered.get(e);
+      return c === undefined ? [] : [{ file: e.file, line: e.line, anchor: c.anchor }];
+    }),
     logs: chains.map((c) => ({ file: c.file, tool: c.tool, head: c.head, lineCount: c.lineCount })),
     entries,
     runs,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   auditEntryHash,
   canonicalJson,
+  headCodeOf,
   formatAuditFinding,
   verificationFailed,
   verifyAuditChain,
@@ -9,7 +10,7 @@ import {
   type AuditFinding,
   type TranscriptOptions,
 } from '../../src/index.js';
-import { ceremonyLogs, operatorKey, verifyEd25519 } from './fixture-logs.js';
+import { ceremonyLogs, logHead, operatorKey, verifyEd25519 } from './fixture-logs.js';
 
 const codes = (findings: readonly AuditFinding[], severity = 'error') =>
   findings
@@ -115,10 +116,18 @@ describe('verifyTranscript', () => {
     expect(codes(verify(alone.online, alone.offline).findings)).toEqual([
       'two-person-rule@offline.jsonl:2',
     ]);
-    const twice = ceremonyLogs({ wrapOperators: ['ALICE', 'ALICE'] });
-    expect(codes(verify(twice.online, twice.offline).findings)).toEqual([
-      'two-person-rule@offline.jsonl:2',
-    ]);
+    // One person under two spellings: the same name, another case, a Cyrillic look-alike.
+    for (const pair of [
+      ['ALICE', 'ALICE'],
+      ['ALICE', 'alice'],
+      ['Bob', 'B\u043eb'],
+      ['Bob', '\uff22ob'],
+    ]) {
+      const twice = ceremonyLogs({ wrapOperators: pair });
+      expect(codes(verify(twice.online, twice.offline).findings), pair.join('/')).toEqual([
+        'operator-name-collision@offline.jsonl:2',
+      ]);
+    }
   });
 
   it('catches a truncated online log through the offline log that names it', () => {
@@ -225,23 +234,28 @@ describe('the last wrap and import lines, which no later line names', () => {
     const offline = forgeTail(signed.offline, 1, unsignedAs(['MALLORY', 'EVE']));
     const online = forgeTail(signed.online, 2, unsignedAs(['MALLORY', 'EVE']));
     const result = verify(online, offline, onlyPins);
-    expect(result.ok).toBe(false);
+    expect(result.verdict).toBe('FAILED');
     expect(codes(result.findings)).toEqual([
       'operator-unpinned@online.jsonl:3',
       'operator-unpinned@online.jsonl:3',
       'operator-unpinned@offline.jsonl:2',
       'operator-unpinned@offline.jsonl:2',
+      // Nobody pinned signed anything left, so nothing anchors either log.
+      'unanchored@online.jsonl:3',
+      'unanchored@offline.jsonl:2',
     ]);
     const nearMiss = forgeTail(signed.offline, 1, unsignedAs(['ALICE ', 'BOB ']));
     expect(codes(verify(signed.online, nearMiss, onlyPins).findings)).toEqual([
       'operator-unpinned@offline.jsonl:2',
       'operator-unpinned@offline.jsonl:2',
+      'unanchored@offline.jsonl:2',
     ]);
     // Even a forger who keeps the pinned names must bring their signatures.
     const kept = forgeTail(signed.offline, 1, unsignedAs(['ALICE', 'BOB']));
     expect(codes(verify(signed.online, kept, onlyPins).findings)).toEqual([
       'signature-missing@offline.jsonl:2',
       'signature-missing@offline.jsonl:2',
+      'unanchored@offline.jsonl:2',
     ]);
   });
 
@@ -273,17 +287,22 @@ describe('the last wrap and import lines, which no later line names', () => {
     ]);
   });
 
-  it('without pins or heads, fails a ceremony whose wrap and import nothing anchors', () => {
+  it('without pins or heads, says UNANCHORED for honest logs, signed or not', () => {
     for (const logs of [ceremonyLogs(), signed]) {
       const result = verify(logs.online, logs.offline, { expectedHeads: [] });
       expect(result.ok).toBe(false);
+      expect(result.verdict).toBe('UNANCHORED');
+      expect(result.anchors).toEqual([]);
       expect(codes(result.findings)).toEqual([
+        'unanchored@-:-',
         'unanchored@online.jsonl:3',
         'unanchored@offline.jsonl:2',
       ]);
       const failed = verificationFailed(result);
+      expect(failed.code).toBe('ERR_AUDIT_UNANCHORED');
       expect(failed.hint).toContain('--operator-pubkey');
       expect(failed.hint).toContain('--expect-head');
+      expect(failed.hint).toContain('--paper-record');
     }
     // The forged tails of the review: without anchors they fail instead of verifying.
     const offline = forgeTail(signed.offline, 1, unsignedAs(['MALLORY', 'EVE']));
@@ -300,12 +319,122 @@ describe('the last wrap and import lines, which no later line names', () => {
     ]);
   });
 
-  it('reports per log which lines only signatures or heads anchor', () => {
-    const result = verify(signed.online, signed.offline, { pinnedKeys });
+  it('with only one head, covers the other log up to the line the anchored log names', () => {
+    const logs = ceremonyLogs();
+    const result = verify(logs.online, logs.offline, { expectedHeads: [logHead(logs.online)] });
+    // The online import names offline line 1; the offline wrap after it rests on nothing.
+    expect(result.verdict).toBe('UNANCHORED');
+    expect(codes(result.findings)).toEqual(['unanchored@offline.jsonl:2']);
+    expect(result.anchors.filter((a) => a.file === 'offline.jsonl').map((a) => a.line)).toEqual([
+      1,
+    ]);
+  });
+
+  it('reports per log which anchors cover its lines, and which lines none covers', () => {
+    const result = verify(signed.online, signed.offline, { pinnedKeys, expectedHeads: [] });
+    expect(result.verdict).toBe('VERIFIED');
     const anchors = result.findings.filter((f) => f.code === 'anchor').map(formatAuditFinding);
     expect(anchors).toEqual([
-      "online.jsonl:2: lines 2–4: not protected by the interlock (the byok-offline log names this log only up to line 1); anchored by the --expect-head head from the paper record and the pinned operators' signatures (wrap and import)",
-      "offline.jsonl:2: line 2: not protected by the interlock (the byok-online log names this log only up to line 1); anchored by the --expect-head head from the paper record and the pinned operators' signatures (wrap and import)",
+      'online.jsonl:1: line 4 covered by no anchor; the others covered by the pinned signature(s) of ALICE and BOB on online.jsonl:3',
+      // The signed import names offline line 1 before the signed wrap is reached.
+      'offline.jsonl:1: all 2 line(s) covered by the pinned signature(s) of ALICE and BOB on online.jsonl:3; the pinned signature(s) of ALICE and BOB on offline.jsonl:2',
     ]);
+    const withHeads = verify(signed.online, signed.offline, { pinnedKeys });
+    expect(withHeads.findings.filter((f) => f.code === 'anchor').map(formatAuditFinding)).toEqual([
+      'online.jsonl:1: all 4 line(s) covered by the head of online.jsonl (--expect-head)',
+      'offline.jsonl:1: all 2 line(s) covered by the head of online.jsonl (--expect-head); the head of offline.jsonl (--expect-head)',
+    ]);
+  });
+});
+
+/** Appends a line chained to the log's last line, as a forger extending a rewritten log would. */
+function appendFiller(text: string, peerLogHead: string): string {
+  const lines = text.split('\n').slice(0, -1);
+  const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+  const filler = {
+    ...last,
+    command: 'status',
+    operators: [],
+    exceptions: [],
+    inputs: {},
+    outputs: {},
+    checkCodes: {},
+    keys: [],
+    kmsRequestIds: [],
+    signatures: undefined,
+    outcome: 'ok',
+    error: null,
+    kms: undefined,
+    peerLogHead,
+    seq: (last['seq'] as number) + 1,
+    prev: auditEntryHash(lines.at(-1)!),
+  };
+  return `${text}${canonicalJson(filler)}\n`;
+}
+
+describe('two logs both rewritten, each with a filler line naming the other forged tail', () => {
+  const honest = ceremonyLogs();
+  const realHeads = [logHead(honest.online), logHead(honest.offline)];
+  // The wrap and the import are rewritten to two other operators and both logs re-chained ...
+  const offlineForged = forgeTail(honest.offline, 1, unsignedAs(['MALLORY', 'EVE']));
+  const onlineForged = forgeTail(
+    honest.online.split('\n').slice(0, 3).join('\n') + '\n',
+    2,
+    unsignedAs(['MALLORY', 'EVE']),
+  );
+  // ... then each log gets a line whose peerLogHead names the other log's forged last line.
+  const online = appendFiller(onlineForged, logHead(offlineForged));
+  const offline = appendFiller(offlineForged, logHead(onlineForged));
+
+  it('is internally consistent: chains, interlock and digests all check', () => {
+    const result = verify(online, offline);
+    expect(result.verdict).toBe('VERIFIED');
+    expect(online).toContain('"MALLORY"');
+  });
+
+  it('is refused without anchors: the claims of unanchored lines protect nothing', () => {
+    const result = verify(online, offline, { expectedHeads: [] });
+    expect(result.verdict).toBe('UNANCHORED');
+    expect(result.ok).toBe(false);
+    expect(codes(result.findings)).toEqual([
+      'unanchored@-:-',
+      'unanchored@online.jsonl:3',
+      'unanchored@offline.jsonl:2',
+    ]);
+  });
+
+  it('is refused with the real heads from the paper record, as hex or as head codes', () => {
+    for (const expectedHeads of [realHeads, realHeads.map(headCodeOf)]) {
+      const result = verify(online, offline, { expectedHeads });
+      expect(result.verdict).toBe('FAILED');
+      expect(codes(result.findings)).toEqual([
+        'head-unexpected@-:-',
+        'head-unexpected@-:-',
+        'unanchored@online.jsonl:3',
+        'unanchored@offline.jsonl:2',
+      ]);
+    }
+  });
+
+  it('is refused with pinned operator keys', () => {
+    const pinnedKeys = [
+      { operator: 'ALICE', publicKey: operatorKey('ALICE').publicKey, source: 'alice.pub' },
+      { operator: 'BOB', publicKey: operatorKey('BOB').publicKey, source: 'bob.pub' },
+    ];
+    const result = verify(online, offline, { expectedHeads: [], pinnedKeys });
+    expect(result.verdict).toBe('FAILED');
+    expect(codes(result.findings)).toContain('operator-unpinned@online.jsonl:3');
+    expect(codes(result.findings)).toContain('unanchored@online.jsonl:3');
+  });
+
+  it('while the honest logs are VERIFIED by their heads, by head codes, or by pinned keys', () => {
+    expect(verify(honest.online, honest.offline, { expectedHeads: realHeads }).verdict).toBe(
+      'VERIFIED',
+    );
+    const byCode = verify(honest.online, honest.offline, {
+      expectedHeads: realHeads.map(headCodeOf),
+    });
+    expect(byCode.verdict).toBe('VERIFIED');
+    expect(byCode.anchors).toHaveLength(6);
   });
 });
