@@ -140,7 +140,8 @@ async function run(ceremony: Ceremony, step: Step): Promise<CliResult> {
  */
 function capture(ceremony: Ceremony, step: Step, result: CliResult): void {
   const { vars } = ceremony;
-  const head = /^byok-(online|offline)-audit\.jsonl: head ([0-9a-f]{64}) /m.exec(result.stdout);
+  // The witness copies the short form, the head code, onto the paper record.
+  const head = /^ {2}paper record: byok-(online|offline) head (\S+)$/m.exec(result.stdout);
   if (head !== null && step.line.includes(' audit head ') && head[1] === step.machine)
     vars[step.machine === 'online' ? 'ONLINE_HEAD' : 'OFFLINE_HEAD'] = head[2]!;
   if (step.machine === 'online') {
@@ -189,8 +190,9 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
     expect(verify?.result.stdout).toMatch(/^VERIFIED: 2 log\(s\)/m);
     // Both heads were read off their machines' screens and checked.
     expect(verify?.step.line).toContain(`--expect-head ${'"$OFFLINE_HEAD"'}`);
-    expect(vars['OFFLINE_HEAD']).toMatch(/^[0-9a-f]{64}$/);
-    expect(vars['ONLINE_HEAD']).toMatch(/^[0-9a-f]{64}$/);
+    const headCode = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/;
+    expect(vars['OFFLINE_HEAD']).toMatch(headCode);
+    expect(vars['ONLINE_HEAD']).toMatch(headCode);
     const offlineLog = await readFile(join(dirs.offline, 'byok-offline-audit.jsonl'), 'utf8');
     const wrapLine = offlineLog.split('\n').find((l) => l.includes('"command":"wrap"'));
     expect(wrapLine).toContain('"operator":"ALICE"');
