@@ -1,9 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ceremonyLogs, logHead } from '../../shared/test/audit/fixture-logs.js';
+import { checkCodeOf, formatFingerprint, headCodeOf } from '@byok-ceremony/shared';
+import {
+  REQUEST,
+  WRAPPED,
+  ceremonyLogs,
+  logHead,
+  operatorKey,
+} from '../../shared/test/audit/fixture-logs.js';
 import { runOnline } from './helpers/run-online.js';
 
 function logsDir(options: Parameters<typeof ceremonyLogs>[0] = {}): string {
@@ -30,6 +38,38 @@ function chromium(): string | undefined {
 }
 const browser = chromium();
 const skipChromium = browser === undefined && process.env['CI'] === undefined;
+const hasPoppler = spawnSync('pdfinfo', ['-v'], { encoding: 'utf8' }).status === 0;
+const skipPoppler = skipChromium || (!hasPoppler && process.env['CI'] === undefined);
+
+/** Prints an HTML file to PDF as a witness's machine would, with Chromium's own header and footer off. */
+function printToPdf(cwd: string, html: string): string {
+  const pdf = join(cwd, html.replace(/\.html$/, '.pdf'));
+  execFileSync(
+    browser!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${join(cwd, 'chromium')}`,
+      `--print-to-pdf=${pdf}`,
+      '--no-pdf-header-footer',
+      `file://${join(cwd, html)}`,
+    ],
+    { stdio: 'ignore', timeout: 90_000 },
+  );
+  return pdf;
+}
+
+/** The text of one PDF page, by poppler's pdftotext, one printed line per line. */
+function pageText(pdf: string, page: number): string {
+  return execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdf, '-'], {
+    encoding: 'utf8',
+  });
+}
 
 describe('byok-online report', () => {
   it('writes a self-contained HTML record with the verdict, values, exceptions and signature lines', async () => {
@@ -132,6 +172,99 @@ describe('byok-online report', () => {
     const usage = await runOnline(['report', ...LOGS], { cwd });
     expect(usage.code).toBe(2);
   });
+
+  it('says UNANCHORED, exit 3, when the logs are consistent but nothing anchors them', async () => {
+    const cwd = logsDir();
+    const r = await runOnline(['report', ...LOGS, '--out', 'report.html'], { cwd });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(`UNANCHORED ${join(cwd, 'report.html')}\n`);
+    expect(r.stderr).toContain('byok-online: error: the audit log(s) are UNANCHORED');
+    expect(r.stderr).toContain('byok-online: hint: Pin the operators');
+    const html = readFileSync(join(cwd, 'report.html'), 'utf8');
+    expect(html).toContain('UNANCHORED: nothing the verifier trusts covers every wrap and import');
+    expect(html).not.toContain('intact, interlocked and complete');
+    const md = await runOnline(['report', ...LOGS, '--out', 'report.md'], { cwd });
+    expect(md.code).toBe(3);
+    expect(readFileSync(join(cwd, 'report.md'), 'utf8')).not.toContain('VERIFIED');
+  });
+
+  it('escapes what it copies from the logs, in Markdown and in HTML', async () => {
+    const hostile = '<img src=x onerror=alert(1)> *bold* _em_ [link](http://evil) `tick` | pipe';
+    const cwd = logsDir({
+      wrapOperators: ['ALICE', hostile],
+      importError: { code: 'ERR_KMS', message: `${hostile}\n# heading` },
+    });
+    const md = await runOnline(['report', ...LOGS, ...heads(cwd), '--out', 'r.md'], { cwd });
+    expect(md.code).toBe(1);
+    const text = readFileSync(join(cwd, 'r.md'), 'utf8');
+    expect(text).toContain(
+      '&lt;img src=x onerror=alert\\(1\\)&gt; \\*bold\\* \\_em\\_ \\[link\\]\\(http://evil\\) \\`tick\\` \\| pipe',
+    );
+    for (const raw of ['<img', '*bold*', '_em_', '[link](', '`tick`', ' | pipe', '\n# heading'])
+      expect(text, raw).not.toContain(raw);
+    const html = await runOnline(['report', ...LOGS, ...heads(cwd), '--out', 'r.html'], { cwd });
+    expect(html.code).toBe(1);
+    const page = readFileSync(join(cwd, 'r.html'), 'utf8');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).not.toContain('<img');
+  });
+
+  it.skipIf(skipPoppler)(
+    'prints one key on at most two A4 pages, each with the ceremony id, record digest and page N of M',
+    async () => {
+      expect(
+        hasPoppler,
+        'pdfinfo and pdftotext must be installed (apt-get install poppler-utils)',
+      ).toBe(true);
+      const alice = operatorKey('ALICE');
+      const bob = operatorKey('BOB');
+      const cwd = logsDir({
+        singleKey: true,
+        signers: [alice.signer, bob.signer],
+        kms: { endpoint: 'http://127.0.0.1:4599', region: 'eu-west-1', accounts: ['111122223333'] },
+      });
+      const r = await runOnline(
+        ['report', ...LOGS, ...heads(cwd), '--out', 'record.html', '--witness', 'WENDY'],
+        { cwd },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const pdf = printToPdf(cwd, 'record.html');
+      const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+      const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)![1]);
+      expect(pages).toBeGreaterThanOrEqual(1);
+      expect(pages).toBeLessThanOrEqual(2);
+      expect(info).toMatch(/^Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)$/m);
+      const html = readFileSync(join(cwd, 'record.html'), 'utf8');
+      const ceremony = /ceremony (\S+), record digest (\S+)\)/.exec(html)!;
+      expect(ceremony[1]).toBe(checkCodeOf(REQUEST));
+      expect(ceremony[2]).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
+      const texts = Array.from({ length: pages }, (_, i) => pageText(pdf, i + 1));
+      texts.forEach((text, i) => {
+        expect(text).toContain(`Ceremony ${ceremony[1]!} · record ${ceremony[2]!}`);
+        expect(text).toContain(`page ${i + 1} of ${pages}`);
+      });
+      const all = texts.join('\n');
+      // Codes and fingerprints as the screens show them, each whole on one printed line.
+      const fingerprint = formatFingerprint(
+        createHash('sha256').update(Buffer.from(alice.publicKey, 'base64')).digest('hex'),
+      );
+      for (const value of [
+        checkCodeOf(REQUEST),
+        checkCodeOf(WRAPPED),
+        fingerprint,
+        'ABC123',
+        headCodeOf(logHead(readFileSync(join(cwd, 'online.jsonl'), 'utf8'))),
+        logHead(readFileSync(join(cwd, 'offline.jsonl'), 'utf8')),
+      ])
+        expect(all, value).toContain(value);
+      // The signature block and the statement it signs are on one page.
+      const signing = texts.find((t) => t.includes('By signing, each person states'))!;
+      expect(signing).toContain('Ceremony administrator');
+      expect(signing).toContain('WENDY');
+      expect(all).toContain('Tamper-evident bags and custody');
+      expect(all).toContain('bag serial');
+    },
+  );
 
   it.skipIf(skipChromium)('renders in headless Chromium to a PDF', () => {
     expect(browser, 'chromium must be installed in CI (apt-get install chromium)').toBeDefined();

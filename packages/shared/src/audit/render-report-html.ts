@@ -2,6 +2,7 @@ import {
   formatKmsUsed,
   NON_DEFAULT_ENDPOINT,
   type CeremonyReport,
+  type ReportKey,
   type ReportStep,
 } from './report-model.js';
 
@@ -14,25 +15,50 @@ function esc(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const STYLE = `
-body{font:11pt/1.4 "DejaVu Sans",Arial,sans-serif;color:#111;margin:2em auto;max-width:60em;padding:0 1em}
-h1{font-size:18pt;margin:0 0 .2em}h2{font-size:13pt;border-bottom:1px solid #999;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #999;padding:.25em .4em;text-align:left;vertical-align:top}
-th{background:#eee}code,.mono{font-family:"DejaVu Sans Mono",monospace;font-size:9.5pt;word-break:break-all}
-.verdict{font-size:16pt;font-weight:bold;padding:.6em;border:3px solid}.ok{color:#0a5c0a;border-color:#0a5c0a;background:#eaf7ea}
-.failed{color:#8b0000;border-color:#8b0000;background:#fbeaea}.check{font-size:13pt;letter-spacing:.08em;font-weight:bold}
-.endpoint{color:#8b0000}.sign td{height:2.6em}.tick{width:3em}ul{margin:.3em 0}
-@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr,.verdict,.sign{break-inside:avoid}a{color:inherit;text-decoration:none}}
-`;
+/** A CSS string literal: only the footer's ids go here, but escape as if anything could. */
+function cssString(text: string): string {
+  return `"${text.replace(/[^A-Za-z0-9 .:,()-]/g, (c) => `\\${c.codePointAt(0)!.toString(16)} `)}"`;
+}
 
-function table(
-  head: readonly string[],
-  rows: readonly (readonly string[])[],
-  className = '',
-): string {
-  const cls = className === '' ? '' : ` class="${className}"`;
-  return `<table${cls}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
+/**
+ * Print layout: A4 pages whose margin boxes carry the ceremony id, the record digest and
+ * "page N of M" (Chromium prints @page margin boxes); codes and fingerprints never wrap.
+ */
+function style(footer: string): string {
+  return `
+@page{size:A4;margin:13mm 12mm 15mm 12mm;
+@bottom-left{content:${cssString(footer)};font:7pt "DejaVu Sans Mono",monospace;color:#333}
+@bottom-right{content:"page " counter(page) " of " counter(pages);font:7.5pt "DejaVu Sans",Arial,sans-serif;color:#333}}
+body{font:8pt/1.25 "DejaVu Sans",Arial,sans-serif;color:#111;margin:0 auto;max-width:186mm}
+h1{font-size:13pt;margin:0 0 .2em}h2{font-size:10pt;border-bottom:1px solid #999;margin:.7em 0 .2em;break-after:avoid}
+p{margin:.2em 0}table{border-collapse:collapse;width:100%;margin:.1em 0}
+th,td{border:1px solid #999;padding:0 .3em;text-align:left;vertical-align:top}th{background:#eee;font-weight:bold}
+.mono,code{font-family:"DejaVu Sans Mono",monospace;font-size:7.5pt;white-space:nowrap}
+.check{font-family:"DejaVu Sans Mono",monospace;font-size:9pt;font-weight:bold;letter-spacing:.05em;white-space:nowrap}
+.verdict{font-size:9.5pt;font-weight:bold;padding:.25em .5em;border:2px solid;margin:.3em 0}
+.ok{color:#0a5c0a;border-color:#0a5c0a;background:#eaf7ea}.failed{color:#8b0000;border-color:#8b0000;background:#fbeaea}
+.unanchored{color:#7a4a00;border-color:#7a4a00;background:#fff4dd}.endpoint{color:#8b0000}
+.ids td{white-space:nowrap}.kv th{width:33mm;font-weight:normal;font-size:7.5pt;background:#f6f6f6;white-space:nowrap}
+.kms{font-size:7.5pt}.step{break-inside:avoid;margin:.25em 0}.step-head{font-weight:bold;margin:.05em 0}
+.logs td:first-child{width:60mm}
+.tick{width:6mm}.write td{height:5.5mm}.sign-block{break-inside:avoid}.sign-block td{height:8mm}
+.screen-footer{display:none}
+@media screen{body{margin:2em auto;padding:0 1em}.screen-footer{display:block;color:#555;border-top:1px solid #999;margin-top:2em}}
+@media print{a{color:inherit;text-decoration:none}tr{break-inside:avoid}}
+`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ''): string {
+  const c = cls === '' ? '' : ` class="${cls}"`;
+  return `<table${c}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+/** Label → value rows; the values are already HTML. */
+function kv(rows: readonly (readonly [string, string])[]): string {
+  return `<table class="kv"><tbody>${rows
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td><td class="tick"></td></tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -40,36 +66,76 @@ function mono(text: string | null): string {
   return text === null ? '–' : `<span class="mono">${esc(text)}</span>`;
 }
 
-function stepValues(step: ReportStep): string {
-  const items = [
-    ...step.checkCodes.map(
-      ([k, v]) => `check code ${esc(k)}: <span class="check">${esc(v)}</span>`,
-    ),
-    ...step.digests.map(([k, v]) => `${esc(k)}: ${mono(v)}`),
-    ...step.signatures.map(([op, fp]) => `signed by ${esc(op)}, key ${mono(fp)}`),
-    ...(step.peerLogHead === null ? [] : [`other machine's log head: ${mono(step.peerLogHead)}`]),
+function check(text: string | null): string {
+  return text === null ? '–' : `<span class="check">${esc(text)}</span>`;
+}
+
+function stepRows(step: ReportStep): [string, string][] {
+  return [
+    ...step.checkCodes.map(([k, v]) => [`check code ${k}`, check(v)] as [string, string]),
+    ...step.digests.map(([k, v]) => [k, mono(v)] as [string, string]),
+    ...step.signatures.map(([op, fp]) => [`signed by ${op}`, mono(fp)] as [string, string]),
+    ...(step.peerLogHead === null
+      ? []
+      : [["other machine's head", mono(step.peerLogHead)] as [string, string]]),
     ...(step.kms === null
       ? []
       : [
-          step.kms.endpoint === null
-            ? esc(formatKmsUsed(step.kms))
-            : `<strong class="endpoint">${esc(formatKmsUsed(step.kms))}</strong>`,
+          [
+            'KMS',
+            step.kms.endpoint === null
+              ? `<span class="kms">${esc(formatKmsUsed(step.kms))}</span>`
+              : `<strong class="endpoint kms">${esc(formatKmsUsed(step.kms))}</strong>`,
+          ] as [string, string],
         ]),
     ...(step.kmsRequestIds.length === 0
       ? []
-      : [`KMS request ids: ${mono(step.kmsRequestIds.join(', '))}`]),
-    ...step.exceptions.map((x) => `<strong>exception: ${esc(x)}</strong>`),
-    ...(step.error === null ? [] : [`<strong>failed: ${esc(step.error)}</strong>`]),
-    `entry hash: ${mono(step.hash)}`,
+      : [['KMS request ids', step.kmsRequestIds.map(mono).join(', ')] as [string, string]]),
+    ...step.exceptions.map((x) => ['exception', `<strong>${esc(x)}</strong>`] as [string, string]),
+    ...(step.error === null
+      ? []
+      : [['failed', `<strong>${esc(step.error)}</strong>`] as [string, string]]),
+    ['entry hash', mono(step.hash)],
   ];
-  return `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
 }
+
+function stepBlock(step: ReportStep, index: number): string {
+  const head = `${index + 1}. ${step.command} ${step.outcome} · ${step.operators.join(', ') || 'no operator'} · ${step.time} · ${step.tool} ${step.file}:${step.line}`;
+  return `<div class="step"><p class="step-head">${esc(head)}</p>${kv(stepRows(step))}</div>`;
+}
+
+function keyBlock(k: ReportKey): string {
+  return kv([
+    ['key ARN', mono(k.keyArn)],
+    ['spec / group', esc(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`)],
+    ['wrapping key', mono(k.wrappingKeyFingerprint)],
+    ['KCV', check(k.kcv)],
+    ['KeyMaterialId', mono(k.keyMaterialId)],
+    ['final state / proof', esc(`${k.keyState ?? '–'} / ${k.proof ?? '–'}`)],
+  ]);
+}
+
+function verdictBox(r: CeremonyReport): string {
+  if (r.verdict === 'VERIFIED')
+    return `<div class="verdict ok">VERIFIED: the audit logs are intact, interlocked and complete, and every wrap and import is covered by an anchor.</div>`;
+  if (r.verdict === 'UNANCHORED')
+    return `<div class="verdict unanchored">UNANCHORED: nothing the verifier trusts covers every wrap and import. The logs agree with each other, which proves nothing by itself: verify again with the heads from the paper record (--expect-head, --paper-record) or the operators' pinned keys (--operator-pubkey).</div>`;
+  return `<div class="verdict failed">VERIFICATION FAILED: do not accept this ceremony until every problem below is explained.</div>`;
+}
+
+const CUSTODY_ITEMS = [
+  'Backup media, copy 1',
+  'Backup media, copy 2',
+  'USB stick',
+  'Operator key media (operator 1)',
+  'Operator key media (operator 2)',
+  'Offline machine',
+];
 
 /** A self-contained, printable HTML page: inline CSS, no script, no network resource. */
 export function renderReportHtml(r: CeremonyReport): string {
-  const verdict = r.verified
-    ? `<div class="verdict ok">VERIFIED: the audit logs are intact, interlocked and complete.</div>`
-    : `<div class="verdict failed">VERIFICATION FAILED: do not accept this ceremony until every problem below is explained.</div>`;
+  const ceremony = r.ceremonyId ?? 'none';
+  const footer = `Ceremony ${ceremony} · record ${r.recordDigest}`;
   const people = [
     ...r.operators.map((o) => ['Operator', esc(o)]),
     ['Witness', esc(r.witness ?? '')],
@@ -78,53 +144,49 @@ export function renderReportHtml(r: CeremonyReport): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(r.title)}</title><style>${STYLE}</style></head><body>
+<title>${esc(r.title)}</title><style>${style(footer)}</style></head><body>
 <h1>${esc(r.title)}</h1>
-<p>From ${esc(r.firstTime ?? '–')} to ${esc(r.lastTime ?? '–')}. Report made ${esc(r.generatedAt)} by ${esc(r.generatedBy)}. Tools: ${esc(r.tools.join(', '))}.</p>
-${verdict}
+<table class="kv ids"><tbody>
+<tr><th>ceremony</th><td>${check(ceremony)} <span>(check code of the import request)</span></td></tr>
+<tr><th>record digest</th><td>${check(r.recordDigest)} <span>(the same on every page)</span></td></tr>
+<tr><th>time</th><td>${esc(`${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}`)}</td></tr>
+<tr><th>made</th><td>${esc(`${r.generatedAt} by ${r.generatedBy}; tools ${r.tools.join(', ')}`)}</td></tr>
+</tbody></table>
+${verdictBox(r)}
 ${r.nonDefaultEndpoints.length === 0 ? '' : `<div class="verdict failed">${esc(NON_DEFAULT_ENDPOINT)}: ${r.nonDefaultEndpoints.map((u) => `<span class="mono">${esc(u)}</span>`).join(', ')}. The online steps talked to this endpoint, not to AWS KMS's own: a rehearsal server proves nothing about keys in AWS.</div>`}
-${r.problems.length === 0 ? '' : `<h2>Problems found</h2><ul>${r.problems.map((p) => `<li class="mono">${esc(p)}</li>`).join('')}</ul>`}
+${r.problems.length === 0 ? '' : `<h2>Problems found</h2><ul>${r.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`}
 <h2>Audit logs</h2>
-<p>Write each head on the paper record; <code>audit verify --expect-head</code> checks it later.</p>
+<p>Compare each head code with the paper record. ${r.anchors.length === 0 ? 'No anchor covers any line.' : `Anchors: ${esc(r.anchors.join('; '))}.`}</p>
 ${table(
-  ['file', 'machine', 'lines', 'head (SHA-256)'],
-  r.logs.map((l) => [esc(l.file), esc(l.tool), String(l.lines), mono(l.head)]),
+  ['log', 'head code, and head', '✓'],
+  r.logs.map((l) => [
+    esc(`${l.file} (${l.tool}, ${l.lines} line(s))`),
+    `${check(l.headCode)}<br>${mono(l.head)}`,
+    '',
+  ]),
+  'logs',
 )}
 <h2>Keys</h2>
-${table(
-  ['key ARN', 'spec / group', 'wrapping key', 'KCV', 'KeyMaterialId', 'final state', 'proof', '✓'],
-  r.keys.map((k) => [
-    mono(k.keyArn),
-    esc(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`),
-    mono(k.wrappingKeyFingerprint),
-    k.kcv === null ? '–' : `<span class="check">${esc(k.kcv)}</span>`,
-    mono(k.keyMaterialId),
-    esc(k.keyState ?? '–'),
-    esc(k.proof ?? '–'),
-    '',
-  ]),
-)}
+${r.keys.length === 0 ? '<p>None.</p>' : r.keys.map(keyBlock).join('')}
 <h2>Steps</h2>
-${table(
-  ['machine · line', 'time', 'command', 'operators', 'values compared', '✓'],
-  r.steps.map((s) => [
-    esc(`${s.tool} · ${s.file}:${s.line}`),
-    esc(s.time),
-    `<strong>${esc(s.command)}</strong> ${esc(s.outcome)}`,
-    esc(s.operators.join(', ') || '–'),
-    stepValues(s),
-    '',
-  ]),
-)}
+${r.steps.map(stepBlock).join('')}
 <h2>Exceptions</h2>
 ${r.exceptions.length === 0 ? '<p>None recorded.</p>' : `<ul>${r.exceptions.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`}
+<h2>Tamper-evident bags and custody</h2>
+${table(
+  ['item', 'bag serial', 'sealed by', 'held by, where', 'custody signature'],
+  [...CUSTODY_ITEMS.map(esc), ''].map((item) => [item, '', '', '', '']),
+  'write',
+)}
+<div class="sign-block">
 <h2>Signatures</h2>
-<p>By signing, each person states that they saw the values above compared aloud and that this record matches what happened.</p>
+<p>By signing, each person states that they saw the values above compared aloud, that the bag serials and custody above are as written, and that this record (ceremony ${esc(ceremony)}, record digest ${esc(r.recordDigest)}) matches what happened.</p>
 ${table(
   ['role', 'name', 'signature', 'date'],
   people.map(([role, name]) => [esc(role!), name!, '', '']),
-  'sign',
 )}
+</div>
+<p class="screen-footer">${esc(footer)}</p>
 </body></html>
 `;
 }

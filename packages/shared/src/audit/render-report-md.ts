@@ -1,7 +1,27 @@
 import { formatKmsUsed, NON_DEFAULT_ENDPOINT, type CeremonyReport } from './report-model.js';
 
+/**
+ * Text copied from a log, made inert: the characters of emphasis, code, links, images and table
+ * cells backslash-escaped, `<`, `>` and `&` as entities (no HTML gets through a renderer), line
+ * breaks as spaces (no copied text starts a line, so no list, heading or rule can be made).
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()!|~]/g, (c) => `\\${c}`);
+}
+
+/** A digest, code, fingerprint, ARN or URL as the screens show it; escaped text if it could break out. */
+function code(text: string): string {
+  return /^[^`|\r\n]+$/.test(text) ? `\`${text}\`` : markdownText(text);
+}
+
+/** Table cells are built from escaped text and code spans only. */
 function cell(text: string | null): string {
-  return (text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text ?? '–';
 }
 
 function table(head: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
@@ -12,53 +32,73 @@ function table(head: readonly string[], rows: readonly (readonly (string | null)
   ].join('\n');
 }
 
-/** The same record as Markdown, for a repository or a ticket. */
+/** The same record as Markdown, for a repository or a ticket. Every copied text is escaped. */
 export function renderReportMarkdown(r: CeremonyReport): string {
+  const t = markdownText;
   const steps = r.steps.map((s) => [
-    `${s.tool} ${s.file}:${s.line}`,
-    s.time,
-    `${s.command} (${s.outcome})`,
-    s.operators.join(', ') || '–',
+    t(`${s.tool} ${s.file}:${s.line}`),
+    t(s.time),
+    t(`${s.command} (${s.outcome})`),
+    t(s.operators.join(', ') || '–'),
     [
-      ...s.checkCodes.map(([k, v]) => `check code ${k}: **${v}**`),
-      ...s.digests.map(([k, v]) => `${k}: \`${v}\``),
-      ...s.signatures.map(([op, fp]) => `signed by ${op} (key \`${fp}\`)`),
-      ...(s.peerLogHead === null ? [] : [`peer head \`${s.peerLogHead}\``]),
+      ...s.checkCodes.map(([k, v]) => `check code ${t(k)}: **${code(v)}**`),
+      ...s.digests.map(([k, v]) => `${t(k)}: ${code(v)}`),
+      ...s.signatures.map(([op, fp]) => `signed by ${t(op)} (key ${code(fp)})`),
+      ...(s.peerLogHead === null ? [] : [`peer head ${code(s.peerLogHead)}`]),
       ...(s.kms === null
         ? []
-        : [s.kms.endpoint === null ? formatKmsUsed(s.kms) : `**${formatKmsUsed(s.kms)}**`]),
-      ...s.exceptions.map((x) => `exception: ${x}`),
-      ...(s.error === null ? [] : [`failed: ${s.error}`]),
+        : [s.kms.endpoint === null ? t(formatKmsUsed(s.kms)) : `**${t(formatKmsUsed(s.kms))}**`]),
+      ...(s.kmsRequestIds.length === 0
+        ? []
+        : [`KMS request ids: ${t(s.kmsRequestIds.join(', '))}`]),
+      ...s.exceptions.map((x) => `exception: ${t(x)}`),
+      ...(s.error === null ? [] : [`failed: ${t(s.error)}`]),
+      `entry hash ${code(s.hash)}`,
     ].join('<br>'),
   ]);
   const people = [
-    ...r.operators.map((o) => ['Operator', o]),
-    ['Witness', r.witness ?? ''],
+    ...r.operators.map((o) => ['Operator', t(o)]),
+    ['Witness', t(r.witness ?? '')],
     ['Ceremony administrator', ''],
   ];
+  const verdict =
+    r.verdict === 'VERIFIED'
+      ? '> **VERIFIED**: the audit logs are intact, interlocked and complete, and every wrap and import is covered by an anchor.'
+      : r.verdict === 'UNANCHORED'
+        ? "> **UNANCHORED**: nothing the verifier trusts covers every wrap and import. The logs agree with each other, which proves nothing by itself: verify again with the heads from the paper record (--expect-head, --paper-record) or the operators' pinned keys (--operator-pubkey)."
+        : '> **VERIFICATION FAILED**: do not accept this ceremony until every problem below is explained.';
   return [
-    `# ${r.title}`,
+    `# ${t(r.title)}`,
     '',
-    `From ${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}. Report made ${r.generatedAt} by ${r.generatedBy}. Tools: ${r.tools.join(', ')}.`,
+    `Ceremony ${r.ceremonyId === null ? 'none' : code(r.ceremonyId)} (check code of the import request), record digest ${code(r.recordDigest)}.`,
     '',
-    r.verified
-      ? '> **VERIFIED**: the audit logs are intact, interlocked and complete.'
-      : '> **VERIFICATION FAILED**: do not accept this ceremony until every problem below is explained.',
+    t(
+      `From ${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}. Report made ${r.generatedAt} by ${r.generatedBy}. Tools: ${r.tools.join(', ')}.`,
+    ),
+    '',
+    verdict,
     '',
     ...(r.nonDefaultEndpoints.length === 0
       ? []
       : [
-          `> **${NON_DEFAULT_ENDPOINT}**: ${r.nonDefaultEndpoints.map((u) => `\`${u}\``).join(', ')}. The online steps talked to this endpoint, not to AWS KMS's own: a rehearsal server proves nothing about keys in AWS.`,
+          `> **${NON_DEFAULT_ENDPOINT}**: ${r.nonDefaultEndpoints.map((u) => code(u)).join(', ')}. The online steps talked to this endpoint, not to AWS KMS's own: a rehearsal server proves nothing about keys in AWS.`,
           '',
         ]),
     ...(r.problems.length === 0
       ? []
-      : ['## Problems found', '', ...r.problems.map((p) => `- ${p}`), '']),
+      : ['## Problems found', '', ...r.problems.map((p) => `- ${t(p)}`), '']),
     '## Audit logs',
     '',
+    ...(r.anchors.length === 0 ? [] : [`Anchors: ${t(r.anchors.join('; '))}.`, '']),
     table(
-      ['file', 'machine', 'lines', 'head (SHA-256)'],
-      r.logs.map((l) => [l.file, l.tool, String(l.lines), `\`${l.head}\``]),
+      ['file', 'machine', 'lines', 'head code', 'head (SHA-256)'],
+      r.logs.map((l) => [
+        t(l.file),
+        t(l.tool),
+        String(l.lines),
+        l.headCode === null ? null : `**${code(l.headCode)}**`,
+        code(l.head),
+      ]),
     ),
     '',
     '## Keys',
@@ -66,13 +106,13 @@ export function renderReportMarkdown(r: CeremonyReport): string {
     table(
       ['key ARN', 'spec / group', 'wrapping key', 'KCV', 'KeyMaterialId', 'final state', 'proof'],
       r.keys.map((k) => [
-        `\`${k.keyArn}\``,
-        `${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`,
-        k.wrappingKeyFingerprint,
-        k.kcv === null ? null : `**${k.kcv}**`,
-        k.keyMaterialId,
-        k.keyState,
-        k.proof,
+        code(k.keyArn),
+        t(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`),
+        k.wrappingKeyFingerprint === null ? null : code(k.wrappingKeyFingerprint),
+        k.kcv === null ? null : `**${code(k.kcv)}**`,
+        k.keyMaterialId === null ? null : code(k.keyMaterialId),
+        k.keyState === null ? null : t(k.keyState),
+        k.proof === null ? null : t(k.proof),
       ]),
     ),
     '',
@@ -82,9 +122,25 @@ export function renderReportMarkdown(r: CeremonyReport): string {
     '',
     '## Exceptions',
     '',
-    ...(r.exceptions.length === 0 ? ['None recorded.'] : r.exceptions.map((x) => `- ${x}`)),
+    ...(r.exceptions.length === 0 ? ['None recorded.'] : r.exceptions.map((x) => `- ${t(x)}`)),
+    '',
+    '## Tamper-evident bags and custody',
+    '',
+    table(
+      ['item', 'bag serial', 'sealed by', 'held by, where', 'custody signature'],
+      [
+        'Backup media, copy 1',
+        'Backup media, copy 2',
+        'USB stick',
+        'Operator key media (operator 1)',
+        'Operator key media (operator 2)',
+        'Offline machine',
+      ].map((item) => [item, ' ', ' ', ' ', ' ']),
+    ),
     '',
     '## Signatures',
+    '',
+    'By signing, each person states that they saw the values above compared aloud, that the bag serials and custody above are as written, and that this record matches what happened.',
     '',
     table(
       ['role', 'name', 'signature', 'date'],

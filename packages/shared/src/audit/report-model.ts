@@ -1,9 +1,18 @@
 import { formatAuditFinding } from './audit-finding.js';
+import { headCodeOf } from './head-code.js';
 import type { AuditKeyRecord, AuditKmsRecord } from './record.js';
-import type { TranscriptResult } from './verify-transcript.js';
+import {
+  REQUEST_LABEL,
+  type TranscriptResult,
+  type TranscriptVerdict,
+} from './verify-transcript.js';
+import { checkCodeOf } from '../check-code/check-code.js';
+import { canonicalJson } from '../digest/canonical-json.js';
 import { sha256 } from '../digest/sha256.js';
 import { decodeBase64 } from '../encoding/base64.js';
 import { encodeHex } from '../encoding/hex.js';
+import { encodeUtf8 } from '../encoding/utf8.js';
+import { formatFingerprint } from '../material/fingerprint.js';
 
 export const NON_DEFAULT_ENDPOINT = 'REHEARSAL/NON-AWS ENDPOINT';
 
@@ -28,7 +37,7 @@ export interface ReportStep {
   readonly exceptions: readonly string[];
   readonly checkCodes: readonly (readonly [string, string])[];
   readonly digests: readonly (readonly [string, string])[];
-  /** Operator and SHA-256 of their public key, per signature on the entry. */
+  /** Operator and the fingerprint of their public key as keygen printed it, per signature. */
   readonly signatures: readonly (readonly [string, string])[];
   readonly peerLogHead: string | null;
   readonly kmsRequestIds: readonly string[];
@@ -53,6 +62,16 @@ export interface CeremonyReport {
   readonly generatedAt: string;
   readonly generatedBy: string;
   readonly verified: boolean;
+  readonly verdict: TranscriptVerdict;
+  /**
+   * The ceremony's id on every printed page: the check code of the import request the last
+   * successful import answered (else of the last prepare), as the screens showed it; null if none.
+   */
+  readonly ceremonyId: string | null;
+  /** A head-code-style digest of everything in the record but when and by what it was made. */
+  readonly recordDigest: string;
+  /** The anchors that cover the logs, as audit verify names them. */
+  readonly anchors: readonly string[];
   readonly problems: readonly string[];
   readonly exceptions: readonly string[];
   readonly firstTime: string | null;
@@ -60,7 +79,13 @@ export interface CeremonyReport {
   readonly tools: readonly string[];
   readonly operators: readonly string[];
   readonly witness: string | null;
-  readonly logs: readonly { file: string; tool: string; head: string; lines: number }[];
+  readonly logs: readonly {
+    file: string;
+    tool: string;
+    head: string;
+    headCode: string | null;
+    lines: number;
+  }[];
   readonly steps: readonly ReportStep[];
   readonly keys: readonly ReportKey[];
   /** Every KMS endpoint other than the SDK's AWS default that a step used: a rehearsal or not AWS. */
@@ -74,9 +99,18 @@ export interface ReportMeta {
   readonly title?: string;
 }
 
+/** As `operator keygen` printed it, so the witness compares it with what was written down. */
 function publicKeyFingerprint(publicKey: string): string {
   const der = decodeBase64(publicKey);
-  return der === undefined ? 'invalid key' : encodeHex(sha256(der));
+  return der === undefined ? 'invalid key' : formatFingerprint(encodeHex(sha256(der)));
+}
+
+function ceremonyIdOf(result: TranscriptResult): string | null {
+  const ok = result.entries.filter((e) => e.entry.outcome === 'ok');
+  const last = (command: string) => ok.filter((e) => e.entry.command === command).at(-1);
+  const digest =
+    last('import')?.entry.inputs[REQUEST_LABEL] ?? last('prepare')?.entry.outputs[REQUEST_LABEL];
+  return digest === undefined ? null : checkCodeOf(digest);
 }
 
 function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
@@ -85,7 +119,12 @@ function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
     keyArn: key.keyArn,
     keySpec: key.keySpec ?? was?.keySpec ?? null,
     materialGroup: key.materialGroup ?? was?.materialGroup ?? null,
-    wrappingKeyFingerprint: key.wrappingKeyFingerprint ?? was?.wrappingKeyFingerprint ?? null,
+    wrappingKeyFingerprint:
+      (key.wrappingKeyFingerprint === undefined
+        ? undefined
+        : formatFingerprint(key.wrappingKeyFingerprint)) ??
+      was?.wrappingKeyFingerprint ??
+      null,
     kcv: key.kcv ?? was?.kcv ?? null,
     keyMaterialId: key.keyMaterialId ?? was?.keyMaterialId ?? null,
     keyState: key.keyState ?? was?.keyState ?? null,
@@ -106,11 +145,12 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
     if (e.entry.outcome === 'ok') for (const k of e.entry.keys) mergeKey(keys, k);
   const operators = [...new Set(entries.flatMap((e) => e.entry.operators))];
   const tools = [...new Set(entries.map((e) => `${e.entry.tool} ${e.entry.toolVersion}`))].sort();
-  return {
+  const body = {
     title: meta.title ?? 'Key ceremony record',
-    generatedAt: meta.generatedAt,
-    generatedBy: meta.generatedBy,
     verified: result.ok,
+    verdict: result.verdict,
+    ceremonyId: ceremonyIdOf(result),
+    anchors: [...new Set(result.anchors.map((a) => a.anchor))],
     problems: result.findings.filter((f) => f.severity === 'error').map(formatAuditFinding),
     exceptions: result.findings.filter((f) => f.severity === 'exception').map(formatAuditFinding),
     firstTime: entries[0]?.entry.time ?? null,
@@ -122,6 +162,7 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
       file: l.file,
       tool: l.tool ?? 'unknown',
       head: l.head ?? 'none',
+      headCode: l.head === null ? null : headCodeOf(l.head),
       lines: l.lineCount,
     })),
     steps: entries.map((e) => ({
@@ -153,4 +194,7 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
       ...new Set(entries.flatMap((e) => (e.entry.kms?.endpoint ? [e.entry.kms.endpoint] : []))),
     ],
   };
+  // Two prints of one record from the same logs carry the same digest, whenever they were made.
+  const recordDigest = headCodeOf(encodeHex(sha256(encodeUtf8(canonicalJson(body)))));
+  return { ...body, recordDigest, generatedAt: meta.generatedAt, generatedBy: meta.generatedBy };
 }

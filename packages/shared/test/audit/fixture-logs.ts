@@ -94,6 +94,10 @@ export interface CeremonyOptions {
   readonly keyState?: string;
   /** Where the online steps' KMS calls went, recorded on create-key, prepare and import. */
   readonly kms?: AuditKmsRecord;
+  /** One key instead of two. */
+  readonly singleKey?: boolean;
+  /** The import's error, making it a failed import. */
+  readonly importError?: { code: string; message: string };
 }
 
 /** Two logs of one complete ceremony that interlock as the real tools write them. */
@@ -104,7 +108,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
   const keys = [
     { keyArn: ARN_A, keySpec: 'SYMMETRIC_DEFAULT', materialGroup: 'a' },
     { keyArn: ARN_B, keySpec: 'HMAC_256', materialGroup: 'b' },
-  ];
+  ].slice(0, options.singleKey === true ? 1 : 2);
   online.append(
     record({
       command: 'create-key',
@@ -136,7 +140,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
   const wrappedKeys = [
     { keyArn: ARN_A, kcv: 'ABC123', materialGroup: 'a' },
     { keyArn: ARN_B, kcv: 'DEF456', materialGroup: 'b' },
-  ];
+  ].slice(0, options.singleKey === true ? 1 : 2);
   const wrappedHead = offline.append(
     record({
       command: 'wrap',
@@ -164,6 +168,9 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       kmsRequestIds: ['r5', 'r6'],
       peerLogHead: wrappedHead,
       ...kms,
+      ...(options.importError === undefined
+        ? {}
+        : { outcome: 'error' as const, error: options.importError }),
     }),
     options.signers,
   );
