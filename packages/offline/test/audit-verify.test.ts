@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { headCodeOf } from '@byok-ceremony/shared';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ceremonyLogs, logHead, operatorKey } from '../../shared/test/audit/fixture-logs.js';
+import {
+  appendFiller,
+  ceremonyLogs,
+  forgeTail,
+  logHead,
+  operatorKey,
+  unsignedAs,
+} from '../../shared/test/audit/fixture-logs.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
 
 function write(dir: string, name: string, text: string): void {
@@ -104,6 +111,34 @@ describe('byok-offline audit verify', () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('bad.txt is not a paper record');
+  });
+
+  it('refuses two rewritten logs whose filler lines name each other, with and without heads', async () => {
+    const dir = tempDir();
+    const honest = ceremonyLogs();
+    const offline = forgeTail(honest.offline, 1, unsignedAs(['MALLORY', 'EVE']));
+    const online = forgeTail(
+      honest.online.split('\n').slice(0, 3).join('\n') + '\n',
+      2,
+      unsignedAs(['MALLORY', 'EVE']),
+    );
+    write(dir, 'online.jsonl', appendFiller(online, logHead(offline)));
+    write(dir, 'offline.jsonl', appendFiller(offline, logHead(online)));
+    const bare = await runCli(['audit', 'verify', 'online.jsonl', 'offline.jsonl'], dir);
+    expect(bare.code).toBe(3);
+    expect(bare.stdout).toMatch(/^UNANCHORED: /m);
+    expect(bare.stdout).not.toContain('VERIFIED');
+    const realHeads = [logHead(honest.online), logHead(honest.offline)].flatMap((h) => [
+      '--expect-head',
+      headCodeOf(h),
+    ]);
+    const anchored = await runCli(
+      ['audit', 'verify', 'online.jsonl', 'offline.jsonl', ...realHeads],
+      dir,
+    );
+    expect(anchored.code).toBe(1);
+    expect(anchored.stdout).toMatch(/^FAILED: /m);
+    expect(anchored.stdout).toContain('no log ends at the head');
   });
 
   it('names the edited line in stdout, in the error and in --json, and exits 1', async () => {

@@ -177,3 +177,53 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
   online.append(record({ command: 'status', operators: [], keys }));
   return { online: online.text(), offline: offline.text() };
 }
+
+/** Rewrites line `index` of a log and re-chains the lines after it, as a forger of its tail would. */
+export function forgeTail(
+  text: string,
+  index: number,
+  edit: (entry: Record<string, unknown>) => Record<string, unknown>,
+): string {
+  const lines = text.split('\n').slice(0, -1);
+  for (let i = index; i < lines.length; i++) {
+    const entry = JSON.parse(lines[i]!) as Record<string, unknown>;
+    const edited = i === index ? edit(entry) : entry;
+    lines[i] = canonicalJson({ ...edited, prev: i === 0 ? null : auditEntryHash(lines[i - 1]!) });
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** An edit that names other operators, drops the signatures and claims every key Enabled. */
+export function unsignedAs(operators: string[], exceptions: string[] = []) {
+  return (entry: Record<string, unknown>) => {
+    const keys = (entry['keys'] as Record<string, unknown>[]).map((k) =>
+      'keyState' in k ? { ...k, keyState: 'Enabled' } : k,
+    );
+    return { ...entry, operators, exceptions, keys, signatures: undefined };
+  };
+}
+
+/** Appends a line chained to the log's last line, as a forger extending a rewritten log would. */
+export function appendFiller(text: string, peerLogHead: string): string {
+  const lines = text.split('\n').slice(0, -1);
+  const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+  const filler = {
+    ...last,
+    command: 'status',
+    operators: [],
+    exceptions: [],
+    inputs: {},
+    outputs: {},
+    checkCodes: {},
+    keys: [],
+    kmsRequestIds: [],
+    signatures: undefined,
+    outcome: 'ok',
+    error: null,
+    kms: undefined,
+    peerLogHead,
+    seq: (last['seq'] as number) + 1,
+    prev: auditEntryHash(lines.at(-1)!),
+  };
+  return `${text}${canonicalJson(filler)}\n`;
+}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   auditEntryHash,
-  canonicalJson,
   headCodeOf,
   formatAuditFinding,
   verificationFailed,
@@ -10,7 +9,15 @@ import {
   type AuditFinding,
   type TranscriptOptions,
 } from '../../src/index.js';
-import { ceremonyLogs, logHead, operatorKey, verifyEd25519 } from './fixture-logs.js';
+import {
+  appendFiller,
+  ceremonyLogs,
+  forgeTail,
+  logHead,
+  operatorKey,
+  unsignedAs,
+  verifyEd25519,
+} from './fixture-logs.js';
 
 const codes = (findings: readonly AuditFinding[], severity = 'error') =>
   findings
@@ -196,30 +203,6 @@ describe('recorded check codes', () => {
   });
 });
 
-/** Rewrites line `index` of a log and re-chains the lines after it, as a forger of its tail would. */
-function forgeTail(
-  text: string,
-  index: number,
-  edit: (entry: Record<string, unknown>) => Record<string, unknown>,
-): string {
-  const lines = text.split('\n').slice(0, -1);
-  for (let i = index; i < lines.length; i++) {
-    const entry = JSON.parse(lines[i]!) as Record<string, unknown>;
-    const edited = i === index ? edit(entry) : entry;
-    lines[i] = canonicalJson({ ...edited, prev: i === 0 ? null : auditEntryHash(lines[i - 1]!) });
-  }
-  return lines.map((l) => `${l}\n`).join('');
-}
-
-function unsignedAs(operators: string[], exceptions: string[] = []) {
-  return (entry: Record<string, unknown>) => {
-    const keys = (entry['keys'] as Record<string, unknown>[]).map((k) =>
-      'keyState' in k ? { ...k, keyState: 'Enabled' } : k,
-    );
-    return { ...entry, operators, exceptions, keys, signatures: undefined };
-  };
-}
-
 describe('the last wrap and import lines, which no later line names', () => {
   const alice = operatorKey('ALICE');
   const bob = operatorKey('BOB');
@@ -346,31 +329,6 @@ describe('the last wrap and import lines, which no later line names', () => {
     ]);
   });
 });
-
-/** Appends a line chained to the log's last line, as a forger extending a rewritten log would. */
-function appendFiller(text: string, peerLogHead: string): string {
-  const lines = text.split('\n').slice(0, -1);
-  const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
-  const filler = {
-    ...last,
-    command: 'status',
-    operators: [],
-    exceptions: [],
-    inputs: {},
-    outputs: {},
-    checkCodes: {},
-    keys: [],
-    kmsRequestIds: [],
-    signatures: undefined,
-    outcome: 'ok',
-    error: null,
-    kms: undefined,
-    peerLogHead,
-    seq: (last['seq'] as number) + 1,
-    prev: auditEntryHash(lines.at(-1)!),
-  };
-  return `${text}${canonicalJson(filler)}\n`;
-}
 
 describe('two logs both rewritten, each with a filler line naming the other forged tail', () => {
   const honest = ceremonyLogs();
