@@ -34,11 +34,17 @@ const anyOf = (/** @type {readonly string[]} */ names) => names.map(escapeRegex)
  * other package is refused. Each must also be a declared dependency (test/lint-boundaries.test.ts).
  */
 export const ALLOWED_PACKAGES = {
-  shared: ['jsqr', 'qrcode', 'unhomoglyph'],
-  'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'pngjs', 'yargs', 'zxing-wasm'],
+  shared: ['@noble/hashes', 'unhomoglyph'],
+  'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'jsqr', 'pngjs', 'qrcode', 'yargs', 'zxing-wasm'],
   offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
   online: ['@aws-sdk/client-kms', '@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
-  'kms-sim': ['@aws-crypto/sha256-js', '@byok-ceremony/shared', '@smithy/signature-v4', 'yargs'],
+  'kms-sim': [
+    '@aws-crypto/sha256-js',
+    '@byok-ceremony/node-io',
+    '@byok-ceremony/shared',
+    '@smithy/signature-v4',
+    'yargs',
+  ],
 };
 
 /** The globals through which code in Node can reach the network without an import. */
@@ -56,7 +62,7 @@ export const NETWORK_GLOBALS = [
  * require(): the built-in modules it may not use, and the only npm packages it may use.
  */
 function boundary(
-  /** @type {{ bannedBuiltins: readonly string[], packages: readonly string[], builtinMessage: string, networkGlobals?: boolean }} */ spec,
+  /** @type {{ bannedBuiltins: readonly string[], packages: readonly string[], builtinMessage: string, networkGlobals?: boolean, bannedPaths?: readonly { name: string, message: string }[], bannedSyntax?: readonly { selector: string, message: string }[] }} */ spec,
 ) {
   const banned = bothForms(spec.bannedBuiltins);
   const allowedBuiltins = bothForms(ALL_BUILTINS).filter((m) => !banned.includes(m));
@@ -70,7 +76,10 @@ function boundary(
     'no-restricted-imports': [
       'error',
       {
-        paths: banned.map((name) => ({ name, message: spec.builtinMessage })),
+        paths: [
+          ...banned.map((name) => ({ name, message: spec.builtinMessage })),
+          ...(spec.bannedPaths ?? []),
+        ],
         patterns: [{ regex: notAllowed, message: packageMessage }],
       },
     ],
@@ -100,6 +109,7 @@ function boundary(
         selector: 'TSImportEqualsDeclaration',
         message: 'ES modules only: import = require() would get past the boundaries.',
       },
+      ...(spec.bannedSyntax ?? []),
     ],
   };
   if (spec.networkGlobals === true) {
@@ -149,6 +159,15 @@ export default tseslint.config(
       packages: ALLOWED_PACKAGES.shared,
       builtinMessage: 'packages/shared is pure: no Node module at all, no I/O.',
       networkGlobals: true,
+      // Time is passed in (deps.now, a budget clock): shared reads no clock.
+      bannedSyntax: [
+        "MemberExpression[object.name='Date'][property.name='now']",
+        "MemberExpression[object.name='performance']",
+        "NewExpression[callee.name='Date'][arguments.length=0]",
+      ].map((selector) => ({
+        selector,
+        message: 'packages/shared reads no clock: take the time or a clock as a parameter.',
+      })),
     }),
   },
   {
@@ -202,6 +221,11 @@ export default tseslint.config(
       bannedBuiltins: [],
       packages: ALLOWED_PACKAGES['kms-sim'],
       builtinMessage: '',
+      // Of node-io, only the key-material entry: the same generator and key wrap byok-offline uses.
+      bannedPaths: ['@byok-ceremony/node-io', '@byok-ceremony/node-io/qr-scan'].map((name) => ({
+        name,
+        message: 'packages/kms-sim may use only @byok-ceremony/node-io/key-material of node-io.',
+      })),
     }),
   },
   {

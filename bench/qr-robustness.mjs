@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import * as shared from '../packages/shared/dist/index.js';
-import { qrImageCodecs, zxingFallback } from '../packages/node-io/dist/io/qr-scan.js';
+import { bundleToQrFrames } from '../packages/shared/dist/index.js';
+import { renderQrMatrix } from '../packages/node-io/dist/index.js';
+import { readQrImage } from '../packages/node-io/dist/io/qr-scan.js';
 import {
   HEIGHT,
   WIDTH,
@@ -111,8 +112,8 @@ function pct(n, of) {
 export async function run({ log, quick = false, perKind = quick ? 4 : 12 }) {
   // Real frames: an RSA_4096 one-key import request at the default density.
   const request = sampleImportRequest(1, { tokenBytes: 1400 });
-  const frames = shared.bundleToQrFrames(request, 'normal');
-  const matrices = frames.map((t) => shared.renderQrMatrix(t));
+  const frames = bundleToQrFrames(request, 'normal');
+  const matrices = frames.map((t) => renderQrMatrix(t));
   const zbar = findZbar();
   log(
     `payload: 1-key RSA_4096 import request, ${frames.length} frames at density normal (QR version ${matrices[0].version}, ${matrices[0].size} modules)`,
@@ -139,7 +140,7 @@ export async function run({ log, quick = false, perKind = quick ? 4 : 12 }) {
         let t = performance.now();
         let found;
         try {
-          found = await shared.readQrImage(bytes, file, qrImageCodecs, zxingFallback);
+          found = await readQrImage(bytes, file);
         } catch {
           found = undefined;
         }

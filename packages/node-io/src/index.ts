@@ -15,8 +15,10 @@ export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-si
 export { unlockOperatorKey } from './ops/operator-key-unlock.js';
 export { promptCheckCodes } from './io/prompt-check-codes.js';
 
-// QR frames out. The image decoders (pngjs, jpeg-js, zxing-wasm) are loaded on use, through
-// '@byok-ceremony/node-io/qr-scan'.
+// QR frames out: symbols, PNGs, the player page, the terminal. The image decoders (pngjs,
+// jpeg-js, jsQR, zxing-wasm) are loaded on use, through '@byok-ceremony/node-io/qr-scan'.
+export { renderQrMatrix, type QrMatrix } from './qr/qr-matrix.js';
+export { encodeQrPng, type QrPngOptions } from './qr/qr-png.js';
 export { writeQrFrameDirectory } from './io/qr-write.js';
 export { playQrTerminal, type PlayQrTerminalOptions } from './io/qr-terminal.js';
 export { assertQrFolderUsable } from './io/qr-folder.js';

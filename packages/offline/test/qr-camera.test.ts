@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ByokError, encodeQrPng, renderQrMatrix, splitIntoFrames } from '@byok-ceremony/shared';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { ByokError, splitIntoFrames } from '@byok-ceremony/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureCameraStills, scanQrCamera } from '../src/io/qr-camera.js';
 

@@ -1,23 +1,131 @@
-export * from './errors.js';
-export * from './kms/rules.js';
-export * from './encoding/base64.js';
-export * from './encoding/hex.js';
-export * from './encoding/utf8.js';
-export * from './encoding/strict-json.js';
-export * from './digest/sha256.js';
-export * from './digest/canonical-json.js';
-export * from './bundle/types.js';
-export * from './bundle/assert-import-request.js';
-export * from './bundle/assert-wrapped-keys.js';
-export * from './bundle/assert-answers-request.js';
-export * from './bundle/digest.js';
-export * from './check-code/check-code.js';
-export * from './check-code/confirm.js';
-export * from './material/aes-cmac.js';
-export * from './material/key-check-value.js';
-export * from './material/fingerprint.js';
-export * from './material/proof-message.js';
-export * from './validation/field-checker.js';
+// The public surface of the shared package: what the tools, the simulator and their tests use.
+
+export { ByokError, isByokError, type ByokErrorCode, type ByokErrorOptions } from './errors.js';
+
+// KMS rules.
+export {
+  DEFAULT_WRAPPING_KEY_SPEC,
+  IMPORT_PARAMETERS_LIFETIME_SECONDS,
+  KEY_SPECS,
+  KEY_SPEC_RULES,
+  KEY_USAGES,
+  MAX_VALID_TO_SECONDS,
+  MODULUS_BYTES,
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  checkWrappingCombination,
+  defaultWrappingAlgorithm,
+  hashOfWrappingAlgorithm,
+  isAesKeyWrapAlgorithm,
+  isImportableKeySpec,
+  isKeySpec,
+  isKeyUsage,
+  isWrappingAlgorithm,
+  isWrappingKeySpec,
+  type KeySpec,
+  type KeyUsage,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from './kms/rules.js';
+
+// Encodings and digests.
+export { decodeBase64, encodeBase64 } from './encoding/base64.js';
+export { encodeHex } from './encoding/hex.js';
+export { escapeHtml } from './encoding/escape-html.js';
+export { parseStrictJson } from './encoding/strict-json.js';
+export { sha256 } from './digest/sha256.js';
+export { canonicalJson } from './digest/canonical-json.js';
+
+// Bundles and their check codes.
+export {
+  BUNDLE_VERSION,
+  IMPORT_REQUEST_FORMAT,
+  WRAPPED_KEYS_FORMAT,
+  type Bundle,
+  type ImportRequestBundle,
+  type ImportTarget,
+  type MaterialProof,
+  type MaterialRecord,
+  type MaterialSource,
+  type WrappedKeyBundle,
+  type WrappedTarget,
+} from './bundle/types.js';
+export { assertImportRequestBundle } from './bundle/assert-import-request.js';
+export { assertWrappedKeyBundle } from './bundle/assert-wrapped-keys.js';
+export { assertWrappedAnswersRequest } from './bundle/assert-answers-request.js';
+export { bundleDigest } from './bundle/digest.js';
+export { checkCodeOf } from './check-code/check-code.js';
+export {
+  assertCheckCodesConfirmed,
+  assertOperators,
+  formatCheckCodeConfirmed,
+} from './check-code/confirm.js';
+
+// Key material checks.
+export { KCV_INPUT_BLOCK, keyCheckValue } from './material/key-check-value.js';
+export { formatFingerprint, wrappingKeyFingerprint } from './material/fingerprint.js';
+export { proofMessage } from './material/proof-message.js';
+
+// Audit logs, their verification and the ceremony report.
+export type { AuditEntry, AuditKeyRecord, AuditKmsRecord, AuditRecord } from './audit/record.js';
+export { auditEntryHash, nextAuditEntryLine, type ChainPosition } from './audit/chain.js';
+export { formatAuditFinding, type AuditFinding } from './audit/audit-finding.js';
+export { verifyAuditChain } from './audit/verify-chain.js';
+export {
+  signAuditEntry,
+  type AuditSigner,
+  type VerifyEd25519,
+} from './audit/signed-confirmation.js';
+export {
+  verifyTranscript,
+  type PinnedOperatorKey,
+  type TranscriptOptions,
+  type TranscriptResult,
+} from './audit/verify-transcript.js';
+export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
+export { verificationFailed } from './audit/verification-failed.js';
+export {
+  MIN_PASSPHRASE_LENGTH,
+  OPERATOR_KEY_FORMAT,
+  OPERATOR_KEY_VERSION,
+  OPERATOR_PUBLIC_KEY_FORMAT,
+  operatorKeyAad,
+  parseOperatorKeyFile,
+  parseOperatorPublicKey,
+  type OperatorKeyFile,
+  type OperatorPublicKeyFile,
+  type ScryptParameters,
+} from './audit/operator-key-file.js';
+export { ceremonyReport, type ReportMeta } from './audit/report-model.js';
+export { renderReportHtml } from './audit/render-report-html.js';
+export { renderReportMarkdown } from './audit/render-report-md.js';
+
+// CLI error lines.
+export { formatErrorLines } from './cli/format-error.js';
+
+// QR transfer: frames, their reassembly, bundles in compact form.
+export {
+  BASE45_ALPHABET,
+  DEFAULT_QR_DENSITY,
+  FrameAssembler,
+  QR_DENSITIES,
+  QR_DENSITY_PROFILES,
+  decodeBase45,
+  encodeBase45,
+  bundleFromQrTransfer,
+  bundleToQrFrames,
+  encodeCompactBundle,
+  parseQrDensity,
+  qrKindOfBundle,
+  splitIntoFrames,
+  type AssembledTransfer,
+  type FrameAddStatus,
+  type FrameProgress,
+  type QrDensity,
+  type QrPayloadKind,
+} from './qr/index.js';
+
+// Operator names, log anchors, head codes and the paper record.
 export {
   OPERATOR_NAME,
   OPERATOR_NAME_RULE,
@@ -28,21 +136,6 @@ export {
   parseOperatorName,
   parseOperatorNames,
 } from './validation/operator-name.js';
-export * from './audit/record.js';
-export * from './audit/chain.js';
-export * from './audit/audit-finding.js';
-export * from './audit/audit-entry-problems.js';
-export * from './audit/verify-chain.js';
-export * from './audit/signed-confirmation.js';
-export * from './audit/verify-transcript.js';
-export * from './cli/format-error.js';
-export * from './qr/index.js';
-export * from './audit/operator-key-file.js';
-export * from './audit/transcript-summary.js';
-export * from './audit/report-model.js';
-export * from './audit/render-report-html.js';
-export * from './audit/render-report-md.js';
-export * from './audit/verification-failed.js';
 export {
   anchorCoverage,
   type AnchorLog,

@@ -1,5 +1,6 @@
 import { sep } from 'node:path';
-import { formatFrameProgress, type QrScanEvent } from '@byok-ceremony/shared';
+import { formatFrameProgress } from '../qr/format-progress.js';
+import type { QrScanEvent } from '../qr/read-qr-transfer.js';
 
 /** One stderr line per image read: its name, what it gave, and `frames 3/5, missing 2, 4`. */
 export function scanProgressPrinter(

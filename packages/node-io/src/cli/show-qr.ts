@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import {
   bundleToQrFrames,
   encodeCompactBundle,
-  encodeHex,
-  sha256,
+  qrKindOfBundle,
   type Bundle,
   type QrDensity,
 } from '@byok-ceremony/shared';
@@ -20,17 +20,19 @@ export interface QrFramesWritten {
   readonly files: readonly string[];
 }
 
-/** The bundle as QR frames, written to `--qr DIR` when given; playing them comes later. */
+/**
+ * The bundle as QR frames, written to `--qr DIR` when given; playing them comes later. Nothing
+ * written names the bundle's check code or digest: the command that wrote it shows the code.
+ */
 export async function writeBundleQrFrames(
   bundle: Bundle,
   flags: QrShowFlags,
-  player: { readonly title: string; readonly caption: readonly string[] },
 ): Promise<QrFramesWritten> {
   const frameTexts = bundleToQrFrames(bundle, flags.density);
-  const transferSha256 = encodeHex(sha256(encodeCompactBundle(bundle)));
+  const transferSha256 = createHash('sha256').update(encodeCompactBundle(bundle)).digest('hex');
   if (flags.dir === undefined) return { frameTexts, transferSha256, files: [] };
   const dir = flags.dir;
-  const names = await writeQrFrameDirectory(dir, frameTexts, player);
+  const names = await writeQrFrameDirectory(dir, frameTexts, { kind: qrKindOfBundle(bundle) });
   return { frameTexts, transferSha256, files: names.map((name) => join(dir, name)) };
 }
 
@@ -44,11 +46,12 @@ export function describeQrFrames(frames: QrFramesWritten, flags: QrShowFlags): s
 
 /**
  * `--qr-terminal`: on a terminal the frames loop until Ctrl-C, which ends the command normally;
- * otherwise each is drawn once, so scripts end.
+ * otherwise each is drawn once, so scripts end. The frames come with a counter only;
+ * `afterPlayback` (the command's reminder of its check code) is printed once they stop.
  */
 export async function playQrFramesOnTerminal(
   frameTexts: readonly string[],
-  caption: string,
+  afterPlayback: string,
   deps: CliDeps,
   density: QrDensity,
   tool: string,
@@ -68,22 +71,25 @@ export async function playQrFramesOnTerminal(
       write: deps.stderr,
       loops: deps.interactive ? Number.POSITIVE_INFINITY : 1,
       signal: controller.signal,
-      caption,
     });
   } finally {
     if (deps.interactive) process.off('SIGINT', stop);
   }
+  deps.stderr(`${tool}: ${afterPlayback}\n`);
 }
 
-/** After the command's result: say where the frames are, then play them if asked. */
+/**
+ * After the command's result: say where the frames are, then play them if asked, and after
+ * playback print `afterPlayback` again, since the playback cleared the screen it was on.
+ */
 export async function presentQrFrames(
   frames: QrFramesWritten,
   flags: QrShowFlags,
-  caption: string,
+  afterPlayback: string,
   deps: CliDeps,
   tool: string,
 ): Promise<void> {
   deps.stderr(`${tool}: ${describeQrFrames(frames, flags)}\n`);
   if (flags.terminal)
-    await playQrFramesOnTerminal(frames.frameTexts, caption, deps, flags.density, tool);
+    await playQrFramesOnTerminal(frames.frameTexts, afterPlayback, deps, flags.density, tool);
 }

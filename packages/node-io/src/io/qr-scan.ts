@@ -1,62 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ByokError, type AssembledTransfer } from '@byok-ceremony/shared';
 import {
-  ByokError,
   readQrTransfer,
-  type AssembledTransfer,
-  type QrFallbackDecoder,
-  type QrImageCodecs,
   type QrImageSource,
-  type QrPayloadKind,
+  type ReadQrTransferOptions,
+} from '../qr/read-qr-transfer.js';
+
+// The decoders, loaded only with this module ('@byok-ceremony/node-io/qr-scan').
+export { readQrImage, type ReadQrImageOptions } from '../qr/read-qr-image.js';
+export type { QrDecodeResult } from '../qr/decode-qr-rgba.js';
+export { qrImageCodecs, type QrImageCodecs } from '../qr/image-codecs.js';
+export { decodeQrWithZxing } from '../qr/zxing-decoder.js';
+export {
+  readQrTransfer,
+  type QrImageSource,
   type QrScanEvent,
-} from '@byok-ceremony/shared';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
-import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
-
-/** pngjs and jpeg-js behind the shared decoder; limits match QR_MAX_IMAGE_PIXELS. */
-export const qrImageCodecs: QrImageCodecs = {
-  png: (bytes) => PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-  jpeg: (bytes) =>
-    jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      maxResolutionInMP: 25,
-      maxMemoryUsageInMB: 1024,
-    }),
-};
-
-let zxingReady: Promise<unknown> | undefined;
-
-/**
- * ZXing's C++ reader as WebAssembly, the fallback after jsQR's first pass (docs/performance.md:
- * jsQR alone falls behind zbar on noisy and low-contrast images). The .wasm is loaded from the
- * installed package, never fetched: zxing-wasm would otherwise download it from a CDN.
- */
-export const zxingFallback: QrFallbackDecoder = async (image) => {
-  zxingReady ??= (async () => {
-    const wasm = fileURLToPath(import.meta.resolve('zxing-wasm/reader/zxing_reader.wasm'));
-    const wasmBinary = readFileSync(wasm);
-    const buffer = wasmBinary.buffer.slice(
-      wasmBinary.byteOffset,
-      wasmBinary.byteOffset + wasmBinary.byteLength,
-    );
-    return prepareZXingModule({ overrides: { wasmBinary: buffer }, fireImmediately: true });
-  })();
-  await zxingReady;
-  const data = new Uint8ClampedArray(
-    image.data.buffer,
-    image.data.byteOffset,
-    image.width * image.height * 4,
-  );
-  const found = await readBarcodes(
-    { data, width: image.width, height: image.height, colorSpace: 'srgb' },
-    { formats: ['QRCode'], tryHarder: true, tryInvert: true, maxNumberOfSymbols: 1 },
-  );
-  return found.find((r) => r.isValid)?.text;
-};
+  type ReadQrTransferOptions,
+} from '../qr/read-qr-transfer.js';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
 
@@ -88,12 +49,7 @@ export async function listQrImageFiles(paths: readonly string[]): Promise<string
   return files;
 }
 
-export interface ScanQrFilesOptions {
-  /** The bundle kind this command reads; frames of the other kind are rejected. */
-  readonly kind?: QrPayloadKind;
-  /** Called after each image, e.g. to print formatFrameProgress(event.progress). */
-  readonly onImage?: (event: QrScanEvent) => void;
-}
+export type ScanQrFilesOptions = Pick<ReadQrTransferOptions, 'kind' | 'onImage'>;
 
 /** Read one transfer from image files and folders (`scan IMAGE|DIR ...`, `import --scan`). */
 export async function scanQrImageFiles(
@@ -113,5 +69,5 @@ export async function scanQrImageFiles(
       }
     },
   }));
-  return readQrTransfer(sources, { codecs: qrImageCodecs, fallback: zxingFallback, ...options });
+  return readQrTransfer(sources, options);
 }

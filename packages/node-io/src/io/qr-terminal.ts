@@ -1,4 +1,5 @@
-import { renderQrMatrix, renderQrTerminal } from '@byok-ceremony/shared';
+import { renderQrMatrix } from '../qr/qr-matrix.js';
+import { renderQrTerminal } from '../qr/render-terminal.js';
 
 export interface PlayQrTerminalOptions {
   readonly write: (text: string) => void;
@@ -7,12 +8,11 @@ export interface PlayQrTerminalOptions {
   /** Times round the loop; the reader stops it with Ctrl-C or `signal` sooner. */
   readonly loops?: number;
   readonly signal?: AbortSignal;
-  /** A line under each code, e.g. the check code the reader must confirm. */
-  readonly caption?: string;
 }
 
 /**
- * `--qr-terminal`: shows the frames in turn in place (cursor home, clear), with a counter.
+ * `--qr-terminal`: shows the frames in turn in place (cursor home, clear), each with a frame
+ * counter and nothing else: the check code is the command's own output, not the player's.
  * A single frame is drawn once and not cycled.
  */
 export async function playQrTerminal(
@@ -20,10 +20,7 @@ export async function playQrTerminal(
   options: PlayQrTerminalOptions,
 ): Promise<void> {
   const screens = frameTexts.map(
-    (text, i) =>
-      `${renderQrTerminal(renderQrMatrix(text))}frame ${i + 1}/${frameTexts.length}` +
-      (options.caption === undefined ? '' : `  ${options.caption}`) +
-      '\n',
+    (text, i) => `${renderQrTerminal(renderQrMatrix(text))}frame ${i + 1}/${frameTexts.length}\n`,
   );
   if (screens.length === 1) {
     options.write(screens[0]!);

@@ -1,6 +1,8 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ByokError, buildQrFrameFiles, type QrHtmlPlayerOptions } from '@byok-ceremony/shared';
+import { ByokError } from '@byok-ceremony/shared';
+import { buildQrFrameFiles } from '../qr/qr-frame-files.js';
+import type { QrHtmlPlayerOptions } from '../qr/render-html-player.js';
 import { writeFileExclusive } from './output-file.js';
 
 /**

@@ -1,12 +1,4 @@
-import {
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  copyFileSync,
-  mkdirSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,9 +6,6 @@ import {
   bundleDigest,
   bundleFromQrTransfer,
   bundleToQrFrames,
-  encodeQrPng,
-  readQrImage,
-  renderQrMatrix,
   splitIntoFrames,
   type ImportRequestBundle,
   type WrappedKeyBundle,
@@ -26,8 +15,15 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript shared with the benchmark
 import { sampleImportRequest, sampleWrappedKeys } from '../../../../bench/qr/sample-bundles.mjs';
-import { qrImageCodecs, scanQrImageFiles, zxingFallback } from '../../src/io/qr-scan.js';
+import {
+  decodeQrWithZxing,
+  qrImageCodecs,
+  readQrImage,
+  scanQrImageFiles,
+} from '../../src/io/qr-scan.js';
 import { writeQrFrameDirectory } from '../../src/io/qr-write.js';
+import { encodeQrPng } from '../../src/qr/qr-png.js';
+import { renderQrMatrix } from '../../src/qr/qr-matrix.js';
 
 const work = mkdtempSync(join(tmpdir(), 'byok-qr-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -57,7 +53,7 @@ describe('QR transport by images alone, both ways', () => {
       const req = request(keys);
       const out = fresh();
       const names = await writeQrFrameDirectory(out, bundleToQrFrames(req), {
-        title: 'import request',
+        kind: 'import-request',
       });
       expect(names.at(-1)).toBe('index.html');
       const html = readFileSync(join(out, 'index.html'), 'utf8');
@@ -72,7 +68,7 @@ describe('QR transport by images alone, both ways', () => {
 
       const ans = answer(got);
       const back = fresh();
-      await writeQrFrameDirectory(back, bundleToQrFrames(ans), { title: 'wrapped keys' });
+      await writeQrFrameDirectory(back, bundleToQrFrames(ans), { kind: 'wrapped-keys' });
       const returned = bundleFromQrTransfer(
         await scanQrImageFiles([back], { kind: 'wrapped-keys' }),
         'wrapped-keys',
@@ -104,7 +100,7 @@ describe('QR scanning of bad input', () => {
     const [frame] = splitIntoFrames('wrapped-keys', new Uint8Array(400).fill(3));
     const img = PNG.sync.read(Buffer.from(encodeQrPng(renderQrMatrix(frame!), { scale: 5 })));
     const jpg = jpeg.encode({ data: img.data, width: img.width, height: img.height }, 40).data;
-    expect((await readQrImage(jpg, 'still.jpg', qrImageCodecs))?.text).toBe(frame);
+    expect((await readQrImage(jpg, 'still.jpg', { zxing: false }))?.text).toBe(frame);
   });
 
   it('rejects frames of two transfers mixed, with a clear message, and writes no bundle', async () => {
@@ -125,9 +121,7 @@ describe('QR scanning of bad input', () => {
     png.data.fill(200);
     const file = join(work, 'blank.png');
     writeFileSync(file, PNG.sync.write(png));
-    expect(
-      await readQrImage(readFileSync(file), file, qrImageCodecs, zxingFallback),
-    ).toBeUndefined();
+    expect(await readQrImage(readFileSync(file), file)).toBeUndefined();
     const err = await errorOf(scanQrImageFiles([file]));
     expect(err.message).toMatch(/no byok-ceremony QR frame was read.*blank\.png: no QR code found/);
   });
@@ -135,56 +129,55 @@ describe('QR scanning of bad input', () => {
   it('reports a truncated PNG and a file that is not an image', async () => {
     const [frame] = splitIntoFrames('wrapped-keys', new Uint8Array(100));
     const png = encodeQrPng(renderQrMatrix(frame!));
-    const err = await errorOf(
-      readQrImage(png.subarray(0, png.length / 2), 'cut.png', qrImageCodecs),
-    );
+    const err = await errorOf(readQrImage(png.subarray(0, png.length / 2), 'cut.png'));
     expect(err.message).toMatch(/cut\.png: truncated or corrupt PNG image/);
-    expect(
-      (await errorOf(readQrImage(png.subarray(0, 20), 'tiny.png', qrImageCodecs))).message,
-    ).toMatch(/truncated or corrupt PNG/);
-    expect(
-      (await errorOf(readQrImage(new TextEncoder().encode('{}'), 'x.json', qrImageCodecs))).message,
-    ).toMatch(/not a PNG or JPEG/);
+    expect((await errorOf(readQrImage(png.subarray(0, 20), 'tiny.png'))).message).toMatch(
+      /truncated or corrupt PNG/,
+    );
+    expect((await errorOf(readQrImage(new TextEncoder().encode('{}'), 'x.json'))).message).toMatch(
+      /not a PNG or JPEG/,
+    );
   });
 
-  it('refuses a 40-megapixel image at once, with a clear message', async () => {
+  it('refuses a 40-megapixel image from its header, with a clear message', async () => {
     const [frame] = splitIntoFrames('import-request', new Uint8Array(500).fill(9));
     const matrix = renderQrMatrix(frame!);
     const png = encodeQrPng(matrix, { scale: Math.ceil(Math.sqrt(40e6) / (matrix.size + 8)) });
     // At once: refused from the header, so neither decoder ever sees the pixels.
     const decoded: string[] = [];
     const counting = {
-      png: (bytes: Uint8Array) => (decoded.push('png'), qrImageCodecs.png(bytes)),
-      jpeg: (bytes: Uint8Array) => (decoded.push('jpeg'), qrImageCodecs.jpeg(bytes)),
+      codecs: {
+        png: (bytes: Uint8Array) => (decoded.push('png'), qrImageCodecs.png(bytes)),
+        jpeg: (bytes: Uint8Array) => (decoded.push('jpeg'), qrImageCodecs.jpeg(bytes)),
+      },
+      decodeZxing: (image: Parameters<typeof decodeQrWithZxing>[0]) => (
+        decoded.push('zxing'),
+        decodeQrWithZxing(image)
+      ),
     };
-    const fallback: typeof zxingFallback = (image) => (decoded.push('zxing'), zxingFallback(image));
-    const err = await errorOf(readQrImage(png, 'huge.png', counting, fallback));
+    const err = await errorOf(readQrImage(png, 'huge.png', counting));
     expect(err.message).toMatch(
       /huge\.png: image of \d+×\d+ \(4\d\.\d megapixels\) exceeds the 24-megapixel limit/,
     );
     expect(decoded).toEqual([]);
     // The same counters see a decode when there is one.
-    await readQrImage(encodeQrPng(matrix), 'small.png', counting, fallback);
-    expect(decoded).toContain('png');
+    await readQrImage(encodeQrPng(matrix), 'small.png', counting);
+    expect(decoded).toEqual(['png', 'zxing']);
   });
 
   it('decodes a large (12-megapixel) still by scaling it down', async () => {
     const [frame] = splitIntoFrames('import-request', new Uint8Array(500).fill(9));
     const matrix = renderQrMatrix(frame!);
     const png = encodeQrPng(matrix, { scale: Math.ceil(Math.sqrt(12e6) / (matrix.size + 8)) });
-    expect((await readQrImage(png, 'big.png', qrImageCodecs, zxingFallback))?.text).toBe(frame);
+    expect((await readQrImage(png, 'big.png'))?.text).toBe(frame);
   });
 
   it('refuses an image above the pixel limit before decoding it', async () => {
     const header = Buffer.from(encodeQrPng(renderQrMatrix('A'), { scale: 1 }));
     header.writeUInt32BE(10_000, 16);
     header.writeUInt32BE(8_000, 20);
-    const err = await errorOf(readQrImage(header, 'big.png', qrImageCodecs));
+    const err = await errorOf(readQrImage(header, 'big.png'));
     expect(err.message).toMatch(/10000×8000 \(80\.0 megapixels\) exceeds the 24-megapixel limit/);
     expect(err.hint).toMatch(/scale or crop/);
   });
 });
-
-// Keep unused helpers referenced for readers of this file.
-void copyFileSync;
-void readdirSync;

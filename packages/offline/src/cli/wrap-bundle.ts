@@ -151,7 +151,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     await writeFileExclusive(flags.out, text, 0o644);
     if (flags.qr !== undefined) {
       try {
-        qrFrames = await writeBundleQrFrames(bundle, flags.qr, wrappedQrPlayer(checkCode));
+        qrFrames = await writeBundleQrFrames(bundle, flags.qr);
       } catch (error) {
         await unlink(flags.out).catch(() => undefined);
         throw error;
@@ -174,15 +174,12 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
   await audit.appendSuccess([flags.out, ...(qrFrames?.files ?? [])]);
   printResult(flags, bundle, checkCode, audit.checkCodes['request'] ?? '', deps);
   if (qrFrames !== undefined && flags.qr !== undefined)
-    await presentQrFrames(qrFrames, flags.qr, wrappedQrPlayer(checkCode).caption[0]!, deps, TOOL);
+    await presentQrFrames(qrFrames, flags.qr, wrappedCodeReminder(checkCode), deps, TOOL);
 }
 
-/** Title and caption of the answer's QR frames: the check code the online operators confirm. */
-function wrappedQrPlayer(checkCode: string): { title: string; caption: string[] } {
-  return {
-    title: `byok wrapped keys ${checkCode}`,
-    caption: [`Wrapped-key bundle, check code ${checkCode}: confirm it on the online machine`],
-  };
+/** Printed again after terminal playback: the check code the online operators confirm. */
+function wrappedCodeReminder(checkCode: string): string {
+  return `Wrapped-key bundle, check code ${checkCode}: confirm it on the online machine`;
 }
 
 function printResult(

@@ -1,13 +1,8 @@
 import { spawn } from 'node:child_process';
+import { ByokError, type AssembledTransfer } from '@byok-ceremony/shared';
 import {
-  ByokError,
   readQrTransfer,
-  type AssembledTransfer,
   type QrImageSource,
-} from '@byok-ceremony/shared';
-import {
-  qrImageCodecs,
-  zxingFallback,
   type ScanQrFilesOptions,
 } from '@byok-ceremony/node-io/qr-scan';
 
@@ -117,11 +112,7 @@ export async function scanQrCamera(
     }
   }
   try {
-    return await readQrTransfer(untilTimeout(), {
-      codecs: qrImageCodecs,
-      fallback: zxingFallback,
-      ...options,
-    });
+    return await readQrTransfer(untilTimeout(), options);
   } finally {
     clearTimeout(timer);
   }

@@ -1,12 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  bundleDigest,
-  bundleToQrFrames,
-  checkCodeOf,
-  encodeQrPng,
-  renderQrMatrix,
-} from '@byok-ceremony/shared';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { bundleDigest, bundleToQrFrames, checkCodeOf } from '@byok-ceremony/shared';
 import { describe, expect, it } from 'vitest';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';

@@ -155,10 +155,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         if (qr !== undefined) {
           const caption = `Import request, check code ${checkCode}: confirm it on the offline machine`;
           try {
-            const frames = await writeBundleQrFrames(bundle, qr, {
-              title: `byok import request ${checkCode}`,
-              caption: [caption],
-            });
+            const frames = await writeBundleQrFrames(bundle, qr);
             qrShown = { frames, caption };
           } catch (error) {
             await rm(out, { force: true });

@@ -5,15 +5,7 @@ import {
   type ReportKey,
   type ReportStep,
 } from './report-model.js';
-
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml as esc } from '../encoding/escape-html.js';
 
 /** A CSS string literal: only the footer's ids go here, but escape as if anything could. */
 function cssString(text: string): string {

@@ -1,20 +1,19 @@
-export * from './base45.js';
-export * from './crc32.js';
-export * from './density.js';
-export * from './frame.js';
-export * from './split-into-frames.js';
-export * from './parse-frame.js';
-export * from './frame-assembler.js';
-export * from './format-progress.js';
-export * from './qr-matrix.js';
-export * from './encode-png.js';
-export * from './render-terminal.js';
-export * from './render-html-player.js';
-export * from './qr-frame-files.js';
-export * from './gray-image.js';
-export * from './image-header.js';
-export * from './decode-qr-rgba.js';
-export * from './read-qr-image.js';
-export * from './read-qr-transfer.js';
-export * from './compact-bundle.js';
-export * from './bundle-frames.js';
+// The QR transfer format: frames, their reassembly, bundles in compact form. Images are node-io's.
+export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from './base45.js';
+export {
+  DEFAULT_QR_DENSITY,
+  QR_DENSITIES,
+  QR_DENSITY_PROFILES,
+  parseQrDensity,
+  type QrDensity,
+} from './density.js';
+export type { QrPayloadKind } from './frame.js';
+export { splitIntoFrames } from './split-into-frames.js';
+export {
+  FrameAssembler,
+  type AssembledTransfer,
+  type FrameAddStatus,
+  type FrameProgress,
+} from './frame-assembler.js';
+export { encodeCompactBundle, qrKindOfBundle } from './compact-bundle.js';
+export { bundleFromQrTransfer, bundleToQrFrames } from './bundle-frames.js';

@@ -1,4 +1,4 @@
-import { ByokError } from '../errors.js';
+import { ByokError } from '@byok-ceremony/shared';
 
 export type QrImageFormat = 'png' | 'jpeg';
 

@@ -1,4 +1,4 @@
-import type { FrameProgress } from './frame-assembler.js';
+import type { FrameProgress } from '@byok-ceremony/shared';
 
 /** One line for the operator, frame numbers from 1: `frames 3/5, missing 2, 4`. */
 export function formatFrameProgress(progress: FrameProgress): string {

@@ -1,6 +1,5 @@
 import { create } from 'qrcode/lib/core/qrcode.js';
-import { ByokError } from '../errors.js';
-import { BASE45_ALPHABET } from './base45.js';
+import { BASE45_ALPHABET, ByokError } from '@byok-ceremony/shared';
 
 /** A QR symbol: `size` × `size` modules, row by row, 1 for dark. No quiet zone. */
 export interface QrMatrix {

@@ -113,6 +113,11 @@ export function boxBlur(image: GrayImage): GrayImage {
   return { width, height, data };
 }
 
+/** Light for dark: a code printed light on dark reads as an ordinary one. */
+export function invert(image: GrayImage): GrayImage {
+  return { width: image.width, height: image.height, data: image.data.map((v) => 255 - v) };
+}
+
 /** Gray to the RGBA layout jsQR takes. */
 export function toRgba(image: GrayImage): Uint8ClampedArray {
   const out = new Uint8ClampedArray(image.width * image.height * 4);

@@ -1,8 +1,9 @@
 import jsQR from 'jsqr';
-import { ByokError } from '../errors.js';
+import { ByokError } from '@byok-ceremony/shared';
 import {
   boxBlur,
   grayscale,
+  invert,
   resize,
   shrink,
   stretchContrast,
@@ -21,11 +22,7 @@ export interface QrDecodeResult {
   readonly pass: string;
 }
 
-type Pass = readonly [
-  name: string,
-  make: (base: GrayImage) => GrayImage | undefined,
-  invert?: boolean,
-];
+type Pass = readonly [name: string, make: (base: GrayImage) => GrayImage | undefined];
 
 /**
  * The passes, cheapest and likeliest first; each is one jsQR search over a transformed copy.
@@ -38,13 +35,10 @@ const PASSES: readonly Pass[] = [
   ['contrast', (g) => stretchContrast(g)],
   ['blur', (g) => boxBlur(g)],
   ['enlarge', (g) => (g.width * g.height < 1_000_000 ? resize(g, 1.5) : undefined)],
-  ['inverted', (g) => g, true],
+  // Inverted here, not by jsQR: its own inversion (1.4.0, onlyInvert) throws on every image.
+  ['inverted', (g) => invert(g)],
 ];
 
-/**
- * Find one QR code in an RGBA image and return its text, or undefined when there is none.
- * Pure (jsQR is plain JavaScript); runs in well under a second on a 1280×720 frame.
- */
 export interface DecodeQrOptions {
   /** Run only these passes (by name), e.g. `['direct']` for a quick first look. */
   readonly only?: readonly string[];
@@ -52,13 +46,20 @@ export interface DecodeQrOptions {
   readonly skip?: readonly string[];
   /** Stop starting new passes after this many milliseconds: noisy images make jsQR slow. */
   readonly budgetMs?: number;
+  /** Milliseconds from any origin, read for the budget; `performance.now` unless given. */
+  readonly clock?: () => number;
 }
 
+/**
+ * Find one QR code in an RGBA image and return its text, or undefined when there is none.
+ * jsQR is plain JavaScript; it runs in well under a second on a clean 1280×720 frame.
+ */
 export function decodeQrFromRgba(
   image: RgbaImage,
   options: DecodeQrOptions = {},
 ): QrDecodeResult | undefined {
-  const started = Date.now();
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
   const pixels = image.width * image.height;
   if (image.data.length < pixels * 4)
     throw new ByokError('ERR_QR', `image data is shorter than ${image.width}×${image.height} RGBA`);
@@ -69,16 +70,16 @@ export function decodeQrFromRgba(
     );
   const factor = Math.max(1, Math.ceil(Math.sqrt(pixels / QR_SEARCH_PIXELS)));
   const base = grayscale(image, factor);
-  for (const [name, make, invert = false] of PASSES) {
+  for (const [name, make] of PASSES) {
     if (options.only !== undefined && !options.only.includes(name)) continue;
     if (options.skip?.includes(name) === true) continue;
-    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+    if (options.budgetMs !== undefined && clock() - started > options.budgetMs) break;
     const gray = make(base);
     if (gray === undefined) continue;
     let found: ReturnType<typeof jsQR.default>;
     try {
       found = jsQR.default(toRgba(gray), gray.width, gray.height, {
-        inversionAttempts: invert ? 'onlyInvert' : 'dontInvert',
+        inversionAttempts: 'dontInvert',
       });
     } catch {
       // jsQR 1.4 throws a TypeError on some featureless images: that is "no code here".

@@ -1,5 +1,4 @@
-import { encodeUtf8 } from '../encoding/utf8.js';
-import { encodeQrPng } from './encode-png.js';
+import { encodeQrPng } from './qr-png.js';
 import { renderQrMatrix } from './qr-matrix.js';
 import { renderQrHtmlPlayer, type QrHtmlPlayerOptions } from './render-html-player.js';
 
@@ -10,7 +9,8 @@ export interface QrFrameFile {
 
 /**
  * The files of `--qr DIR`: `frame-001.png` … (8 pixels a module, for cameras and for
- * `import --scan`), and `index.html`, the player that loops them. The io layer writes them.
+ * `import --scan`), and `index.html`, the player that loops them. The names carry the frame
+ * number only. The io layer writes them.
  */
 export function buildQrFrameFiles(
   frameTexts: readonly string[],
@@ -22,6 +22,6 @@ export function buildQrFrameFiles(
       name: `frame-${String(i + 1).padStart(digits, '0')}.png`,
       bytes: encodeQrPng(renderQrMatrix(text), { scale: 8, margin: 4 }),
     })),
-    { name: 'index.html', bytes: encodeUtf8(renderQrHtmlPlayer(frameTexts, player)) },
+    { name: 'index.html', bytes: Buffer.from(renderQrHtmlPlayer(frameTexts, player), 'utf8') },
   ];
 }

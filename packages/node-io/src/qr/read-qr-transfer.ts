@@ -1,12 +1,13 @@
-import { ByokError, isByokError } from '../errors.js';
 import {
+  ByokError,
   FrameAssembler,
+  isByokError,
   type AssembledTransfer,
   type FrameAddStatus,
   type FrameProgress,
-} from './frame-assembler.js';
-import type { QrPayloadKind } from './frame.js';
-import { readQrImage, type QrFallbackDecoder, type QrImageCodecs } from './read-qr-image.js';
+  type QrPayloadKind,
+} from '@byok-ceremony/shared';
+import { readQrImage, type ReadQrImageOptions } from './read-qr-image.js';
 
 export interface QrImageSource {
   readonly name: string;
@@ -21,10 +22,7 @@ export interface QrScanEvent {
   readonly progress: FrameProgress;
 }
 
-export interface ReadQrTransferOptions {
-  readonly codecs: QrImageCodecs;
-  /** A second QR decoder for what jsQR misses. */
-  readonly fallback?: QrFallbackDecoder;
+export interface ReadQrTransferOptions extends ReadQrImageOptions {
   /** The bundle kind expected; frames of the other kind are rejected. */
   readonly kind?: QrPayloadKind;
   /** Called after every image, e.g. to print `frames 3/5, missing 2, 4`. */
@@ -38,7 +36,7 @@ export interface ReadQrTransferOptions {
  */
 export async function readQrTransfer(
   sources: Iterable<QrImageSource> | AsyncIterable<QrImageSource>,
-  options: ReadQrTransferOptions,
+  options: ReadQrTransferOptions = {},
 ): Promise<AssembledTransfer> {
   const assembler = new FrameAssembler(options.kind === undefined ? {} : { kind: options.kind });
   const problems: string[] = [];
@@ -46,12 +44,7 @@ export async function readQrTransfer(
     let status: QrScanEvent['status'];
     let message: string | undefined;
     try {
-      const found = await readQrImage(
-        await source.read(),
-        source.name,
-        options.codecs,
-        options.fallback,
-      );
+      const found = await readQrImage(await source.read(), source.name, options);
       if (found === undefined) {
         status = 'no-qr';
         message = `${source.name}: no QR code found`;

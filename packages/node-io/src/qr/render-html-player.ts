@@ -1,22 +1,26 @@
-import { encodeBase64 } from '../encoding/base64.js';
-import { encodeQrPng } from './encode-png.js';
+import { escapeHtml, type QrPayloadKind } from '@byok-ceremony/shared';
+import { encodeQrPng } from './qr-png.js';
 import { renderQrMatrix } from './qr-matrix.js';
 
 export interface QrHtmlPlayerOptions {
-  /** Page title, e.g. `byok import request 4F2A-91C0`. */
-  readonly title: string;
-  /** Lines shown under the code, e.g. the check code the reader must confirm. */
-  readonly caption?: readonly string[];
+  /** What the frames carry; it names the page. */
+  readonly kind: QrPayloadKind;
   /** Milliseconds each frame stays on screen. */
   readonly intervalMs?: number;
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The page titles: fixed text, so no caller can put a check code or digest on the page. */
+const TITLES: Readonly<Record<QrPayloadKind, string>> = {
+  'import-request': 'byok import request: QR frames',
+  'wrapped-keys': 'byok wrapped keys: QR frames',
+};
 
 /**
  * A self-contained page that loops the frames: images inline as data: URLs, a CSP that
  * forbids any network load, a frame counter, and pause/step controls (space, ←, →), so a
- * missing frame can be held on screen. Opens from file://.
+ * missing frame can be held on screen. Opens from file://. It carries no check code: the
+ * operators read that off the screen of the command that wrote the bundle, so whoever
+ * replaces this file cannot replace the code with it.
  */
 export function renderQrHtmlPlayer(
   frameTexts: readonly string[],
@@ -24,17 +28,17 @@ export function renderQrHtmlPlayer(
 ): string {
   const images = frameTexts.map(
     (text) =>
-      `data:image/png;base64,${encodeBase64(encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }))}`,
+      `data:image/png;base64,${encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }).toString('base64')}`,
   );
   const interval = Math.max(100, Math.round(options.intervalMs ?? 500));
-  const caption = (options.caption ?? []).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
+  const title = escapeHtml(TITLES[options.kind]);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)}</title>
+<title>${title}</title>
 <style>
 body { margin: 0; background: #fff; color: #000; font: 16px/1.4 system-ui, sans-serif; text-align: center; }
 #qr { width: min(92vw, calc(100vh - 9em)); height: auto; image-rendering: pixelated; display: block; margin: 0.5em auto; }
@@ -47,8 +51,7 @@ p { margin: 0.2em; }
 <img id="qr" alt="QR frame">
 <div id="bar"><button id="prev" title="previous (←)">◀</button><button id="play" title="pause / play (space)">pause</button><button id="next" title="next (→)">▶</button> <span id="counter"></span>
 <label>ms/frame <input id="speed" type="number" min="100" step="100" value="${interval}" style="width:5em"></label></div>
-<p><strong>${escapeHtml(options.title)}</strong></p>
-${caption}
+<p><strong>${title}</strong></p>
 <script>
 "use strict";
 const frames = ${JSON.stringify(images)};

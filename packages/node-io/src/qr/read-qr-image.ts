@@ -1,0 +1,57 @@
+import { ByokError, isByokError } from '@byok-ceremony/shared';
+import { decodeQrFromRgba, type QrDecodeResult } from './decode-qr-rgba.js';
+import type { RgbaImage } from './gray-image.js';
+import { qrImageCodecs, type QrImageCodecs } from './image-codecs.js';
+import { readImageHeader } from './image-header.js';
+import { decodeQrWithZxing } from './zxing-decoder.js';
+
+/** jsQR's passes stop starting after this long on one image: ZXing has had its try by then. */
+export const JSQR_BUDGET_MS = 2500;
+
+export interface ReadQrImageOptions {
+  /** Try ZXing first (the default); false runs jsQR's passes alone. */
+  readonly zxing?: boolean;
+  /** The clock jsQR's budget is measured with; `performance.now` unless given. */
+  readonly clock?: () => number;
+  /** The image codecs and the ZXing decoder, pngjs/jpeg-js and zxing-wasm unless given (tests count calls). */
+  readonly codecs?: QrImageCodecs;
+  readonly decodeZxing?: (image: RgbaImage) => Promise<string | undefined>;
+}
+
+/**
+ * The text of the QR code in a PNG or JPEG file, or undefined when it shows none. Throws
+ * ByokError('ERR_QR') for a file that is not a readable image or is above the pixel limit.
+ */
+export async function readQrImage(
+  bytes: Uint8Array,
+  name: string,
+  options: ReadQrImageOptions = {},
+): Promise<QrDecodeResult | undefined> {
+  const header = readImageHeader(bytes, name);
+  let image: RgbaImage;
+  try {
+    image = (options.codecs ?? qrImageCodecs)[header.format](bytes);
+  } catch (err) {
+    if (isByokError(err)) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ByokError(
+      'ERR_QR',
+      `${name}: truncated or corrupt ${header.format.toUpperCase()} image (${why})`,
+      {
+        cause: err,
+        hint: 'copy the image again, whole; a partly written file cannot be read',
+      },
+    );
+  }
+  if (image.width !== header.width || image.height !== header.height)
+    throw new ByokError('ERR_QR', `${name}: decoded image size disagrees with its header`);
+  // ZXing first: jsQR takes seconds on a noisy 720p frame, ZXing tens of ms.
+  if (options.zxing !== false) {
+    const text = await (options.decodeZxing ?? decodeQrWithZxing)(image);
+    if (text !== undefined && text !== '') return { text, pass: 'zxing' };
+  }
+  return decodeQrFromRgba(image, {
+    budgetMs: JSQR_BUDGET_MS,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+}
