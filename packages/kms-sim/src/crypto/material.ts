@@ -1,4 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { generateKeyMaterial as generateImportableKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import { KEY_SPEC_RULES } from '@byok-ceremony/shared';
 import type { KeySpec } from '@byok-ceremony/shared';
 import { KmsError } from '../errors.js';
@@ -57,29 +58,13 @@ export function checkKeyMaterial(keySpec: KeySpec, material: Buffer): Buffer {
   }
 }
 
-/** Material KMS would generate itself for an AWS_KMS key. */
+/** Material KMS would generate itself for an AWS_KMS key: the same generator byok-offline uses. */
 export function generateKeyMaterial(keySpec: KeySpec): Buffer {
-  const rule = KEY_SPEC_RULES[keySpec].material;
-  if (rule === undefined) {
+  if (KEY_SPEC_RULES[keySpec].material === undefined) {
     throw new KmsError(
       'UnsupportedOperationException',
       `byok-kms-sim does not generate ${keySpec} keys`,
     );
   }
-  switch (rule.kind) {
-    case 'symmetric':
-      return randomBytes(rule.bytes);
-    case 'hmac':
-      return randomBytes(rule.minBytes);
-    case 'rsa-private':
-      return generateKeyPairSync('rsa', { modulusLength: rule.modulusBits }).privateKey.export({
-        format: 'der',
-        type: 'pkcs8',
-      });
-    case 'ec-private':
-      return generateKeyPairSync('ec', { namedCurve: rule.curve }).privateKey.export({
-        format: 'der',
-        type: 'pkcs8',
-      });
-  }
+  return generateImportableKeyMaterial(keySpec);
 }

@@ -1,13 +1,11 @@
-import { constants, createDecipheriv, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { aesKeyUnwrapPad } from '@byok-ceremony/node-io/key-material';
 import {
   MODULUS_BYTES,
   hashOfWrappingAlgorithm,
   isAesKeyWrapAlgorithm,
 } from '@byok-ceremony/shared';
 import type { WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
-
-/** RFC 5649 alternative initial value, which OpenSSL wants spelled out. */
-const KWP_IV = Buffer.from('A65959A6', 'hex');
 
 /**
  * Undoes what the operator's wrapping did: RSA-OAEP, or RSA-OAEP of an AES key followed by
@@ -41,8 +39,7 @@ export function unwrapKeyMaterial(
   const aesKey = oaep(encrypted.subarray(0, modulusBytes));
   try {
     if (aesKey.length !== 32) throw new Error('the wrapped AES key is not 256 bits');
-    const decipher = createDecipheriv('id-aes256-wrap-pad', aesKey, KWP_IV);
-    return Buffer.concat([decipher.update(encrypted.subarray(modulusBytes)), decipher.final()]);
+    return aesKeyUnwrapPad(aesKey, encrypted.subarray(modulusBytes));
   } finally {
     aesKey.fill(0);
   }

@@ -1,12 +1,10 @@
-import { constants, createCipheriv, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import { aesKeyWrapPad } from '@byok-ceremony/node-io/key-material';
 import {
   hashOfWrappingAlgorithm,
   isAesKeyWrapAlgorithm,
   type WrappingAlgorithm,
 } from '@byok-ceremony/shared';
-
-/** RFC 5649's alternative initial value; node:crypto needs it spelled out for id-aes256-wrap-pad. */
-const KWP_IV = Buffer.from('A65959A6', 'hex');
 
 function oaepEncrypt(key: KeyObject, hash: 'sha1' | 'sha256', plaintext: Buffer): Buffer {
   // oaepHash sets the OAEP and MGF1 hash together; its default is sha1, so it is always given.
@@ -29,8 +27,7 @@ export function wrapKeyMaterial(
   if (!isAesKeyWrapAlgorithm(algorithm)) return oaepEncrypt(wrappingKey, hash, material);
   const aesKey = randomBytes(32);
   try {
-    const cipher = createCipheriv('id-aes256-wrap-pad', aesKey, KWP_IV);
-    const wrappedMaterial = Buffer.concat([cipher.update(material), cipher.final()]);
+    const wrappedMaterial = aesKeyWrapPad(aesKey, material);
     return Buffer.concat([oaepEncrypt(wrappingKey, hash, aesKey), wrappedMaterial]);
   } finally {
     aesKey.fill(0);

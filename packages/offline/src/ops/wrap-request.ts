@@ -15,7 +15,7 @@ import {
   type WrappedKeyBundle,
   type WrappedTarget,
 } from '@byok-ceremony/shared';
-import { generateMaterial } from './generate-material.js';
+import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import { loadMaterial } from './load-material.js';
 import { materialKcv } from './material-kcv.js';
 import { materialProof } from './material-proof.js';
@@ -100,7 +100,7 @@ export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
     const material =
       input.material.kind === 'file'
         ? loadMaterial(input.material.bytes, keySpec)
-        : generateMaterial(keySpec);
+        : generateKeyMaterial(keySpec);
     try {
       materials.push({
         materialGroup,

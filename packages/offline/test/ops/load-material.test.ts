@@ -3,7 +3,6 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateMaterial } from '../../src/ops/generate-material.js';
 import { loadMaterial } from '../../src/ops/load-material.js';
 import { tempDir } from '../helpers/run-cli.js';
 
@@ -90,17 +89,5 @@ describe('loadMaterial', () => {
     }
     expect(message).toMatch(/not a ECC_NIST_P256 private key \(\d+ bytes, PEM that is not/);
     expect(message).not.toContain('c2VjcmV0');
-  });
-
-  it('generates material of the size each spec needs', () => {
-    expect(generateMaterial('SYMMETRIC_DEFAULT').length).toBe(32);
-    expect(generateMaterial('HMAC_384').length).toBe(48);
-    const ec = createPrivateKey({
-      key: generateMaterial('ECC_SECG_P256K1'),
-      format: 'der',
-      type: 'pkcs8',
-    });
-    expect(ec.asymmetricKeyDetails?.namedCurve).toBe('secp256k1');
-    expect(() => generateMaterial('ML_DSA_44')).toThrow(/does not accept imported material/);
   });
 });

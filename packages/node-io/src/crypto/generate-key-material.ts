@@ -4,9 +4,10 @@ import { ByokError, KEY_SPEC_RULES, type KeySpec } from '@byok-ceremony/shared';
 /**
  * Fresh key material for one key spec: raw random bytes for symmetric and HMAC keys, a new
  * private key as PKCS#8 DER for asymmetric ones. The caller owns the Buffer and zeroes it.
+ * byok-offline makes customer material with it, byok-kms-sim the material of AWS_KMS keys.
  * Limit: the KeyObject generateKeyPairSync builds cannot be zeroed; it is dropped at once.
  */
-export function generateMaterial(keySpec: KeySpec): Buffer {
+export function generateKeyMaterial(keySpec: KeySpec): Buffer {
   const rule = KEY_SPEC_RULES[keySpec].material;
   switch (rule?.kind) {
     case 'symmetric':
