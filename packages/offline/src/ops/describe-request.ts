@@ -1,7 +1,6 @@
 import {
   bundleDigest,
   checkCodeOf,
-  decodeBase64,
   wrappingKeyFingerprint,
   type ImportRequestBundle,
   type KeySpec,
@@ -54,7 +53,7 @@ export function describeRequest(request: ImportRequestBundle, now: Date): Reques
       materialGroup: t.materialGroup,
       wrappingAlgorithm: t.wrappingAlgorithm,
       wrappingKeySpec: t.wrappingKeySpec,
-      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+      wrappingKeyFingerprint: wrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
       parametersValidTo: t.parametersValidTo,
       secondsLeft: Math.floor((Date.parse(t.parametersValidTo) - now.getTime()) / 1000),
     })),

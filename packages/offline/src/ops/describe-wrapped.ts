@@ -1,7 +1,6 @@
 import {
   bundleDigest,
   checkCodeOf,
-  decodeBase64,
   type KeySpec,
   type MaterialSource,
   type WrappedKeyBundle,
@@ -54,7 +53,7 @@ export function describeWrapped(bundle: WrappedKeyBundle): WrappedSummary {
       keyArn: t.keyArn,
       materialGroup: t.materialGroup,
       wrappingKeyFingerprint: t.wrappingKeyFingerprint,
-      encryptedKeyMaterialBytes: decodeBase64(t.encryptedKeyMaterial)?.length ?? 0,
+      encryptedKeyMaterialBytes: Buffer.from(t.encryptedKeyMaterial, 'base64').length,
     })),
   };
 }

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
   KEY_SPEC_RULES,
-  encodeBase64,
   proofMessage,
   type KeySpec,
   type MaterialProof,
@@ -21,11 +20,14 @@ export function materialProof(
       const mac = createHmac(rule.hash, material)
         .update(proofMessage(requestDigest, materialGroup))
         .digest();
-      return { kind: 'hmac', mac: encodeBase64(mac) };
+      return { kind: 'hmac', mac: mac.toString('base64') };
     }
     case 'rsa-private':
     case 'ec-private':
-      return { kind: 'public-key', publicKey: encodeBase64(publicKeyOfPrivate(material)) };
+      return {
+        kind: 'public-key',
+        publicKey: Buffer.from(publicKeyOfPrivate(material)).toString('base64'),
+      };
     case 'symmetric':
     case undefined:
       return { kind: 'kcv-only' };

@@ -4,8 +4,6 @@ import {
   WRAPPED_KEYS_FORMAT,
   bundleDigest,
   checkWrappingCombination,
-  decodeBase64,
-  encodeBase64,
   wrappingKeyFingerprint,
   type ImportRequestBundle,
   type ImportTarget,
@@ -52,8 +50,8 @@ function checkTarget(target: ImportTarget, index: number): CheckedTarget {
       hint: 'Run byok-online prepare again with a wrapping algorithm and key spec KMS accepts for this key.',
     });
   }
-  const spki = decodeBase64(target.publicKey);
-  if (spki === undefined) throw new ByokError('ERR_INTERNAL', 'validated public key is not base64');
+  // Validated as strict base64 with the bundle: Buffer's lenient decoding sees canonical input.
+  const spki = Buffer.from(target.publicKey, 'base64');
   const wrappingKey = parseWrappingKey(
     spki,
     target.wrappingKeySpec,
@@ -115,7 +113,7 @@ export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
           member.wrappingKey.key,
           member.target.wrappingAlgorithm,
         );
-        wrapped.set(member, encodeBase64(blob));
+        wrapped.set(member, blob.toString('base64'));
       }
     } finally {
       material.fill(0);

@@ -5,7 +5,6 @@ import {
   assertImportRequestBundle,
   checkWrappingCombination,
   defaultWrappingAlgorithm,
-  encodeBase64,
   isImportableKeySpec,
   isKeySpec,
   isKeyUsage,
@@ -125,8 +124,8 @@ export async function prepareImport(
       materialGroup: groups[i]!,
       wrappingAlgorithm: key.wrappingAlgorithm,
       wrappingKeySpec: input.wrappingKeySpec,
-      publicKey: encodeBase64(parameters.publicKey),
-      importToken: encodeBase64(parameters.importToken),
+      publicKey: Buffer.from(parameters.publicKey).toString('base64'),
+      importToken: Buffer.from(parameters.importToken).toString('base64'),
       parametersValidTo: rfc3339(parameters.parametersValidTo),
     });
     raw.push({

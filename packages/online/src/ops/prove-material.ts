@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   ByokError,
   KEY_SPEC_RULES,
-  decodeBase64,
   proofMessage,
   type ImportTarget,
   type MaterialRecord,
@@ -38,13 +37,13 @@ export async function proveMaterial(
       const rule = KEY_SPEC_RULES[target.keySpec].material;
       if (rule?.kind !== 'hmac')
         throw proofFailed(target.keyArn, `an HMAC proof for a ${target.keySpec} key`);
-      const expected = decodeBase64(proof.mac);
+      const expected = Buffer.from(proof.mac, 'base64');
       const mac = await kms.generateMac(
         target.keyArn,
         proofMessage(requestDigest, target.materialGroup),
         rule.macAlgorithm,
       );
-      if (expected === undefined || !sameBytes(mac, expected))
+      if (!sameBytes(mac, expected))
         throw proofFailed(
           target.keyArn,
           'GenerateMac in KMS differs from the MAC computed offline',
@@ -52,9 +51,9 @@ export async function proveMaterial(
       return { proof: 'hmac', proven: true };
     }
     case 'public-key': {
-      const expected = decodeBase64(proof.publicKey);
+      const expected = Buffer.from(proof.publicKey, 'base64');
       const publicKey = await kms.getPublicKey(target.keyArn);
-      if (expected === undefined || !sameBytes(publicKey, expected))
+      if (!sameBytes(publicKey, expected))
         throw proofFailed(
           target.keyArn,
           'GetPublicKey in KMS differs from the public key of the material wrapped offline',
