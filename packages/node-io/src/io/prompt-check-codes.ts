@@ -1,35 +1,29 @@
-import { createInterface } from 'node:readline';
-import { ByokError } from '@byok-ceremony/shared';
+import { readHiddenLine } from './read-hidden-line.js';
 
 /**
  * Asks each operator in turn, on stderr, for the check code the other machine shows, and reads
- * one line per operator from stdin. Check codes are not secret, so typing echoes.
+ * one line per operator from stdin. On a terminal the typing is hidden, so the second operator
+ * cannot copy the first one's entry off the screen; each must read the code off the other
+ * machine's screen.
  */
 export async function promptCheckCodes(
   operators: readonly string[],
   io: { readonly stdin: NodeJS.ReadableStream; readonly stderr: (text: string) => void },
 ): Promise<string[]> {
-  // crlfDelay: a \r\n split across two reads is one line end, not an extra empty answer.
-  const reader = createInterface({ input: io.stdin, terminal: false, crlfDelay: Infinity });
-  const lines = reader[Symbol.asyncIterator]();
-  try {
-    const codes: string[] = [];
-    for (const operator of operators) {
-      io.stderr(`${operator}, type the check code shown on the other machine: `);
-      const line = await lines.next();
+  const codes: string[] = [];
+  for (const operator of operators) {
+    io.stderr(`${operator}, type the check code shown on the other machine: `);
+    try {
       // Input that ends early is a missing answer, not a wrong code: no false alarm of substitution.
-      if (line.done === true) {
-        io.stderr('\n');
-        throw new ByokError(
-          'ERR_CHECK_CODE_REQUIRED',
-          `input ended before ${operator} typed the check code`,
-          { hint: 'Each operator types the check code shown on the other machine, one line each.' },
-        );
-      }
-      codes.push(line.value.trim());
+      const line = await readHiddenLine(io.stdin, {
+        what: `${operator}'s check code`,
+        code: 'ERR_CHECK_CODE_REQUIRED',
+        endHint: 'Each operator types the check code shown on the other machine, one line each.',
+      });
+      codes.push(line.toString('utf8').trim());
+    } finally {
+      io.stderr('\n');
     }
-    return codes;
-  } finally {
-    reader.close();
   }
+  return codes;
 }
