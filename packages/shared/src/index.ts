@@ -54,7 +54,7 @@ export { assertImportRequestBundle } from './bundle/assert-import-request.js';
 export { assertWrappedKeyBundle } from './bundle/assert-wrapped-keys.js';
 export { assertWrappedAnswersRequest } from './bundle/assert-answers-request.js';
 export { bundleDigest } from './bundle/digest.js';
-export { checkCodeOf } from './check-code/check-code.js';
+export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
 export {
   assertCheckCodesConfirmed,
   assertOperators,
