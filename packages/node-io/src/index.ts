@@ -3,7 +3,20 @@
 // Files: exclusive atomic outputs, inputs, audit logs.
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
-export { appendAuditEntry, readAuditLogPosition } from './io/audit-log.js';
+export { appendAuditEntry, assertAuditLogUsable, readAuditLogPosition } from './io/audit-log.js';
+export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';
+
+// The audited runner both tools run every ceremony command through.
+export { AuditSession, sha256Hex, type AuditFacts, type KmsUsed } from './audit/audit-session.js';
+export {
+  interruptedError,
+  runAudited,
+  type AuditedRun,
+  type RunAuditedOptions,
+  type SignalSource,
+} from './audit/run-audited.js';
+export { fileOutputWriter, type OutputWriter } from './audit/file-output-writer.js';
+export { qrFramesPort, type QrFramesPort } from './audit/qr-frames-port.js';
 export { readAuditLogFile } from './io/read-audit-log-file.js';
 export { verifyEd25519, verifyLogFiles } from './io/verify-log-files.js';
 export { logHeads } from './io/log-heads.js';

@@ -26,6 +26,7 @@ export type ByokErrorCode =
   | 'ERR_OPERATOR_KEY'
   | 'ERR_QR'
   | 'ERR_TIMEOUT'
+  | 'ERR_INTERRUPTED'
   | 'ERR_INTERNAL';
 
 export interface ByokErrorOptions {

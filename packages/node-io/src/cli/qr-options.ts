@@ -20,7 +20,6 @@ export function withQrShowOptions<T>(cli: Argv<T>, defaultDensity: QrDensity) {
     })
     .option('qr-terminal', {
       type: 'boolean',
-      default: false,
       describe: 'Also show the QR frames in the terminal, in turn, on stderr (Ctrl-C stops)',
     })
     .option('qr-density', {

@@ -1,4 +1,6 @@
-import { appendFile, open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, open, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import {
   auditEntryHash,
   ByokError,
@@ -63,4 +65,67 @@ export async function appendAuditEntry(
   await handle.sync();
   await handle.close();
   return hash;
+}
+
+/**
+ * Proves, before a command does anything, that the log can take its entry: the file exists and
+ * opens for appending, or its folder exists and is writable; its last line is whole and is the
+ * entry its place in the chain says. Returns where the next entry goes.
+ */
+export async function assertAuditLogUsable(path: string): Promise<ChainPosition> {
+  const unusable = (why: string): ByokError =>
+    new ByokError('ERR_AUDIT_LOG', `cannot use the audit log ${path}: ${why}`, {
+      hint: 'Nothing was done. Give --audit-log a writable file in an existing folder (the log of this machine).',
+    });
+  let position: ChainPosition;
+  try {
+    position = await readAuditLogPosition(path);
+  } catch (error) {
+    if (error instanceof ByokError) throw error;
+    throw unusable((error as Error).message);
+  }
+  if (position.seq === 0 && position.head === null) {
+    const folder = dirname(path);
+    const isFolder = await stat(folder).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) throw unusable(`its folder ${folder} does not exist`);
+    await access(folder, constants.W_OK | constants.X_OK).catch(() => {
+      throw unusable(`its folder ${folder} is not writable`);
+    });
+  } else {
+    await assertChainTail(path, position).catch((error: unknown) => {
+      throw error instanceof ByokError ? error : unusable((error as Error).message);
+    });
+  }
+  await open(path, constants.O_WRONLY | constants.O_APPEND).then(
+    (handle) => handle.close(),
+    (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw unusable((error as Error).message);
+    },
+  );
+  return position;
+}
+
+/** The last line must be entry `seq - 1`, so a new entry cannot fork or restart the chain. */
+async function assertChainTail(path: string, position: ChainPosition): Promise<void> {
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.length > 0);
+  const last = parseStrictJson(lines.at(-1)!) as { seq?: unknown; prev?: unknown } | null;
+  const previous = lines.at(-2);
+  const prev = previous === undefined ? null : auditEntryHash(previous);
+  if (
+    last === null ||
+    typeof last !== 'object' ||
+    last.seq !== position.seq - 1 ||
+    last.prev !== prev
+  )
+    throw new ByokError(
+      'ERR_AUDIT_LOG',
+      `the audit log ${path} does not end in a chained entry (line ${lines.length}): nothing more can be appended to it`,
+      {
+        hint: `Keep ${path} as it is, check it with audit verify, and continue in a new log with --audit-log NEW.`,
+      },
+    );
 }

@@ -1,0 +1,30 @@
+import type { Bundle } from '@byok-ceremony/shared';
+import { writeBundleQrFrames, type QrFramesWritten } from '../cli/show-qr.js';
+import type { QrShowFlags } from '../cli/qr-options.js';
+import { assertQrFolderUsable } from '../io/qr-folder.js';
+import type { AuditFacts } from './audit-session.js';
+
+/** Where an operation writes its bundle's QR frames (`--qr DIR`, `--qr-terminal`). */
+export interface QrFramesPort<B extends Bundle = Bundle> {
+  /** Refuses a folder that is not new or empty, before any other step. */
+  assertUsable(): Promise<void>;
+  write(bundle: B, checkCode: string): Promise<QrFramesWritten>;
+}
+
+/** The QR flags as a port, the frame files registered with the command's facts for clean-up. */
+export function qrFramesPort<B extends Bundle>(
+  flags: QrShowFlags | undefined,
+  facts: Pick<AuditFacts, 'wrote'>,
+  player: (checkCode: string) => { readonly title: string; readonly caption: readonly string[] },
+): QrFramesPort<B> | undefined {
+  if (flags === undefined) return undefined;
+  return {
+    assertUsable: () =>
+      flags.dir === undefined ? Promise.resolve() : assertQrFolderUsable(flags.dir),
+    write: async (bundle, checkCode) => {
+      const frames = await writeBundleQrFrames(bundle, flags, player(checkCode));
+      for (const file of frames.files) facts.wrote(file);
+      return frames;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { auditEntryHash, parseStrictJson, type AuditEntry } from '@byok-ceremony/shared';
+
+export interface LoggedAuditEntry {
+  readonly hash: string;
+  readonly entry: AuditEntry;
+}
+
+/**
+ * This machine's own log, entry by entry with each entry's hash, for the checks a command makes
+ * against its own history (which log a request came from, which keys were already imported).
+ * Lines that do not parse are left out: `audit verify` is where a log is judged.
+ */
+export async function readAuditLogEntries(path: string): Promise<LoggedAuditEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .flatMap((line) => {
+      try {
+        return [{ hash: auditEntryHash(line), entry: parseStrictJson(line) as AuditEntry }];
+      } catch {
+        return [];
+      }
+    });
+}
