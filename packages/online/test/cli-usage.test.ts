@@ -105,10 +105,14 @@ describe('import refuses bad arguments before opening files', () => {
   ];
   const two = ['--operator', 'ALICE', '--operator', 'BOB'];
   it('refuses raw and bundle flags together', async () => {
-    const r = await run([...bundle, '--key-id', 'k', ...two]);
+    const raw = ['--key-id', 'k', '--import-token', 't.bin', '--encrypted-key-material', 'm.bin'];
+    const r = await run([...bundle, ...raw, ...two]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: --key-id cannot be used with --request');
-    expect(r.stderr).toContain('hint: Use either bundle mode');
+    expect(r.stderr).toContain('error: Arguments key-id and request are mutually exclusive');
+    expect(r.stderr).toContain('hint: ');
+    const sub = await run(['import', 'raw', ...raw, '--check-code', 'X']);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toContain('error: Arguments key-id and check-code are mutually exclusive');
   });
   it('refuses DOES_NOT_EXPIRE with --valid-to, and a --valid-to in the past', async () => {
     const future = new Date(Date.now() + 86_400_000 * 30).toISOString();
@@ -146,7 +150,12 @@ describe('import refuses bad arguments before opening files', () => {
   it('raw mode needs all three raw flags and no check codes', async () => {
     const r = await run(['import', '--key-id', 'k', '--import-token', 't.bin']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('raw mode needs --encrypted-key-material');
+    expect(r.stderr).toContain('key-id -> encrypted-key-material');
+    const sub = await run(['import', 'raw', '--key-id', 'k']);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toContain(
+      'Missing required arguments: import-token, encrypted-key-material',
+    );
   });
 });
 

@@ -1,11 +1,13 @@
 import type { Argv } from 'yargs';
 import { ByokError, KEY_SPECS, KEY_USAGES, isKeySpec, isKeyUsage } from '@byok-ceremony/shared';
-import { createExternalKey, resolveKeyUsage } from '../ops/create-external-key.js';
+import { AuditSession } from '@byok-ceremony/node-io';
+import { createKeyCeremony } from '../ops/create-key-ceremony.js';
+import { resolveKeyUsage } from '../ops/create-external-key.js';
 import { normalizeAlias } from '../ops/normalize-alias.js';
 import { parseTags } from '../ops/parse-tags.js';
-import { AuditSession, runAudited } from './audit-session.js';
+import { onlinePorts, runOnlineAudited } from './audited.js';
 import type { CliDeps } from './deps.js';
-import { globalOptionsOf, openKms, stringList } from './global-options.js';
+import { globalOptionsOf, stringList } from './global-options.js';
 
 export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
@@ -55,39 +57,30 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
       }
 
       const session = new AuditSession('create-key', globals.operators);
-      await runAudited(deps, globals.auditLog, session, async () => {
-        const kms = await openKms(deps, globals, session);
-        try {
-          const created = await createExternalKey(kms, {
+      const created = await runOnlineAudited(deps, globals, session, () =>
+        createKeyCeremony(
+          { keySpec, keyUsage, description, alias, multiRegion: args['multi-region'], tags },
+          onlinePorts(deps, globals, session),
+          session,
+        ),
+      );
+      if (globals.json) {
+        deps.stdout(
+          `${JSON.stringify({
+            keyId: created.keyId,
+            arn: created.arn,
             keySpec,
             keyUsage,
-            description,
-            alias,
-            multiRegion: args['multi-region'],
-            tags,
-          });
-          session.keys = [{ keyArn: created.arn, keySpec, keyState: 'PendingImport' }];
-          if (globals.json) {
-            deps.stdout(
-              `${JSON.stringify({
-                keyId: created.keyId,
-                arn: created.arn,
-                keySpec,
-                keyUsage,
-                ...(alias === undefined ? {} : { alias }),
-              })}\n`,
-            );
-          } else {
-            deps.stdout(`KeyId: ${created.keyId}\nArn:   ${created.arn}\n`);
-            if (alias !== undefined) deps.stdout(`Alias: ${alias}\n`);
-            deps.stderr(
-              `byok-online: the key waits for material (PendingImport): next, byok-online prepare --key-id ${created.keyId} --out request.json\n`,
-            );
-          }
-        } finally {
-          kms.close();
-        }
-      });
+            ...(alias === undefined ? {} : { alias }),
+          })}\n`,
+        );
+        return;
+      }
+      deps.stdout(`KeyId: ${created.keyId}\nArn:   ${created.arn}\n`);
+      if (alias !== undefined) deps.stdout(`Alias: ${alias}\n`);
+      deps.stderr(
+        `byok-online: the key waits for material (PendingImport): next, byok-online prepare --key-id ${created.keyId} --out request.json\n`,
+      );
     },
   );
 }

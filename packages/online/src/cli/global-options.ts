@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError, parseOperatorNames } from '@byok-ceremony/shared';
+import type { AuditFacts } from '@byok-ceremony/node-io';
 import type { KmsPort } from '../kms/kms-port.js';
 import { createKmsClient, resolveKmsEndpoint, type KmsEndpoint } from '../kms/create-kms-client.js';
 import type { CliDeps } from './deps.js';
@@ -89,20 +90,14 @@ export function globalOptionsOf(args: Record<string, unknown>, deps: CliDeps): G
   };
 }
 
-/** The KMS a command talked to, for its audit entry: null endpoint for the SDK default. */
-export interface KmsUsed {
-  readonly endpoint: string | null;
-  readonly region: string;
-}
-
 /**
  * Opens KMS per the global options; request ids of every call go to `into.kmsRequestIds`, and
- * the endpoint and Region to `into.kmsUsed`. A non-default endpoint is noted on stderr.
+ * the endpoint and Region to `into.kms`. A non-default endpoint is noted on stderr.
  */
 export async function openKms(
   deps: CliDeps,
   options: GlobalOptions,
-  into: { readonly kmsRequestIds: string[]; kmsUsed?: KmsUsed | undefined },
+  into: { readonly kmsRequestIds: string[]; kms?: AuditFacts['kms'] },
 ): Promise<KmsPort> {
   const { endpoint } = options;
   // A variable left over from a rehearsal must not pass unseen in a real ceremony.
@@ -118,6 +113,6 @@ export async function openKms(
     env: deps.env,
     recordRequestId: (id) => into.kmsRequestIds.push(id),
   });
-  into.kmsUsed = { endpoint: endpoint?.url ?? null, region: kms.region };
+  into.kms = { endpoint: endpoint?.url ?? null, region: kms.region };
   return kms;
 }

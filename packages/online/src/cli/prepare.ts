@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   ByokError,
@@ -8,31 +7,24 @@ import {
   DEFAULT_WRAPPING_KEY_SPEC,
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
-  bundleDigest,
-  checkCodeOf,
-  decodeBase64,
-  formatFingerprint,
   isWrappingAlgorithm,
   isWrappingKeySpec,
-  wrappingKeyFingerprint,
   type QrDensity,
 } from '@byok-ceremony/shared';
 import {
-  assertOutputAbsent,
-  assertQrFolderUsable,
+  AuditSession,
+  fileOutputWriter,
   presentQrFrames,
+  qrFramesPort,
   qrShowFlagsOf,
-  readAuditLogPosition,
   withQrShowOptions,
-  writeBundleQrFrames,
-  writeFileExclusive,
-  type QrFramesWritten,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
-import { prepareImport } from '../ops/prepare-import.js';
-import { AuditSession, runAudited } from './audit-session.js';
+import { prepareCeremony } from '../ops/prepare-ceremony.js';
+import { onlinePorts, runOnlineAudited } from './audited.js';
 import type { CliDeps } from './deps.js';
-import { globalOptionsOf, openKms, stringList } from './global-options.js';
+import { globalOptionsOf, stringList } from './global-options.js';
+import { printPrepared } from './prepare-output.js';
 import { TOOL } from './tool.js';
 
 /** The request goes out at `normal`: version-18 codes, comfortable for a 720p webcam. */
@@ -100,120 +92,45 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
       const out = resolve(deps.cwd, args.out);
       const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
       const qr = qrShowFlagsOf(args, deps.cwd, REQUEST_QR_DENSITY);
-      let qrShown: { frames: QrFramesWritten; caption: string } | undefined;
+      const caption = (code: string): string =>
+        `Import request, check code ${code}: confirm it on the offline machine`;
 
       const session = new AuditSession('prepare', globals.operators);
-      await runAudited(deps, globals.auditLog, session, async () => {
-        await assertOutputAbsent(out);
-        if (rawDir !== undefined) await assertOutputAbsent(rawDir);
-        if (qr?.dir !== undefined) await assertQrFolderUsable(qr.dir);
-        const { head } = await readAuditLogPosition(globals.auditLog);
-        const kms = await openKms(deps, globals, session);
-        let prepared;
-        try {
-          prepared = await prepareImport(kms, {
+      const result = await runOnlineAudited(deps, globals, session, ({ logHead }) =>
+        prepareCeremony(
+          {
             keyIds,
             wrappingAlgorithm: algorithm,
             wrappingKeySpec,
             operators: globals.operators,
-            auditLogHead: head,
-            now: deps.now(),
-            ceremonyId: randomUUID(),
-          });
-        } finally {
-          kms.close();
-        }
-        const { bundle } = prepared;
-        const digest = bundleDigest(bundle);
-        const checkCode = checkCodeOf(digest);
-        const targets = bundle.targets.map((t) => ({
-          keyArn: t.keyArn,
-          keySpec: t.keySpec,
-          materialGroup: t.materialGroup,
-          wrappingAlgorithm: t.wrappingAlgorithm,
-          wrappingKeySpec: t.wrappingKeySpec,
-          wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey)!),
-          parametersValidTo: t.parametersValidTo,
-        }));
-        session.keys = targets.map((t) => ({
-          keyArn: t.keyArn,
-          keySpec: t.keySpec,
-          materialGroup: t.materialGroup,
-          wrappingKeyFingerprint: t.wrappingKeyFingerprint,
-          parametersValidTo: t.parametersValidTo,
-        }));
-        session.checkCodes['request'] = checkCode;
-
-        const text = `${JSON.stringify(bundle, null, 2)}\n`;
-        if (rawDir !== undefined) await writeRawParameters(rawDir, prepared.raw);
-        try {
-          await writeFileExclusive(out, text, 0o644);
-        } catch (error) {
-          if (rawDir !== undefined) await rm(rawDir, { recursive: true, force: true });
-          throw error;
-        }
-        if (qr !== undefined) {
-          const caption = `Import request, check code ${checkCode}: confirm it on the offline machine`;
-          try {
-            const frames = await writeBundleQrFrames(bundle, qr);
-            qrShown = { frames, caption };
-          } catch (error) {
-            await rm(out, { force: true });
-            if (rawDir !== undefined) await rm(rawDir, { recursive: true, force: true });
-            throw error;
-          }
-          session.outputs['qrTransfer'] = qrShown.frames.transferSha256;
-        }
-        // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
-        session.outputs['request'] = digest;
-        session.output('requestFile', text);
-        prepared.raw.forEach((r) => {
-          if (rawDir === undefined) return;
-          session.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
-          session.output(`raw:${r.keyId}/ImportToken.bin`, r.importToken);
-        });
-
-        for (const d of prepared.reimports) {
-          deps.stderr(
-            `byok-online: note: ${d.arn} is ${d.keyState} and already holds material: this is a re-import, and KMS accepts only the same material again\n`,
-          );
-        }
-        if (globals.json) {
-          deps.stdout(
-            `${JSON.stringify({
-              checkCode,
-              digest,
-              ceremonyId: bundle.ceremonyId,
-              out,
-              ...(rawDir === undefined ? {} : { rawDir }),
-              targets,
-            })}\n`,
-          );
-          return;
-        }
-        const lines = [
-          `Import request for ${targets.length} key(s) written to ${relative(deps.cwd, out) || out}`,
-        ];
-        for (const t of targets) {
-          lines.push(
-            '',
-            `  ${t.keyArn}`,
-            `    key spec          ${t.keySpec} (material group ${t.materialGroup})`,
-            `    wrapping          ${t.wrappingAlgorithm} with ${t.wrappingKeySpec}`,
-            `    wrapping key      ${formatFingerprint(t.wrappingKeyFingerprint)}`,
-            `    parameters valid  until ${t.parametersValidTo}`,
-          );
-        }
-        if (rawDir !== undefined)
-          lines.push('', `Raw PublicKey.bin and ImportToken.bin per key in ${rawDir}/KEY_ID/`);
-        lines.push(
-          '',
-          `Check code of the import request (read it aloud to the offline operators): ${checkCode}`,
+            out,
+            rawDir,
+          },
+          {
+            ...onlinePorts(deps, globals, session),
+            newCeremonyId: randomUUID,
+            logHead,
+            writer: fileOutputWriter(session),
+            writeRawParameters: async (dir, raw) => {
+              await writeRawParameters(dir, raw);
+              session.wrote(dir);
+            },
+            qr: qrFramesPort(qr, session, (code) => ({
+              title: `byok import request ${code}`,
+              caption: [caption(code)],
+            })),
+          },
+          session,
+        ),
+      );
+      for (const d of result.reimports) {
+        deps.stderr(
+          `byok-online: note: ${d.arn} is ${d.keyState} and already holds material: this is a re-import, and KMS accepts only the same material again\n`,
         );
-        deps.stdout(`${lines.join('\n')}\n`);
-      });
-      if (qr !== undefined && qrShown !== undefined)
-        await presentQrFrames(qrShown.frames, qr, qrShown.caption, deps, TOOL);
+      }
+      printPrepared(deps, globals.json, result, out, rawDir);
+      if (qr !== undefined && result.qrFrames !== undefined)
+        await presentQrFrames(result.qrFrames, qr, caption(result.checkCode), deps, TOOL);
     },
   );
 }

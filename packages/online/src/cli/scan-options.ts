@@ -6,26 +6,14 @@ const usage = (message: string, hint: string): ByokError =>
 
 /**
  * `import --scan IMAGE|DIR ...` (repeatable, several values each), as absolute paths, or
- * undefined without it; refused with --wrapped or raw mode before any file is opened.
+ * undefined without it (yargs refuses it with --wrapped or raw mode).
  */
 export function scanImagesOf(
   args: Readonly<Record<string, unknown>>,
   cwd: string,
-  rawFlags: readonly string[],
 ): { readonly scan: readonly string[] } | undefined {
   const value = args['scan'];
   if (value === undefined) return undefined;
-  if (args['wrapped'] !== undefined)
-    throw usage(
-      '--scan cannot be used with --wrapped',
-      'Read the wrapped bundle either from its file (--wrapped wrapped.json) or from QR images (--scan DIR), not both.',
-    );
-  const raw = rawFlags.find((flag) => args[flag] !== undefined);
-  if (raw !== undefined)
-    throw usage(
-      `--scan cannot be used with --${raw}`,
-      'QR images carry a wrapped-key bundle: use --request request.json --scan DIR; raw mode reads files only.',
-    );
   const images = (Array.isArray(value) ? (value as unknown[]) : [value]).filter(
     (image) => image !== '',
   );

@@ -1,6 +1,5 @@
 import { bundleFromQrTransfer, type WrappedKeyBundle } from '@byok-ceremony/shared';
 import { scanProgressPrinter } from '@byok-ceremony/node-io';
-import type { AuditSession } from './audit-session.js';
 import type { CliDeps } from './deps.js';
 import { TOOL } from './tool.js';
 
@@ -11,15 +10,15 @@ import { TOOL } from './tool.js';
 export async function scanWrappedBundle(
   images: readonly string[],
   deps: CliDeps,
-  session: AuditSession,
-): Promise<WrappedKeyBundle> {
+): Promise<{ readonly bundle: WrappedKeyBundle; readonly transferSha256: string }> {
   // Loaded on use: the image decoders (WebAssembly) are not needed by the other commands.
   const { scanQrImageFiles } = await import('@byok-ceremony/node-io/qr-scan');
   const transfer = await scanQrImageFiles(images, {
     kind: 'wrapped-keys',
     onImage: scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
   });
-  // The transport on record: the same SHA-256 wrap logged for the frames it showed.
-  session.inputs['qrTransfer'] = transfer.sha256;
-  return bundleFromQrTransfer(transfer, 'wrapped-keys');
+  return {
+    bundle: bundleFromQrTransfer(transfer, 'wrapped-keys'),
+    transferSha256: transfer.sha256,
+  };
 }

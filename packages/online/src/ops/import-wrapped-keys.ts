@@ -4,7 +4,8 @@ import {
   type ImportRequestBundle,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import type { KmsPort } from '../kms/kms-port.js';
+import { interruptedError } from '@byok-ceremony/node-io';
+import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import type { Expiration } from './resolve-expiration.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
 import { waitForImported, type WaitOptions } from './wait-for-imported.js';
@@ -16,6 +17,8 @@ export interface ImportedKey {
   readonly kcv: string;
   readonly proof: ProofKind;
   readonly proven: boolean;
+  /** The key already held this material (an earlier, interrupted run): not imported again. */
+  readonly alreadyHeld: boolean;
 }
 
 /** Filled as keys are imported, so a failure part-way still reports (and logs) what happened. */
@@ -24,10 +27,45 @@ export interface ImportJournal {
   readonly auditKeys: AuditKeyRecord[];
 }
 
+export interface ImportRun {
+  /** Checked between keys: once aborted, no further key is started. */
+  readonly signal: AbortSignal;
+  /** Key ARN → KeyMaterialId this machine's log records as imported from this same request. */
+  readonly onRecord: ReadonlyMap<string, string>;
+}
+
+/**
+ * Whether an Enabled key already holds this material, so a re-run after an interruption does
+ * exactly the rest: HMAC and asymmetric keys by their proof, symmetric keys by the
+ * KeyMaterialId this log recorded for them.
+ */
+async function alreadyHolds(
+  kms: KmsPort,
+  target: ImportRequestBundle['targets'][number],
+  material: WrappedKeyBundle['materials'][number],
+  requestDigest: string,
+  run: ImportRun,
+): Promise<{ described: KeyDescription; proof: ProofKind; proven: boolean } | undefined> {
+  const described = await kms.describeKey(target.keyArn);
+  if (described.keyState !== 'Enabled') return undefined;
+  if (material.proof.kind === 'kcv-only') {
+    const recorded = run.onRecord.get(target.keyArn);
+    return recorded !== undefined && described.currentKeyMaterialId === recorded
+      ? { described, proof: 'kcv-only', proven: false }
+      : undefined;
+  }
+  try {
+    return { described, ...(await proveMaterial(kms, target, material, requestDigest)) };
+  } catch (error) {
+    if (error instanceof ByokError && error.code === 'ERR_PROOF_FAILED') return undefined;
+    throw error;
+  }
+}
+
 /**
  * Imports every target of a checked request/wrapped pair in order, waits until KMS holds the
- * material, and proves it. Stops at the first failure; running it again is safe because KMS
- * accepts a re-import of the same material.
+ * material, and proves it. Stops at the first failure, or between keys once the run's signal is
+ * aborted; running it again is safe and skips the keys already holding the material.
  */
 export async function importWrappedKeys(
   kms: KmsPort,
@@ -36,9 +74,14 @@ export async function importWrappedKeys(
   expiration: Expiration,
   wait: WaitOptions,
   journal: ImportJournal,
+  run: ImportRun,
 ): Promise<void> {
   const requestDigest = bundleDigest(request);
   for (const [i, target] of request.targets.entries()) {
+    if (run.signal.aborted)
+      throw interruptedError(
+        `after ${journal.auditKeys.length} of ${request.targets.length} key(s)`,
+      );
     const answer = wrapped.targets[i]!;
     const material = wrapped.materials.find((m) => m.materialGroup === target.materialGroup)!;
     // Both bundles were validated as strict base64 before they reached this operation.
@@ -51,6 +94,26 @@ export async function importWrappedKeys(
       wrappingKeyFingerprint: answer.wrappingKeyFingerprint,
       kcv: material.kcv,
     };
+    const held = await alreadyHolds(kms, target, material, requestDigest, run);
+    if (held !== undefined) {
+      const keyMaterialId = held.described.currentKeyMaterialId ?? run.onRecord.get(target.keyArn);
+      journal.auditKeys.push({
+        ...keyRecord,
+        keyState: held.described.keyState,
+        ...(keyMaterialId === undefined ? {} : { keyMaterialId }),
+        proof: held.proof,
+      });
+      journal.imported.push({
+        keyArn: target.keyArn,
+        keyState: held.described.keyState,
+        keyMaterialId: keyMaterialId ?? null,
+        kcv: material.kcv,
+        proof: held.proof,
+        proven: held.proven,
+        alreadyHeld: true,
+      });
+      continue;
+    }
     const result = await kms.importKeyMaterial({
       keyId: target.keyArn,
       importToken,
@@ -83,6 +146,7 @@ export async function importWrappedKeys(
       kcv: material.kcv,
       proof,
       proven,
+      alreadyHeld: false,
     });
   }
 }

@@ -1,0 +1,48 @@
+import { relative } from 'node:path';
+import { formatFingerprint } from '@byok-ceremony/shared';
+import type { PrepareCeremonyResult } from '../ops/prepare-ceremony.js';
+import type { CliDeps } from './deps.js';
+
+/** What prepare prints: the request written, its targets, and the sender's check code. */
+export function printPrepared(
+  deps: CliDeps,
+  json: boolean,
+  result: PrepareCeremonyResult,
+  out: string,
+  rawDir: string | undefined,
+): void {
+  const { checkCode, digest, bundle, targets } = result;
+  if (json) {
+    deps.stdout(
+      `${JSON.stringify({
+        checkCode,
+        digest,
+        ceremonyId: bundle.ceremonyId,
+        out,
+        ...(rawDir === undefined ? {} : { rawDir }),
+        targets,
+      })}\n`,
+    );
+    return;
+  }
+  const lines = [
+    `Import request for ${targets.length} key(s) written to ${relative(deps.cwd, out) || out}`,
+  ];
+  for (const t of targets) {
+    lines.push(
+      '',
+      `  ${t.keyArn}`,
+      `    key spec          ${t.keySpec} (material group ${t.materialGroup})`,
+      `    wrapping          ${t.wrappingAlgorithm} with ${t.wrappingKeySpec}`,
+      `    wrapping key      ${formatFingerprint(t.wrappingKeyFingerprint)}`,
+      `    parameters valid  until ${t.parametersValidTo}`,
+    );
+  }
+  if (rawDir !== undefined)
+    lines.push('', `Raw PublicKey.bin and ImportToken.bin per key in ${rawDir}/KEY_ID/`);
+  lines.push(
+    '',
+    `Check code of the import request (read it aloud to the offline operators): ${checkCode}`,
+  );
+  deps.stdout(`${lines.join('\n')}\n`);
+}

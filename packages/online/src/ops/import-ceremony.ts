@@ -1,0 +1,135 @@
+import {
+  assertCheckCodesConfirmed,
+  assertImportRequestBundle,
+  assertWrappedAnswersRequest,
+  assertWrappedKeyBundle,
+  bundleDigest,
+  checkCodeOf,
+  formatCheckCodeConfirmed,
+  type ImportRequestBundle,
+  type WrappedKeyBundle,
+} from '@byok-ceremony/shared';
+import { parseJsonFile, type AuditFacts, type LoggedAuditEntry } from '@byok-ceremony/node-io';
+import { assertParametersFresh } from './assert-parameters-fresh.js';
+import { withKms, type OnlinePorts } from './ceremony-ports.js';
+import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
+import type { Expiration } from './resolve-expiration.js';
+import type { WaitOptions } from './wait-for-imported.js';
+
+/** Where the wrapped bundle comes from: its file, or QR images of it (`--scan`). */
+export type WrappedSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'scan'; readonly images: readonly string[] };
+
+export interface ImportCeremonyInput {
+  /** The import request file this machine's prepare wrote. */
+  readonly request: string;
+  readonly wrapped: WrappedSource;
+  readonly operators: readonly string[];
+  readonly expiration: Expiration;
+}
+
+export interface ImportCeremonyPorts extends OnlinePorts {
+  /** Reads the wrapped bundle's QR frames; returns the bundle and the transfer's SHA-256. */
+  readonly scanWrapped: (
+    images: readonly string[],
+  ) => Promise<{ readonly bundle: WrappedKeyBundle; readonly transferSha256: string }>;
+  /** The codes the operators typed (flags or prompt), in operator order. */
+  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /** This machine's own audit log, for the request's origin and the keys already imported. */
+  readonly localLog: readonly LoggedAuditEntry[];
+  readonly localLogPath: string;
+  readonly wait: WaitOptions;
+  readonly signal: AbortSignal;
+}
+
+export interface ImportCeremonyResult {
+  /** Typed by every operator before anything happened. */
+  readonly checkCode: string;
+  readonly keys: readonly ImportedKey[];
+}
+
+/** Whether the request's log head is an entry of this machine's log (null: its first entry is prepare). */
+function requestCameFromLog(
+  request: ImportRequestBundle,
+  log: readonly LoggedAuditEntry[],
+): boolean {
+  if (request.auditLogHead === null) return log[0]?.entry.command === 'prepare';
+  return log.some((e) => e.hash === request.auditLogHead);
+}
+
+/** Key ARN → KeyMaterialId that earlier imports of this request on this log put on record. */
+function keysOnRecord(
+  log: readonly LoggedAuditEntry[],
+  requestDigest: string,
+): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const { entry } of log) {
+    if (entry.command !== 'import' || entry.inputs['request'] !== requestDigest) continue;
+    for (const key of entry.keys)
+      if (key.keyMaterialId !== undefined) found.set(key.keyArn, key.keyMaterialId);
+  }
+  return found;
+}
+
+/**
+ * `import`: reads and checks both bundles, refuses expired parameters, warns when the request is
+ * not from this log, then (only once every operator typed the wrapped bundle's code) imports,
+ * waits and proves per key. The read bundle's code and digests go on record only after that.
+ */
+export async function importCeremony(
+  input: ImportCeremonyInput,
+  ports: ImportCeremonyPorts,
+  facts: AuditFacts,
+  journal: ImportJournal = { imported: [], auditKeys: [] },
+): Promise<ImportCeremonyResult> {
+  const requestBytes = await ports.readFile(input.request, 'import request');
+  facts.input('requestFile', requestBytes);
+  let wrapped: unknown;
+  if (input.wrapped.kind === 'file') {
+    const wrappedBytes = await ports.readFile(input.wrapped.path, 'wrapped-key bundle');
+    facts.input('wrappedFile', wrappedBytes);
+    wrapped = parseJsonFile(wrappedBytes, input.wrapped.path, 'wrapped-key bundle');
+  }
+  const request = parseJsonFile(requestBytes, input.request, 'import request');
+  assertImportRequestBundle(request);
+  if (input.wrapped.kind === 'scan') {
+    const scanned = await ports.scanWrapped(input.wrapped.images);
+    // The transport on record: the same SHA-256 wrap logged for the frames it showed.
+    facts.inputs['qrTransfer'] = scanned.transferSha256;
+    wrapped = scanned.bundle;
+  }
+  assertWrappedKeyBundle(wrapped);
+  facts.peerLogHead = wrapped.auditLogHead;
+  assertWrappedAnswersRequest(request, wrapped);
+  assertParametersFresh(request, ports.now());
+  if (!requestCameFromLog(request, ports.localLog))
+    ports.say(
+      `warning: the import request was not prepared with this audit log (${ports.localLogPath}): its log head is not an entry of it; check --audit-log and that this is the ceremony's request`,
+    );
+
+  const checkCode = checkCodeOf(bundleDigest(wrapped));
+  assertCheckCodesConfirmed(
+    checkCode,
+    input.operators,
+    await ports.typedCheckCodes(),
+    'wrapped-key bundle',
+  );
+  const requestDigest = bundleDigest(request);
+  facts.inputs['request'] = requestDigest;
+  facts.inputs['wrapped'] = bundleDigest(wrapped);
+  facts.checkCodes['wrapped'] = checkCode;
+  ports.say(formatCheckCodeConfirmed(input.operators));
+
+  await withKms(ports, async (kms) => {
+    try {
+      await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
+        signal: ports.signal,
+        onRecord: keysOnRecord(ports.localLog, requestDigest),
+      });
+    } finally {
+      facts.keys = journal.auditKeys;
+    }
+  });
+  return { checkCode, keys: journal.imported };
+}

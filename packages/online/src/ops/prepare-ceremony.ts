@@ -1,0 +1,119 @@
+import {
+  bundleDigest,
+  checkCodeOf,
+  decodeBase64,
+  wrappingKeyFingerprint,
+  type ImportRequestBundle,
+  type KeySpec,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '@byok-ceremony/shared';
+import type {
+  AuditFacts,
+  OutputWriter,
+  QrFramesPort,
+  QrFramesWritten,
+} from '@byok-ceremony/node-io';
+import type { KeyDescription } from '../kms/kms-port.js';
+import { withKms, type OnlinePorts } from './ceremony-ports.js';
+import { prepareImport, type PreparedImport } from './prepare-import.js';
+
+export interface PrepareCeremonyInput {
+  readonly keyIds: readonly string[];
+  readonly wrappingAlgorithm: WrappingAlgorithm | undefined;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  readonly operators: readonly string[];
+  /** The import request file to write. */
+  readonly out: string;
+  /** Also the seed's raw files, DIR/KEY_ID/{PublicKey,ImportToken}.bin. */
+  readonly rawDir: string | undefined;
+}
+
+export interface PrepareCeremonyPorts extends Pick<OnlinePorts, 'openKms' | 'now'> {
+  readonly newCeremonyId: () => string;
+  /** The local log's head before this entry: the request carries it. */
+  readonly logHead: string | null;
+  readonly writer: OutputWriter;
+  readonly writeRawParameters: (dir: string, raw: PreparedImport['raw']) => Promise<void>;
+  readonly qr: QrFramesPort<ImportRequestBundle> | undefined;
+}
+
+export interface PreparedTarget {
+  readonly keyArn: string;
+  readonly keySpec: KeySpec;
+  readonly materialGroup: string;
+  readonly wrappingAlgorithm: WrappingAlgorithm;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  readonly wrappingKeyFingerprint: string;
+  readonly parametersValidTo: string;
+}
+
+export interface PrepareCeremonyResult {
+  readonly bundle: ImportRequestBundle;
+  readonly digest: string;
+  /** Shown by this process only: the offline operators type it from this screen. */
+  readonly checkCode: string;
+  readonly targets: readonly PreparedTarget[];
+  readonly reimports: readonly KeyDescription[];
+  readonly qrFrames: QrFramesWritten | undefined;
+}
+
+/**
+ * `prepare`: refuses unusable outputs first, then GetParametersForImport per key, then writes the
+ * request (and raw files, QR frames). The sender's code is on record beside the digests.
+ */
+export async function prepareCeremony(
+  input: PrepareCeremonyInput,
+  ports: PrepareCeremonyPorts,
+  facts: AuditFacts,
+): Promise<PrepareCeremonyResult> {
+  await ports.writer.assertWritable(input.out);
+  if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
+  await ports.qr?.assertUsable();
+  const prepared = await withKms(ports, (kms) =>
+    prepareImport(kms, {
+      keyIds: input.keyIds,
+      wrappingAlgorithm: input.wrappingAlgorithm,
+      wrappingKeySpec: input.wrappingKeySpec,
+      operators: input.operators,
+      auditLogHead: ports.logHead,
+      now: ports.now(),
+      ceremonyId: ports.newCeremonyId(),
+    }),
+  );
+  const { bundle } = prepared;
+  const digest = bundleDigest(bundle);
+  const checkCode = checkCodeOf(digest);
+  const targets: PreparedTarget[] = bundle.targets.map((t) => ({
+    keyArn: t.keyArn,
+    keySpec: t.keySpec,
+    materialGroup: t.materialGroup,
+    wrappingAlgorithm: t.wrappingAlgorithm,
+    wrappingKeySpec: t.wrappingKeySpec,
+    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey)!),
+    parametersValidTo: t.parametersValidTo,
+  }));
+  facts.keys = targets.map((t) => ({
+    keyArn: t.keyArn,
+    keySpec: t.keySpec,
+    materialGroup: t.materialGroup,
+    wrappingKeyFingerprint: t.wrappingKeyFingerprint,
+    parametersValidTo: t.parametersValidTo,
+  }));
+  facts.checkCodes['request'] = checkCode;
+
+  const text = `${JSON.stringify(bundle, null, 2)}\n`;
+  if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
+  await ports.writer.write(input.out, text, 0o644);
+  const qrFrames = await ports.qr?.write(bundle, checkCode);
+  if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
+  // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
+  facts.outputs['request'] = digest;
+  facts.output('requestFile', text);
+  if (input.rawDir !== undefined)
+    for (const r of prepared.raw) {
+      facts.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
+      facts.output(`raw:${r.keyId}/ImportToken.bin`, r.importToken);
+    }
+  return { bundle, digest, checkCode, targets, reimports: prepared.reimports, qrFrames };
+}
