@@ -91,22 +91,25 @@ describe('byok-offline scan', () => {
       operators: ['CAROL'],
       outcome: 'ok',
       peerLogHead: req.auditLogHead,
-      checkCodes: { request: code },
-      outputs: { request: bundleDigest(req) },
+      // Neither the bundle's code nor its digest: nobody has typed the code on this machine yet.
+      checkCodes: {},
     });
+    expect(Object.keys(entry.outputs)).toEqual(['requestFile']);
+    expect(JSON.stringify(entry)).not.toContain(bundleDigest(req));
+    expect(JSON.stringify(entry)).not.toContain(code);
     expect(entry.inputs['qrTransfer']).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('--json prints one object: out, digest, frames, and no check code', async () => {
+  it('--json prints one object: out and frames, no digest and no check code', async () => {
     const dir = tempDir();
     const req = request();
     const frames = writeFrames(join(dir, 'frames'), req);
     const r = await runCli(['scan', '--out', 'request.json', 'frames', '--json'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(checkCodeOf(bundleDigest(req)));
+    expect(r.stdout).not.toContain(bundleDigest(req));
     expect(JSON.parse(r.stdout)).toEqual({
       out: join(dir, 'request.json'),
-      digest: bundleDigest(req),
       frames: { received: frames.length, total: frames.length },
     });
   });
@@ -271,7 +274,7 @@ describe('byok-offline scan', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/byok-offline: \/dev\/video7 still 1: frames 1\/\d+, missing 2/);
-    expect((JSON.parse(r.stdout) as { digest: string }).digest).toBe(bundleDigest(req));
+    expect(r.stdout).not.toContain(bundleDigest(req));
     expect(r.stdout + r.stderr).not.toContain(checkCodeOf(bundleDigest(req)));
     expect(JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'))).toEqual(req);
   });
@@ -376,11 +379,23 @@ describe('byok-offline wrap --qr', () => {
   it('refuses --qr in raw mode and --qr-density alone', async () => {
     const dir = tempDir();
     const raw = await runCli(
-      ['wrap', '--public-key', 'PublicKey.bin', '--out', 'x.bin', '--qr', 'q'],
+      [
+        'wrap',
+        '--public-key',
+        'PublicKey.bin',
+        '--wrapping-algorithm',
+        'RSAES_OAEP_SHA_256',
+        '--material-file',
+        'm.bin',
+        '--out',
+        'x.bin',
+        '--qr',
+        'q',
+      ],
       dir,
     );
     expect(raw.code).toBe(2);
-    expect(raw.stderr).toMatch(/--qr and --qr-terminal cannot be used with --public-key/);
+    expect(raw.stderr).toMatch(/Arguments public-key and qr are mutually exclusive/);
     const density = await runCli(
       ['wrap', '--request', 'request.json', '--out', 'w.json', '--qr-density', 'high'],
       dir,

@@ -15,13 +15,11 @@ export function withCeremonyOptions<T>(cli: Argv<T>) {
     .option('check-code', {
       type: 'string',
       array: true,
-      default: [] as string[],
       describe:
         "The other machine's check code, as each operator read it (one per --operator, same order)",
     })
     .option('single-operator', {
       type: 'boolean',
-      default: false,
       describe: 'Rehearsals only: one operator acts alone (logged as an exception)',
     });
   return withLogOptions(withOperators);

@@ -8,19 +8,8 @@ function formatTimeLeft(seconds: number): string {
   return seconds > 0 ? `${span} left` : `EXPIRED ${span} ago`;
 }
 
-/**
- * How the summary names the request's check code: `show` it (inspect, the read-aloud comparison),
- * or leave it out with a line saying where it comes from, so that a machine that reads a bundle
- * never shows the code its operators are about to type.
- */
-export type CheckCodeLine =
-  { readonly kind: 'show' } | { readonly kind: 'withhold'; readonly line: string };
-
 /** The lines operators read to check an import request before anything happens. */
-export function formatRequestSummary(
-  summary: RequestSummary,
-  checkCode: CheckCodeLine = { kind: 'show' },
-): string[] {
+export function formatRequestSummary(summary: RequestSummary, checkCodeLine: string): string[] {
   const lines = [
     `Import request for ceremony ${summary.ceremonyId}`,
     `  created ${summary.createdAt} by ${summary.operators.join(', ') || '(no operator named)'}`,
@@ -34,11 +23,8 @@ export function formatRequestSummary(
       `      valid to ${t.parametersValidTo} (${formatTimeLeft(t.secondsLeft)})`,
     );
   }
-  lines.push(
-    checkCode.kind === 'show'
-      ? `Check code of the import request: ${summary.checkCode}`
-      : checkCode.line,
-  );
+  // Never the code itself: the operators type it from the screen of the machine that wrote the bundle.
+  lines.push(checkCodeLine);
   return lines;
 }
 
@@ -59,6 +45,8 @@ export function formatWrappedSummary(summary: WrappedSummary): string[] {
       `  - ${t.keyArn} (material group ${t.materialGroup}, ${t.encryptedKeyMaterialBytes} bytes under ${formatFingerprint(t.wrappingKeyFingerprint)})`,
     );
   }
-  lines.push(`Check code of the wrapped bundle: ${summary.checkCode}`);
+  lines.push(
+    'Check code: shown by the byok-offline wrap that wrote this bundle, and typed on the online machine',
+  );
   return lines;
 }

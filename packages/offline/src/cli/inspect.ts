@@ -10,11 +10,14 @@ import { describeRequest } from '../ops/describe-request.js';
 import { describeWrapped } from '../ops/describe-wrapped.js';
 import { formatRequestSummary, formatWrappedSummary } from './format-summary.js';
 
+const INSPECT_CHECK_CODE_LINE =
+  'Check code: read it off the online screen (byok-online prepare); byok-offline wrap asks each operator for it';
+
 /** `inspect`: read-only, so it writes no audit entry. */
 export function inspectCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'inspect',
-    'Validate and show an import request (or a wrapped-key bundle) with its check code',
+    'Validate and show an import request (or a wrapped-key bundle); never its check code',
     (y) =>
       y
         .option('request', {
@@ -48,7 +51,7 @@ export function inspectCommand(cli: Argv, deps: CliDeps): Argv {
         deps.stdout(
           argv.json
             ? `${JSON.stringify(summary)}\n`
-            : `${formatRequestSummary(summary).join('\n')}\n`,
+            : `${formatRequestSummary(summary, INSPECT_CHECK_CODE_LINE).join('\n')}\n`,
         );
       } else if (argv.wrapped !== undefined) {
         const path = resolve(deps.cwd, argv.wrapped);

@@ -2,20 +2,19 @@ import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
   ByokError,
-  bundleDigest,
   bundleFromQrTransfer,
   decodeBase64,
   wrappingKeyFingerprint,
   type AssembledTransfer,
 } from '@byok-ceremony/shared';
 import {
-  assertOutputAbsent,
+  AuditSession,
+  fileOutputWriter,
   scanProgressPrinter,
-  writeFileExclusive,
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
-import { AuditDraft, sha256Hex } from './audit-draft.js';
+import { runOfflineAudited } from './audited.js';
 import { parseOperators, withLogOptions } from './ceremony-options.js';
 import { formatRequestSummary } from './format-summary.js';
 import { TOOL } from './tool.js';
@@ -113,19 +112,16 @@ async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledT
 }
 
 async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
-  const audit = new AuditDraft('scan', flags.auditLog, deps);
-  audit.operators = flags.operators;
-  let result: { digest: string; frames: number; summary: string[] };
-  try {
-    await assertOutputAbsent(flags.out);
+  const session = new AuditSession('scan', flags.operators);
+  const writer = fileOutputWriter(session);
+  const result = await runOfflineAudited(deps, flags.auditLog, session, async () => {
+    await writer.assertWritable(flags.out);
     const transfer = await readTransfer(flags, deps);
     // The transport on record: the same SHA-256 prepare logged for the frames it showed.
-    audit.inputs['qrTransfer'] = transfer.sha256;
+    session.inputs['qrTransfer'] = transfer.sha256;
     const request = bundleFromQrTransfer(transfer, 'import-request');
-    const summary = describeRequest(request, deps.now());
-    audit.peerLogHead = request.auditLogHead;
-    audit.checkCodes['request'] = summary.checkCode;
-    audit.keys = request.targets.map((t) => ({
+    session.peerLogHead = request.auditLogHead;
+    session.keys = request.targets.map((t) => ({
       keyArn: t.keyArn,
       keySpec: t.keySpec,
       materialGroup: t.materialGroup,
@@ -133,25 +129,19 @@ async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
       parametersValidTo: t.parametersValidTo,
     }));
     const text = `${JSON.stringify(request, null, 2)}\n`;
-    await writeFileExclusive(flags.out, text, 0o644);
-    audit.outputs['request'] = bundleDigest(request);
-    audit.outputs['requestFile'] = sha256Hex(Buffer.from(text));
-    result = {
-      digest: summary.digest,
+    await writer.write(flags.out, text, 0o644);
+    // Not the bundle digest nor its code: this machine has not confirmed them yet (wrap does).
+    session.output('requestFile', text);
+    return {
       frames: transfer.frames,
       // Whoever supplied the images chose this bundle: its code is read off the online screen.
-      summary: formatRequestSummary(summary, { kind: 'withhold', line: SCAN_CHECK_CODE_LINE }),
+      summary: formatRequestSummary(describeRequest(request, deps.now()), SCAN_CHECK_CODE_LINE),
     };
-  } catch (error) {
-    await audit.appendFailure(error);
-    throw error;
-  }
-  await audit.appendSuccess([flags.out]);
+  });
   if (flags.json) {
     deps.stdout(
       `${JSON.stringify({
         out: flags.out,
-        digest: result.digest,
         frames: { received: result.frames, total: result.frames },
       })}\n`,
     );

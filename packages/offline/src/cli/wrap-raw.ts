@@ -1,115 +1,71 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
 import {
-  ByokError,
-  assertOperators,
-  checkWrappingCombination,
   formatFingerprint,
-  wrappingKeyFingerprint,
   type KeySpec,
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
 import {
-  assertOutputAbsent,
+  AuditSession,
+  fileOutputWriter,
   readInputFile,
-  writeFileExclusive,
   type CliDeps,
 } from '@byok-ceremony/node-io';
-import { loadMaterial } from '../ops/load-material.js';
-import { materialKcv } from '../ops/material-kcv.js';
-import { parseWrappingKey } from '../ops/parse-wrapping-key.js';
-import { wrapKeyMaterial } from '../ops/wrap-key-material.js';
-import { AuditDraft, sha256Hex } from './audit-draft.js';
+import { wrapRawCeremony } from '../ops/wrap-raw-ceremony.js';
+import { runOfflineAudited } from './audited.js';
+import { parseOperators } from './ceremony-options.js';
 
-export interface WrapRawFlags {
-  readonly publicKey: string;
-  readonly wrappingAlgorithm: WrappingAlgorithm;
-  readonly keySpec: KeySpec;
-  readonly wrappingKeySpec: WrappingKeySpec | undefined;
-  readonly materialFile: string;
-  readonly out: string;
-  readonly operators: readonly string[];
-  readonly singleOperator: boolean;
-  readonly auditLog: string;
-  readonly json: boolean;
-}
+/** The flags only raw mode takes; `wrap --public-key ...` is kept as an alias of `wrap raw`. */
+export const RAW_ONLY = ['public-key', 'wrapping-algorithm', 'key-spec', 'wrapping-key-spec'];
 
-/** The key ARN is unknown in raw mode: the seed's files do not carry it. */
-const UNKNOWN_KEY = 'unknown';
-
-/** Raw mode, the seed's step 7: PublicKey.bin + material → EncryptedKeyMaterial.bin, no bundle. */
-export async function runWrapRaw(flags: WrapRawFlags, deps: CliDeps): Promise<void> {
-  const audit = new AuditDraft('wrap', flags.auditLog, deps);
-  audit.operators = flags.operators;
-  audit.exceptions.push('raw-mode');
-  let result: { kcv: string; fingerprint: string; wrappingKeySpec: WrappingKeySpec; bytes: number };
-  try {
-    await assertOutputAbsent(flags.out);
-    if (flags.operators.length > 0 || flags.singleOperator) {
-      assertOperators(flags.operators, { singleOperator: flags.singleOperator });
-      if (flags.singleOperator) audit.exceptions.push('single-operator');
-    }
-    const spki = await readInputFile(flags.publicKey, 'public key file');
-    audit.inputs['publicKey'] = sha256Hex(spki);
-    const fingerprint = wrappingKeyFingerprint(spki);
-    const wrappingKey = parseWrappingKey(spki, flags.wrappingKeySpec, 'public key file');
-    audit.keys = [
-      { keyArn: UNKNOWN_KEY, keySpec: flags.keySpec, wrappingKeyFingerprint: fingerprint },
-    ];
-    const verdict = checkWrappingCombination(
-      flags.keySpec,
-      flags.wrappingAlgorithm,
-      wrappingKey.wrappingKeySpec,
-    );
-    if (!verdict.allowed) {
-      throw new ByokError('ERR_UNSUPPORTED_COMBINATION', verdict.reason, {
-        hint: 'Request import parameters with a wrapping algorithm and key spec KMS accepts for this key spec (--key-spec).',
-      });
-    }
-    const materialBytes = await readInputFile(flags.materialFile, 'material file');
-    let kcv: string;
-    let blob: Buffer;
-    try {
-      const material = loadMaterial(materialBytes, flags.keySpec);
-      try {
-        kcv = materialKcv(flags.keySpec, material);
-        blob = wrapKeyMaterial(material, wrappingKey.key, flags.wrappingAlgorithm);
-      } finally {
-        material.fill(0);
-      }
-    } finally {
-      materialBytes.fill(0);
-    }
-    await writeFileExclusive(flags.out, blob, 0o644);
-    audit.outputs['encryptedKeyMaterial'] = sha256Hex(blob);
-    audit.keys = [
-      { keyArn: UNKNOWN_KEY, keySpec: flags.keySpec, wrappingKeyFingerprint: fingerprint, kcv },
-    ];
-    result = { kcv, fingerprint, wrappingKeySpec: wrappingKey.wrappingKeySpec, bytes: blob.length };
-  } catch (error) {
-    await audit.appendFailure(error);
-    throw error;
-  }
-  await audit.appendSuccess([flags.out]);
-  if (flags.json) {
-    deps.stdout(
-      `${JSON.stringify({
-        out: flags.out,
-        keySpec: flags.keySpec,
-        wrappingAlgorithm: flags.wrappingAlgorithm,
-        wrappingKeySpec: result.wrappingKeySpec,
-        wrappingKeyFingerprint: result.fingerprint,
-        kcv: result.kcv,
-        bytes: result.bytes,
-      })}\n`,
-    );
+/** Raw mode, the seed's step 7: PublicKey.bin + material → EncryptedKeyMaterial.bin. */
+export async function runWrapRaw(
+  argv: Readonly<Record<string, unknown>>,
+  deps: CliDeps,
+): Promise<void> {
+  const path = (p: unknown): string => resolve(deps.cwd, String(p));
+  const operators = parseOperators((argv['operator'] as string[] | undefined) ?? []);
+  const keySpec = (argv['key-spec'] as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT';
+  const wrappingAlgorithm = argv['wrapping-algorithm'] as WrappingAlgorithm;
+  const out = path(argv['out']);
+  const session = new AuditSession('wrap', operators);
+  const result = await runOfflineAudited(deps, path(argv['audit-log']), session, () =>
+    wrapRawCeremony(
+      {
+        publicKey: path(argv['public-key']),
+        wrappingAlgorithm,
+        keySpec,
+        wrappingKeySpec: argv['wrapping-key-spec'] as WrappingKeySpec | undefined,
+        materialFile: path(argv['material-file']),
+        out,
+        operators,
+        singleOperator: argv['single-operator'] === true,
+      },
+      { readFile: readInputFile, writer: fileOutputWriter(session) },
+      session,
+    ),
+  );
+  if (argv['json'] === true) {
+    deps.stdout(`${JSON.stringify({ out, keySpec, wrappingAlgorithm, ...result })}\n`);
     return;
   }
   deps.stdout(
     [
-      `Wrote ${flags.out} (${result.bytes} bytes, ${flags.wrappingAlgorithm})`,
-      `  material: ${flags.keySpec} KCV ${result.kcv}`,
-      `  wrapping key: ${result.wrappingKeySpec} ${formatFingerprint(result.fingerprint)}`,
+      `Wrote ${out} (${result.bytes} bytes, ${wrappingAlgorithm})`,
+      `  material: ${keySpec} KCV ${result.kcv}`,
+      `  wrapping key: ${result.wrappingKeySpec} ${formatFingerprint(result.wrappingKeyFingerprint)}`,
       '',
     ].join('\n'),
+  );
+}
+
+/** `wrap raw`: every raw flag required; bundle-mode flags refused by the parent's `conflicts`. */
+export function wrapRawCommand<T>(y: Argv<T>, deps: CliDeps): Argv<T> {
+  return y.command(
+    'raw',
+    'Wrap a --material-file for a raw PublicKey.bin (the seed procedure), writing EncryptedKeyMaterial.bin',
+    (z) => z.demandOption(['public-key', 'wrapping-algorithm', 'material-file', 'out']),
+    (argv) => runWrapRaw(argv, deps),
   );
 }

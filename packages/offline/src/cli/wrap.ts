@@ -16,7 +16,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
-import { runWrapRaw } from './wrap-raw.js';
+import { RAW_ONLY, runWrapRaw, wrapRawCommand } from './wrap-raw.js';
 
 /**
  * The answer goes back at `high` by default: a one-key RSA_4096 wrapped bundle (794 compact
@@ -24,19 +24,29 @@ import { runWrapRaw } from './wrap-raw.js';
  */
 const WRAPPED_QR_DENSITY: QrDensity = 'high';
 
-const RAW_ONLY = ['public-key', 'wrapping-algorithm', 'key-spec', 'wrapping-key-spec'] as const;
+/** What only bundle mode takes: refused with raw mode's --public-key. */
+const BUNDLE_ONLY = [
+  'request',
+  'check-code',
+  'operator-key',
+  'passphrase-file',
+  'qr',
+  'qr-terminal',
+  'qr-density',
+  'backup',
+];
 
 function usage(message: string, hint: string): ByokError {
   return new ByokError('ERR_USAGE', message, { hint });
 }
 
-/** `wrap`: bundle mode (--request) for the ceremony, raw mode (--public-key) for the seed's step 7. */
+/** `wrap`: bundle mode (--request) for the ceremony; `wrap raw` (or --public-key) for the seed's step 7. */
 export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'wrap',
-    'Generate or load key material and wrap it for KMS import',
+    'Generate or load key material and wrap it for KMS import (wrap raw: the seed procedure)',
     (y) =>
-      withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)
+      wrapRawCommand(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY), deps)
         .option('request', {
           type: 'string',
           describe: 'Import request written by byok-online prepare',
@@ -52,148 +62,87 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
         })
         .option('backup', {
           type: 'boolean',
-          default: true,
           describe:
             'Pass --no-backup to wrap generated material that will exist nowhere but in KMS',
         })
         .option('public-key', {
           type: 'string',
-          describe: 'Raw mode: DER wrapping public key (PublicKey.bin)',
+          describe: 'wrap raw: DER wrapping public key (PublicKey.bin)',
         })
         .option('wrapping-algorithm', {
           type: 'string',
           choices: WRAPPING_ALGORITHMS,
-          describe: 'Raw mode: the wrapping algorithm of the import parameters',
+          describe: 'wrap raw: the wrapping algorithm of the import parameters',
         })
         .option('key-spec', {
           type: 'string',
           choices: KEY_SPECS,
-          describe: 'Raw mode: key spec of the material (default SYMMETRIC_DEFAULT)',
+          describe: 'wrap raw: key spec of the material (default SYMMETRIC_DEFAULT)',
+        })
+        .option('wrapping-key-spec', {
+          type: 'string',
+          choices: WRAPPING_KEY_SPECS,
+          describe: "wrap raw: declared wrapping key spec (default: the public key's size)",
         })
         .option('operator-key', {
           type: 'string',
           array: true,
-          default: [] as string[],
           describe:
             'Operator key files (operator keygen), in --operator order: each operator signs the log entry',
         })
         .option('passphrase-file', {
           type: 'string',
           array: true,
-          default: [] as string[],
           describe:
             'Scripted runs: one passphrase file per --operator-key (else asked on the terminal)',
         })
-        .option('wrapping-key-spec', {
-          type: 'string',
-          choices: WRAPPING_KEY_SPECS,
-          describe: "Raw mode: declared wrapping key spec (default: the public key's size)",
-        }),
+        .conflicts('public-key', BUNDLE_ONLY)
+        .conflicts('request', RAW_ONLY)
+        .implies('public-key', ['wrapping-algorithm', 'material-file', 'out']),
     async (argv) => {
+      if (argv['public-key'] !== undefined) {
+        await runWrapRaw(argv, deps);
+        return;
+      }
       const path = (p: string): string => resolve(deps.cwd, p);
       const operators = parseOperators(argv.operator);
       const qr = qrShowFlagsOf(argv, deps.cwd, WRAPPED_QR_DENSITY);
-      const common = {
-        operators,
-        checkCodes: argv['check-code'],
-        singleOperator: argv['single-operator'],
-        auditLog: path(argv['audit-log']),
-        json: argv.json,
-      };
-      if (argv.request !== undefined && argv['public-key'] !== undefined) {
+      if (argv.request === undefined)
         throw usage(
-          '--request cannot be used with --public-key',
-          'Use --request for the ceremony bundle, or --public-key alone for a raw blob (the seed procedure).',
+          'wrap needs --request (ceremony) or wrap raw (the seed procedure)',
+          'byok-offline wrap --request request.json --out wrapped.json --operator A --operator B, or see byok-offline wrap raw --help.',
         );
-      }
-      if (argv.request !== undefined) {
-        const raw = RAW_ONLY.find((flag) => argv[flag] !== undefined);
-        if (raw !== undefined) {
-          throw usage(
-            `--${raw} cannot be used with --request`,
-            'The import request names each key spec, algorithm and wrapping key; drop the flag.',
-          );
-        }
-        if (argv.out === undefined)
-          throw usage(
-            'wrap needs --out',
-            'Name the wrapped-key bundle to write: --out wrapped.json.',
-          );
-        assertOperatorKeyFlags(argv['operator-key'], argv['passphrase-file'], operators);
-        const signers = await unlockOperatorKeys(
-          argv['operator-key'].map(path),
-          argv['passphrase-file'].map(path),
-          operators,
-          deps,
-        );
-        await runWrapBundle(
-          {
-            ...common,
-            signers,
-            request: path(argv.request),
-            out: path(argv.out),
-            materialFile:
-              argv['material-file'] === undefined ? undefined : path(argv['material-file']),
-            noBackup: !argv.backup,
-            qr,
-          },
-          deps,
-        );
-        return;
-      }
-      if (argv['public-key'] === undefined) {
-        throw usage(
-          'wrap needs --request (ceremony) or --public-key (raw mode)',
-          'byok-offline wrap --request request.json --out wrapped.json --operator A --operator B, or see byok-offline wrap --help.',
-        );
-      }
-      if (argv['operator-key'].length > 0 || argv['passphrase-file'].length > 0) {
-        throw usage(
-          '--operator-key cannot be used with --public-key',
-          'Raw mode has no check code to confirm; operator keys sign the entries of bundle mode (--request).',
-        );
-      }
-      if (qr !== undefined) {
-        throw usage(
-          '--qr and --qr-terminal cannot be used with --public-key',
-          'Raw mode writes a blob for the AWS CLI, not a bundle; use --request for a wrapped bundle the QR codes can carry.',
-        );
-      }
-      if (argv['check-code'].length > 0) {
-        throw usage(
-          '--check-code cannot be used with --public-key',
-          'Raw mode has no bundle and no check code; use --request for a confirmed ceremony.',
-        );
-      }
-      if (!argv.backup) {
-        throw usage(
-          '--no-backup cannot be used with --public-key',
-          'Raw mode wraps the --material-file you keep; drop --no-backup.',
-        );
-      }
-      if (argv['wrapping-algorithm'] === undefined) {
-        throw usage(
-          'raw mode needs --wrapping-algorithm',
-          'Give the algorithm the import parameters were requested for, e.g. --wrapping-algorithm RSAES_OAEP_SHA_256.',
-        );
-      }
-      if (argv['material-file'] === undefined) {
-        throw usage(
-          'raw mode needs --material-file',
-          'Raw mode wraps material you keep: --material-file PlaintextKeyMaterial.bin (openssl rand -out PlaintextKeyMaterial.bin 32).',
-        );
-      }
       if (argv.out === undefined)
-        throw usage('wrap needs --out', 'Name the blob to write: --out EncryptedKeyMaterial.bin.');
-      await runWrapRaw(
+        throw usage(
+          'wrap needs --out',
+          'Name the wrapped-key bundle to write: --out wrapped.json.',
+        );
+      const keyFiles = argv['operator-key'] ?? [];
+      const passphraseFiles = argv['passphrase-file'] ?? [];
+      assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
+      const signers = await unlockOperatorKeys(
+        keyFiles.map(path),
+        passphraseFiles.map(path),
+        operators,
+        deps,
+      );
+      const materialFile = argv['material-file'];
+      await runWrapBundle(
         {
-          ...common,
-          publicKey: path(argv['public-key']),
-          wrappingAlgorithm: argv['wrapping-algorithm'],
-          keySpec: argv['key-spec'] ?? 'SYMMETRIC_DEFAULT',
-          wrappingKeySpec: argv['wrapping-key-spec'],
-          materialFile: path(argv['material-file']),
+          operators,
+          checkCodes: argv['check-code'] ?? [],
+          singleOperator: argv['single-operator'] === true,
+          auditLog: path(argv['audit-log']),
+          json: argv.json,
+          signers,
+          request: path(argv.request),
           out: path(argv.out),
+          material:
+            materialFile === undefined
+              ? { kind: 'generate' }
+              : { kind: 'file', path: path(materialFile) },
+          backup: argv.backup === false ? { kind: 'declined' } : undefined,
+          qr,
         },
         deps,
       );

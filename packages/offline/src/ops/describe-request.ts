@@ -1,6 +1,5 @@
 import {
-  bundleDigest,
-  checkCodeOf,
+  decodeBase64,
   wrappingKeyFingerprint,
   type ImportRequestBundle,
   type KeySpec,
@@ -28,23 +27,21 @@ export interface RequestSummary {
   readonly createdAt: string;
   readonly operators: readonly string[];
   readonly auditLogHead: string | null;
-  readonly digest: string;
-  readonly checkCode: string;
   readonly clock: string;
   readonly targets: readonly RequestTargetSummary[];
 }
 
-/** What an operator needs to see of a validated import request, timed by `now`. */
+/**
+ * What an operator needs to see of a validated import request, timed by `now`. Never its check
+ * code or digest: the machine that reads a bundle must not show what its operators will type.
+ */
 export function describeRequest(request: ImportRequestBundle, now: Date): RequestSummary {
-  const digest = bundleDigest(request);
   return {
     kind: 'import-request',
     ceremonyId: request.ceremonyId,
     createdAt: request.createdAt,
     operators: request.operators,
     auditLogHead: request.auditLogHead,
-    digest,
-    checkCode: checkCodeOf(digest),
     clock: now.toISOString(),
     targets: request.targets.map((t) => ({
       keyArn: t.keyArn,
@@ -53,7 +50,7 @@ export function describeRequest(request: ImportRequestBundle, now: Date): Reques
       materialGroup: t.materialGroup,
       wrappingAlgorithm: t.wrappingAlgorithm,
       wrappingKeySpec: t.wrappingKeySpec,
-      wrappingKeyFingerprint: wrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
+      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
       parametersValidTo: t.parametersValidTo,
       secondsLeft: Math.floor((Date.parse(t.parametersValidTo) - now.getTime()) / 1000),
     })),

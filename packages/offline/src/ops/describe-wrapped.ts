@@ -1,6 +1,5 @@
 import {
-  bundleDigest,
-  checkCodeOf,
+  decodeBase64,
   type KeySpec,
   type MaterialSource,
   type WrappedKeyBundle,
@@ -13,8 +12,6 @@ export interface WrappedSummary {
   readonly createdAt: string;
   readonly operators: readonly string[];
   readonly auditLogHead: string | null;
-  readonly digest: string;
-  readonly checkCode: string;
   readonly materials: readonly {
     readonly materialGroup: string;
     readonly keySpec: KeySpec;
@@ -30,9 +27,8 @@ export interface WrappedSummary {
   }[];
 }
 
-/** What an operator needs to see of a validated wrapped-key bundle. */
+/** What an operator needs to see of a validated wrapped-key bundle: its content, never its code. */
 export function describeWrapped(bundle: WrappedKeyBundle): WrappedSummary {
-  const digest = bundleDigest(bundle);
   return {
     kind: 'wrapped-keys',
     ceremonyId: bundle.ceremonyId,
@@ -40,8 +36,6 @@ export function describeWrapped(bundle: WrappedKeyBundle): WrappedSummary {
     createdAt: bundle.createdAt,
     operators: bundle.operators,
     auditLogHead: bundle.auditLogHead,
-    digest,
-    checkCode: checkCodeOf(digest),
     materials: bundle.materials.map((m) => ({
       materialGroup: m.materialGroup,
       keySpec: m.keySpec,
@@ -53,7 +47,7 @@ export function describeWrapped(bundle: WrappedKeyBundle): WrappedSummary {
       keyArn: t.keyArn,
       materialGroup: t.materialGroup,
       wrappingKeyFingerprint: t.wrappingKeyFingerprint,
-      encryptedKeyMaterialBytes: Buffer.from(t.encryptedKeyMaterial, 'base64').length,
+      encryptedKeyMaterialBytes: decodeBase64(t.encryptedKeyMaterial)?.length ?? 0,
     })),
   };
 }

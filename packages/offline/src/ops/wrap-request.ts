@@ -4,6 +4,8 @@ import {
   WRAPPED_KEYS_FORMAT,
   bundleDigest,
   checkWrappingCombination,
+  decodeBase64,
+  encodeBase64,
   wrappingKeyFingerprint,
   type ImportRequestBundle,
   type ImportTarget,
@@ -13,26 +15,31 @@ import {
   type WrappedKeyBundle,
   type WrappedTarget,
 } from '@byok-ceremony/shared';
-import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
-import { loadMaterial } from './load-material.js';
 import { materialKcv } from './material-kcv.js';
 import { materialProof } from './material-proof.js';
 import { parseWrappingKey, type WrappingKey } from './parse-wrapping-key.js';
 import { wrapKeyMaterial } from './wrap-key-material.js';
 
-/** Where the material comes from: generated here, or the bytes of a --material-file. */
-export type MaterialInput =
-  { readonly kind: 'generate' } | { readonly kind: 'file'; readonly bytes: Buffer };
+/** One material group's plaintext, ready to wrap; the wrapper zeroes `bytes`. */
+export interface MaterialReady {
+  readonly materialGroup: string;
+  readonly keySpec: KeySpec;
+  readonly bytes: Buffer;
+  readonly origin: MaterialSource;
+}
 
 export interface WrapRequestInput {
   readonly request: ImportRequestBundle;
-  readonly material: MaterialInput;
+  /** Checked by checkRequestTargets, before any material existed. */
+  readonly checked: readonly CheckedTarget[];
+  /** One per material group, keyed by group. */
+  readonly materials: ReadonlyMap<string, MaterialReady>;
   readonly operators: readonly string[];
   readonly auditLogHead: string | null;
   readonly createdAt: string;
 }
 
-interface CheckedTarget {
+export interface CheckedTarget {
   readonly target: ImportTarget;
   readonly wrappingKey: WrappingKey;
   readonly fingerprint: string;
@@ -50,8 +57,8 @@ function checkTarget(target: ImportTarget, index: number): CheckedTarget {
       hint: 'Run byok-online prepare again with a wrapping algorithm and key spec KMS accepts for this key.',
     });
   }
-  // Validated as strict base64 with the bundle: Buffer's lenient decoding sees canonical input.
-  const spki = Buffer.from(target.publicKey, 'base64');
+  const spki = decodeBase64(target.publicKey);
+  if (spki === undefined) throw new ByokError('ERR_INTERNAL', 'validated public key is not base64');
   const wrappingKey = parseWrappingKey(
     spki,
     target.wrappingKeySpec,
@@ -60,8 +67,13 @@ function checkTarget(target: ImportTarget, index: number): CheckedTarget {
   return { target, wrappingKey, fingerprint: wrappingKeyFingerprint(spki) };
 }
 
+/** Refuses any target KMS would refuse, naming it, before any material exists. */
+export function checkRequestTargets(request: ImportRequestBundle): CheckedTarget[] {
+  return request.targets.map(checkTarget);
+}
+
 /** Targets by material group, in the order groups first appear. */
-function groupTargets(targets: readonly CheckedTarget[]): Map<string, CheckedTarget[]> {
+export function groupTargets(targets: readonly CheckedTarget[]): Map<string, CheckedTarget[]> {
   const groups = new Map<string, CheckedTarget[]>();
   for (const checked of targets) {
     const group = groups.get(checked.target.materialGroup) ?? [];
@@ -72,52 +84,38 @@ function groupTargets(targets: readonly CheckedTarget[]): Map<string, CheckedTar
 }
 
 /**
- * Wraps material for every target of a validated request: one material per group (replicas of
- * a multi-Region key share it), each wrapped under its own target's key. Every material Buffer
- * is zeroed before this returns or throws.
+ * Wraps each group's material under each of its targets' keys (replicas of a multi-Region key
+ * share one material). Every material Buffer is zeroed before this returns or throws.
  */
 export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
-  const { request } = input;
-  const checked = request.targets.map(checkTarget);
-  const groups = groupTargets(checked);
-  if (input.material.kind === 'file' && groups.size !== 1) {
-    throw new ByokError(
-      'ERR_USAGE',
-      `--material-file gives one material, but the request has ${groups.size} material groups`,
-      {
-        hint: 'Leave out --material-file to generate material for each group, or ask for a request with one material group.',
-      },
-    );
-  }
+  const { request, checked } = input;
   const requestDigest = bundleDigest(request);
-  const source: MaterialSource = input.material.kind === 'file' ? 'file' : 'generated';
   const materials: MaterialRecord[] = [];
   const wrapped = new Map<CheckedTarget, string>();
-  for (const [materialGroup, members] of groups) {
-    const keySpec: KeySpec = members[0]!.target.keySpec;
-    const material =
-      input.material.kind === 'file'
-        ? loadMaterial(input.material.bytes, keySpec)
-        : generateKeyMaterial(keySpec);
-    try {
+  try {
+    for (const [materialGroup, members] of groupTargets(checked)) {
+      const material = input.materials.get(materialGroup);
+      if (material === undefined)
+        throw new ByokError('ERR_INTERNAL', `no material for group ${materialGroup}`);
+      const { keySpec, bytes } = material;
       materials.push({
         materialGroup,
         keySpec,
-        source,
-        kcv: materialKcv(keySpec, material),
-        proof: materialProof(keySpec, material, requestDigest, materialGroup),
+        source: material.origin,
+        kcv: materialKcv(keySpec, bytes),
+        proof: materialProof(keySpec, bytes, requestDigest, materialGroup),
       });
       for (const member of members) {
         const blob = wrapKeyMaterial(
-          material,
+          bytes,
           member.wrappingKey.key,
           member.target.wrappingAlgorithm,
         );
-        wrapped.set(member, blob.toString('base64'));
+        wrapped.set(member, encodeBase64(blob));
       }
-    } finally {
-      material.fill(0);
     }
+  } finally {
+    for (const material of input.materials.values()) material.bytes.fill(0);
   }
   const targets: WrappedTarget[] = checked.map((member) => ({
     keyArn: member.target.keyArn,

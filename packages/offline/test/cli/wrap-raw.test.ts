@@ -79,9 +79,12 @@ describe('wrap --public-key (raw mode) refuses', () => {
   });
 
   it.each([
-    [['--check-code', '0000-0000-0000-0000-0000'], /--check-code cannot be used with --public-key/],
-    [['--request', 'request.json'], /--request cannot be used with --public-key/],
-    [['--no-backup'], /--no-backup cannot be used with --public-key/],
+    [
+      ['--check-code', '0000-0000-0000-0000-0000'],
+      /Arguments public-key and check-code are mutually exclusive/,
+    ],
+    [['--request', 'request.json'], /Arguments public-key and request are mutually exclusive/],
+    [['--no-backup'], /Arguments public-key and backup are mutually exclusive/],
   ])('flags of bundle mode: %s, before opening any file', async (extra, message) => {
     const dir = rawDir(2048);
     const result = await runCli(
@@ -97,6 +100,10 @@ describe('wrap --public-key (raw mode) refuses', () => {
   it('a missing --wrapping-algorithm', async () => {
     const result = await runCli(RAW, rawDir(2048));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/error: raw mode needs --wrapping-algorithm/);
+    expect(result.stderr).toMatch(/error: Implications failed/);
+    expect(result.stderr).toMatch(/public-key -> wrapping-algorithm/);
+    const sub = await runCli(['wrap', 'raw', ...RAW.slice(1)], rawDir(2048));
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(/Missing required argument: wrapping-algorithm/);
   });
 });

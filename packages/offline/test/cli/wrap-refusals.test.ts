@@ -398,8 +398,8 @@ describe('wrap refuses', () => {
       a,
       2,
       'ERR_USAGE',
-      /--wrapping-algorithm cannot be used with --request/,
-      /drop the flag/,
+      /Arguments request and wrapping-algorithm are mutually exclusive/,
+      /--help/,
       false,
     );
   });

@@ -1,0 +1,100 @@
+import {
+  ByokError,
+  type KeySpec,
+  type MaterialSource as MaterialOrigin,
+} from '@byok-ceremony/shared';
+import { loadMaterial } from './load-material.js';
+import type { MaterialReady } from './wrap-request.js';
+
+/**
+ * Where wrap's material comes from. Every kind is keyed by material group, so that recovering
+ * from backups or combining components only adds a way to fill the same map.
+ */
+export type MaterialSource =
+  /** Fresh material per group, from the generator port. */
+  | { readonly kind: 'generate' }
+  /** `--material-file`: one file for a request with exactly one material group. */
+  | { readonly kind: 'file'; readonly path: string }
+  /** One file per material group. */
+  | { readonly kind: 'files'; readonly paths: ReadonlyMap<string, string> }
+  /** Material the caller already holds (recovered or combined), per group; zeroed after wrapping. */
+  | {
+      readonly kind: 'supplied';
+      readonly origin: MaterialOrigin;
+      readonly materials: ReadonlyMap<string, Buffer>;
+    };
+
+export interface MaterialPorts {
+  readonly readFile: (path: string, what: string) => Promise<Uint8Array>;
+  /** Fresh material for a key spec (node:crypto's CSPRNG and key generation). */
+  readonly generate: (keySpec: KeySpec) => Buffer;
+}
+
+function usage(message: string, hint: string): ByokError {
+  return new ByokError('ERR_USAGE', message, { hint });
+}
+
+/** Refuses, before any prompt, a source that does not cover exactly the request's groups. */
+export function assertSourceFits(source: MaterialSource, groups: readonly string[]): void {
+  if (source.kind === 'file' && groups.length !== 1)
+    throw usage(
+      `--material-file gives one material, but the request has ${groups.length} material groups`,
+      'Leave out --material-file to generate material for each group, or prepare a request for the one key (or one multi-Region key) this material belongs to.',
+    );
+  if (source.kind === 'files' || source.kind === 'supplied') {
+    const given = [...(source.kind === 'files' ? source.paths : source.materials).keys()];
+    const missing = groups.filter((g) => !given.includes(g));
+    const extra = given.filter((g) => !groups.includes(g));
+    if (missing.length > 0 || extra.length > 0)
+      throw usage(
+        `the material given does not match the request's groups (missing: ${missing.join(', ') || 'none'}; not in the request: ${extra.join(', ') || 'none'})`,
+        'Give exactly one material per material group of the request.',
+      );
+  }
+}
+
+async function loadFile(path: string, keySpec: KeySpec, ports: MaterialPorts): Promise<Buffer> {
+  const bytes = await ports.readFile(path, 'material file');
+  try {
+    return loadMaterial(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), keySpec);
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+/** The plaintext of every group; on failure, whatever was already made is zeroed. */
+export async function resolveMaterials(
+  source: MaterialSource,
+  groups: ReadonlyMap<string, KeySpec>,
+  ports: MaterialPorts,
+): Promise<Map<string, MaterialReady>> {
+  const ready = new Map<string, MaterialReady>();
+  const origin: MaterialOrigin =
+    source.kind === 'generate' ? 'generated' : source.kind === 'supplied' ? source.origin : 'file';
+  try {
+    for (const [materialGroup, keySpec] of groups) {
+      let bytes: Buffer;
+      switch (source.kind) {
+        case 'generate':
+          bytes = ports.generate(keySpec);
+          break;
+        case 'file':
+          bytes = await loadFile(source.path, keySpec, ports);
+          break;
+        case 'files':
+          bytes = await loadFile(source.paths.get(materialGroup)!, keySpec, ports);
+          break;
+        case 'supplied':
+          bytes = loadMaterial(source.materials.get(materialGroup)!, keySpec);
+          break;
+      }
+      ready.set(materialGroup, { materialGroup, keySpec, bytes, origin });
+    }
+  } catch (error) {
+    for (const material of ready.values()) material.bytes.fill(0);
+    throw error;
+  } finally {
+    if (source.kind === 'supplied') for (const bytes of source.materials.values()) bytes.fill(0);
+  }
+  return ready;
+}

@@ -1,0 +1,191 @@
+import {
+  ByokError,
+  assertCheckCodesConfirmed,
+  assertImportRequestBundle,
+  assertOperators,
+  assertWrappedAnswersRequest,
+  assertWrappedKeyBundle,
+  bundleDigest,
+  checkCodeOf,
+  decodeBase64,
+  formatCheckCodeConfirmed,
+  parseStrictJson,
+  wrappingKeyFingerprint,
+  type KeySpec,
+  type WrappedKeyBundle,
+} from '@byok-ceremony/shared';
+import {
+  parseJsonFile,
+  type AuditFacts,
+  type OutputWriter,
+  type QrFramesPort,
+  type QrFramesWritten,
+} from '@byok-ceremony/node-io';
+import { checkParametersValid } from './check-parameters-valid.js';
+import { describeRequest, type RequestSummary } from './describe-request.js';
+import {
+  assertSourceFits,
+  resolveMaterials,
+  type MaterialPorts,
+  type MaterialSource,
+} from './material-source.js';
+import {
+  checkRequestTargets,
+  groupTargets,
+  wrapRequest,
+  type MaterialReady,
+} from './wrap-request.js';
+
+/** What a backup step returns for the record: label → SHA-256 hex of each backup output. */
+export interface BackupRecord {
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/**
+ * What happens to the material between "ready" and "wrapped": `declined` is `--no-backup`
+ * (generated material then exists only in KMS, logged as an exception); `write` is a backup step
+ * that gets the plaintext before any wrapping (its outputs go on record as `backup:LABEL`).
+ */
+export type BackupPlan =
+  | { readonly kind: 'declined' }
+  | {
+      readonly kind: 'write';
+      readonly write: (materials: readonly MaterialReady[]) => Promise<BackupRecord>;
+    };
+
+export interface WrapCeremonyInput {
+  /** The import request file. */
+  readonly request: string;
+  /** The wrapped-key bundle to write. */
+  readonly out: string;
+  readonly material: MaterialSource;
+  /** Undefined: no backup offered, which generated material refuses. */
+  readonly backup: BackupPlan | undefined;
+  readonly operators: readonly string[];
+  readonly singleOperator: boolean;
+}
+
+export interface WrapCeremonyPorts extends MaterialPorts {
+  readonly now: () => Date;
+  readonly writer: OutputWriter;
+  readonly qr: QrFramesPort<WrappedKeyBundle> | undefined;
+  /** The codes the operators typed (flags or prompt), in operator order. */
+  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /** Shows the request to the operators before they confirm (stderr); never its code. */
+  readonly showRequest: (summary: RequestSummary) => void;
+  /** One line for the operators (stderr). */
+  readonly say: (line: string) => void;
+  /** The local log's head before this entry: the wrapped bundle carries it. */
+  readonly logHead: string | null;
+}
+
+export interface WrapCeremonyResult {
+  readonly bundle: WrappedKeyBundle;
+  /** This process wrote the bundle: its code is shown here, for the online operators to type. */
+  readonly checkCode: string;
+  /** Confirmed by every operator. */
+  readonly requestCheckCode: string;
+  readonly digest: string;
+  readonly qrFrames: QrFramesWritten | undefined;
+}
+
+const NO_BACKUP_WARNING =
+  'warning: --no-backup: the generated material will exist only inside KMS, which cannot export it; an expired or deleted key can never be restored';
+
+/**
+ * `wrap`: every refusal that needs no code first (outputs, request, material groups, backup
+ * choice, operators), then the request shown without its code, the operators' codes, the
+ * material, the backup step, wrapping, and the bundle written and checked as import reads it.
+ */
+export async function wrapCeremony(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+  facts: AuditFacts,
+): Promise<WrapCeremonyResult> {
+  await ports.writer.assertWritable(input.out);
+  await ports.qr?.assertUsable();
+  const requestBytes = await ports.readFile(input.request, 'import request');
+  facts.input('requestFile', requestBytes);
+  const request = parseJsonFile(requestBytes, input.request, 'import request');
+  assertImportRequestBundle(request);
+  facts.peerLogHead = request.auditLogHead;
+  facts.keys = request.targets.map((t) => ({
+    keyArn: t.keyArn,
+    keySpec: t.keySpec,
+    materialGroup: t.materialGroup,
+    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+    parametersValidTo: t.parametersValidTo,
+  }));
+  const checked = checkRequestTargets(request);
+  const groups = new Map<string, KeySpec>(
+    [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
+  );
+  assertSourceFits(input.material, [...groups.keys()]);
+  if (input.material.kind === 'generate' && input.backup === undefined)
+    throw new ByokError(
+      'ERR_BACKUP_REQUIRED',
+      'generated material needs a backup, and wrap cannot make one yet',
+      {
+        hint: 'the generated material would exist only inside KMS: KMS cannot export it, so an expired or deleted key could never be restored. Pass --no-backup to accept that (rehearsals), or use --material-file with material you keep',
+      },
+    );
+  const warnings = checkParametersValid(request.targets, ports.now());
+  assertOperators(input.operators, { singleOperator: input.singleOperator });
+  if (input.singleOperator) facts.exceptions.push('single-operator');
+
+  ports.showRequest(describeRequest(request, ports.now()));
+  const requestDigest = bundleDigest(request);
+  const requestCheckCode = checkCodeOf(requestDigest);
+  assertCheckCodesConfirmed(
+    requestCheckCode,
+    input.operators,
+    await ports.typedCheckCodes(),
+    'import request',
+  );
+  // Only now, with every operator's code matched, do the request's digest and code go on record.
+  facts.inputs['request'] = requestDigest;
+  facts.checkCodes['request'] = requestCheckCode;
+  ports.say(formatCheckCodeConfirmed(input.operators));
+  if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
+    facts.exceptions.push('no-backup');
+    ports.say(NO_BACKUP_WARNING);
+  }
+  for (const warning of warnings) ports.say(`warning: ${warning}`);
+
+  const materials = await resolveMaterials(input.material, groups, ports);
+  let bundle: WrappedKeyBundle;
+  try {
+    if (input.backup?.kind === 'write') {
+      const backup = await input.backup.write([...materials.values()]);
+      for (const [label, sha256] of Object.entries(backup.outputs))
+        facts.outputs[`backup:${label}`] = sha256;
+    }
+    bundle = wrapRequest({
+      request,
+      checked,
+      materials,
+      operators: input.operators,
+      auditLogHead: ports.logHead,
+      createdAt: ports.now().toISOString(),
+    });
+  } finally {
+    for (const material of materials.values()) material.bytes.fill(0);
+  }
+  const text = `${JSON.stringify(bundle, null, 2)}\n`;
+  // Check what is about to be written the way import will read it.
+  assertWrappedKeyBundle(parseStrictJson(text));
+  assertWrappedAnswersRequest(request, bundle);
+  const digest = bundleDigest(bundle);
+  const checkCode = checkCodeOf(digest);
+  await ports.writer.write(input.out, text, 0o644);
+  const qrFrames = await ports.qr?.write(bundle, checkCode);
+  if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
+  facts.outputs['wrapped'] = digest;
+  facts.output('wrappedFile', text);
+  facts.checkCodes['wrapped'] = checkCode;
+  facts.keys = facts.keys.map((key) => {
+    const material = bundle.materials.find((m) => m.materialGroup === key.materialGroup);
+    return material === undefined ? key : { ...key, kcv: material.kcv, proof: material.proof.kind };
+  });
+  return { bundle, checkCode, requestCheckCode, digest, qrFrames };
+}

@@ -1,0 +1,105 @@
+import {
+  ByokError,
+  assertOperators,
+  checkWrappingCombination,
+  wrappingKeyFingerprint,
+  type KeySpec,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '@byok-ceremony/shared';
+import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { loadMaterial } from './load-material.js';
+import { materialKcv } from './material-kcv.js';
+import { parseWrappingKey } from './parse-wrapping-key.js';
+import { wrapKeyMaterial } from './wrap-key-material.js';
+
+export interface WrapRawCeremonyInput {
+  /** DER wrapping public key (PublicKey.bin). */
+  readonly publicKey: string;
+  readonly wrappingAlgorithm: WrappingAlgorithm;
+  readonly keySpec: KeySpec;
+  readonly wrappingKeySpec: WrappingKeySpec | undefined;
+  readonly materialFile: string;
+  /** EncryptedKeyMaterial.bin to write. */
+  readonly out: string;
+  readonly operators: readonly string[];
+  readonly singleOperator: boolean;
+}
+
+export interface WrapRawCeremonyPorts {
+  readonly readFile: (path: string, what: string) => Promise<Uint8Array>;
+  readonly writer: OutputWriter;
+}
+
+export interface WrapRawCeremonyResult {
+  readonly kcv: string;
+  readonly wrappingKeyFingerprint: string;
+  readonly wrappingKeySpec: WrappingKeySpec;
+  readonly bytes: number;
+}
+
+/** The key ARN is unknown in raw mode: the seed's files do not carry it. */
+const UNKNOWN_KEY = 'unknown';
+
+/** `wrap raw`, the seed's step 7: PublicKey.bin + material → EncryptedKeyMaterial.bin, no bundle. */
+export async function wrapRawCeremony(
+  input: WrapRawCeremonyInput,
+  ports: WrapRawCeremonyPorts,
+  facts: AuditFacts,
+): Promise<WrapRawCeremonyResult> {
+  facts.exceptions.push('raw-mode');
+  await ports.writer.assertWritable(input.out);
+  if (input.operators.length > 0 || input.singleOperator) {
+    assertOperators(input.operators, { singleOperator: input.singleOperator });
+    if (input.singleOperator) facts.exceptions.push('single-operator');
+  }
+  const spki = await ports.readFile(input.publicKey, 'public key file');
+  facts.input('publicKey', spki);
+  const fingerprint = wrappingKeyFingerprint(spki);
+  const wrappingKey = parseWrappingKey(
+    Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
+    input.wrappingKeySpec,
+    'public key file',
+  );
+  facts.keys = [
+    { keyArn: UNKNOWN_KEY, keySpec: input.keySpec, wrappingKeyFingerprint: fingerprint },
+  ];
+  const verdict = checkWrappingCombination(
+    input.keySpec,
+    input.wrappingAlgorithm,
+    wrappingKey.wrappingKeySpec,
+  );
+  if (!verdict.allowed) {
+    throw new ByokError('ERR_UNSUPPORTED_COMBINATION', verdict.reason, {
+      hint: 'Request import parameters with a wrapping algorithm and key spec KMS accepts for this key spec (--key-spec).',
+    });
+  }
+  const materialBytes = await ports.readFile(input.materialFile, 'material file');
+  let kcv: string;
+  let blob: Buffer;
+  try {
+    const material = loadMaterial(
+      Buffer.from(materialBytes.buffer, materialBytes.byteOffset, materialBytes.byteLength),
+      input.keySpec,
+    );
+    try {
+      kcv = materialKcv(input.keySpec, material);
+      blob = wrapKeyMaterial(material, wrappingKey.key, input.wrappingAlgorithm);
+    } finally {
+      material.fill(0);
+    }
+  } finally {
+    materialBytes.fill(0);
+  }
+  await ports.writer.write(input.out, blob, 0o644);
+  facts.output('encryptedKeyMaterial', blob);
+  facts.keys = [
+    { keyArn: UNKNOWN_KEY, keySpec: input.keySpec, wrappingKeyFingerprint: fingerprint, kcv },
+  ];
+  return {
+    kcv,
+    wrappingKeyFingerprint: fingerprint,
+    wrappingKeySpec: wrappingKey.wrappingKeySpec,
+    bytes: blob.length,
+  };
+}
