@@ -1,0 +1,170 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ByokError, type AuditEntry } from '@byok-ceremony/shared';
+import { AuditSession } from '../../src/audit/audit-session.js';
+import { interruptedError, runAudited, type SignalSource } from '../../src/audit/run-audited.js';
+import { appendAuditEntry } from '../../src/io/audit-log.js';
+
+function folder(): string {
+  return mkdtempSync(join(tmpdir(), 'byok-run-audited-'));
+}
+
+function options(auditLog: string, stderr: string[] = [], signals?: SignalSource) {
+  return {
+    auditLog,
+    tool: 'byok-test',
+    toolVersion: '0.0.0',
+    now: () => new Date('2026-12-01T08:00:00Z'),
+    stderr: (text: string) => stderr.push(text),
+    ...(signals === undefined ? {} : { signals }),
+  };
+}
+
+function entries(path: string): AuditEntry[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as AuditEntry);
+}
+
+describe('runAudited', () => {
+  it('appends one ok entry with the facts gathered, and returns the body result', async () => {
+    const log = join(folder(), 'audit.jsonl');
+    const session = new AuditSession('wrap', ['ALICE', 'BOB']);
+    const result = await runAudited(
+      session,
+      async ({ logHead }) => {
+        expect(logHead).toBeNull();
+        session.input('requestFile', 'bytes');
+        session.checkCodes['request'] = 'CODE';
+        return 42;
+      },
+      options(log),
+    );
+    expect(result).toBe(42);
+    const [entry] = entries(log);
+    expect(entry).toMatchObject({
+      seq: 0,
+      command: 'wrap',
+      operators: ['ALICE', 'BOB'],
+      outcome: 'ok',
+      checkCodes: { request: 'CODE' },
+      tool: 'byok-test',
+    });
+    expect(entry!.inputs['requestFile']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['a cut-off last line', (log: string) => writeFileSync(log, '{"seq":0')],
+    ['a log that is a folder', (log: string) => mkdirSync(log)],
+    ['a missing folder', (log: string) => rmSync(join(log, '..'), { recursive: true })],
+    [
+      'a last line that is not the chain tail',
+      (log: string) => writeFileSync(log, '{"seq":7,"prev":null}\n'),
+    ],
+  ])('refuses %s before the body runs', async (_name, spoil) => {
+    const log = join(folder(), 'audit.jsonl');
+    spoil(log);
+    let ran = false;
+    const attempt = runAudited(
+      new AuditSession('create-key', []),
+      () => {
+        ran = true;
+        return Promise.resolve();
+      },
+      options(log),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG' });
+    expect(ran).toBe(false);
+  });
+
+  it('a failure is logged with its code, and what the body wrote is removed', async () => {
+    const dir = folder();
+    const log = join(dir, 'audit.jsonl');
+    const out = join(dir, 'out.json');
+    const session = new AuditSession('prepare', []);
+    const attempt = runAudited(
+      session,
+      () => {
+        writeFileSync(out, 'x');
+        session.wrote(out);
+        throw new ByokError('ERR_KMS', 'KMS said no');
+      },
+      options(log),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_KMS' });
+    expect(existsSync(out)).toBe(false);
+    expect(entries(log)[0]).toMatchObject({
+      outcome: 'error',
+      error: { code: 'ERR_KMS', message: 'KMS said no' },
+    });
+  });
+
+  it('success that cannot be logged removes its outputs and fails with ERR_AUDIT_LOG', async () => {
+    const dir = folder();
+    const log = join(dir, 'audit.jsonl');
+    const out = join(dir, 'wrapped.json');
+    const session = new AuditSession('wrap', []);
+    const attempt = runAudited(
+      session,
+      () => {
+        writeFileSync(out, 'x');
+        session.wrote(out);
+        mkdirSync(log); // the log becomes unusable while the command runs
+        return Promise.resolve();
+      },
+      options(log),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a failure that cannot be logged warns, and the original error wins', async () => {
+    const log = join(folder(), 'audit.jsonl');
+    const stderr: string[] = [];
+    const attempt = runAudited(
+      new AuditSession('import', []),
+      () => {
+        mkdirSync(log);
+        throw new ByokError('ERR_PROOF_FAILED', 'not the material');
+      },
+      options(log, stderr),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_PROOF_FAILED' });
+    expect(stderr.join('')).toMatch(/^byok-test: warning: this failure could not be logged: /);
+  });
+
+  it('SIGINT aborts the signal the body sees; the interruption is logged and handlers removed', async () => {
+    const log = join(folder(), 'audit.jsonl');
+    await appendAuditEntry(log, new AuditSession('create-key', []).record(undefined), {
+      time: '2026-12-01T07:00:00Z',
+      tool: 'byok-test',
+      toolVersion: '0.0.0',
+    });
+    const signals = new EventEmitter();
+    const session = new AuditSession('import', []);
+    const attempt = runAudited(
+      session,
+      async ({ signal, logHead }) => {
+        expect(logHead).toMatch(/^[0-9a-f]{64}$/);
+        session.keys.push({ keyArn: 'arn:aws:kms:eu-west-2:111122223333:key/one' });
+        signals.emit('SIGINT');
+        await Promise.resolve();
+        if (signal.aborted) throw interruptedError('after 1 of 2 key(s)');
+      },
+      options(log, [], signals),
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_INTERRUPTED' });
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+    expect(signals.listenerCount('SIGTERM')).toBe(0);
+    expect(entries(log)[1]).toMatchObject({
+      seq: 1,
+      outcome: 'error',
+      error: { code: 'ERR_INTERRUPTED' },
+      keys: [{ keyArn: 'arn:aws:kms:eu-west-2:111122223333:key/one' }],
+    });
+  });
+});

@@ -1,0 +1,199 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
+import { AuditSession, type OutputWriter } from '@byok-ceremony/node-io';
+import {
+  wrapCeremony,
+  type WrapCeremonyInput,
+  type WrapCeremonyPorts,
+} from '../../src/ops/wrap-ceremony.js';
+import { wrapRawCeremony } from '../../src/ops/wrap-raw-ceremony.js';
+import { NOW, importRequest, wrappingKeyPair } from '../helpers/request-fixture.js';
+import { unwrapBlob } from '../helpers/unwrap.js';
+
+const OPERATORS = ['ALICE', 'BOB'];
+
+function memory(request?: ImportRequestBundle) {
+  const files = new Map<string, Uint8Array>();
+  if (request !== undefined)
+    files.set('/m/request.json', new TextEncoder().encode(JSON.stringify(request)));
+  const writer: OutputWriter = {
+    assertWritable: (path) =>
+      files.has(path) ? Promise.reject(new Error(`${path} exists`)) : Promise.resolve(),
+    write: (path, data) => {
+      files.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+      return Promise.resolve();
+    },
+  };
+  return { files, writer };
+}
+
+function ports(
+  files: Map<string, Uint8Array>,
+  writer: OutputWriter,
+  overrides: Partial<WrapCeremonyPorts> = {},
+): WrapCeremonyPorts & { said: string[]; asked: number } {
+  const state = { said: [] as string[], asked: 0 };
+  return Object.assign(state, {
+    readFile: (path: string) => Promise.resolve(files.get(path)!),
+    generate: () => Buffer.alloc(32, 7),
+    now: () => NOW,
+    writer,
+    qr: undefined,
+    typedCheckCodes: () => {
+      state.asked += 1;
+      return Promise.resolve([] as string[]);
+    },
+    showRequest: () => undefined,
+    say: (line: string) => state.said.push(line),
+    logHead: null,
+    ...overrides,
+  });
+}
+
+function wrapInput(overrides: Partial<WrapCeremonyInput> = {}): WrapCeremonyInput {
+  return {
+    request: '/m/request.json',
+    out: '/m/wrapped.json',
+    material: { kind: 'generate' },
+    backup: { kind: 'declined' },
+    operators: OPERATORS,
+    singleOperator: false,
+    ...overrides,
+  };
+}
+
+describe('wrapCeremony', () => {
+  it('wraps generated material per group, records the confirmed code and the sender code', async () => {
+    const request = importRequest([
+      { keySpec: 'SYMMETRIC_DEFAULT' },
+      { keySpec: 'SYMMETRIC_DEFAULT' },
+    ]);
+    const code = checkCodeOf(bundleDigest(request));
+    const { files, writer } = memory(request);
+    const p = ports(files, writer, { typedCheckCodes: () => Promise.resolve([code, code]) });
+    const session = new AuditSession('wrap', OPERATORS);
+    const result = await wrapCeremony(wrapInput(), p, session);
+    expect(result.checkCode).toBe(checkCodeOf(bundleDigest(result.bundle)));
+    expect(session.checkCodes).toEqual({ request: code, wrapped: result.checkCode });
+    expect(session.exceptions).toEqual(['no-backup']);
+    const material = unwrapBlob(
+      Buffer.from(result.bundle.targets[0]!.encryptedKeyMaterial, 'base64'),
+      wrappingKeyPair(2048, 0).privateKey,
+      request.targets[0]!.wrappingAlgorithm,
+    );
+    expect(material).toEqual(Buffer.alloc(32, 7));
+    expect(files.has('/m/wrapped.json')).toBe(true);
+  });
+
+  it('supplied material goes through the backup step before wrapping, and is zeroed after', async () => {
+    const request = importRequest([{ keySpec: 'HMAC_256' }]);
+    const code = checkCodeOf(bundleDigest(request));
+    const { files, writer } = memory(request);
+    const supplied = Buffer.alloc(32, 9);
+    const seen: string[] = [];
+    const session = new AuditSession('wrap', OPERATORS);
+    const result = await wrapCeremony(
+      wrapInput({
+        material: {
+          kind: 'supplied',
+          origin: 'components',
+          materials: new Map([[request.targets[0]!.materialGroup, supplied]]),
+        },
+        backup: {
+          kind: 'write',
+          write: (materials) => {
+            seen.push(...materials.map((m) => `${m.materialGroup}:${m.bytes.toString('hex')}`));
+            return Promise.resolve({ outputs: { 'share-1': 'ab'.repeat(32) } });
+          },
+        },
+      }),
+      ports(files, writer, { typedCheckCodes: () => Promise.resolve([code, code]) }),
+      session,
+    );
+    expect(seen).toEqual([`${request.targets[0]!.materialGroup}:${'09'.repeat(32)}`]);
+    expect(session.outputs['backup:share-1']).toBe('ab'.repeat(32));
+    expect(result.bundle.materials[0]!.source).toBe('components');
+    expect(supplied.equals(Buffer.alloc(32))).toBe(true);
+    expect(session.exceptions).toEqual([]);
+  });
+
+  it('refusals that need no code come before the prompt', async () => {
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }, { keySpec: 'HMAC_256' }]);
+    const cases: [Partial<WrapCeremonyInput>, string][] = [
+      [{ backup: undefined }, 'ERR_BACKUP_REQUIRED'],
+      [{ material: { kind: 'file', path: '/m/material.bin' } }, 'ERR_USAGE'],
+      [{ operators: ['ALICE'] }, 'ERR_OPERATORS'],
+    ];
+    for (const [overrides, code] of cases) {
+      const { files, writer } = memory(request);
+      const p = ports(files, writer);
+      await expect(
+        wrapCeremony(wrapInput(overrides), p, new AuditSession('wrap', OPERATORS)),
+      ).rejects.toMatchObject({ code });
+      expect(p.asked).toBe(0);
+    }
+    const { files, writer } = memory(request);
+    files.set('/m/wrapped.json', new Uint8Array());
+    const p = ports(files, writer);
+    await expect(wrapCeremony(wrapInput(), p, new AuditSession('wrap', OPERATORS))).rejects.toThrow(
+      /exists/,
+    );
+    expect(p.asked).toBe(0);
+  });
+
+  it('a wrong code: refused, and the record holds neither the code nor the digest', async () => {
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
+    const digest = bundleDigest(request);
+    const code = checkCodeOf(digest);
+    const { files, writer } = memory(request);
+    const session = new AuditSession('wrap', OPERATORS);
+    let generated = 0;
+    const error: unknown = await wrapCeremony(
+      wrapInput(),
+      ports(files, writer, {
+        typedCheckCodes: () => Promise.resolve([code, 'AAAA-AAAA-AAAA-AAAA-AAAA']),
+        generate: () => {
+          generated += 1;
+          return Buffer.alloc(32);
+        },
+      }),
+      session,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_CHECK_CODE_MISMATCH' });
+    const record = JSON.stringify(session.record(error)).toLowerCase();
+    expect(record.replace(/-/g, '')).not.toContain(code.replace(/-/g, '').toLowerCase());
+    expect(record).not.toContain(digest);
+    expect(generated).toBe(0);
+    expect(files.has('/m/wrapped.json')).toBe(false);
+  });
+});
+
+describe('wrapRawCeremony', () => {
+  it('wraps a material file for a raw public key and records the fingerprint and KCV', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { files, writer } = memory();
+    files.set('/m/PublicKey.bin', pair.publicKey.export({ format: 'der', type: 'spki' }));
+    files.set('/m/material.bin', Buffer.alloc(32, 5));
+    const session = new AuditSession('wrap', []);
+    const result = await wrapRawCeremony(
+      {
+        publicKey: '/m/PublicKey.bin',
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        keySpec: 'SYMMETRIC_DEFAULT',
+        wrappingKeySpec: undefined,
+        materialFile: '/m/material.bin',
+        out: '/m/EncryptedKeyMaterial.bin',
+        operators: [],
+        singleOperator: false,
+      },
+      { readFile: (path) => Promise.resolve(files.get(path)!), writer },
+      session,
+    );
+    const blob = Buffer.from(files.get('/m/EncryptedKeyMaterial.bin')!);
+    expect(unwrapBlob(blob, pair.privateKey, 'RSAES_OAEP_SHA_256')).toEqual(Buffer.alloc(32, 5));
+    expect(files.get('/m/material.bin')).toEqual(Buffer.alloc(32));
+    expect(session.keys).toEqual([expect.objectContaining({ keyArn: 'unknown', kcv: result.kcv })]);
+    expect(session.exceptions).toEqual(['raw-mode']);
+  });
+});

@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import {
+  auditEntryHash,
+  bundleDigest,
+  checkCodeOf,
+  type AuditEntry,
+  type ImportRequestBundle,
+} from '@byok-ceremony/shared';
+import { AuditSession, type LoggedAuditEntry, type OutputWriter } from '@byok-ceremony/node-io';
+import { createKeyCeremony } from '../../src/ops/create-key-ceremony.js';
+import { importCeremony, type ImportCeremonyPorts } from '../../src/ops/import-ceremony.js';
+import { importRawCeremony } from '../../src/ops/import-raw-ceremony.js';
+import { prepareCeremony } from '../../src/ops/prepare-ceremony.js';
+import { FakeKmsPort } from '../helpers/fake-kms-port.js';
+import { wrapForTest } from '../helpers/wrap-for-test.js';
+
+const NOW = new Date('2026-12-01T08:00:00Z');
+const OPERATORS = ['ALICE', 'BOB'];
+const NEVER = { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', validTo: undefined } as const;
+
+/** Files in memory: what the operations read and write instead of the disk. */
+function memoryFiles(): { files: Map<string, Uint8Array>; writer: OutputWriter } {
+  const files = new Map<string, Uint8Array>();
+  return {
+    files,
+    writer: {
+      assertWritable: (path) =>
+        files.has(path) ? Promise.reject(new Error(`${path} exists`)) : Promise.resolve(),
+      write: (path, data) => {
+        files.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+async function preparedCeremony(kms: FakeKmsPort, count: number) {
+  const arns: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const session = new AuditSession('create-key', OPERATORS);
+    const created = await createKeyCeremony(
+      {
+        keySpec: 'SYMMETRIC_DEFAULT',
+        keyUsage: undefined,
+        description: undefined,
+        alias: undefined,
+        multiRegion: false,
+        tags: [],
+      },
+      { openKms: () => Promise.resolve(kms) },
+      session,
+    );
+    expect(session.keys).toEqual([
+      { keyArn: created.arn, keySpec: 'SYMMETRIC_DEFAULT', keyState: 'PendingImport' },
+    ]);
+    arns.push(created.arn);
+  }
+  const { files, writer } = memoryFiles();
+  const session = new AuditSession('prepare', OPERATORS);
+  const prepared = await prepareCeremony(
+    {
+      keyIds: arns,
+      wrappingAlgorithm: undefined,
+      wrappingKeySpec: 'RSA_2048',
+      operators: OPERATORS,
+      out: '/m/request.json',
+      rawDir: undefined,
+    },
+    {
+      openKms: () => Promise.resolve(kms),
+      now: () => NOW,
+      newCeremonyId: () => '00000000-0000-4000-8000-000000000001',
+      logHead: null,
+      writer,
+      writeRawParameters: () => Promise.reject(new Error('not asked for')),
+      qr: undefined,
+    },
+    session,
+  );
+  const logged: LoggedAuditEntry[] = [];
+  const line = JSON.stringify({ seq: 0, command: 'prepare', outputs: session.outputs, keys: [] });
+  logged.push({ hash: auditEntryHash(line), entry: JSON.parse(line) as AuditEntry });
+  return { prepared, files, session, logged };
+}
+
+function importPorts(
+  kms: FakeKmsPort,
+  files: Map<string, Uint8Array>,
+  overrides: Partial<ImportCeremonyPorts> = {},
+): ImportCeremonyPorts & { said: string[] } {
+  const said: string[] = [];
+  return {
+    said,
+    openKms: () => Promise.resolve(kms),
+    now: () => NOW,
+    readFile: (path) => Promise.resolve(files.get(path)!),
+    say: (line) => said.push(line),
+    scanWrapped: () => Promise.reject(new Error('no scan')),
+    typedCheckCodes: () => Promise.reject(new Error('no codes given')),
+    localLog: [],
+    localLogPath: '/m/byok-online-audit.jsonl',
+    wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+function withWrapped(files: Map<string, Uint8Array>, request: ImportRequestBundle): string {
+  const wrapped = wrapForTest(request);
+  files.set('/m/wrapped.json', new TextEncoder().encode(JSON.stringify(wrapped)));
+  return checkCodeOf(bundleDigest(wrapped));
+}
+
+const input = {
+  request: '/m/request.json',
+  wrapped: { kind: 'file', path: '/m/wrapped.json' },
+  operators: OPERATORS,
+  expiration: NEVER,
+} as const;
+
+describe('prepareCeremony', () => {
+  it('records the sender code beside the digests, and closes KMS', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files, session } = await preparedCeremony(kms, 2);
+    expect(prepared.checkCode).toBe(checkCodeOf(bundleDigest(prepared.bundle)));
+    expect(session.checkCodes).toEqual({ request: prepared.checkCode });
+    expect(session.outputs['request']).toBe(prepared.digest);
+    expect(files.has('/m/request.json')).toBe(true);
+    expect(kms.calls.filter((c) => c === 'GetParametersForImport')).toHaveLength(2);
+    expect(kms.closed).toBe(3);
+  });
+
+  it('refuses an existing output before any KMS call', async () => {
+    const kms = new FakeKmsPort();
+    const { files, writer } = memoryFiles();
+    files.set('/m/request.json', new Uint8Array());
+    const attempt = prepareCeremony(
+      {
+        keyIds: ['k'],
+        wrappingAlgorithm: undefined,
+        wrappingKeySpec: 'RSA_2048',
+        operators: OPERATORS,
+        out: '/m/request.json',
+        rawDir: undefined,
+      },
+      {
+        openKms: () => Promise.resolve(kms),
+        now: () => NOW,
+        newCeremonyId: () => 'x',
+        logHead: null,
+        writer,
+        writeRawParameters: () => Promise.resolve(),
+        qr: undefined,
+      },
+      new AuditSession('prepare', OPERATORS),
+    );
+    await expect(attempt).rejects.toThrow(/exists/);
+    expect(kms.calls).toEqual([]);
+  });
+});
+
+describe('importCeremony', () => {
+  it('imports every key once the codes match, and only then records the code and digests', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files, logged } = await preparedCeremony(kms, 2);
+    const code = withWrapped(files, prepared.bundle);
+    const session = new AuditSession('import', OPERATORS);
+    const ports = importPorts(kms, files, {
+      localLog: logged,
+      typedCheckCodes: () => Promise.resolve([code, code.toLowerCase()]),
+    });
+    const result = await importCeremony(input, ports, session);
+    expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
+    expect(session.checkCodes).toEqual({ wrapped: code });
+    expect(session.inputs['request']).toBe(prepared.digest);
+    expect(session.keys.every((k) => k.keyMaterialId !== undefined)).toBe(true);
+    expect(ports.said).toEqual(['Check code confirmed by ALICE and BOB']);
+  });
+
+  it('a wrong code: refused before KMS, and neither error nor facts carry the code or digest', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files } = await preparedCeremony(kms, 1);
+    const code = withWrapped(files, prepared.bundle);
+    const session = new AuditSession('import', OPERATORS);
+    kms.calls.length = 0;
+    const error: unknown = await importCeremony(
+      input,
+      importPorts(kms, files, {
+        typedCheckCodes: () => Promise.resolve([code, 'AAAA-AAAA-AAAA-AAAA-AAAA']),
+      }),
+      session,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_CHECK_CODE_MISMATCH' });
+    const record = JSON.stringify(session.record(error)).toLowerCase();
+    const flat = code.replace(/-/g, '').toLowerCase();
+    expect(record.replace(/-/g, '')).not.toContain(flat);
+    expect(record).not.toContain(
+      bundleDigest(
+        JSON.parse(new TextDecoder().decode(files.get('/m/wrapped.json'))) as ImportRequestBundle,
+      ),
+    );
+    expect(kms.calls).toEqual([]);
+  });
+
+  it('expired parameters are refused before any prompt; a foreign request is warned about', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files } = await preparedCeremony(kms, 1);
+    withWrapped(files, prepared.bundle);
+    let asked = false;
+    const ports = importPorts(kms, files, {
+      now: () => new Date('2026-12-03T00:00:00Z'),
+      typedCheckCodes: () => {
+        asked = true;
+        return Promise.resolve([]);
+      },
+    });
+    await expect(
+      importCeremony(input, ports, new AuditSession('import', OPERATORS)),
+    ).rejects.toMatchObject({ code: 'ERR_PARAMETERS_EXPIRED' });
+    expect(asked).toBe(false);
+    const fresh = importPorts(kms, files, { typedCheckCodes: () => Promise.resolve(['x', 'y']) });
+    await importCeremony(input, fresh, new AuditSession('import', OPERATORS)).catch(
+      () => undefined,
+    );
+    expect(fresh.said[0]).toMatch(
+      /^warning: the import request was not prepared with this audit log/,
+    );
+  });
+
+  it('stops between keys when interrupted; a re-run imports exactly the rest', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files, logged } = await preparedCeremony(kms, 3);
+    const code = withWrapped(files, prepared.bundle);
+    const controller = new AbortController();
+    kms.beforeImport = (keyId) => {
+      if (keyId === prepared.bundle.targets[1]!.keyArn) controller.abort();
+    };
+    const first = new AuditSession('import', OPERATORS);
+    const codes = () => Promise.resolve([code, code]);
+    await expect(
+      importCeremony(
+        input,
+        importPorts(kms, files, {
+          localLog: logged,
+          typedCheckCodes: codes,
+          signal: controller.signal,
+        }),
+        first,
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_INTERRUPTED', message: /after 2 of 3 key/ });
+    expect(first.keys.map((k) => k.keyArn)).toEqual(
+      prepared.bundle.targets.slice(0, 2).map((t) => t.keyArn),
+    );
+    // The interrupted entry, as the runner logs it, is what the re-run reads.
+    const line = JSON.stringify(first.record(new Error('interrupted')));
+    const log = [...logged, { hash: auditEntryHash(line), entry: JSON.parse(line) as AuditEntry }];
+    kms.beforeImport = () => undefined;
+    const again = await importCeremony(
+      input,
+      importPorts(kms, files, { localLog: log, typedCheckCodes: codes }),
+      new AuditSession('import', OPERATORS),
+    );
+    expect(again.keys.map((k) => k.alreadyHeld)).toEqual([true, true, false]);
+    expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('importRawCeremony', () => {
+  it('imports the raw files and records their digests and the key', async () => {
+    const kms = new FakeKmsPort();
+    const created = await kms.createKey({
+      keySpec: 'SYMMETRIC_DEFAULT',
+      keyUsage: 'ENCRYPT_DECRYPT',
+      description: undefined,
+      multiRegion: false,
+      tags: [],
+    });
+    const files = new Map([
+      ['/m/ImportToken.bin', new Uint8Array([1])],
+      ['/m/EncryptedKeyMaterial.bin', new Uint8Array([2])],
+    ]);
+    const session = new AuditSession('import', []);
+    const result = await importRawCeremony(
+      {
+        keyId: created.keyId,
+        importToken: '/m/ImportToken.bin',
+        encryptedKeyMaterial: '/m/EncryptedKeyMaterial.bin',
+        expiration: NEVER,
+      },
+      {
+        openKms: () => Promise.resolve(kms),
+        readFile: (path) => Promise.resolve(files.get(path)!),
+        wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
+      },
+      session,
+    );
+    expect(result).toMatchObject({ keyArn: created.arn, keyState: 'Enabled' });
+    expect(session.exceptions).toEqual(['raw-mode']);
+    expect(Object.keys(session.inputs)).toEqual(['importToken', 'encryptedKeyMaterial']);
+  });
+});
