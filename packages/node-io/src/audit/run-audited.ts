@@ -66,6 +66,10 @@ export async function runAudited<T>(
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const stop = (): void => {
+    if (!controller.signal.aborted)
+      options.stderr(
+        `${options.tool}: interrupted: the current step finishes, then the command stops and logs what was done\n`,
+      );
     controller.abort();
   };
   signals.on('SIGINT', stop);

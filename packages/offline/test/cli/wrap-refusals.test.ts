@@ -96,8 +96,14 @@ describe('wrap refuses', () => {
       /substituted/,
     );
     expect(a.result.stderr).not.toMatch(/error: .*ALICE/);
-    // Neither the summary nor the error shows the code: it is read off the online screen.
-    expect(a.result.stdout + a.result.stderr).not.toContain(code);
+    // Neither the summary, the error nor the log shows the code or digest, in any spelling.
+    const log = readFileSync(join(a.dir, 'byok-offline-audit.jsonl'), 'utf8');
+    for (const text of [a.result.stdout + a.result.stderr, log]) {
+      expect(text.replace(/[-\s]/g, '').toLowerCase()).not.toContain(
+        code.replace(/-/g, '').toLowerCase(),
+      );
+      expect(text.toLowerCase()).not.toContain(bundleDigest(request));
+    }
     expect(a.result.stderr).not.toContain('Check code confirmed');
   });
 

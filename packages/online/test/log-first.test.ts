@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import {
+  bundleDigest,
+  checkCodeOf,
+  type AuditEntry,
+  type ImportRequestBundle,
+} from '@byok-ceremony/shared';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.js';
+import { ONLINE_BIN, runOnline } from './helpers/run-online.js';
+import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { wrapForTest } from './helpers/wrap-for-test.js';
+
+let s: SimEnv;
+let proxy: CountingProxy;
+let cwd: string;
+const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
+
+beforeAll(async () => {
+  s = await startSimEnv();
+  proxy = await startCountingProxy(s.sim.url);
+});
+afterAll(async () => {
+  await proxy.close();
+  await s.close();
+});
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'byok-online-log-first-'));
+  proxy.operations.length = 0;
+});
+
+const flags = () => ['--endpoint-url', proxy.url, '--region', s.sim.region];
+const online = (argv: string[]) => runOnline([...flags(), ...argv], { cwd });
+
+async function preparedRequest(count: number): Promise<ImportRequestBundle> {
+  const arns: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await online(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    arns.push((JSON.parse(r.stdout) as { arn: string }).arn);
+  }
+  const r = await online([
+    'prepare',
+    ...arns.flatMap((a) => ['--key-id', a]),
+    '--wrapping-key-spec',
+    'RSA_2048',
+    '--out',
+    'request.json',
+    ...OPS,
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(await readFile(join(cwd, 'request.json'), 'utf8')) as ImportRequestBundle;
+}
+
+async function withWrapped(request: ImportRequestBundle): Promise<string[]> {
+  const wrapped = wrapForTest(request);
+  await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+  const code = checkCodeOf(bundleDigest(wrapped));
+  return ['--check-code', code, '--check-code', code];
+}
+
+const IMPORT = ['import', '--request', 'request.json', '--wrapped', 'wrapped.json', ...OPS];
+
+async function logEntries(path = join(cwd, 'byok-online-audit.jsonl')): Promise<AuditEntry[]> {
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as AuditEntry);
+}
+
+async function keyState(arn: string): Promise<string | undefined> {
+  return (await s.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState;
+}
+
+describe('nothing reaches KMS before the log can take the entry', () => {
+  it('create-key, prepare and import with a cut-off log: refused, and the proxy saw no request', async () => {
+    const request = await preparedRequest(1);
+    const codes = await withWrapped(request);
+    await appendFile(join(cwd, 'byok-online-audit.jsonl'), '{"seq":9,"cut');
+    const before = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
+    proxy.operations.length = 0;
+    for (const argv of [
+      ['create-key', '--key-spec', 'SYMMETRIC_DEFAULT'],
+      ['prepare', '--key-id', request.targets[0]!.keyArn, '--out', 'again.json', ...OPS],
+      [...IMPORT, ...codes],
+    ]) {
+      const r = await online(argv);
+      expect(r.code, argv[0]).toBe(1);
+      expect(r.stderr).toMatch(/^byok-online: error: the audit log .* ends in a cut-off line/m);
+    }
+    expect(proxy.operations).toEqual([]);
+    expect(existsSync(join(cwd, 'again.json'))).toBe(false);
+    expect(await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8')).toBe(before);
+    expect(await keyState(request.targets[0]!.keyArn)).toBe('PendingImport');
+  });
+
+  it('an unwritable log (a folder, or in a missing folder): refused before any request', async () => {
+    await mkdir(join(cwd, 'dir.jsonl'));
+    for (const log of ['dir.jsonl', 'missing/audit.jsonl']) {
+      const create = await online(['--audit-log', log, 'create-key']);
+      expect(create.code).toBe(1);
+      expect(create.stderr).toMatch(/^byok-online: error: cannot use the audit log /m);
+      const prepare = await online([
+        '--audit-log',
+        log,
+        'prepare',
+        '--key-id',
+        'alias/none',
+        '--out',
+        'r.json',
+        ...OPS,
+      ]);
+      expect(prepare.code).toBe(1);
+      expect(prepare.stderr).toMatch(/error: cannot use the audit log /);
+    }
+    expect(proxy.operations).toEqual([]);
+  });
+});
+
+describe('a failed confirmation and a foreign log', () => {
+  it('a wrong code is logged as a mismatch, and neither stderr nor the log carries the code', async () => {
+    const request = await preparedRequest(1);
+    const wrapped = wrapForTest(request);
+    await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+    const digest = bundleDigest(wrapped);
+    const code = checkCodeOf(digest);
+    proxy.operations.length = 0;
+    const r = await online([
+      ...IMPORT,
+      '--check-code',
+      code,
+      '--check-code',
+      'AAAA-AAAA-AAAA-AAAA-AAAA',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: the check code confirmed by BOB does not match/);
+    const log = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
+    const failed = (await logEntries()).at(-1)!;
+    expect(failed).toMatchObject({ outcome: 'error', error: { code: 'ERR_CHECK_CODE_MISMATCH' } });
+    for (const text of [r.stdout + r.stderr, log]) {
+      expect(text.replace(/[-\s]/g, '').toLowerCase()).not.toContain(
+        code.replace(/-/g, '').toLowerCase(),
+      );
+      expect(text.toLowerCase()).not.toContain(digest);
+    }
+    expect(proxy.operations).toEqual([]);
+  });
+
+  it('import in a folder whose log the request did not come from warns before acting', async () => {
+    const request = await preparedRequest(1);
+    const codes = await withWrapped(request);
+    const r = await online(['--audit-log', 'other.jsonl', ...IMPORT, ...codes]);
+    expect(r.code, r.stderr).toBe(0);
+    const warning = r.stderr.indexOf(
+      'warning: the import request was not prepared with this audit log',
+    );
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(r.stderr.indexOf('Check code confirmed'));
+    const same = await online([...IMPORT, ...codes]);
+    expect(same.stderr).not.toContain('not prepared with this audit log');
+  });
+});
+
+describe('SIGINT during a multi-key import (child process)', () => {
+  it('logs the keys done, names them, and a re-run imports exactly the rest', async () => {
+    const request = await preparedRequest(4);
+    const codes = await withWrapped(request);
+    const arns = request.targets.map((t) => t.keyArn);
+    proxy.operations.length = 0;
+    const held = proxy.hold('ImportKeyMaterial', 2);
+    const child = spawn(process.execPath, [ONLINE_BIN, ...flags(), ...IMPORT, ...codes], {
+      cwd,
+      env: s.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const interrupted = new Promise<void>((done) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('interrupted: the current step finishes')) done();
+      }),
+    );
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    await held.arrived;
+    child.kill('SIGINT');
+    await interrupted;
+    held.release();
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(
+      /^byok-online: error: interrupted \(SIGINT or SIGTERM\) after 2 of 4 key/m,
+    );
+    for (const arn of arns.slice(0, 2))
+      expect(stderr).toContain(`imported before the failure: ${arn}`);
+    for (const arn of arns.slice(2)) expect(stderr).not.toContain(arn);
+    const entry = (await logEntries()).at(-1)!;
+    expect(entry).toMatchObject({
+      command: 'import',
+      outcome: 'error',
+      error: { code: 'ERR_INTERRUPTED' },
+    });
+    expect(entry.keys.map((k) => k.keyArn)).toEqual(arns.slice(0, 2));
+    expect(await Promise.all(arns.map(keyState))).toEqual([
+      'Enabled',
+      'Enabled',
+      'PendingImport',
+      'PendingImport',
+    ]);
+
+    proxy.operations.length = 0;
+    const again = await online([...IMPORT, ...codes, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(proxy.operations.filter((o) => o === 'ImportKeyMaterial')).toHaveLength(2);
+    const keys = (JSON.parse(again.stdout) as { keys: { keyArn: string; alreadyHeld: boolean }[] })
+      .keys;
+    expect(keys.map((k) => [k.keyArn, k.alreadyHeld])).toEqual(arns.map((arn, i) => [arn, i < 2]));
+    expect(await Promise.all(arns.map(keyState))).toEqual(arns.map(() => 'Enabled'));
+  });
+});
