@@ -128,7 +128,15 @@ describe('byok-offline operator keygen', () => {
     expect(name.code).not.toBe(0);
     expect(existsSync(join(dir, 'operator-alice.key.json'))).toBe(false);
     expect(existsSync(join(dir, 'operator-alice.pub.json'))).toBe(false);
-    expect(existsSync(join(dir, 'byok-offline-audit.jsonl'))).toBe(false);
+    // Refusals after the flags are parsed are on record as failures, and nothing else is.
+    const refused = readFileSync(join(dir, 'byok-offline-audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { outcome: string; error: { code: string } });
+    expect(refused.map((e) => [e.outcome, e.error.code])).toEqual([
+      ['error', 'ERR_OPERATOR_KEY'],
+      ['error', 'ERR_OPERATOR_KEY'],
+    ]);
     expect((await keygen(dir)).code).toBe(0);
     const before = readFileSync(join(dir, 'operator-alice.key.json'));
     const again = await keygen(dir);

@@ -5,7 +5,6 @@ import {
   bundleFromQrTransfer,
   decodeBase64,
   wrappingKeyFingerprint,
-  type AssembledTransfer,
 } from '@byok-ceremony/shared';
 import {
   AuditSession,
@@ -14,6 +13,7 @@ import {
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { describeRequest } from '../ops/describe-request.js';
+import { readRequestTransfer } from '../io/read-request-transfer.js';
 import { runOfflineAudited } from './audited.js';
 import { parseOperators, withLogOptions } from './ceremony-options.js';
 import { formatRequestSummary } from './format-summary.js';
@@ -97,26 +97,15 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
   );
 }
 
-async function readTransfer(flags: ScanFlags, deps: CliDeps): Promise<AssembledTransfer> {
-  const options = {
-    kind: 'import-request' as const,
-    onImage: scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
-  };
-  // Loaded on use: the image decoders (WebAssembly) are not needed by the other commands.
-  if (flags.camera !== undefined) {
-    const { scanQrCamera } = await import('../io/qr-camera.js');
-    return scanQrCamera(flags.camera, options);
-  }
-  const { scanQrImageFiles } = await import('@byok-ceremony/node-io/qr-scan');
-  return scanQrImageFiles(flags.images, options);
-}
-
 async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession('scan', flags.operators);
   const writer = fileOutputWriter(session);
   const result = await runOfflineAudited(deps, flags.auditLog, session, async () => {
     await writer.assertWritable(flags.out);
-    const transfer = await readTransfer(flags, deps);
+    const transfer = await readRequestTransfer(
+      flags,
+      scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
+    );
     // The transport on record: the same SHA-256 prepare logged for the frames it showed.
     session.inputs['qrTransfer'] = transfer.sha256;
     const request = bundleFromQrTransfer(transfer, 'import-request');
