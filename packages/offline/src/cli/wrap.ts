@@ -18,10 +18,7 @@ import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { RAW_ONLY, runWrapRaw, wrapRawCommand } from './wrap-raw.js';
 
-/**
- * The answer goes back at `high` by default: a one-key RSA_4096 wrapped bundle (794 compact
- * bytes) is then one frame, which the online machine's camera reads at once (docs/qr-format.md).
- */
+/** At `high`, a one-key RSA_4096 wrapped bundle is one QR frame (docs/qr-format.md). */
 const WRAPPED_QR_DENSITY: QrDensity = 'high';
 
 /** What only bundle mode takes: refused with raw mode's --public-key. */
