@@ -26,8 +26,8 @@ export interface WrapBundleFlags {
   readonly singleOperator: boolean;
   readonly auditLog: string;
   readonly json: boolean;
-  /** Unlocked operator keys; each signs the audit entry. */
-  readonly signers?: readonly AuditSigner[];
+  /** Asks for the operator keys' passphrases (after the codes): each key signs the audit entry. */
+  readonly unlockSigners?: () => Promise<readonly AuditSigner[]>;
   /** `--qr DIR` / `--qr-terminal`: the wrapped bundle also as QR codes, for the way back. */
   readonly qr?: QrShowFlags | undefined;
 }
@@ -46,7 +46,6 @@ function wrappedQrPlayer(checkCode: string): { title: string; caption: string[] 
 /** Bundle mode: the wrap ceremony through the audited runner, then its result printed. */
 export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession('wrap', flags.operators);
-  session.signers = flags.signers ?? [];
   const result = await runOfflineAudited(deps, flags.auditLog, session, ({ logHead }) =>
     wrapCeremony(
       {
@@ -70,6 +69,9 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
         },
         say: sayOn(deps),
         logHead,
+        afterConfirmation: async () => {
+          session.signers = (await flags.unlockSigners?.()) ?? [];
+        },
       },
       session,
     ),

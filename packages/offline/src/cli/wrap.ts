@@ -117,12 +117,8 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
       const keyFiles = argv['operator-key'] ?? [];
       const passphraseFiles = argv['passphrase-file'] ?? [];
       assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
-      const signers = await unlockOperatorKeys(
-        keyFiles.map(path),
-        passphraseFiles.map(path),
-        operators,
-        deps,
-      );
+      const unlockSigners = () =>
+        unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
       const materialFile = argv['material-file'];
       await runWrapBundle(
         {
@@ -131,7 +127,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           singleOperator: argv['single-operator'] === true,
           auditLog: path(argv['audit-log']),
           json: argv.json,
-          signers,
+          unlockSigners,
           request: path(argv.request),
           out: path(argv.out),
           material:

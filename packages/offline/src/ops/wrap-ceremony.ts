@@ -77,6 +77,8 @@ export interface WrapCeremonyPorts extends MaterialPorts {
   readonly say: (line: string) => void;
   /** The local log's head before this entry: the wrapped bundle carries it. */
   readonly logHead: string | null;
+  /** Runs once every code matched, before the material: operators unlock their keys (runbook order). */
+  readonly afterConfirmation?: () => Promise<void>;
 }
 
 export interface WrapCeremonyResult {
@@ -146,6 +148,7 @@ export async function wrapCeremony(
   facts.inputs['request'] = requestDigest;
   facts.checkCodes['request'] = requestCheckCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
+  await ports.afterConfirmation?.();
   if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
     facts.exceptions.push('no-backup');
     ports.say(NO_BACKUP_WARNING);

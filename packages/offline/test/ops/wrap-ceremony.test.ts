@@ -71,9 +71,32 @@ describe('wrapCeremony', () => {
     ]);
     const code = checkCodeOf(bundleDigest(request));
     const { files, writer } = memory(request);
-    const p = ports(files, writer, { typedCheckCodes: () => Promise.resolve([code, code]) });
+    const order: string[] = [];
+    const p = ports(files, writer, {
+      showRequest: () => order.push('request shown'),
+      typedCheckCodes: () => {
+        order.push('codes typed');
+        return Promise.resolve([code, code]);
+      },
+      afterConfirmation: () => {
+        order.push('operator keys unlocked');
+        return Promise.resolve();
+      },
+      generate: () => {
+        order.push('material generated');
+        return Buffer.alloc(32, 7);
+      },
+    });
     const session = new AuditSession('wrap', OPERATORS);
     const result = await wrapCeremony(wrapInput(), p, session);
+    // The runbook's order: the code from the online screen, then each passphrase, then material.
+    expect(order).toEqual([
+      'request shown',
+      'codes typed',
+      'operator keys unlocked',
+      'material generated',
+      'material generated',
+    ]);
     expect(result.checkCode).toBe(checkCodeOf(bundleDigest(result.bundle)));
     expect(session.checkCodes).toEqual({ request: code, wrapped: result.checkCode });
     expect(session.exceptions).toEqual(['no-backup']);

@@ -99,12 +99,6 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
       const passphraseFiles = stringList(args, 'passphrase-file').map((p) => resolve(deps.cwd, p));
       assertOperatorKeyFlags(keyFiles, passphraseFiles, globals.operators);
       const session = new AuditSession('import', globals.operators);
-      session.signers = await unlockOperatorKeys(
-        keyFiles,
-        passphraseFiles,
-        globals.operators,
-        deps,
-      );
       if (singleOperator) session.exceptions.push('single-operator');
       const wrapped: WrappedSource =
         scan === undefined
@@ -129,6 +123,14 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
               localLogPath: globals.auditLog,
               wait: waitOptions(deps),
               signal,
+              afterConfirmation: async () => {
+                session.signers = await unlockOperatorKeys(
+                  keyFiles,
+                  passphraseFiles,
+                  globals.operators,
+                  deps,
+                );
+              },
             },
             session,
             journal,

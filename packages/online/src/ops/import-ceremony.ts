@@ -41,6 +41,8 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly localLogPath: string;
   readonly wait: WaitOptions;
   readonly signal: AbortSignal;
+  /** Runs once every code matched, before KMS: operators unlock their keys (the runbook's order). */
+  readonly afterConfirmation?: () => Promise<void>;
 }
 
 export interface ImportCeremonyResult {
@@ -120,6 +122,7 @@ export async function importCeremony(
   facts.inputs['wrapped'] = bundleDigest(wrapped);
   facts.checkCodes['wrapped'] = checkCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
+  await ports.afterConfirmation?.();
 
   await withKms(ports, async (kms) => {
     try {
