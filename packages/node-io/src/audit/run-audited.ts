@@ -68,7 +68,7 @@ export async function runAudited<T>(
   const stop = (): void => {
     if (!controller.signal.aborted)
       options.stderr(
-        `${options.tool}: interrupted: the current step finishes, then the command stops and logs what was done\n`,
+        `${options.tool}: interrupted: the current step finishes (at a prompt, press Enter), then the command stops and logs what was done\n`,
       );
     controller.abort();
   };

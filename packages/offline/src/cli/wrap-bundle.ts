@@ -46,7 +46,7 @@ function wrappedQrPlayer(checkCode: string): { title: string; caption: string[] 
 /** Bundle mode: the wrap ceremony through the audited runner, then its result printed. */
 export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession('wrap', flags.operators);
-  const result = await runOfflineAudited(deps, flags.auditLog, session, ({ logHead }) =>
+  const result = await runOfflineAudited(deps, flags.auditLog, session, ({ logHead, signal }) =>
     wrapCeremony(
       {
         request: flags.request,
@@ -69,6 +69,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
         },
         say: sayOn(deps),
         logHead,
+        signal,
         afterConfirmation: async () => {
           session.signers = (await flags.unlockSigners?.()) ?? [];
         },

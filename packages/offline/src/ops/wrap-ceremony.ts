@@ -15,6 +15,7 @@ import {
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import {
+  interruptedError,
   parseJsonFile,
   type AuditFacts,
   type OutputWriter,
@@ -79,6 +80,8 @@ export interface WrapCeremonyPorts extends MaterialPorts {
   readonly logHead: string | null;
   /** Runs once every code matched, before the material: operators unlock their keys (runbook order). */
   readonly afterConfirmation?: () => Promise<void>;
+  /** The runner's signal: once aborted (SIGINT, SIGTERM) after the prompts, nothing is made. */
+  readonly signal?: AbortSignal;
 }
 
 export interface WrapCeremonyResult {
@@ -149,6 +152,7 @@ export async function wrapCeremony(
   facts.checkCodes['request'] = requestCheckCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
   await ports.afterConfirmation?.();
+  if (ports.signal?.aborted === true) throw interruptedError('before any material was made');
   if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
     facts.exceptions.push('no-backup');
     ports.say(NO_BACKUP_WARNING);

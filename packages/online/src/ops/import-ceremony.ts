@@ -9,7 +9,12 @@ import {
   type ImportRequestBundle,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import { parseJsonFile, type AuditFacts, type LoggedAuditEntry } from '@byok-ceremony/node-io';
+import {
+  interruptedError,
+  parseJsonFile,
+  type AuditFacts,
+  type LoggedAuditEntry,
+} from '@byok-ceremony/node-io';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
@@ -123,6 +128,7 @@ export async function importCeremony(
   facts.checkCodes['wrapped'] = checkCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
   await ports.afterConfirmation?.();
+  if (ports.signal.aborted) throw interruptedError('before any key was imported');
 
   await withKms(ports, async (kms) => {
     try {
