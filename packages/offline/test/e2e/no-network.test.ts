@@ -150,7 +150,9 @@ describe('byok-offline never touches the network', () => {
       { cwd: dir, tty: true },
     );
     expect(trace.code).toBe(0);
-    expect(trace.stdout).toContain(checkCodeOf(bundleDigest(request)));
+    // inspect shows the request (its key) and never its check code.
+    expect(trace.stdout).toContain(request.targets[0]!.keyArn);
+    expect(trace.stdout).not.toContain(checkCodeOf(bundleDigest(request)));
     expect(fact<boolean>(dir, 'stdinIsTerminal')).toBe(true);
     // Node's tty.ReadStream is a net.Socket over the terminal's file descriptor: net is loaded,
     // and nothing that speaks to a network is.

@@ -40,7 +40,8 @@ describe('byok-offline opens no Internet socket (strace -f -e trace=network)', (
 
     const inspect = offline(['inspect', '--request', 'request.json'], dir);
     expectNoNetwork(inspect);
-    expect(inspect.stdout).toContain(checkCodeOf(bundleDigest(request)));
+    expect(inspect.stdout).toContain(request.targets[0]!.keyArn);
+    expect(inspect.stdout).not.toContain(checkCodeOf(bundleDigest(request)));
 
     // scan decodes through jsQR and ZXing's WebAssembly: the .wasm comes from node_modules.
     const scan = offline(['scan', '--out', 'scanned.json', 'stills'], dir);
