@@ -8,21 +8,21 @@ import type { AuditFacts } from './audit-session.js';
 export interface QrFramesPort<B extends Bundle = Bundle> {
   /** Refuses a folder that is not new or empty, before any other step. */
   assertUsable(): Promise<void>;
-  write(bundle: B, checkCode: string): Promise<QrFramesWritten>;
+  /** Writes the frames only: nothing written names the bundle's check code (the command shows it). */
+  write(bundle: B): Promise<QrFramesWritten>;
 }
 
 /** The QR flags as a port, the frame files registered with the command's facts for clean-up. */
 export function qrFramesPort<B extends Bundle>(
   flags: QrShowFlags | undefined,
   facts: Pick<AuditFacts, 'wrote'>,
-  player: (checkCode: string) => { readonly title: string; readonly caption: readonly string[] },
 ): QrFramesPort<B> | undefined {
   if (flags === undefined) return undefined;
   return {
     assertUsable: () =>
       flags.dir === undefined ? Promise.resolve() : assertQrFolderUsable(flags.dir),
-    write: async (bundle, checkCode) => {
-      const frames = await writeBundleQrFrames(bundle, flags, player(checkCode));
+    write: async (bundle) => {
+      const frames = await writeBundleQrFrames(bundle, flags);
       for (const file of frames.files) facts.wrote(file);
       return frames;
     },

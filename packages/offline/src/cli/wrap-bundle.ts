@@ -8,7 +8,7 @@ import {
   type CliDeps,
   type QrShowFlags,
 } from '@byok-ceremony/node-io';
-import { generateMaterial } from '../ops/generate-material.js';
+import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import type { MaterialSource } from '../ops/material-source.js';
 import { wrapCeremony, type BackupPlan } from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
@@ -35,12 +35,9 @@ export interface WrapBundleFlags {
 const WRAP_CHECK_CODE_LINE =
   'Check code: confirm below with the code the online machine shows (byok-online prepare)';
 
-/** Title and caption of the answer's QR frames: the check code the online operators confirm. */
-function wrappedQrPlayer(checkCode: string): { title: string; caption: string[] } {
-  return {
-    title: `byok wrapped keys ${checkCode}`,
-    caption: [`Wrapped-key bundle, check code ${checkCode}: confirm it on the online machine`],
-  };
+/** Printed again after terminal playback: the check code the online operators confirm. */
+function wrappedCodeReminder(checkCode: string): string {
+  return `Wrapped-key bundle, check code ${checkCode}: confirm it on the online machine`;
 }
 
 /** Bundle mode: the wrap ceremony through the audited runner, then its result printed. */
@@ -58,10 +55,10 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
       },
       {
         readFile: readInputFile,
-        generate: generateMaterial,
+        generate: generateKeyMaterial,
         now: deps.now,
         writer: fileOutputWriter(session),
-        qr: qrFramesPort<WrappedKeyBundle>(flags.qr, session, wrappedQrPlayer),
+        qr: qrFramesPort<WrappedKeyBundle>(flags.qr, session),
         typedCheckCodes: () =>
           collectCheckCodes(flags.checkCodes, flags.operators, deps, 'import request'),
         showRequest: (summary) => {
@@ -82,7 +79,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
     await presentQrFrames(
       result.qrFrames,
       flags.qr,
-      wrappedQrPlayer(result.checkCode).caption[0]!,
+      wrappedCodeReminder(result.checkCode),
       deps,
       TOOL,
     );

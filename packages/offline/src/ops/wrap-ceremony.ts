@@ -185,7 +185,7 @@ export async function wrapCeremony(
   const digest = bundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
   await ports.writer.write(input.out, text, 0o644);
-  const qrFrames = await ports.qr?.write(bundle, checkCode);
+  const qrFrames = await ports.qr?.write(bundle);
   if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
   facts.outputs['wrapped'] = digest;
   facts.output('wrappedFile', text);

@@ -115,10 +115,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
               await writeRawParameters(dir, raw);
               session.wrote(dir);
             },
-            qr: qrFramesPort(qr, session, (code) => ({
-              title: `byok import request ${code}`,
-              caption: [caption(code)],
-            })),
+            qr: qrFramesPort(qr, session),
           },
           session,
         ),

@@ -1,4 +1,5 @@
 import {
+  ByokError,
   bundleDigest,
   type AuditKeyRecord,
   type ImportRequestBundle,

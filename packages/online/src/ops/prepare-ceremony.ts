@@ -105,7 +105,7 @@ export async function prepareCeremony(
   const text = `${JSON.stringify(bundle, null, 2)}\n`;
   if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
   await ports.writer.write(input.out, text, 0o644);
-  const qrFrames = await ports.qr?.write(bundle, checkCode);
+  const qrFrames = await ports.qr?.write(bundle);
   if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
   // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
   facts.outputs['request'] = digest;
