@@ -7,6 +7,9 @@ import { HANDLERS } from './handlers/index.js';
 import { KMS_TARGET_PREFIX, OPERATIONS } from './model/kms-model.js';
 import { decideFault } from './protocol/faults.js';
 import type { FaultSpec } from './protocol/faults.js';
+import { checkAdminRequest, handleClock, MAX_ADMIN_BODY_BYTES } from './admin/clock-endpoint.js';
+import { keyIdOfBody } from './protocol/request-log.js';
+import type { RequestLog } from './protocol/request-log.js';
 import { verifySigV4 } from './protocol/sigv4.js';
 import type { Credentials } from './protocol/sigv4.js';
 import { validateInput } from './protocol/validate.js';
@@ -21,6 +24,9 @@ export interface ServerDeps {
   /** Called after every request that may have changed the state. */
   persist?: () => void;
   log?: (line: string) => void;
+  requestLog?: RequestLog;
+  /** The bearer token every admin request must carry. */
+  adminToken: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -94,74 +100,51 @@ const delay = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
+interface Outcome {
+  status: number;
+  body?: unknown;
+  contentType?: string;
+  operation?: string;
+  admin?: string;
+  keyId?: string;
+  error?: string;
+  fault?: 'throttle' | 'internal' | 'reset';
+}
+
+const ADMIN_JSON = 'application/json';
+
 /** The HTTP face of the simulator: it only routes; handlers do the work. */
 export function createSimServer(deps: ServerDeps): Server {
   const { state, context } = deps;
 
-  async function handleAdmin(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-  ): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/_sim/clock') {
-      send(res, 404, { message: `no admin endpoint ${path ?? ''}` }, 'application/json');
-      return;
-    }
-    if (req.method === 'POST') {
-      let advance: unknown;
-      try {
-        advance = (JSON.parse(body.toString('utf8') || '{}') as { advanceSeconds?: unknown })
-          .advanceSeconds;
-      } catch {
-        send(
-          res,
-          400,
-          { message: 'body must be JSON like {"advanceSeconds": 3600}' },
-          'application/json',
-        );
-        return;
-      }
-      if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
-        send(
-          res,
-          400,
-          { message: 'advanceSeconds must be a non-negative number' },
-          'application/json',
-        );
-        return;
-      }
-      context.clock.advance(advance);
-      state.tick(context.clock.nowSeconds());
-      deps.persist?.();
-    } else if (req.method !== 'GET') {
-      send(res, 405, { message: 'use GET or POST' }, 'application/json');
-      return;
-    }
-    await Promise.resolve();
-    send(
-      res,
-      200,
-      { now: Math.floor(context.clock.nowSeconds()), offsetSeconds: context.clock.offsetSeconds },
-      'application/json',
-    );
+  function handleAdmin(req: IncomingMessage, body: Buffer): Outcome {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const admin = `${req.method ?? ''} ${path.slice(0, 64)}`;
+    const refused = checkAdminRequest(req, deps.adminToken);
+    const answer =
+      refused ??
+      (path === '/_sim/clock'
+        ? body.length > MAX_ADMIN_BODY_BYTES
+          ? {
+              status: 413,
+              body: { message: `admin bodies are at most ${MAX_ADMIN_BODY_BYTES} bytes` },
+            }
+          : handleClock(req, body, context.clock, () => {
+              state.tick(context.clock.nowSeconds());
+              deps.persist?.();
+            })
+        : { status: 404, body: { message: `no admin endpoint ${path.slice(0, 64)}` } });
+    return { ...answer, contentType: ADMIN_JSON, admin };
   }
 
-  async function handleKms(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-  ): Promise<string> {
+  async function handleKms(req: IncomingMessage, body: Buffer, outcome: Outcome): Promise<Outcome> {
     await verifySigV4(
       { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
       deps.credentials,
       context.region,
       new Date(),
     );
-    const target = req.headers['x-amz-target'];
-    const prefix = `${KMS_TARGET_PREFIX}.`;
-    const operationName =
-      typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
+    const operationName = outcome.operation ?? '';
     const operation = OPERATIONS[operationName];
     if (req.method !== 'POST' || operation === undefined) {
       throw new KmsError('UnknownOperationException', '');
@@ -175,64 +158,134 @@ export function createSimServer(deps: ServerDeps): Server {
     }
     if (deps.faults.latencyMs > 0) await delay(deps.faults.latencyMs);
     const fault = decideFault(deps.faults, deps.random);
-    if (fault === 'reset') {
-      req.socket.destroy();
-      return `${operationName} reset`;
+    if (fault === 'reset') return { ...outcome, status: 0, fault };
+    if (fault === 'throttle') {
+      outcome.fault = fault;
+      throw new KmsError('ThrottlingException', 'Rate exceeded');
     }
-    if (fault === 'throttle') throw new KmsError('ThrottlingException', 'Rate exceeded');
     if (fault === 'internal') {
+      outcome.fault = fault;
       throw new KmsError(
         'KMSInternalException',
         'The request was rejected because an internal exception occurred. (injected fault)',
         500,
       );
     }
-    let parsed: unknown;
-    try {
-      parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new KmsError(
-        'SerializationException',
-        'Start of structure or map found where not expected.',
-      );
-    }
-    const input = operation.input === undefined ? {} : validateInput(operation.input, parsed);
+    const input =
+      operation.input === undefined ? {} : validateInput(operation.input, parseBody(body));
     state.tick(context.clock.nowSeconds());
     const output = await handler(state, input, context);
     if (!READ_ONLY.has(operationName)) deps.persist?.();
-    send(res, 200, encodeOutput(output));
-    return `${operationName} 200`;
+    return { ...outcome, status: 200, body: encodeOutput(output) };
+  }
+
+  function failed(outcome: Outcome, error: unknown): Outcome {
+    if (error instanceof KmsError) {
+      return {
+        ...outcome,
+        status: error.status,
+        error: error.type,
+        body: { __type: error.type, message: error.message },
+      };
+    }
+    deps.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return {
+      ...outcome,
+      status: 500,
+      error: 'KMSInternalException',
+      body: {
+        __type: 'KMSInternalException',
+        message: 'The request was rejected because an internal exception occurred.',
+      },
+    };
+  }
+
+  function record(outcome: Outcome, started: number): void {
+    const ms = Date.now() - started;
+    deps.requestLog?.write({
+      time: new Date(started).toISOString(),
+      ...(outcome.operation === undefined ? {} : { operation: outcome.operation }),
+      ...(outcome.admin === undefined ? {} : { admin: outcome.admin }),
+      ...(outcome.keyId === undefined ? {} : { keyId: outcome.keyId }),
+      status: outcome.status,
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(outcome.fault === undefined ? {} : { fault: outcome.fault }),
+      ms,
+    });
+    const what = outcome.admin ?? outcome.operation ?? 'unknown target';
+    const result = outcome.fault === 'reset' ? 'reset' : String(outcome.status);
+    deps.log?.(
+      `${what} ${result}${outcome.error === undefined ? '' : ` ${outcome.error}`} ${ms}ms`,
+    );
+  }
+
+  async function respond(req: IncomingMessage): Promise<Outcome> {
+    const isAdmin = (req.url ?? '').startsWith('/_sim/');
+    const target = req.headers['x-amz-target'];
+    const prefix = `${KMS_TARGET_PREFIX}.`;
+    const outcome: Outcome = {
+      status: 0,
+      ...(!isAdmin && typeof target === 'string' && target.startsWith(prefix)
+        ? { operation: target.slice(prefix.length, prefix.length + 64) }
+        : {}),
+    };
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      return failed(
+        isAdmin
+          ? { ...outcome, admin: `${req.method ?? ''} ${(req.url ?? '').slice(0, 64)}` }
+          : outcome,
+        error,
+      );
+    }
+    if (isAdmin) {
+      try {
+        return handleAdmin(req, body);
+      } catch (error) {
+        return failed({ ...outcome, contentType: ADMIN_JSON }, error);
+      }
+    }
+    const keyId = keyIdOfBody(body);
+    if (keyId !== undefined) outcome.keyId = keyId;
+    try {
+      return await handleKms(req, body, outcome);
+    } catch (error) {
+      return failed(outcome, error);
+    }
   }
 
   return createServer((req, res) => {
     const started = Date.now();
-    readBody(req)
-      .then(async (body) => {
-        if ((req.url ?? '').startsWith('/_sim/')) {
-          await handleAdmin(req, res, body);
-          return `${req.method ?? ''} ${req.url ?? ''} ${res.statusCode}`;
-        }
-        return handleKms(req, res, body);
-      })
-      .then(
-        (line) => {
-          deps.log?.(`${line} ${Date.now() - started}ms`);
-        },
-        (error: unknown) => {
-          const target = String(req.headers['x-amz-target'] ?? req.url ?? '');
-          if (error instanceof KmsError) {
-            send(res, error.status, { __type: error.type, message: error.message });
-            deps.log?.(`${target} ${error.status} ${error.type} ${Date.now() - started}ms`);
-            return;
-          }
-          send(res, 500, {
-            __type: 'KMSInternalException',
-            message: 'The request was rejected because an internal exception occurred.',
-          });
-          deps.log?.(
-            `${target} 500 KMSInternalException ${error instanceof Error ? error.message : String(error)}`,
-          );
-        },
-      );
+    void respond(req).then((outcome) => {
+      try {
+        record(outcome, started);
+      } catch (error) {
+        deps.log?.(`request log failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (outcome.fault === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      try {
+        send(res, outcome.status, outcome.body, outcome.contentType);
+      } catch {
+        req.socket.destroy();
+      }
+    });
   });
+}
+
+/** The JSON body; anything that is not JSON answers SerializationException as KMS does. */
+export function parseBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new KmsError(
+      'SerializationException',
+      'Start of structure or map found where not expected.',
+    );
+  }
 }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startKmsSim } from '../src/index.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
 
@@ -33,7 +35,12 @@ describe('the byok-kms-sim CLI as a child process', () => {
     const sim = run(['--port', '0', '--verbose', '--no-wrapping-key-pool']);
     await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.test(sim.out()), 'the URL line');
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(sim.out())![0];
-    const clock = await fetch(`${url}/_sim/clock`);
+    await waitFor(() => /admin token: [A-Za-z0-9_-]+/.test(sim.out()), 'the admin token line');
+    const token = /admin token: ([A-Za-z0-9_-]+)/.exec(sim.out())![1]!;
+    expect((await fetch(`${url}/_sim/clock`)).status).toBe(401);
+    const clock = await fetch(`${url}/_sim/clock`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(clock.status).toBe(200);
     const unsigned = await fetch(url, {
       method: 'POST',
@@ -70,5 +77,49 @@ describe('the byok-kms-sim CLI as a child process', () => {
     const unknown = run(['--prot', '0']);
     expect(await unknown.exited).not.toBe(0);
     expect(unknown.err()).toContain('byok-kms-sim: error:');
+  });
+
+  it('says so when the port is in use', async () => {
+    const holder = await startKmsSim({ wrappingKeyPool: false });
+    try {
+      const port = new URL(holder.url).port;
+      const taken = run(['--port', port, '--no-wrapping-key-pool']);
+      expect(await taken.exited).toBe(2);
+      expect(taken.err()).toBe(
+        `byok-kms-sim: error: port ${port} on 127.0.0.1 is in use by another process\n` +
+          'byok-kms-sim: hint: stop the other process, or pick another port with --port, or --port 0 for a free one\n',
+      );
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('warns, naming what is exposed, when bound to a non-loopback address', async () => {
+    const sim = run(['--host', '0.0.0.0', '--port', '0', '--no-wrapping-key-pool']);
+    await waitFor(() => sim.out().includes('admin token'), 'the token line');
+    expect(sim.err()).toMatch(
+      /^byok-kms-sim: warning: --host 0\.0\.0\.0 is not a loopback address: anyone who can reach it can call every KMS operation with the public rehearsal credentials .*admin token alone\n$/,
+    );
+    sim.child.kill('SIGTERM');
+    expect(await sim.exited).toBe(0);
+  });
+
+  it('refuses a state file changed outside byok-kms-sim in the house style', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kms-sim-cli-'));
+    try {
+      const stateFile = join(dir, 'state.json');
+      await (await startKmsSim({ stateFile, wrappingKeyPool: false })).close();
+      const bytes = readFileSync(stateFile);
+      bytes[10] = bytes[10] === 0x61 ? 0x62 : 0x61;
+      writeFileSync(stateFile, bytes);
+      const refused = run(['--port', '0', '--state-file', stateFile, '--no-wrapping-key-pool']);
+      expect(await refused.exited).toBe(2);
+      expect(refused.err()).toMatch(
+        /^byok-kms-sim: error: .*state\.json: line 1 does not authenticate under the root key: .*\nbyok-kms-sim: hint: restore .*\n$/,
+      );
+      expect(refused.err()).not.toContain('    at ');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFaults, startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { kmsClient } from './helpers.js';
+import { adminRequest, kmsClient } from './helpers.js';
 
 async function outcomes(sim: KmsSim, count: number): Promise<string[]> {
   const kms = kmsClient(sim);
@@ -55,26 +55,19 @@ describe('fault injection and the simulated clock', () => {
   it('moves its clock through the admin endpoint and in-process, starting from --clock-offset', async () => {
     const sim = await startKmsSim({ clockOffsetSeconds: 3600, wrappingKeyPool: false });
     started.push(sim);
-    const read = (await (await fetch(`${sim.url}/_sim/clock`)).json()) as {
+    const read = (await adminRequest(sim, '/_sim/clock')).json as {
       now: number;
       offsetSeconds: number;
     };
     expect(read.offsetSeconds).toBe(3600);
-    const moved = (await (
-      await fetch(`${sim.url}/_sim/clock`, {
-        method: 'POST',
-        body: JSON.stringify({ advanceSeconds: 90 }),
-      })
-    ).json()) as { now: number; offsetSeconds: number };
+    const moved = (
+      await adminRequest(sim, '/_sim/clock', { body: JSON.stringify({ advanceSeconds: 90 }) })
+    ).json as { now: number; offsetSeconds: number };
     expect(moved.offsetSeconds).toBe(3690);
     expect(moved.now - read.now).toBeGreaterThanOrEqual(90);
     sim.advanceClock(10);
-    expect(
-      ((await (await fetch(`${sim.url}/_sim/clock`)).json()) as { offsetSeconds: number })
-        .offsetSeconds,
-    ).toBe(3700);
-    const refused = await fetch(`${sim.url}/_sim/clock`, {
-      method: 'POST',
+    expect((await adminRequest(sim, '/_sim/clock')).json.offsetSeconds).toBe(3700);
+    const refused = await adminRequest(sim, '/_sim/clock', {
       body: JSON.stringify({ advanceSeconds: -5 }),
     });
     expect(refused.status).toBe(400);

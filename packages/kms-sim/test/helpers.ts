@@ -96,3 +96,22 @@ export async function signedRequest(
   const response = await fetch(sim.url, { method: 'POST', headers: signed.headers, body });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
+
+/** A request to an admin endpoint with the simulator's token, as a client that has it would send it. */
+export async function adminRequest(
+  sim: KmsSim,
+  path: string,
+  options: { method?: string; body?: string; contentType?: string; token?: string | null } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  const token = options.token === undefined ? sim.adminToken : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (options.body !== undefined)
+    headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(`${sim.url}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}

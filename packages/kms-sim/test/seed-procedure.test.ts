@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { bash, tempDir } from './helpers.js';
+import { adminRequest, bash, tempDir } from './helpers.js';
 
 // The procedure of AWS's knowledge-center article (the project's seed), verbatim but for the
 // key id placeholder and the en dash of its step 8 ("–region"), which no shell would accept.
@@ -162,11 +162,10 @@ aws kms import-key-material --key-id ${keyId} --encrypted-key-material fileb://a
   it('answers a token used 25 hours later with ExpiredImportTokenException', async () => {
     const fresh = await bash(sim, temp.dir, getParameters(keyId, 'late-'));
     expect(fresh.code).toBe(0);
-    const advanced = await fetch(`${sim.url}/_sim/clock`, {
-      method: 'POST',
+    const advanced = await adminRequest(sim, '/_sim/clock', {
       body: JSON.stringify({ advanceSeconds: 25 * 3600 }),
     });
-    expect(((await advanced.json()) as { offsetSeconds: number }).offsetSeconds).toBe(25 * 3600);
+    expect(advanced.json.offsetSeconds).toBe(25 * 3600);
     const result = await bash(
       sim,
       temp.dir,

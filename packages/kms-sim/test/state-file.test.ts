@@ -4,12 +4,14 @@ import {
   EncryptCommand,
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
+  ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
+import { authenticateLines } from '../src/state/persist.js';
 import { kmsClient, tempDir } from './helpers.js';
 import { wrapForKms } from './wrap.js';
 
@@ -113,19 +115,89 @@ describe('--state-file', () => {
     }
   }
 
+  /** The state as one snapshot line (a start compacts the file), split into its JSON and MAC. */
+  async function snapshotOf(stateFile: string): Promise<{ json: string; mac: string }> {
+    await (await startKmsSim({ stateFile, wrappingKeyPool: false })).close();
+    const text = readFileSync(stateFile, 'utf8');
+    expect(text.split('\n')).toHaveLength(2);
+    const [json, mac] = text.trimEnd().split('\t') as [string, string];
+    return { json, mac };
+  }
+
   it('refuses sealed material moved from one key record to another', async () => {
     const stateFile = join(temp.dir, 'swapped-state.json');
     await twoImportedKeys(stateFile);
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
-      keys: { arn: string; materials: { material?: string }[] }[];
+    const { json, mac } = await snapshotOf(stateFile);
+    const state = JSON.parse(json) as {
+      keys: Record<string, { materials: { material?: string }[] }>;
     };
-    const [a, b] = state.keys.map((k) => k.materials[0]!);
+    const [a, b] = Object.values(state.keys).map((k) => k.materials[0]!);
     const [first, second] = [a!.material!, b!.material!];
     a!.material = second;
     b!.material = first;
-    writeFileSync(stateFile, JSON.stringify(state));
+    const swapped = JSON.stringify(state);
+    writeFileSync(stateFile, `${swapped}\t${mac}\n`);
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      /line 1 does not authenticate under the root key/,
+    );
+    // Even with the whole file authenticated anew (by someone holding the root key), each sealed
+    // value stays bound to its record.
+    const rootKey = readFileSync(`${stateFile}.key`);
+    writeFileSync(stateFile, authenticateLines([Buffer.from(swapped)], rootKey));
     await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
       /the sealed materials\..*\.material of arn:aws:kms:.* does not open under the root key/,
+    );
+  });
+
+  it('refuses a state file with one metadata byte changed, at start, with a clear error', async () => {
+    const stateFile = join(temp.dir, 'edited-state.json');
+    await twoImportedKeys(stateFile);
+    const { json } = await snapshotOf(stateFile);
+    const original = readFileSync(stateFile);
+    // One byte of the account id in the first ARN, outside any sealed value.
+    const at = json.indexOf(':111122223333:') + 1;
+    const edited = Buffer.from(original);
+    edited[at] = '2'.charCodeAt(0);
+    writeFileSync(stateFile, edited);
+    const refused = startKmsSim({ stateFile, wrappingKeyPool: false });
+    await expect(refused).rejects.toThrow(
+      `${stateFile}: line 1 does not authenticate under the root key: the state file was changed outside byok-kms-sim`,
+    );
+    await expect(refused).rejects.toMatchObject({
+      code: 'ERR_INPUT_FILE',
+      hint: expect.stringContaining('restore'),
+    });
+    // A line cut short, or one more change line with a made-up MAC, is refused too.
+    writeFileSync(stateFile, original.subarray(0, original.length - 1));
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      /line 1 is incomplete/,
+    );
+    writeFileSync(
+      stateFile,
+      Buffer.concat([original, Buffer.from(`{"keys":{}}\t${'0'.repeat(64)}\n`)]),
+    );
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      /line 2 does not authenticate/,
+    );
+    writeFileSync(stateFile, original);
+    await (await startKmsSim({ stateFile, wrappingKeyPool: false })).close();
+  });
+
+  it('refuses a state file whose key lost its deletion date', async () => {
+    const stateFile = join(temp.dir, 'deletion-state.json');
+    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const kms = kmsClient(sim);
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
+    kms.destroy();
+    await sim.close();
+    const { json, mac } = await snapshotOf(stateFile);
+    const state = JSON.parse(json) as { keys: Record<string, { deletionDate?: number }> };
+    expect(state.keys[key.Arn!]!.deletionDate).toBeGreaterThan(0);
+    delete state.keys[key.Arn!]!.deletionDate;
+    writeFileSync(stateFile, `${JSON.stringify(state)}\t${mac}\n`);
+    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+      /line 1 does not authenticate under the root key/,
     );
   });
 

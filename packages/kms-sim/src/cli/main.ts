@@ -2,8 +2,17 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS, startKmsSim } from '../index.js';
+import { ByokError } from '@byok-ceremony/shared';
+import {
+  DEFAULT_ACCOUNT,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_REGION,
+  REHEARSAL_CREDENTIALS,
+  isLoopbackHost,
+  startKmsSim,
+} from '../index.js';
 import type { Credentials, KmsSimOptions } from '../index.js';
+import { MAX_CLOCK_OFFSET_SECONDS } from '../index.js';
 
 export interface MainDeps {
   stdout: (line: string) => void;
@@ -83,6 +92,19 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         default: true,
         describe: 'Keep RSA wrapping keys ready in the background',
       })
+      .option('wrapping-key-pool-size', {
+        type: 'number',
+        default: DEFAULT_POOL_SIZE,
+        describe: 'Most wrapping keys kept ready per size; generated one per core',
+      })
+      .option('wrapping-key-pool-file', {
+        type: 'string',
+        describe: 'Serve these (test-only, public) wrapping keys first, each once',
+      })
+      .option('request-log', {
+        type: 'string',
+        describe: 'Append one JSON line per request to FILE',
+      })
       .strict()
       .version(false)
       .help()
@@ -101,6 +123,20 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         'give a port from 0 to 65535; 0 picks a free one',
       );
     }
+    const poolSize = args['wrapping-key-pool-size'];
+    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1024) {
+      throw new UsageError(
+        `--wrapping-key-pool-size ${poolSize} is not a pool size`,
+        'give a whole number from 1 to 1024',
+      );
+    }
+    const offset = args['clock-offset'];
+    if (!Number.isFinite(offset) || offset < 0 || offset > MAX_CLOCK_OFFSET_SECONDS) {
+      throw new UsageError(
+        `--clock-offset ${offset} is not a number of seconds from 0 to ${MAX_CLOCK_OFFSET_SECONDS}`,
+        'the simulated clock starts at or ahead of real time, at most 100 years ahead',
+      );
+    }
     if (args.seed !== undefined && !Number.isInteger(args.seed)) {
       throw new UsageError(`--seed ${args.seed} is not an integer`, 'give --seed a whole number');
     }
@@ -111,6 +147,11 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       account: args.account,
       clockOffsetSeconds: args['clock-offset'],
       wrappingKeyPool: args['wrapping-key-pool'],
+      wrappingKeyPoolSize: poolSize,
+      ...(args['wrapping-key-pool-file'] === undefined
+        ? {}
+        : { wrappingKeyPoolFile: args['wrapping-key-pool-file'] }),
+      ...(args['request-log'] === undefined ? {} : { requestLog: args['request-log'] }),
       ...(args.credentials === undefined
         ? {}
         : { credentials: args.credentials.map(String).map(parseCredential) }),
@@ -128,36 +169,59 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   } catch (error) {
     return fail(deps, error);
   }
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    deps.stderr(
+      `byok-kms-sim: warning: --host ${host} is not a loopback address: anyone who can reach it can call every KMS operation with the public rehearsal credentials (create keys, import material, encrypt, decrypt and sign with it), and try the admin endpoints, which then rely on the admin token alone`,
+    );
+  }
   let sim;
   try {
     sim = await startKmsSim(options);
   } catch (error) {
-    return fail(deps, error);
+    return fail(deps, error, options);
   }
   deps.stdout(
     `byok-kms-sim listening on ${sim.url} (region ${sim.region}, account ${sim.account})`,
+  );
+  deps.stdout(
+    `byok-kms-sim admin token: ${sim.adminToken} (send "Authorization: Bearer TOKEN" to ${sim.url}/_sim/clock)`,
   );
   await deps.stopSignal();
   await sim.close();
   return 0;
 }
 
-function fail(deps: MainDeps, error: unknown): number {
+function fail(deps: MainDeps, error: unknown, options?: KmsSimOptions): number {
   const message = error instanceof Error ? error.message : String(error);
-  deps.stderr(`byok-kms-sim: error: ${message}`);
+  const code = (error as NodeJS.ErrnoException).code;
+  const port = options?.port ?? 4599;
+  const host = options?.host ?? '127.0.0.1';
+  let text = message;
+  let hint: string;
   if (error instanceof UsageError) {
-    deps.stderr(`byok-kms-sim: hint: ${error.hint}`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    deps.stderr(
-      'byok-kms-sim: hint: another process uses that port; pick another with --port, or --port 0 for a free one',
-    );
+    hint = error.hint;
+  } else if (error instanceof ByokError) {
+    hint = error.hint ?? 'check the options with byok-kms-sim --help';
+  } else if (code === 'EADDRINUSE') {
+    text = `port ${port} on ${host} is in use by another process`;
+    hint = 'stop the other process, or pick another port with --port, or --port 0 for a free one';
+  } else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    text = `cannot bind to ${host}: it is not an address of this machine`;
+    hint =
+      'give --host an address of this machine; the default 127.0.0.1 keeps the simulator local';
+  } else if (code === 'EACCES') {
+    text = `not allowed to listen on port ${port}`;
+    hint = 'ports below 1024 need privileges: pick another with --port';
   } else if (error instanceof Error && error.name === 'FaultSyntaxError') {
-    deps.stderr(
-      'byok-kms-sim: hint: --faults takes throttle=P,internal=P,reset=P,latency=50ms with P between 0 and 1',
-    );
+    hint = '--faults takes throttle=P,internal=P,reset=P,latency=50ms with P between 0 and 1';
+  } else if (code !== undefined) {
+    hint = 'check the file paths given to --state-file, --request-log and --wrapping-key-pool-file';
   } else {
-    deps.stderr('byok-kms-sim: hint: check the options with byok-kms-sim --help');
+    hint = 'check the options with byok-kms-sim --help';
   }
+  deps.stderr(`byok-kms-sim: error: ${text}`);
+  deps.stderr(`byok-kms-sim: hint: ${hint}`);
   return 2;
 }
 

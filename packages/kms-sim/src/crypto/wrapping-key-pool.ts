@@ -1,4 +1,5 @@
 import { generateKeyPair } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { WrappingKeySpec } from '@byok-ceremony/shared';
 
 export interface WrappingKeyPair {
@@ -12,7 +13,11 @@ const MODULUS_BITS: Record<WrappingKeySpec, number> = {
   RSA_4096: 4096,
 };
 
-function generate(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
+/** The most key pairs kept ready per spec unless told otherwise. */
+export const DEFAULT_POOL_SIZE = 16;
+const INITIAL_TARGET = 2;
+
+export function generateWrappingKeyPair(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
   return new Promise((resolve, reject) => {
     generateKeyPair(
       'rsa',
@@ -29,65 +34,154 @@ function generate(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
   });
 }
 
+export interface WrappingKeyPoolOptions {
+  /** false: every key pair is generated when asked for, nothing in the background. */
+  enabled: boolean;
+  /** The most pairs kept ready per spec; the target grows towards it when requests wait. */
+  size?: number;
+  /** Generations running at once (default: one per core). */
+  parallelism?: number;
+  /** Pairs served first, each once, before any is generated (tests' fixture keys). */
+  seeded?: ReadonlyMap<WrappingKeySpec, readonly WrappingKeyPair[]>;
+  generate?: (spec: WrappingKeySpec) => Promise<WrappingKeyPair>;
+}
+
+interface SpecPool {
+  ready: WrappingKeyPair[];
+  waiting: ((pair: Promise<WrappingKeyPair>) => void)[];
+  seeded: WrappingKeyPair[];
+  inFlight: number;
+  target: number;
+}
+
 /**
- * Fresh RSA wrapping key pairs, a few kept ready per spec so GetParametersForImport answers
- * fast even for RSA_4096. One background generation at a time, so a 2-core machine is not
- * starved; a spec's pool starts filling on its first request (RSA_4096 at start).
+ * Fresh RSA wrapping key pairs, kept ready per spec so GetParametersForImport answers fast
+ * even for RSA_4096. The number kept ready starts small and doubles (up to `size`) whenever a
+ * request had to wait, so a batch of a thousand keys gets a pool that keeps up; generation runs
+ * one per core, so the machine is used but not oversubscribed.
  */
 export class WrappingKeyPool {
-  readonly #ready = new Map<WrappingKeySpec, WrappingKeyPair[]>();
-  readonly #wanted = new Set<WrappingKeySpec>();
+  readonly #pools = new Map<WrappingKeySpec, SpecPool>();
   readonly #enabled: boolean;
-  readonly #target: number;
-  #filling = false;
+  readonly #size: number;
+  readonly #parallelism: number;
+  readonly #generate: (spec: WrappingKeySpec) => Promise<WrappingKeyPair>;
+  #running = 0;
   #closed = false;
 
-  constructor(options: { enabled: boolean; target?: number }) {
+  constructor(options: WrappingKeyPoolOptions) {
     this.#enabled = options.enabled;
-    this.#target = options.target ?? 2;
+    this.#size = options.size ?? DEFAULT_POOL_SIZE;
+    this.#parallelism = Math.max(1, options.parallelism ?? availableParallelism());
+    this.#generate = options.generate ?? generateWrappingKeyPair;
+    for (const [spec, pairs] of options.seeded ?? []) this.#poolOf(spec).seeded.push(...pairs);
+  }
+
+  #poolOf(spec: WrappingKeySpec): SpecPool {
+    let pool = this.#pools.get(spec);
+    if (pool === undefined) {
+      pool = {
+        ready: [],
+        waiting: [],
+        seeded: [],
+        inFlight: 0,
+        target: Math.min(INITIAL_TARGET, this.#size),
+      };
+      this.#pools.set(spec, pool);
+    }
+    return pool;
   }
 
   /** Starts keeping keys of this spec ready. */
   warm(spec: WrappingKeySpec): void {
     if (!this.#enabled || this.#closed) return;
-    this.#wanted.add(spec);
+    this.#poolOf(spec);
     this.#fill();
   }
 
   /** A key pair no one else gets. */
-  async take(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
-    const ready = this.#ready.get(spec);
-    const pair = ready?.shift();
-    this.warm(spec);
-    return pair ?? generate(spec);
+  take(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
+    const pool = this.#poolOf(spec);
+    const seeded = pool.seeded.shift();
+    if (seeded !== undefined) return Promise.resolve(copy(seeded));
+    if (!this.#enabled || this.#closed) return this.#generate(spec);
+    const ready = pool.ready.shift();
+    if (ready !== undefined) {
+      this.#fill();
+      return Promise.resolve(ready);
+    }
+    // A request waited: keep more ready from now on.
+    pool.target = Math.min(this.#size, Math.max(pool.target * 2, 1));
+    return new Promise<WrappingKeyPair>((resolve, reject) => {
+      pool.waiting.push((pair) => {
+        pair.then(resolve, reject);
+      });
+      this.#fill();
+    });
   }
 
   close(): void {
     this.#closed = true;
-    for (const pairs of this.#ready.values()) for (const pair of pairs) pair.privateKeyDer.fill(0);
-    this.#ready.clear();
+    for (const pool of this.#pools.values()) {
+      for (const pair of pool.ready) pair.privateKeyDer.fill(0);
+      pool.ready.length = 0;
+      for (const waiter of pool.waiting.splice(0))
+        waiter(Promise.reject(new Error('the simulator is closing')));
+    }
   }
 
+  /** Starts generations while cores are free, for waiting requests first, then to refill. */
   #fill(): void {
-    if (this.#filling || this.#closed) return;
-    const spec = [...this.#wanted].find((s) => (this.#ready.get(s)?.length ?? 0) < this.#target);
-    if (spec === undefined) return;
-    this.#filling = true;
-    generate(spec).then(
-      (pair) => {
-        this.#filling = false;
-        if (this.#closed) {
-          pair.privateKeyDer.fill(0);
-          return;
-        }
-        const ready = this.#ready.get(spec) ?? [];
-        ready.push(pair);
-        this.#ready.set(spec, ready);
-        this.#fill();
-      },
-      () => {
-        this.#filling = false;
-      },
-    );
+    while (!this.#closed && this.#running < this.#parallelism) {
+      const spec = this.#nextSpec();
+      if (spec === undefined) return;
+      const pool = this.#poolOf(spec);
+      this.#running += 1;
+      pool.inFlight += 1;
+      this.#generate(spec).then(
+        (pair) => {
+          this.#done(pool);
+          const waiter = pool.waiting.shift();
+          if (waiter !== undefined) waiter(Promise.resolve(pair));
+          else if (this.#closed) pair.privateKeyDer.fill(0);
+          else pool.ready.push(pair);
+          this.#fill();
+        },
+        (error: unknown) => {
+          this.#done(pool);
+          const waiter = pool.waiting.shift();
+          if (waiter !== undefined)
+            waiter(Promise.reject(error instanceof Error ? error : new Error(String(error))));
+        },
+      );
+    }
   }
+
+  #done(pool: SpecPool): void {
+    this.#running -= 1;
+    pool.inFlight -= 1;
+  }
+
+  #nextSpec(): WrappingKeySpec | undefined {
+    let best: WrappingKeySpec | undefined;
+    let bestNeed = 0;
+    for (const [spec, pool] of this.#pools) {
+      const waitingNeed = pool.waiting.length - pool.inFlight;
+      const need =
+        waitingNeed > 0 ? 1000 + waitingNeed : pool.target - pool.ready.length - pool.inFlight;
+      if (need > bestNeed) {
+        best = spec;
+        bestNeed = need;
+      }
+    }
+    return best;
+  }
+}
+
+/** Each server answer gets its own buffers, so zeroing one never reaches the seed. */
+function copy(pair: WrappingKeyPair): WrappingKeyPair {
+  return {
+    publicKeyDer: Buffer.from(pair.publicKeyDer),
+    privateKeyDer: Buffer.from(pair.privateKeyDer),
+  };
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -10,7 +10,10 @@ export interface Credentials {
 }
 
 /** AWS tolerates this much skew between the signer's clock and its own. */
-const MAX_SKEW_MS = 5 * 60 * 1000;
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+/** Headers a request must sign, so none of what selects the operation or its body can be swapped. */
+const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-date', 'x-amz-target', 'content-type'] as const;
 
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;._-]+),\s*Signature=([0-9a-f]{64})$/;
@@ -31,12 +34,41 @@ function parseAmzDate(value: string): Date | undefined {
     number,
     number,
   ];
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** AWS's basic ISO-8601 form, e.g. 20261201T080000Z. */
+function amzDateOf(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/** AWS's own wording for a signature outside the allowed skew, in both directions. */
+function skewError(amzDate: string, signingDate: Date, realNow: Date): KmsError | undefined {
+  const now = amzDateOf(realNow);
+  if (signingDate.getTime() < realNow.getTime() - MAX_SKEW_MS) {
+    const bound = amzDateOf(new Date(realNow.getTime() - MAX_SKEW_MS));
+    return invalidSignature(
+      `Signature expired: ${amzDate} is now earlier than ${bound} (${now} - 15 min.)`,
+    );
+  }
+  if (signingDate.getTime() > realNow.getTime() + MAX_SKEW_MS) {
+    const bound = amzDateOf(new Date(realNow.getTime() + MAX_SKEW_MS));
+    return invalidSignature(
+      `Signature not yet current: ${amzDate} is still later than ${bound} (${now} + 15 min.)`,
+    );
+  }
+  return undefined;
 }
 
 /**
  * Checks a request's SigV4 signature by signing the same canonical request with
- * @smithy/signature-v4 and comparing. The skew check uses real time, never the moved clock.
+ * @smithy/signature-v4 and comparing. The payload hash is computed from the body received,
+ * never taken from `x-amz-content-sha256` (the signer would trust that header). The skew check
+ * uses the simulator's real time, never the moved clock.
  */
 export async function verifySigV4(
   request: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer },
@@ -84,12 +116,26 @@ export async function verifySigV4(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}'.`,
     );
   }
-  if (Math.abs(realNow.getTime() - signingDate.getTime()) > MAX_SKEW_MS) {
+  const skew = skewError(amzDate, signingDate, realNow);
+  if (skew !== undefined) throw skew;
+  const signedHeaders = signedHeaderList.split(';');
+  for (const required of REQUIRED_SIGNED_HEADERS) {
+    // A request with no target at all selects nothing to swap; it answers UnknownOperationException.
+    if (required === 'x-amz-target' && request.headers[required] === undefined) continue;
+    if (!signedHeaders.includes(required)) {
+      throw new KmsError(
+        'IncompleteSignatureException',
+        `'${required}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    }
+  }
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const claimedHash = request.headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && claimedHash !== bodyHash) {
     throw invalidSignature(
-      `Signature expired: ${amzDate} is now earlier or later than the server time by more than 5 minutes.`,
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
   }
-  const signedHeaders = signedHeaderList.split(';');
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = request.headers[name];
@@ -97,6 +143,7 @@ export async function verifySigV4(
       throw invalidSignature(`Signed header ${name} is missing from the request.`);
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // The signer hashes the body itself unless this header is signed, and then it equals bodyHash.
   const [path = '/', queryString = ''] = request.url.split('?', 2);
   const query: Record<string, string | string[]> = {};
   for (const [name, value] of new URLSearchParams(queryString)) {

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
+  fdatasyncSync,
   fstatSync,
   fsyncSync,
   openSync,
@@ -10,18 +11,21 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { open, seal } from '../crypto/secret-box.js';
+import { ByokError } from '@byok-ceremony/shared';
 import { SimState } from './store.js';
-import type { AliasRecord, KeyRecord, MaterialRecord, WrappingKeyRecord } from './types.js';
+import {
+  RecordCodec,
+  STATE_FORMAT,
+  StateRecordError,
+  jsonObject,
+  loadAlias,
+} from './stored-records.js';
 
-/** Version 2 binds each sealed value to its record and field; version 1 did not. */
-const FORMAT = 'byok-kms-sim-state/2';
-const FORMAT_UNBOUND = 'byok-kms-sim-state/1';
-
-/** Associated data of a sealed value: the record it belongs to and the field, so none can move. */
-function sealedAad(id: string, field: string): Buffer {
-  return Buffer.from(JSON.stringify([FORMAT, id, field]), 'utf8');
-}
+/** A state file larger than this is refused before it is read. */
+export const MAX_STATE_FILE_BYTES = 512 * 1024 * 1024;
+const MAC_HEX = 64;
+const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 function readExistingRootKey(path: string): Buffer | undefined {
   let fd: number;
@@ -34,11 +38,18 @@ function readExistingRootKey(path: string): Buffer | undefined {
   try {
     const mode = fstatSync(fd).mode & 0o777;
     if (mode !== 0o600)
-      throw new Error(
-        `the root key ${path} has mode 0${mode.toString(8)}, not 0600: others may have read the key that seals the state; hint: if nobody else could, restrict it with chmod 600 ${path}, else delete it and the state file and start again`,
+      throw new ByokError(
+        'ERR_INPUT_FILE',
+        `the root key ${path} has mode 0${mode.toString(8)}, not 0600: others may have read the key that seals the state`,
+        {
+          hint: `if nobody else could, restrict it with chmod 600 ${path}, else delete it and the state file and start again`,
+        },
       );
     const key = readFileSync(fd);
-    if (key.length !== 32) throw new Error(`${path} is not a 32-byte root key`);
+    if (key.length !== 32)
+      throw new ByokError('ERR_INPUT_FILE', `${path} is not a 32-byte root key`, {
+        hint: 'restore the root key byok-kms-sim created, or delete it and the state file to start afresh',
+      });
     return key;
   } finally {
     closeSync(fd);
@@ -61,117 +72,307 @@ export function loadOrCreateRootKey(stateFile: string): Buffer {
   return key;
 }
 
-type Sealed = string;
-
-interface StoredMaterial extends Omit<MaterialRecord, 'material'> {
-  material?: Sealed;
-}
-interface StoredKey extends Omit<KeyRecord, 'materials'> {
-  materials: StoredMaterial[];
-}
-interface StoredWrappingKey extends Omit<WrappingKeyRecord, 'privateKeyDer'> {
-  privateKeyDer: Sealed;
-}
-interface StoredState {
-  format: typeof FORMAT;
-  secrets: Sealed;
-  keys: StoredKey[];
-  aliases: AliasRecord[];
-  wrappingKeys: StoredWrappingKey[];
+/** One key for the line MACs, apart from the one that seals secrets. */
+function macKeyOf(rootKey: Buffer): Buffer {
+  return createHmac('sha256', rootKey).update('byok-kms-sim state file lines').digest();
 }
 
-/** Writes the state atomically (temp file in the same directory, then rename), secrets sealed under the root key. */
-export function saveState(stateFile: string, rootKey: Buffer, state: SimState): void {
-  const box = (bytes: Buffer, id: string, field: string): Sealed =>
-    seal(rootKey, bytes, sealedAad(id, field)).toString('base64');
-  const stored: StoredState = {
-    format: FORMAT,
-    secrets: box(
-      Buffer.concat([state.secrets.tokenKey, state.secrets.materialIdKey]),
-      'state',
-      'secrets',
-    ),
-    keys: [...state.keys.values()].map((key) => ({
-      ...key,
-      materials: key.materials.map(({ material, ...rest }) => ({
-        ...rest,
-        ...(material === undefined
-          ? {}
-          : { material: box(material, key.arn, `materials.${rest.id}.material`) }),
-      })),
-    })),
-    aliases: [...state.aliases.values()],
-    wrappingKeys: [...state.wrappingKeys.values()].map(({ privateKeyDer, ...rest }) => ({
-      ...rest,
-      privateKeyDer: box(privateKeyDer, rest.tokenId, 'privateKeyDer'),
-    })),
-  };
-  const temp = join(
-    dirname(stateFile),
-    `.${basename(stateFile)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+/** Each line's MAC covers the previous MAC too, so lines cannot be reordered, dropped inside or mixed between files. */
+function lineMac(macKey: Buffer, previous: Buffer, json: Buffer): Buffer {
+  return createHmac('sha256', macKey).update(previous).update(json).digest();
+}
+
+const GENESIS = Buffer.from(`${STATE_FORMAT}\n`, 'utf8');
+
+type RecordMap = Record<string, unknown>;
+
+interface Change {
+  keys: RecordMap;
+  aliases: RecordMap;
+  wrappingKeys: RecordMap;
+}
+
+function tampered(stateFile: string, line: number, why: string): ByokError {
+  return new ByokError(
+    'ERR_INPUT_FILE',
+    `${stateFile}: line ${line} ${why}: the state file was changed outside byok-kms-sim or belongs to another root key`,
+    {
+      hint: `restore ${stateFile} and ${stateFile}.key as byok-kms-sim wrote them, or delete both to start afresh`,
+    },
   );
-  const fd = openSync(temp, 'wx', 0o600);
+}
+
+/** A state file's bytes from its JSON lines, each MAC chained as byok-kms-sim writes them. */
+export function authenticateLines(jsonLines: readonly Buffer[], rootKey: Buffer): Buffer {
+  const macKey = macKeyOf(rootKey);
+  let previous: Buffer = GENESIS;
+  const parts: Buffer[] = [];
+  for (const json of jsonLines) {
+    previous = lineMac(macKey, previous, json);
+    parts.push(json, Buffer.from(`\t${previous.toString('hex')}\n`, 'latin1'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Splits and authenticates the file's lines; returns each line's JSON bytes, MAC checked, nothing parsed yet. */
+export function authenticatedLines(stateFile: string, bytes: Buffer, rootKey: Buffer): Buffer[] {
+  const macKey = macKeyOf(rootKey);
+  const lines: Buffer[] = [];
+  let previous: Buffer = GENESIS;
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(NEWLINE, start);
+    const number = lines.length + 1;
+    if (end === -1) throw tampered(stateFile, number, 'is incomplete (no end of line)');
+    const line = bytes.subarray(start, end);
+    const tab = line.length - MAC_HEX - 1;
+    if (tab < 1 || line[tab] !== TAB) throw tampered(stateFile, number, 'carries no MAC');
+    const claimed = Buffer.from(line.subarray(tab + 1).toString('latin1'), 'hex');
+    const json = line.subarray(0, tab);
+    const expected = lineMac(macKey, previous, json);
+    if (claimed.length !== expected.length || !timingSafeEqual(claimed, expected))
+      throw tampered(stateFile, number, 'does not authenticate under the root key');
+    lines.push(json);
+    previous = expected;
+    start = end + 1;
+  }
+  if (lines.length === 0) throw tampered(stateFile, 1, 'is missing (the file is empty)');
+  return lines;
+}
+
+function parseJsonLine(stateFile: string, json: Buffer, number: number): Record<string, unknown> {
+  let value: unknown;
   try {
-    writeSync(fd, JSON.stringify(stored));
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, stateFile);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
+    value = JSON.parse(json.toString('utf8'));
+  } catch {
+    throw new StateRecordError(`${stateFile}: line ${number} is not JSON`);
+  }
+  return jsonObject(value, `${stateFile}: line ${number}`);
+}
+
+/** Applies one authenticated line (the snapshot or a change) to the state. */
+function applyLine(
+  state: SimState,
+  codec: RecordCodec,
+  line: Record<string, unknown>,
+  path: string,
+): void {
+  for (const name of Object.keys(line)) {
+    if (!['format', 'secrets', 'keys', 'aliases', 'wrappingKeys'].includes(name))
+      throw new StateRecordError(`${path}.${name} is not expected`);
+  }
+  const section = (name: string): RecordMap =>
+    line[name] === undefined ? {} : jsonObject(line[name], `${path}.${name}`);
+  for (const [arn, raw] of Object.entries(section('keys'))) {
+    if (raw === null) state.keys.delete(arn);
+    else {
+      const key = codec.loadKey(raw, `${path}.keys[${arn}]`);
+      if (key.arn !== arn) throw new StateRecordError(`${path}.keys[${arn}] has another arn`);
+      state.keys.set(arn, key);
     }
-    throw error;
+  }
+  for (const [id, raw] of Object.entries(section('aliases'))) {
+    if (raw === null) state.aliases.delete(id);
+    else state.aliases.set(id, loadAlias(raw, `${path}.aliases[${id}]`));
+  }
+  for (const [id, raw] of Object.entries(section('wrappingKeys'))) {
+    if (raw === null) state.wrappingKeys.delete(id);
+    else {
+      const record = codec.loadWrappingKey(raw, `${path}.wrappingKeys[${id}]`);
+      if (record.tokenId !== id)
+        throw new StateRecordError(`${path}.wrappingKeys[${id}] has another tokenId`);
+      state.wrappingKeys.set(id, record);
+    }
   }
 }
 
-/** Reads a saved state, or undefined when there is none yet. */
-export function loadState(stateFile: string, rootKey: Buffer): SimState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(stateFile, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const stored = JSON.parse(text) as Omit<StoredState, 'format'> & { format?: unknown };
-  if (stored.format === FORMAT_UNBOUND)
-    throw new Error(
-      `${stateFile} was written by an older byok-kms-sim whose sealed material is not bound to its key; hint: start from a new --state-file`,
+function oldFormatError(stateFile: string, bytes: Buffer): ByokError | undefined {
+  const head = bytes.subarray(0, 64).toString('latin1');
+  if (/^\{"format":"byok-kms-sim-state\/[12]"/.test(head))
+    return new ByokError(
+      'ERR_INPUT_FILE',
+      `${stateFile} was written by an older byok-kms-sim whose state file is not authenticated`,
+      { hint: 'start from a new --state-file' },
     );
-  if (stored.format !== FORMAT) throw new Error(`${stateFile} is not a byok-kms-sim state file`);
-  const unbox = (sealed: Sealed, id: string, field: string): Buffer => {
-    try {
-      return open(rootKey, Buffer.from(sealed, 'base64'), sealedAad(id, field));
-    } catch {
-      throw new Error(
-        `${stateFile}: the sealed ${field} of ${id} does not open under the root key: the state file was edited or sealed values were moved between records`,
-      );
-    }
-  };
-  const secrets = unbox(stored.secrets, 'state', 'secrets');
+  return undefined;
+}
+
+/** Parses a whole state file (authenticated first, then strictly checked) into a state. */
+export function parseStateFile(stateFile: string, bytes: Buffer, rootKey: Buffer): SimState {
+  const old = oldFormatError(stateFile, bytes);
+  if (old !== undefined) throw old;
+  const lines = authenticatedLines(stateFile, bytes, rootKey);
+  const codec = new RecordCodec(rootKey);
+  const first = parseJsonLine(stateFile, lines[0]!, 1);
+  if (first.format !== STATE_FORMAT)
+    throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
+  const secrets = codec.openSecrets(first, `${stateFile}: line 1`);
   const state = new SimState({
     tokenKey: secrets.subarray(0, 32),
     materialIdKey: secrets.subarray(32, 64),
   });
-  for (const key of stored.keys) {
-    state.keys.set(key.arn, {
-      ...key,
-      materials: key.materials.map(({ material, ...rest }) => ({
-        ...rest,
-        ...(material === undefined
-          ? {}
-          : { material: unbox(material, key.arn, `materials.${rest.id}.material`) }),
-      })),
-    });
-  }
-  for (const alias of stored.aliases) state.aliases.set(`${alias.region}:${alias.name}`, alias);
-  for (const wrapping of stored.wrappingKeys) {
-    state.wrappingKeys.set(wrapping.tokenId, {
-      ...wrapping,
-      privateKeyDer: unbox(wrapping.privateKeyDer, wrapping.tokenId, 'privateKeyDer'),
-    });
+  applyLine(state, codec, first, `${stateFile}: line 1`);
+  for (let index = 1; index < lines.length; index += 1) {
+    const path = `${stateFile}: line ${index + 1}`;
+    const line = parseJsonLine(stateFile, lines[index]!, index + 1);
+    if (line.format !== undefined || line.secrets !== undefined)
+      throw new StateRecordError(`${path} is a change record but carries a snapshot field`);
+    applyLine(state, codec, line, path);
   }
   return state;
+}
+
+/**
+ * The state file: a snapshot line, then one line per request that changed something, each
+ * authenticated (HMAC chained over the exact bytes). It is compacted into a new snapshot
+ * (temp file, fsync, rename) once the change lines outnumber twice the records, so a write
+ * costs what changed, not the size of the state.
+ */
+export class StateFile {
+  readonly path: string;
+  readonly #rootKey: Buffer;
+  readonly #macKey: Buffer;
+  readonly #codec: RecordCodec;
+  #fd: number | undefined;
+  #previousMac: Buffer = GENESIS;
+  #changeLines = 0;
+
+  private constructor(path: string, rootKey: Buffer) {
+    this.path = path;
+    this.#rootKey = rootKey;
+    this.#macKey = macKeyOf(rootKey);
+    this.#codec = new RecordCodec(rootKey);
+  }
+
+  /** Loads the state at `path` (or starts one) and rewrites it as one fresh snapshot. */
+  static open(path: string): { file: StateFile; state: SimState } {
+    const rootKey = loadOrCreateRootKey(path);
+    const file = new StateFile(path, rootKey);
+    const state =
+      file.#read() ??
+      new SimState({
+        tokenKey: randomBytes(32),
+        materialIdKey: randomBytes(32),
+      });
+    file.compact(state);
+    return { file, state };
+  }
+
+  #read(): SimState | undefined {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let bytes: Buffer;
+    try {
+      const size = fstatSync(fd).size;
+      if (size > MAX_STATE_FILE_BYTES)
+        throw new ByokError(
+          'ERR_INPUT_FILE',
+          `${this.path} is ${size} bytes, more than the ${MAX_STATE_FILE_BYTES} a state file may have`,
+          { hint: 'start from a new --state-file' },
+        );
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return parseStateFile(this.path, bytes, this.#rootKey);
+  }
+
+  #line(json: string): Buffer {
+    const bytes = Buffer.from(json, 'utf8');
+    const mac = lineMac(this.#macKey, this.#previousMac, bytes);
+    this.#previousMac = mac;
+    return Buffer.concat([bytes, Buffer.from(`\t${mac.toString('hex')}\n`, 'latin1')]);
+  }
+
+  /** Appends what requests changed since the last call; compacts when the log has grown. */
+  record(state: SimState): void {
+    const change: Change = { keys: {}, aliases: {}, wrappingKeys: {} };
+    for (const arn of state.keys.takeTouched()) {
+      const key = state.keys.get(arn);
+      change.keys[arn] = key === undefined ? null : this.#codec.storeKey(key);
+    }
+    for (const id of state.aliases.takeTouched())
+      change.aliases[id] = state.aliases.get(id) ?? null;
+    for (const id of state.wrappingKeys.takeTouched()) {
+      const record = state.wrappingKeys.get(id);
+      change.wrappingKeys[id] = record === undefined ? null : this.#codec.storeWrappingKey(record);
+    }
+    // The reads above touched them again: forget that.
+    state.keys.takeTouched();
+    state.aliases.takeTouched();
+    state.wrappingKeys.takeTouched();
+    const sections = Object.fromEntries(
+      Object.entries(change).filter(([, records]) => Object.keys(records as RecordMap).length > 0),
+    );
+    if (Object.keys(sections).length === 0) return;
+    const records = state.keys.size + state.aliases.size + state.wrappingKeys.size;
+    if (this.#changeLines + 1 > Math.max(1000, 2 * records)) {
+      this.compact(state);
+      return;
+    }
+    const fd = this.#fd!;
+    writeSync(fd, this.#line(JSON.stringify(sections)));
+    fdatasyncSync(fd);
+    this.#changeLines += 1;
+  }
+
+  /** Writes the whole state as a new one-line file and continues appending to it. */
+  compact(state: SimState): void {
+    this.close();
+    this.#previousMac = GENESIS;
+    const snapshot = {
+      format: STATE_FORMAT,
+      secrets: this.#codec.sealSecrets(
+        Buffer.concat([state.secrets.tokenKey, state.secrets.materialIdKey]),
+      ),
+      keys: Object.fromEntries(
+        [...state.keys.entries()].map(([arn, key]) => [arn, this.#codec.storeKey(key)]),
+      ),
+      aliases: Object.fromEntries(state.aliases.entries()),
+      wrappingKeys: Object.fromEntries(
+        [...state.wrappingKeys.entries()].map(([id, record]) => [
+          id,
+          this.#codec.storeWrappingKey(record),
+        ]),
+      ),
+    };
+    state.keys.takeTouched();
+    state.aliases.takeTouched();
+    state.wrappingKeys.takeTouched();
+    const temp = join(
+      dirname(this.path),
+      `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, this.#line(JSON.stringify(snapshot)));
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(temp, this.path);
+    } catch (error) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+      throw error;
+    }
+    this.#fd = openSync(this.path, 'a');
+    this.#changeLines = 0;
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
 }

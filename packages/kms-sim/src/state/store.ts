@@ -18,11 +18,45 @@ export interface SimSecrets {
 const KEY_ID =
   /^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
+/**
+ * A Map that remembers which entries were reached since the last `takeTouched()`: handlers
+ * change records they got from it, so a state file only needs to write those again.
+ */
+export class TrackedMap<V> extends Map<string, V> {
+  readonly #touched = new Set<string>();
+
+  override get(key: string): V | undefined {
+    this.#touched.add(key);
+    return super.get(key);
+  }
+
+  override set(key: string, value: V): this {
+    this.#touched.add(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.#touched.add(key);
+    return super.delete(key);
+  }
+
+  touch(key: string): void {
+    this.#touched.add(key);
+  }
+
+  /** The entries reached since the last call (present or deleted), and forgets them. */
+  takeTouched(): string[] {
+    const touched = [...this.#touched];
+    this.#touched.clear();
+    return touched;
+  }
+}
+
 /** Everything the simulator knows, transport-free: handlers read and change it. */
 export class SimState {
-  readonly keys = new Map<string, KeyRecord>();
-  readonly aliases = new Map<string, AliasRecord>();
-  readonly wrappingKeys = new Map<string, WrappingKeyRecord>();
+  readonly keys = new TrackedMap<KeyRecord>();
+  readonly aliases = new TrackedMap<AliasRecord>();
+  readonly wrappingKeys = new TrackedMap<WrappingKeyRecord>();
   readonly secrets: SimSecrets;
 
   constructor(secrets: SimSecrets) {
@@ -53,6 +87,7 @@ export class SimState {
         ) {
           material.material.fill(0);
           delete material.material;
+          this.keys.touch(arn);
         }
       }
     }
