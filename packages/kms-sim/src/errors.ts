@@ -18,3 +18,13 @@ export const invalidState = (message: string): KmsError =>
   new KmsError('KMSInvalidStateException', message);
 export const unsupported = (message: string): KmsError =>
   new KmsError('UnsupportedOperationException', message);
+
+/** A member KMS needs here although the model lets other uses leave it out. */
+export function requireMember<T>(value: T | undefined, path: string): T {
+  if (value === undefined) {
+    throw validation(
+      `1 validation error detected: Value null at '${path}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}

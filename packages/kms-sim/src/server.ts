@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { KmsError } from './errors.js';
-import type { HandlerContext } from './handlers/context.js';
+import type { Handler, HandlerContext } from './handlers/context.js';
+import type { ImplementedOperation } from './model/kms-types.js';
 import { HANDLERS } from './handlers/index.js';
 import { KMS_TARGET_PREFIX, OPERATIONS } from './model/kms-model.js';
 import { decideFault } from './protocol/faults.js';
@@ -149,7 +150,9 @@ export function createSimServer(deps: ServerDeps): Server {
     if (req.method !== 'POST' || operation === undefined) {
       throw new KmsError('UnknownOperationException', '');
     }
-    const handler = HANDLERS[operationName];
+    const handler = (
+      HANDLERS as Readonly<Record<string, Handler<ImplementedOperation> | undefined>>
+    )[operationName];
     if (handler === undefined) {
       throw new KmsError(
         'UnsupportedOperationException',
@@ -174,6 +177,7 @@ export function createSimServer(deps: ServerDeps): Server {
     const input =
       operation.input === undefined ? {} : validateInput(operation.input, parseBody(body));
     state.tick(context.clock.nowSeconds());
+    // validateInput checked the input against the same model the types were generated from.
     const output = await handler(state, input, context);
     if (!READ_ONLY.has(operationName)) deps.persist?.();
     return { ...outcome, status: 200, body: encodeOutput(output) };

@@ -1,13 +1,14 @@
 import type { KeySpec, KeyUsage } from '@byok-ceremony/shared';
+import type { KeyMetadata } from '../model/kms-types.js';
 
-export interface AlgorithmLists {
-  EncryptionAlgorithms?: string[];
-  SigningAlgorithms?: string[];
-  MacAlgorithms?: string[];
-  KeyAgreementAlgorithms?: string[];
-}
+export type AlgorithmLists = Pick<
+  KeyMetadata,
+  'EncryptionAlgorithms' | 'SigningAlgorithms' | 'MacAlgorithms' | 'KeyAgreementAlgorithms'
+>;
+type SigningAlgorithm = NonNullable<KeyMetadata['SigningAlgorithms']>[number];
+type MacAlgorithm = NonNullable<KeyMetadata['MacAlgorithms']>[number];
 
-const RSA_SIGNING = [
+const RSA_SIGNING: SigningAlgorithm[] = [
   'RSASSA_PSS_SHA_256',
   'RSASSA_PSS_SHA_384',
   'RSASSA_PSS_SHA_512',
@@ -16,7 +17,7 @@ const RSA_SIGNING = [
   'RSASSA_PKCS1_V1_5_SHA_512',
 ];
 
-const ECDSA_BY_SPEC: Partial<Record<KeySpec, string>> = {
+const ECDSA_BY_SPEC: Partial<Record<KeySpec, SigningAlgorithm>> = {
   ECC_NIST_P256: 'ECDSA_SHA_256',
   ECC_NIST_P384: 'ECDSA_SHA_384',
   ECC_NIST_P521: 'ECDSA_SHA_512',
@@ -26,7 +27,7 @@ const ECDSA_BY_SPEC: Partial<Record<KeySpec, string>> = {
 /** The algorithm lists DescribeKey and GetPublicKey show for a key spec and usage. */
 export function algorithmsOf(keySpec: KeySpec, keyUsage: KeyUsage): AlgorithmLists {
   if (keyUsage === 'GENERATE_VERIFY_MAC') {
-    return { MacAlgorithms: [`HMAC_SHA_${keySpec.slice('HMAC_'.length)}`] };
+    return { MacAlgorithms: [`HMAC_SHA_${keySpec.slice('HMAC_'.length)}` as MacAlgorithm] };
   }
   if (keyUsage === 'KEY_AGREEMENT') return { KeyAgreementAlgorithms: ['ECDH'] };
   if (keyUsage === 'ENCRYPT_DECRYPT') {

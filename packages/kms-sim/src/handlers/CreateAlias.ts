@@ -1,8 +1,8 @@
 import { KmsError, invalidState, validation } from '../errors.js';
 import type { Handler } from './context.js';
 
-export const createAlias: Handler = (state, raw, context) => {
-  const name = raw.AliasName as string;
+export const createAlias: Handler<'CreateAlias'> = (state, input, context) => {
+  const name = input.AliasName;
   if (!/^alias\/[a-zA-Z0-9:/_-]+$/.test(name)) {
     throw validation(
       `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`,
@@ -11,7 +11,7 @@ export const createAlias: Handler = (state, raw, context) => {
   if (name.startsWith('alias/aws/')) {
     throw new KmsError('NotAuthorizedException', "Cannot create alias with prefix 'alias/aws/'");
   }
-  const key = state.resolveKey(raw.TargetKeyId as string, context, { aliases: false });
+  const key = state.resolveKey(input.TargetKeyId, context, { aliases: false });
   if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
   const id = `${context.region}:${name}`;
   if (state.aliases.has(id)) {

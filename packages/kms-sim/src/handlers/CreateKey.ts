@@ -6,23 +6,10 @@ import { generateKeyMaterial } from '../crypto/material.js';
 import { unsupported, validation } from '../errors.js';
 import { keyMetadataOf } from '../state/key-metadata.js';
 import { SimState } from '../state/store.js';
-import type { KeyRecord, Tag } from '../state/types.js';
+import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 
-interface CreateKeyInput {
-  Description?: string;
-  KeyUsage?: string;
-  CustomerMasterKeySpec?: string;
-  KeySpec?: string;
-  Origin?: string;
-  CustomKeyStoreId?: string;
-  XksKeyId?: string;
-  Tags?: Tag[];
-  MultiRegion?: boolean;
-}
-
-export const createKey: Handler = (state, raw, context) => {
-  const input = raw as CreateKeyInput;
+export const createKey: Handler<'CreateKey'> = (state, input, context) => {
   if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
     throw validation('You cannot specify KeySpec and CustomerMasterKeySpec in the same request.');
   }
@@ -34,12 +21,13 @@ export const createKey: Handler = (state, raw, context) => {
     throw unsupported('Custom key stores are not supported by byok-kms-sim');
   }
   const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
-  if (!isKeySpec(keySpec)) throw unsupported(`KeySpec ${keySpec} is not supported by byok-kms-sim`);
+  if (!isKeySpec(keySpec))
+    throw unsupported(`KeySpec ${String(keySpec)} is not supported by byok-kms-sim`);
   if (keySpec === 'SM2' && !context.region.startsWith('cn-')) {
     throw unsupported('SM2 key spec is only supported in China Regions');
   }
   const rule = KEY_SPEC_RULES[keySpec];
-  const keyUsage = (input.KeyUsage ?? 'ENCRYPT_DECRYPT') as KeyUsage;
+  const keyUsage: KeyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
   if (!rule.keyUsages.includes(keyUsage)) {
     throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
   }

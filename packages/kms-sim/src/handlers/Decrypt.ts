@@ -1,25 +1,18 @@
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
-import { KmsError } from '../errors.js';
+import { KmsError, requireMember } from '../errors.js';
 import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 import { decryptWithKey } from './lib/symmetric.js';
 
-interface DecryptInput {
-  CiphertextBlob: Buffer;
-  EncryptionContext?: Record<string, string>;
-  KeyId?: string;
-  EncryptionAlgorithm?: string;
-  DryRun?: boolean;
-}
-
-export const decrypt: Handler = (state, raw, context) => {
-  const input = raw as unknown as DecryptInput;
+export const decrypt: Handler<'Decrypt'> = (state, input, context) => {
+  // The model leaves CiphertextBlob optional (for Recipient, which the simulator does not do).
+  const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
   const algorithm = input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
   if (algorithm === 'SYMMETRIC_DEFAULT') {
     const { key, plaintext, materialId } = decryptWithKey(
       state,
       context,
-      input.CiphertextBlob,
+      ciphertext,
       input.EncryptionContext,
       input.KeyId,
     );
@@ -55,7 +48,7 @@ export const decrypt: Handler = (state, raw, context) => {
         padding: constants.RSA_PKCS1_OAEP_PADDING,
         oaepHash: algorithm === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256',
       },
-      input.CiphertextBlob,
+      ciphertext,
     );
     return { KeyId: key.arn, Plaintext: plaintext, EncryptionAlgorithm: algorithm };
   } catch {

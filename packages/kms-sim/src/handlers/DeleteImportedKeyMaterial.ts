@@ -2,13 +2,17 @@ import { KmsError, invalidState, unsupported } from '../errors.js';
 import { currentMaterial } from '../state/store.js';
 import type { Handler } from './context.js';
 
-export const deleteImportedKeyMaterial: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
+export const deleteImportedKeyMaterial: Handler<'DeleteImportedKeyMaterial'> = (
+  state,
+  input,
+  context,
+) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.origin !== 'EXTERNAL') {
     throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
   }
   if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
-  const wanted = raw.KeyMaterialId as string | undefined;
+  const wanted = input.KeyMaterialId;
   const record =
     wanted === undefined ? currentMaterial(key) : key.materials.find((m) => m.id === wanted);
   if (record === undefined) {

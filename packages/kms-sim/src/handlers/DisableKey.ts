@@ -2,8 +2,8 @@ import { invalidState } from '../errors.js';
 import { keyStateOf } from '../state/store.js';
 import type { Handler } from './context.js';
 
-export const disableKey: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
+export const disableKey: Handler<'DisableKey'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
   const keyState = keyStateOf(key);
   if (keyState === 'PendingDeletion' || keyState === 'PendingImport') {
     throw invalidState(

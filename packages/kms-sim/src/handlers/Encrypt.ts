@@ -4,16 +4,7 @@ import { KmsError } from '../errors.js';
 import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 
-interface EncryptInput {
-  KeyId: string;
-  Plaintext: Buffer;
-  EncryptionContext?: Record<string, string>;
-  EncryptionAlgorithm?: string;
-  DryRun?: boolean;
-}
-
-export const encrypt: Handler = (state, raw, context) => {
-  const input = raw as unknown as EncryptInput;
+export const encrypt: Handler<'Encrypt'> = (state, input, context) => {
   const { key, material, materialId } = keyForUse(
     state,
     input.KeyId,

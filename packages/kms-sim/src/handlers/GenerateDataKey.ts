@@ -4,16 +4,7 @@ import { KmsError } from '../errors.js';
 import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 
-interface GenerateDataKeyInput {
-  KeyId: string;
-  EncryptionContext?: Record<string, string>;
-  NumberOfBytes?: number;
-  KeySpec?: 'AES_256' | 'AES_128';
-  DryRun?: boolean;
-}
-
-export const generateDataKey: Handler = (state, raw, context) => {
-  const input = raw as unknown as GenerateDataKeyInput;
+export const generateDataKey: Handler<'GenerateDataKey'> = (state, input, context) => {
   if ((input.NumberOfBytes === undefined) === (input.KeySpec === undefined)) {
     throw new KmsError('ValidationException', 'Please specify either number of bytes or key spec.');
   }

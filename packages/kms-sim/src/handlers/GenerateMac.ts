@@ -5,13 +5,6 @@ import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 
-interface GenerateMacInput {
-  KeyId: string;
-  Message: Buffer;
-  MacAlgorithm: string;
-  DryRun?: boolean;
-}
-
 /** The HMAC of the key's material, after checking the algorithm suits the key spec. */
 export function macOf(
   key: KeyRecord,
@@ -29,8 +22,7 @@ export function macOf(
   return createHmac(rule.hash, material).update(message).digest();
 }
 
-export const generateMac: Handler = (state, raw, context) => {
-  const input = raw as unknown as GenerateMacInput;
+export const generateMac: Handler<'GenerateMac'> = (state, input, context) => {
   const { key, material } = keyForUse(
     state,
     input.KeyId,

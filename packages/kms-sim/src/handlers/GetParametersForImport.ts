@@ -8,14 +8,11 @@ import { issueImportToken, newTokenId } from '../crypto/import-token.js';
 import { KmsError, invalidState, unsupported, validation } from '../errors.js';
 import type { Handler } from './context.js';
 
-interface GetParametersForImportInput {
-  KeyId: string;
-  WrappingAlgorithm: string;
-  WrappingKeySpec: string;
-}
-
-export const getParametersForImport: Handler = async (state, raw, context) => {
-  const input = raw as unknown as GetParametersForImportInput;
+export const getParametersForImport: Handler<'GetParametersForImport'> = async (
+  state,
+  input,
+  context,
+) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.origin !== 'EXTERNAL') {
     throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);

@@ -1,11 +1,12 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { algorithmsOf } from '../crypto/algorithms.js';
 import { KmsError } from '../errors.js';
+import { customerMasterKeySpecOf } from '../state/key-metadata.js';
 import { currentMaterial, requireUsable } from '../state/store.js';
 import type { Handler } from './context.js';
 
-export const getPublicKey: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: true });
+export const getPublicKey: Handler<'GetPublicKey'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: true });
   requireUsable(key);
   const material = currentMaterial(key)?.material;
   if (
@@ -24,7 +25,7 @@ export const getPublicKey: Handler = (state, raw, context) => {
   return {
     KeyId: key.arn,
     PublicKey: publicKey.export({ format: 'der', type: 'spki' }),
-    CustomerMasterKeySpec: key.keySpec,
+    CustomerMasterKeySpec: customerMasterKeySpecOf(key.keySpec),
     KeySpec: key.keySpec,
     KeyUsage: key.keyUsage,
     ...algorithmsOf(key.keySpec, key.keyUsage),

@@ -5,26 +5,15 @@ import { checkKeyMaterial } from '../crypto/material.js';
 import { unwrapKeyMaterial } from '../crypto/unwrap.js';
 import { KmsError, invalidState, unsupported, validation } from '../errors.js';
 import { keyStateOf } from '../state/store.js';
-import type { ExpirationModel, KeyRecord, MaterialRecord } from '../state/types.js';
+import type { ImportKeyMaterialRequest } from '../model/kms-types.js';
+import type { KeyRecord, MaterialRecord } from '../state/types.js';
 import type { Handler } from './context.js';
-
-interface ImportKeyMaterialInput {
-  KeyId: string;
-  ImportToken: Buffer;
-  EncryptedKeyMaterial: Buffer;
-  ValidTo?: number;
-  ExpirationModel?: ExpirationModel;
-  ImportType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
-  KeyMaterialDescription?: string;
-  KeyMaterialId?: string;
-}
 
 function incorrect(message: string): KmsError {
   return new KmsError('IncorrectKeyMaterialException', message);
 }
 
-export const importKeyMaterial: Handler = (state, raw, context) => {
-  const input = raw as unknown as ImportKeyMaterialInput;
+export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, context) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
   const now = context.clock.nowSeconds();
 
@@ -136,7 +125,11 @@ export const importKeyMaterial: Handler = (state, raw, context) => {
 };
 
 /** Finds or creates the material record an import goes into, refusing what KMS refuses. */
-function placeMaterial(key: KeyRecord, id: string, input: ImportKeyMaterialInput): MaterialRecord {
+function placeMaterial(
+  key: KeyRecord,
+  id: string,
+  input: ImportKeyMaterialRequest,
+): MaterialRecord {
   if (input.KeyMaterialId !== undefined && input.KeyMaterialId !== id) {
     throw incorrect(
       'The key material does not match the key material identified by KeyMaterialId.',

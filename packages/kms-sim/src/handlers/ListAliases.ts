@@ -1,16 +1,16 @@
 import type { Handler } from './context.js';
 import { page } from './lib/paging.js';
 
-export const listAliases: Handler = (state, raw, context) => {
+export const listAliases: Handler<'ListAliases'> = (state, input, context) => {
   let targetKeyId: string | undefined;
-  if (raw.KeyId !== undefined) {
-    targetKeyId = state.resolveKey(raw.KeyId as string, context, { aliases: false }).keyId;
+  if (input.KeyId !== undefined) {
+    targetKeyId = state.resolveKey(input.KeyId, context, { aliases: false }).keyId;
   }
   const aliases = [...state.aliases.values()].filter(
     (a) =>
       a.region === context.region && (targetKeyId === undefined || a.targetKeyId === targetKeyId),
   );
-  const result = page(aliases, raw.Limit as number | undefined, raw.Marker as string | undefined);
+  const result = page(aliases, input.Limit, input.Marker);
   return {
     Aliases: result.items.map((a) => ({
       AliasName: a.name,

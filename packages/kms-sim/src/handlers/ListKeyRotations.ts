@@ -2,11 +2,11 @@ import type { MaterialRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 import { page } from './lib/paging.js';
 
-export const listKeyRotations: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
-  const all = raw.IncludeKeyMaterial === 'ALL_KEY_MATERIAL';
+export const listKeyRotations: Handler<'ListKeyRotations'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
+  const all = input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL';
   const materials = all ? key.materials : key.materials.filter((m) => m.rotationDate !== undefined);
-  const result = page(materials, raw.Limit as number | undefined, raw.Marker as string | undefined);
+  const result = page(materials, input.Limit, input.Marker);
   return {
     Rotations: result.items.map((m: MaterialRecord) => ({
       KeyId: key.arn,

@@ -1,22 +1,10 @@
 import { encryptSymmetric } from '../crypto/ciphertext.js';
-import { KmsError } from '../errors.js';
+import { KmsError, requireMember } from '../errors.js';
 import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 import { decryptWithKey } from './lib/symmetric.js';
 
-interface ReEncryptInput {
-  CiphertextBlob: Buffer;
-  SourceEncryptionContext?: Record<string, string>;
-  SourceKeyId?: string;
-  DestinationKeyId: string;
-  DestinationEncryptionContext?: Record<string, string>;
-  SourceEncryptionAlgorithm?: string;
-  DestinationEncryptionAlgorithm?: string;
-  DryRun?: boolean;
-}
-
-export const reEncrypt: Handler = (state, raw, context) => {
-  const input = raw as unknown as ReEncryptInput;
+export const reEncrypt: Handler<'ReEncrypt'> = (state, input, context) => {
   for (const algorithm of [input.SourceEncryptionAlgorithm, input.DestinationEncryptionAlgorithm]) {
     if (algorithm !== undefined && algorithm !== 'SYMMETRIC_DEFAULT') {
       throw new KmsError(
@@ -25,10 +13,11 @@ export const reEncrypt: Handler = (state, raw, context) => {
       );
     }
   }
+  const ciphertext = requireMember(input.CiphertextBlob, 'ciphertextBlob');
   const source = decryptWithKey(
     state,
     context,
-    input.CiphertextBlob,
+    ciphertext,
     input.SourceEncryptionContext,
     input.SourceKeyId,
   );

@@ -1,12 +1,12 @@
 import { KmsError, invalidState, unsupported, validation } from '../errors.js';
 import { keyMetadataOf } from '../state/key-metadata.js';
 import { SimState } from '../state/store.js';
-import type { KeyRecord, Tag } from '../state/types.js';
+import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 
-export const replicateKey: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
-  const replicaRegion = raw.ReplicaRegion as string;
+export const replicateKey: Handler<'ReplicateKey'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
+  const replicaRegion = input.ReplicaRegion;
   if (!key.multiRegion) throw unsupported(`${key.arn} is not a multi-Region key.`);
   if (key.multiRegionKeyType !== 'PRIMARY')
     throw unsupported(`${key.arn} is not a primary multi-Region key.`);
@@ -24,7 +24,7 @@ export const replicateKey: Handler = (state, raw, context) => {
     region: replicaRegion,
     account: key.account,
     creationDate: context.clock.nowSeconds(),
-    description: (raw.Description as string | undefined) ?? key.description,
+    description: input.Description ?? key.description,
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
     origin: key.origin,
@@ -33,7 +33,7 @@ export const replicateKey: Handler = (state, raw, context) => {
     multiRegionKeyType: 'REPLICA',
     primaryArn: key.arn,
     replicaArns: [],
-    tags: (raw.Tags as Tag[] | undefined) ?? [],
+    tags: input.Tags ?? [],
     // KMS copies generated material to a replica; imported material must be imported again.
     materials: key.materials.map((m) => ({
       id: m.id,

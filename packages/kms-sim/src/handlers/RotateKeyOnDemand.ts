@@ -13,8 +13,8 @@ function promote(key: KeyRecord, next: MaterialRecord, now: number): void {
   next.rotationType = 'ON_DEMAND';
 }
 
-export const rotateKeyOnDemand: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
+export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
     throw unsupported(
       `${key.arn} is not a symmetric encryption key; only those support on-demand rotation.`,

@@ -3,10 +3,10 @@ import type { Handler } from './context.js';
 
 const DAY = 24 * 60 * 60;
 
-export const scheduleKeyDeletion: Handler = (state, raw, context) => {
-  const key = state.resolveKey(raw.KeyId as string, context, { aliases: false });
+export const scheduleKeyDeletion: Handler<'ScheduleKeyDeletion'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
-  const windowDays = (raw.PendingWindowInDays as number | undefined) ?? 30;
+  const windowDays = input.PendingWindowInDays ?? 30;
   if (key.multiRegionKeyType === 'PRIMARY' && key.replicaArns.some((arn) => state.keys.has(arn))) {
     throw invalidState(
       `${key.arn} is a primary multi-Region key with replicas; delete its replicas first.`,

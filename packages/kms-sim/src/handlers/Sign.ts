@@ -3,16 +3,7 @@ import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 import { signingSchemeFor } from './lib/signing.js';
 
-interface SignInput {
-  KeyId: string;
-  Message: Buffer;
-  MessageType?: string;
-  SigningAlgorithm: string;
-  DryRun?: boolean;
-}
-
-export const signHandler: Handler = (state, raw, context) => {
-  const input = raw as unknown as SignInput;
+export const signHandler: Handler<'Sign'> = (state, input, context) => {
   const { key, material } = keyForUse(state, input.KeyId, context, 'SIGN_VERIFY', 'Sign');
   const { scheme, isDigest } = signingSchemeFor(
     key,

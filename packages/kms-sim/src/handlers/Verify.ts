@@ -4,17 +4,7 @@ import type { Handler } from './context.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 import { signingSchemeFor } from './lib/signing.js';
 
-interface VerifyInput {
-  KeyId: string;
-  Message: Buffer;
-  MessageType?: string;
-  Signature: Buffer;
-  SigningAlgorithm: string;
-  DryRun?: boolean;
-}
-
-export const verifyHandler: Handler = (state, raw, context) => {
-  const input = raw as unknown as VerifyInput;
+export const verifyHandler: Handler<'Verify'> = (state, input, context) => {
   const { key, material } = keyForUse(state, input.KeyId, context, 'SIGN_VERIFY', 'Verify');
   const { scheme, isDigest } = signingSchemeFor(
     key,

@@ -4,16 +4,7 @@ import type { Handler } from './context.js';
 import { macOf } from './GenerateMac.js';
 import { keyForUse, refuseDryRun } from './lib/key-for-use.js';
 
-interface VerifyMacInput {
-  KeyId: string;
-  Message: Buffer;
-  MacAlgorithm: string;
-  Mac: Buffer;
-  DryRun?: boolean;
-}
-
-export const verifyMac: Handler = (state, raw, context) => {
-  const input = raw as unknown as VerifyMacInput;
+export const verifyMac: Handler<'VerifyMac'> = (state, input, context) => {
   const { key, material } = keyForUse(
     state,
     input.KeyId,

@@ -1,3 +1,4 @@
+import type { ImplementedOperation } from '../model/kms-types.js';
 import type { Handler } from './context.js';
 import { cancelKeyDeletion } from './CancelKeyDeletion.js';
 import { createAlias } from './CreateAlias.js';
@@ -25,7 +26,7 @@ import { verifyHandler } from './Verify.js';
 import { verifyMac } from './VerifyMac.js';
 
 /** The operations the simulator implements, by their KMS operation name. */
-export const HANDLERS: Readonly<Record<string, Handler>> = {
+export const HANDLERS: { readonly [Op in ImplementedOperation]: Handler<Op> } = {
   CancelKeyDeletion: cancelKeyDeletion,
   CreateAlias: createAlias,
   CreateKey: createKey,

@@ -1,19 +1,26 @@
 import { algorithmsOf } from '../crypto/algorithms.js';
 import { currentMaterial, keyStateOf } from './store.js';
+import { SHAPES } from '../model/kms-model.js';
+import type { KeyMetadata } from '../model/kms-types.js';
 import type { KeyRecord } from './types.js';
+
+type LegacyKeySpec = NonNullable<KeyMetadata['CustomerMasterKeySpec']>;
+
+/** The deprecated CustomerMasterKeySpec, for the specs its enum has (not ML-DSA). */
+export function customerMasterKeySpecOf(keySpec: string): LegacyKeySpec | undefined {
+  const legacy = SHAPES.CustomerMasterKeySpec?.enum ?? [];
+  return legacy.includes(keySpec) ? (keySpec as LegacyKeySpec) : undefined;
+}
 
 function regionOfArn(arn: string): string {
   return arn.split(':')[3] ?? '';
 }
 
 /** KeyMetadata as DescribeKey, CreateKey and ReplicateKey answer it. */
-export function keyMetadataOf(
-  key: KeyRecord,
-  keys: ReadonlyMap<string, KeyRecord>,
-): Record<string, unknown> {
+export function keyMetadataOf(key: KeyRecord, keys: ReadonlyMap<string, KeyRecord>): KeyMetadata {
   const state = keyStateOf(key);
   const current = currentMaterial(key);
-  const metadata: Record<string, unknown> = {
+  const metadata: KeyMetadata = {
     AWSAccountId: key.account,
     KeyId: key.keyId,
     Arn: key.arn,
@@ -24,7 +31,7 @@ export function keyMetadataOf(
     KeyState: state,
     Origin: key.origin,
     KeyManager: 'CUSTOMER',
-    CustomerMasterKeySpec: key.keySpec,
+    CustomerMasterKeySpec: customerMasterKeySpecOf(key.keySpec),
     KeySpec: key.keySpec,
     ...algorithmsOf(key.keySpec, key.keyUsage),
     MultiRegion: key.multiRegion,

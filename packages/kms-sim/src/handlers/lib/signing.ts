@@ -14,7 +14,9 @@ export function signingSchemeFor(
   const scheme = signingSchemeOf(algorithm);
   if (
     scheme === undefined ||
-    !(algorithmsOf(key.keySpec, key.keyUsage).SigningAlgorithms ?? []).includes(algorithm)
+    !(algorithmsOf(key.keySpec, key.keyUsage).SigningAlgorithms ?? ([] as string[])).some(
+      (allowed) => allowed === algorithm,
+    )
   ) {
     throw new KmsError(
       'InvalidKeyUsageException',
