@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { bash, tempDir } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, bash, tempDir } from './helpers.js';
 
 describe('asymmetric and HMAC import through the aws CLI and openssl', () => {
   let sim: KmsSim;
   const temp = tempDir();
 
   beforeAll(async () => {
-    sim = await startKmsSim({ wrappingKeyPool: false });
+    sim = await startKmsSim({
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
   });
   afterAll(async () => {
     await sim.close();

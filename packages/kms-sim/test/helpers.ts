@@ -1,12 +1,20 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { REHEARSAL_CREDENTIALS } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
+
+/** Throwaway RSA wrapping keys, generated once (scripts/generate-wrapping-key-pool.mjs): tests only. */
+export const FIXTURE_WRAPPING_KEY_POOL = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'fixtures',
+  'wrapping-key-pool.json',
+);
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'kms-sim-test-'));

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { kmsClient } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, kmsClient } from './helpers.js';
 import { materialFor, usageFor, wrapForKms } from './wrap.js';
 
 describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', () => {
@@ -24,7 +24,10 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
   let kms: KMSClient;
 
   beforeAll(async () => {
-    sim = await startKmsSim({ wrappingKeyPool: false });
+    sim = await startKmsSim({
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     kms = kmsClient(sim);
   });
   afterAll(async () => {

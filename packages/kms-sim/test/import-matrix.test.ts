@@ -9,7 +9,7 @@ import type { AlgorithmSpec, KeySpec, WrappingKeySpec } from '@aws-sdk/client-km
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { kmsClient } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, kmsClient } from './helpers.js';
 import { materialFor, usageFor, wrapForKms } from './wrap.js';
 
 // The documented matrix (KMS Developer Guide, "Import key material", step 2), written out
@@ -59,7 +59,10 @@ describe('the import matrix: every key spec × wrapping algorithm × wrapping ke
   let kms: KMSClient;
 
   beforeAll(async () => {
-    sim = await startKmsSim({ wrappingKeyPool: false });
+    sim = await startKmsSim({
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     kms = kmsClient(sim);
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REHEARSAL_CREDENTIALS, startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { kmsClient, signedRequest } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, kmsClient, signedRequest } from './helpers.js';
 
 describe('protocol, authentication and key operations', () => {
   let sim: KmsSim;
@@ -33,6 +33,7 @@ describe('protocol, authentication and key operations', () => {
   beforeAll(async () => {
     sim = await startKmsSim({
       wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
       region: 'eu-west-2',
       account: '444455556666',
     });
@@ -404,6 +405,7 @@ describe('protocol, authentication and key operations', () => {
   it('accepts only the configured credentials', async () => {
     const custom = await startKmsSim({
       wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
       credentials: [{ accessKeyId: 'AKIDCUSTOM', secretAccessKey: 'custom-secret' }],
     });
     try {

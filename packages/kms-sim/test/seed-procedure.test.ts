@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
-import { adminRequest, bash, tempDir } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, adminRequest, bash, tempDir } from './helpers.js';
 
 // The procedure of AWS's knowledge-center article (the project's seed), verbatim but for the
 // key id placeholder and the en dash of its step 8 ("–region"), which no shell would accept.
@@ -41,7 +41,10 @@ describe('the seed procedure against byok-kms-sim with the aws CLI and openssl',
   let keyId = '';
 
   beforeAll(async () => {
-    sim = await startKmsSim({ wrappingKeyPool: false });
+    sim = await startKmsSim({
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
   });
   afterAll(async () => {
     await sim.close();

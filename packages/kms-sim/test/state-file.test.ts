@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import { authenticateLines } from '../src/state/persist.js';
-import { kmsClient, tempDir } from './helpers.js';
+import { FIXTURE_WRAPPING_KEY_POOL, kmsClient, tempDir } from './helpers.js';
 import { wrapForKms } from './wrap.js';
 
 describe('--state-file', () => {
@@ -23,7 +23,11 @@ describe('--state-file', () => {
 
   it('keeps keys, material and import parameters across a restart, with material sealed under a 0600 root key', async () => {
     const stateFile = join(temp.dir, 'kms-state.json');
-    const first = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const first = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     let kms = kmsClient(first);
     const material = randomBytes(32);
     const key = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!;
@@ -61,7 +65,11 @@ describe('--state-file', () => {
     expect(text).not.toContain(material.toString('base64'));
     expect(readdirSync(temp.dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
 
-    const restarted = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const restarted = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     kms = kmsClient(restarted);
     try {
       const plaintext = (await kms.send(new DecryptCommand({ CiphertextBlob: ciphertext })))
@@ -84,7 +92,11 @@ describe('--state-file', () => {
   });
 
   async function twoImportedKeys(stateFile: string): Promise<void> {
-    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const sim = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     const kms = kmsClient(sim);
     try {
       for (let i = 0; i < 2; i++) {
@@ -117,7 +129,13 @@ describe('--state-file', () => {
 
   /** The state as one snapshot line (a start compacts the file), split into its JSON and MAC. */
   async function snapshotOf(stateFile: string): Promise<{ json: string; mac: string }> {
-    await (await startKmsSim({ stateFile, wrappingKeyPool: false })).close();
+    await (
+      await startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      })
+    ).close();
     const text = readFileSync(stateFile, 'utf8');
     expect(text.split('\n')).toHaveLength(2);
     const [json, mac] = text.trimEnd().split('\t') as [string, string];
@@ -137,14 +155,24 @@ describe('--state-file', () => {
     b!.material = first;
     const swapped = JSON.stringify(state);
     writeFileSync(stateFile, `${swapped}\t${mac}\n`);
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
-      /line 1 does not authenticate under the root key/,
-    );
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(/line 1 does not authenticate under the root key/);
     // Even with the whole file authenticated anew (by someone holding the root key), each sealed
     // value stays bound to its record.
     const rootKey = readFileSync(`${stateFile}.key`);
     writeFileSync(stateFile, authenticateLines([Buffer.from(swapped)], rootKey));
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(
       /the sealed materials\..*\.material of arn:aws:kms:.* does not open under the root key/,
     );
   });
@@ -159,7 +187,11 @@ describe('--state-file', () => {
     const edited = Buffer.from(original);
     edited[at] = '2'.charCodeAt(0);
     writeFileSync(stateFile, edited);
-    const refused = startKmsSim({ stateFile, wrappingKeyPool: false });
+    const refused = startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     await expect(refused).rejects.toThrow(
       `${stateFile}: line 1 does not authenticate under the root key: the state file was changed outside byok-kms-sim`,
     );
@@ -169,23 +201,41 @@ describe('--state-file', () => {
     });
     // A line cut short, or one more change line with a made-up MAC, is refused too.
     writeFileSync(stateFile, original.subarray(0, original.length - 1));
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
-      /line 1 is incomplete/,
-    );
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(/line 1 is incomplete/);
     writeFileSync(
       stateFile,
       Buffer.concat([original, Buffer.from(`{"keys":{}}\t${'0'.repeat(64)}\n`)]),
     );
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
-      /line 2 does not authenticate/,
-    );
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(/line 2 does not authenticate/);
     writeFileSync(stateFile, original);
-    await (await startKmsSim({ stateFile, wrappingKeyPool: false })).close();
+    await (
+      await startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      })
+    ).close();
   });
 
   it('refuses a state file whose key lost its deletion date', async () => {
     const stateFile = join(temp.dir, 'deletion-state.json');
-    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const sim = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     const kms = kmsClient(sim);
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
@@ -196,20 +246,32 @@ describe('--state-file', () => {
     expect(state.keys[key.Arn!]!.deletionDate).toBeGreaterThan(0);
     delete state.keys[key.Arn!]!.deletionDate;
     writeFileSync(stateFile, `${JSON.stringify(state)}\t${mac}\n`);
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
-      /line 1 does not authenticate under the root key/,
-    );
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(/line 1 does not authenticate under the root key/);
   });
 
   it('refuses a root key file that others may read', async () => {
     const stateFile = join(temp.dir, 'loose-state.json');
     await twoImportedKeys(stateFile);
     chmodSync(`${stateFile}.key`, 0o644);
-    await expect(startKmsSim({ stateFile, wrappingKeyPool: false })).rejects.toThrow(
-      `the root key ${stateFile}.key has mode 0644, not 0600`,
-    );
+    await expect(
+      startKmsSim({
+        stateFile,
+        wrappingKeyPool: false,
+        wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      }),
+    ).rejects.toThrow(`the root key ${stateFile}.key has mode 0644, not 0600`);
     chmodSync(`${stateFile}.key`, 0o600);
-    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const sim = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+    });
     await sim.close();
   });
 });

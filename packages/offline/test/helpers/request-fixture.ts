@@ -1,4 +1,12 @@
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   BUNDLE_VERSION,
   IMPORT_REQUEST_FORMAT,
@@ -17,7 +25,23 @@ export const NOW = new Date('2026-11-29T10:00:00.000Z');
 
 const keyCache = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
 
-/** Throwaway RSA wrapping key pairs, cached per size so the suite stays fast. */
+/** The throwaway wrapping keys the simulator's tests use too (generated once; tests only). */
+const FIXTURE_POOL = new URL(
+  '../../../kms-sim/test/fixtures/wrapping-key-pool.json',
+  import.meta.url,
+);
+let fixtureKeys: { spec: string; privateKeyPkcs8: string }[] | undefined;
+
+function fixtureKey(bits: number, slot: number): string | undefined {
+  fixtureKeys ??= (
+    JSON.parse(readFileSync(FIXTURE_POOL, 'utf8')) as {
+      keys: { spec: string; privateKeyPkcs8: string }[];
+    }
+  ).keys;
+  return fixtureKeys.filter((key) => key.spec === `RSA_${bits}`)[slot]?.privateKeyPkcs8;
+}
+
+/** Throwaway RSA wrapping key pairs, one per size and slot: from the fixture pool while it lasts. */
 export function wrappingKeyPair(
   bits: number,
   slot = 0,
@@ -25,7 +49,17 @@ export function wrappingKeyPair(
   const id = `${bits}/${slot}`;
   let pair = keyCache.get(id);
   if (pair === undefined) {
-    pair = generateKeyPairSync('rsa', { modulusLength: bits });
+    const pkcs8 = fixtureKey(bits, slot);
+    if (pkcs8 === undefined) {
+      pair = generateKeyPairSync('rsa', { modulusLength: bits });
+    } else {
+      const privateKey = createPrivateKey({
+        key: Buffer.from(pkcs8, 'base64'),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      pair = { privateKey, publicKey: createPublicKey(privateKey) };
+    }
     keyCache.set(id, pair);
   }
   return pair;

@@ -1,8 +1,14 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS, startKmsSim, type KmsSim } from '@byok-ceremony/kms-sim';
+
+/** Throwaway wrapping keys generated once (tests only), so the tests do not wait for RSA generation. */
+export const FIXTURE_WRAPPING_KEY_POOL = fileURLToPath(
+  new URL('../../../kms-sim/test/fixtures/wrapping-key-pool.json', import.meta.url),
+);
 
 export interface SimEnv {
   readonly sim: KmsSim;
@@ -23,7 +29,7 @@ export interface SimEnv {
  * read credentials from process.env (the SDK does), so it is set too.
  */
 export async function startSimEnv(): Promise<SimEnv> {
-  const sim = await startKmsSim();
+  const sim = await startKmsSim({ wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL });
   const configDir = await mkdtemp(join(tmpdir(), 'byok-online-aws-'));
   await writeFile(join(configDir, 'config'), '');
   await writeFile(join(configDir, 'credentials'), '');
