@@ -127,10 +127,11 @@ export function authenticatedLines(stateFile: string, bytes: Buffer, rootKey: Bu
     const line = bytes.subarray(start, end);
     const tab = line.length - MAC_HEX - 1;
     if (tab < 1 || line[tab] !== TAB) throw tampered(stateFile, number, 'carries no MAC');
-    const claimed = Buffer.from(line.subarray(tab + 1).toString('latin1'), 'hex');
+    // Compared as the exact lowercase hex written, so not even the case of a MAC digit may change.
+    const claimed = line.subarray(tab + 1);
     const json = line.subarray(0, tab);
     const expected = lineMac(macKey, previous, json);
-    if (claimed.length !== expected.length || !timingSafeEqual(claimed, expected))
+    if (!timingSafeEqual(claimed, Buffer.from(expected.toString('hex'), 'latin1')))
       throw tampered(stateFile, number, 'does not authenticate under the root key');
     lines.push(json);
     previous = expected;
