@@ -4,6 +4,10 @@ import {
   EncryptCommand,
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  EnableKeyCommand,
+  ListKeysCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
@@ -253,6 +257,57 @@ describe('--state-file', () => {
         wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
       }),
     ).rejects.toThrow(/line 1 does not authenticate under the root key/);
+  });
+
+  it('appends one authenticated line per changing request and compacts once the log has grown', async () => {
+    const stateFile = join(temp.dir, 'log-state.json');
+    const sim = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const kms = kmsClient(sim);
+    const lines = () => readFileSync(stateFile, 'utf8').trimEnd().split('\n').length;
+    let firstKeyId: string | undefined;
+    try {
+      expect(lines()).toBe(1);
+      const first = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+      firstKeyId = first.KeyId!;
+      expect(lines()).toBe(2);
+      const lineOf = (index: number) =>
+        readFileSync(stateFile, 'utf8').trimEnd().split('\n').at(index)!;
+      const firstChange = Buffer.byteLength(lineOf(1));
+      await kms.send(new DescribeKeyCommand({ KeyId: first.KeyId })); // read-only: nothing written
+      expect(lines()).toBe(2);
+      for (let i = 0; i < 20; i++) await kms.send(new CreateKeyCommand({}));
+      expect(lines()).toBe(22);
+      // A write costs what changed: the last line is about as long as the first change line.
+      expect(Buffer.byteLength(lineOf(-1))).toBeLessThan(2 * firstChange);
+      // 1,000 more changes to the same few records: the log outgrows max(1000, 2 x records).
+      for (let i = 0; i < 500; i++) {
+        await kms.send(new DisableKeyCommand({ KeyId: first.KeyId }));
+        await kms.send(new EnableKeyCommand({ KeyId: first.KeyId }));
+      }
+      expect(lines()).toBeLessThan(1000); // compacted into a new snapshot on the way
+      expect(Buffer.byteLength(lineOf(0))).toBeGreaterThan(15 * firstChange);
+      await kms.send(new DisableKeyCommand({ KeyId: first.KeyId }));
+    } finally {
+      kms.destroy();
+      await sim.close();
+    }
+    const restarted = await startKmsSim({ stateFile, wrappingKeyPool: false });
+    const again = kmsClient(restarted);
+    try {
+      let count = 0;
+      let marker: string | undefined;
+      do {
+        const page = await again.send(new ListKeysCommand({ Limit: 1000, Marker: marker }));
+        count += page.Keys!.length;
+        marker = page.NextMarker;
+      } while (marker !== undefined);
+      expect(count).toBe(21);
+      const described = await again.send(new DescribeKeyCommand({ KeyId: firstKeyId }));
+      expect(described.KeyMetadata!.KeyState).toBe('Disabled');
+    } finally {
+      again.destroy();
+      await restarted.close();
+    }
   });
 
   it('refuses a root key file that others may read', async () => {

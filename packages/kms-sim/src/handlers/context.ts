@@ -11,11 +11,9 @@ export interface HandlerContext {
   pool: WrappingKeyPool;
 }
 
-export type HandlerOutput = Record<string, unknown>;
-
 /**
- * One KMS operation, transport-free: an input validated against the model, typed by the types
- * generated from the same model, in; an output shape out.
+ * One KMS operation, transport-free: the request validated against the model in, the response
+ * out, both typed by the types generated from the same model (src/model/kms-types.ts).
  */
 export type Handler<Op extends ImplementedOperation> = (
   state: SimState,
