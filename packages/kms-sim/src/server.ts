@@ -260,7 +260,7 @@ export function createSimServer(deps: ServerDeps): Server {
     }
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = Date.now();
     void respond(req).then((outcome) => {
       try {
@@ -278,7 +278,11 @@ export function createSimServer(deps: ServerDeps): Server {
         req.socket.destroy();
       }
     });
-  });
+  }); // AWS endpoints keep idle connections open far longer than Node's 5 s default; closing sooner
+  // races clients that reuse the socket (ECONNRESET) after a pause of a few seconds.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+  return server;
 }
 
 /** The JSON body; anything that is not JSON answers SerializationException as KMS does. */
