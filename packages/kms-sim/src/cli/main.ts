@@ -181,13 +181,15 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   } catch (error) {
     return fail(deps, error, options);
   }
+  // Listen for the stop signal before announcing the URL, so a client that stops us at once is heard.
+  const stopped = deps.stopSignal();
   deps.stdout(
     `byok-kms-sim listening on ${sim.url} (region ${sim.region}, account ${sim.account})`,
   );
   deps.stdout(
     `byok-kms-sim admin token: ${sim.adminToken} (send "Authorization: Bearer TOKEN" to ${sim.url}/_sim/clock)`,
   );
-  await deps.stopSignal();
+  await stopped;
   await sim.close();
   return 0;
 }
