@@ -33,6 +33,7 @@ export { decodeBase64, encodeBase64 } from './encoding/base64.js';
 export { encodeHex } from './encoding/hex.js';
 export { escapeHtml } from './encoding/escape-html.js';
 export { parseStrictJson } from './encoding/strict-json.js';
+export { boundText, quoteForMessage } from './encoding/bounded-text.js';
 export { sha256 } from './digest/sha256.js';
 export { canonicalJson } from './digest/canonical-json.js';
 
@@ -92,6 +93,8 @@ export {
   operatorKeyAad,
   parseOperatorKeyFile,
   parseOperatorPublicKey,
+  scryptMemoryBytes,
+  scryptProblems,
   type OperatorKeyFile,
   type OperatorPublicKeyFile,
   type ScryptParameters,

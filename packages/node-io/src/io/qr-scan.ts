@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByokError, type AssembledTransfer } from '@byok-ceremony/shared';
 import {
@@ -6,6 +6,8 @@ import {
   type QrImageSource,
   type ReadQrTransferOptions,
 } from '../qr/read-qr-transfer.js';
+import { QR_IMAGE_FILE_MAX_BYTES } from './input-limits.js';
+import { readFileBounded } from './read-bounded.js';
 
 // The decoders, loaded only with this module ('@byok-ceremony/node-io/qr-scan').
 export { readQrImage, type ReadQrImageOptions } from '../qr/read-qr-image.js';
@@ -61,9 +63,10 @@ export async function scanQrImageFiles(
     name: file,
     read: async () => {
       try {
-        return await readFile(file);
+        return await readFileBounded(file, QR_IMAGE_FILE_MAX_BYTES);
       } catch (err) {
         throw new ByokError('ERR_QR', `cannot read image ${file}: ${(err as Error).message}`, {
+          hint: `Give PNG or JPEG stills of at most ${QR_IMAGE_FILE_MAX_BYTES} bytes.`,
           cause: err,
         });
       }

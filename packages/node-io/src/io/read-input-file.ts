@@ -1,11 +1,23 @@
-import { readFile } from 'node:fs/promises';
 import { ByokError, parseStrictJson } from '@byok-ceremony/shared';
+import { INPUT_FILE_LIMITS, type InputFileKind } from './input-limits.js';
+import { BoundedReadError, readFileBounded } from './read-bounded.js';
 
-/** Reads an input file with an error that names the file and what to do. */
-export async function readInputFile(path: string, what: string): Promise<Buffer> {
+/**
+ * Reads an input file within its kind's size limit, with an error that names the file and what
+ * to do. The limit is checked before anything is parsed.
+ */
+export async function readInputFile(path: string, what: InputFileKind): Promise<Buffer> {
+  const maxBytes = INPUT_FILE_LIMITS[what];
   try {
-    return await readFile(path);
+    return await readFileBounded(path, maxBytes);
   } catch (error) {
+    if (error instanceof BoundedReadError)
+      throw new ByokError('ERR_INPUT_FILE', `the ${what} ${path} is refused: ${error.message}`, {
+        hint:
+          error.refusal === 'too-large'
+            ? `A ${what} is at most ${maxBytes} bytes: check that this is the right file.`
+            : `Name the ${what} file itself.`,
+      });
     const code = (error as NodeJS.ErrnoException).code;
     throw new ByokError(
       'ERR_INPUT_FILE',

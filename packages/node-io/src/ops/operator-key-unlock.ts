@@ -2,6 +2,7 @@ import { createDecipheriv, createPrivateKey, createPublicKey, scryptSync, sign }
 import {
   ByokError,
   operatorKeyAad,
+  scryptMemoryBytes,
   type AuditSigner,
   type OperatorKeyFile,
 } from '@byok-ceremony/shared';
@@ -19,7 +20,7 @@ export function unlockOperatorKey(
   const params = { N: k.N, r: k.r, p: k.p };
   const key = scryptSync(passphrase, Buffer.from(k.salt, 'base64'), 32, {
     ...params,
-    maxmem: 256 * k.N * k.r * k.p,
+    maxmem: scryptMemoryBytes(params),
   });
   let pkcs8: Buffer | undefined;
   try {

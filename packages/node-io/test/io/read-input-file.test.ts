@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readOperatorPublicKey } from '../../src/io/operator-key-file.js';
-import { parseJsonFile } from '../../src/io/read-input-file.js';
+import { INPUT_FILE_LIMITS } from '../../src/io/input-limits.js';
+import { parseJsonFile, readInputFile } from '../../src/io/read-input-file.js';
 
 describe('parseJsonFile', () => {
   it('parses JSON as JSON.parse does', () => {
@@ -31,5 +32,32 @@ describe('parseJsonFile', () => {
       code: 'ERR_BUNDLE_INVALID',
       message: expect.stringContaining('duplicate key "name" in the object at $'),
     });
+  });
+});
+
+describe('readInputFile size limits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'byok-read-limit-'));
+
+  it('refuses a file above its kind limit before reading it', async () => {
+    const path = join(dir, 'big.key.json');
+    writeFileSync(path, Buffer.alloc(INPUT_FILE_LIMITS['operator key'] + 1, 0x20));
+    await expect(readInputFile(path, 'operator key')).rejects.toMatchObject({
+      code: 'ERR_INPUT_FILE',
+      message: `the operator key ${path} is refused: it is 65537 bytes, above the limit of 65536 bytes`,
+      hint: expect.stringMatching(/at most 65536 bytes/) as unknown,
+    });
+  });
+
+  it('stops reading a device that never ends', async () => {
+    await expect(readInputFile('/dev/zero', 'material file')).rejects.toMatchObject({
+      code: 'ERR_INPUT_FILE',
+      message: expect.stringMatching(/holds more than the limit of 65536 bytes/) as unknown,
+    });
+  });
+
+  it('reads a file at the limit', async () => {
+    const path = join(dir, 'ok.bin');
+    writeFileSync(path, Buffer.alloc(INPUT_FILE_LIMITS['import token'], 7));
+    expect((await readInputFile(path, 'import token')).length).toBe(65536);
   });
 });

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../digest/canonical-json.js';
 import { sha256 } from '../digest/sha256.js';
+import { boundText } from '../encoding/bounded-text.js';
 import { encodeHex } from '../encoding/hex.js';
 import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
 import type { AuditEntry, AuditRecord } from './record.js';
@@ -10,6 +11,12 @@ const DOMAIN = encodeUtf8('byok-ceremony audit entry v1\n');
 export function auditEntryHash(line: string): string {
   return encodeHex(sha256(concatBytes(DOMAIN, encodeUtf8(line))));
 }
+
+/**
+ * An entry's error message is cut to this many characters: enough for the first problems of any
+ * validation error, and a hostile input cannot make the log line huge.
+ */
+export const AUDIT_ERROR_MESSAGE_MAX_CHARS = 4000;
 
 export interface ChainPosition {
   readonly seq: number;
@@ -22,7 +29,14 @@ export function nextAuditEntryLine(
   record: AuditRecord,
   meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
 ): { readonly entry: AuditEntry; readonly line: string; readonly hash: string } {
-  const entry: AuditEntry = { ...record, seq: position.seq, prev: position.head, ...meta };
+  const error =
+    record.error === null
+      ? null
+      : {
+          code: boundText(record.error.code, 64),
+          message: boundText(record.error.message, AUDIT_ERROR_MESSAGE_MAX_CHARS),
+        };
+  const entry: AuditEntry = { ...record, error, seq: position.seq, prev: position.head, ...meta };
   const line = canonicalJson(entry);
   return { entry, line, hash: auditEntryHash(line) };
 }

@@ -26,6 +26,38 @@ export interface ScryptParameters {
   readonly p: number;
 }
 
+/** scrypt's working memory as OpenSSL counts it against maxmem: 128·r·p for B, 128·r·(N + 2) for V. */
+export function scryptMemoryBytes(params: ScryptParameters): number {
+  return 128 * params.r * (params.N + 2 + params.p);
+}
+
+/** The most scrypt memory a key file may ask for (keygen's parameters need 32 MiB). */
+export const MAX_SCRYPT_MEMORY_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The problems OpenSSL would refuse scrypt parameters for (EVP_PBE_scrypt): N a power of two
+ * above 1, N < 2^(16·r), r·p < 2^30, and the memory within our bound; plus this format's range.
+ */
+export function scryptProblems(params: ScryptParameters): { field: string; problem: string }[] {
+  const { N, r, p } = params;
+  const problems: { field: string; problem: string }[] = [];
+  if (N < 2 || N % 2 !== 0 || !Number.isInteger(Math.log2(N)) || N < 2 ** 14 || N > 2 ** 20)
+    problems.push({ field: 'N', problem: 'must be a power of two from 2^14 to 2^20' });
+  else if (16 * r < 53 && N >= 2 ** (16 * r))
+    problems.push({
+      field: 'N',
+      problem: `is 2^${Math.log2(N)}, but scrypt needs N below 2^(16·r) = 2^${16 * r} for r = ${r}`,
+    });
+  if (r * p >= 2 ** 30) problems.push({ field: 'p', problem: 'r·p must be below 2^30' });
+  const memory = scryptMemoryBytes(params);
+  if (memory > MAX_SCRYPT_MEMORY_BYTES)
+    problems.push({
+      field: 'N',
+      problem: `with r = ${r} and p = ${p} needs ${Math.ceil(memory / 2 ** 20)} MiB of scrypt memory, above the ${MAX_SCRYPT_MEMORY_BYTES / 2 ** 20} MiB limit`,
+    });
+  return problems;
+}
+
 /** An operator's Ed25519 key pair, the private key encrypted under the operator's passphrase. */
 export interface OperatorKeyFile {
   readonly format: typeof OPERATOR_KEY_FORMAT;
@@ -95,12 +127,7 @@ export function parseOperatorKeyFile(value: unknown, path: string): OperatorKeyF
       c.constant(k['kdf'], 'operatorKey.privateKey.kdf', 'scrypt');
       c.constant(k['cipher'], 'operatorKey.privateKey.cipher', 'aes-256-gcm');
       const n = k['N'];
-      let valid =
-        typeof n === 'number' &&
-        Number.isSafeInteger(n) &&
-        n >= 2 ** 14 &&
-        n <= 2 ** 20 &&
-        (n & (n - 1)) === 0;
+      let valid = typeof n === 'number' && Number.isSafeInteger(n);
       if (!valid) c.fail('operatorKey.privateKey.N', 'must be a power of two from 2^14 to 2^20');
       for (const field of ['r', 'p'] as const) {
         const v = k[field];
@@ -109,12 +136,18 @@ export function parseOperatorKeyFile(value: unknown, path: string): OperatorKeyF
           valid = false;
         }
       }
-      const cost = (n as number) * (k['r'] as number) * (k['p'] as number);
-      if (valid && cost > MAX_SCRYPT_COST)
-        c.fail(
-          'operatorKey.privateKey',
-          `scrypt N·r·p is ${cost}, above ${MAX_SCRYPT_COST} (4× what operator keygen writes): refusing to spend ${(128 * cost) / 2 ** 20} MiB on it`,
-        );
+      if (valid) {
+        const params = { N: n as number, r: k['r'] as number, p: k['p'] as number };
+        const cost = params.N * params.r * params.p;
+        if (cost > MAX_SCRYPT_COST)
+          c.fail(
+            'operatorKey.privateKey',
+            `scrypt N·r·p is ${cost}, above ${MAX_SCRYPT_COST} (4× what operator keygen writes): refusing to spend ${(128 * cost) / 2 ** 20} MiB on it`,
+          );
+        else
+          for (const { field, problem } of scryptProblems(params))
+            c.fail(`operatorKey.privateKey.${field}`, problem);
+      }
       c.base64(k['salt'], 'operatorKey.privateKey.salt', 16, 64);
       c.base64(k['iv'], 'operatorKey.privateKey.iv', 12, 12);
       c.base64(k['ciphertext'], 'operatorKey.privateKey.ciphertext', 16, 256);

@@ -1,4 +1,5 @@
 import { ByokError } from '../errors.js';
+import { listedProblems } from '../validation/field-checker.js';
 import { formatAuditFinding } from './audit-finding.js';
 import type { TranscriptResult } from './verify-transcript.js';
 
@@ -12,21 +13,22 @@ export const ANCHOR_HINT =
  */
 export function verificationFailed(result: TranscriptResult): ByokError {
   const errors = result.findings.filter((f) => f.severity === 'error');
+  const listed = listedProblems(errors.map(formatAuditFinding));
   if (result.verdict === 'UNANCHORED')
     return new ByokError(
       'ERR_AUDIT_UNANCHORED',
-      `the audit log(s) are UNANCHORED: nothing the verifier trusts covers them (${errors.length} problem(s)):\n${errors.map((f) => `  ${formatAuditFinding(f)}`).join('\n')}`,
-      { hint: ANCHOR_HINT, details: errors.map(formatAuditFinding) },
+      `the audit log(s) are UNANCHORED: nothing the verifier trusts covers them (${errors.length} problem(s)):\n${listed.map((line) => `  ${line}`).join('\n')}`,
+      { hint: ANCHOR_HINT, details: listed },
     );
   const altered =
     'Treat the ceremony record as altered or incomplete: compare the logs with the archived copies and the heads on the paper record, and write the finding down.';
   const unanchored = errors.some((f) => f.code === 'unanchored');
   return new ByokError(
     'ERR_AUDIT_VERIFY',
-    `the audit log(s) failed verification (${errors.length} problem(s)):\n${errors.map((f) => `  ${formatAuditFinding(f)}`).join('\n')}`,
+    `the audit log(s) failed verification (${errors.length} problem(s)):\n${listed.map((line) => `  ${line}`).join('\n')}`,
     {
       hint: unanchored ? `${altered} ${ANCHOR_HINT}` : altered,
-      details: errors.map(formatAuditFinding),
+      details: listed,
     },
   );
 }

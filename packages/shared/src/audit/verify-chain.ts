@@ -32,8 +32,21 @@ interface ParsedLine {
   readonly entry: AuditEntry | undefined;
 }
 
+/** Longest audit line read: a command on a thousand keys writes about 500 kB. */
+export const AUDIT_LINE_MAX_CHARS = 4 * 1024 * 1024;
+
 function parseLine(text: string, line: number, file: string, findings: AuditFinding[]): ParsedLine {
   const hash = auditEntryHash(text);
+  if (text.length > AUDIT_LINE_MAX_CHARS) {
+    findings.push({
+      severity: 'error',
+      code: 'line-unreadable',
+      file,
+      line,
+      message: `line ${line} is ${text.length} characters long, above the limit of ${AUDIT_LINE_MAX_CHARS}: no tool writes such a line`,
+    });
+    return { line, text, hash, entry: undefined };
+  }
   let value: unknown;
   try {
     value = parseStrictJson(text);

@@ -1,5 +1,6 @@
 import { decodeBase64 } from '../encoding/base64.js';
 import { ByokError } from '../errors.js';
+import { listedProblems } from '../validation/field-checker.js';
 import { wrappingKeyFingerprint } from '../material/fingerprint.js';
 import { bundleDigest } from './digest.js';
 import type { ImportRequestBundle, WrappedKeyBundle } from './types.js';
@@ -51,10 +52,10 @@ export function assertWrappedAnswersRequest(
   if (problems.length > 0) {
     throw new ByokError(
       'ERR_BUNDLE_MISMATCH',
-      `The wrapped bundle does not answer this import request:\n  ${problems.join('\n  ')}`,
+      `The wrapped bundle does not answer this import request:\n  ${listedProblems(problems).join('\n  ')}`,
       {
         hint: 'Give import the request file that byok-offline wrap read; if the ceremony was restarted, wrap again from the new request.',
-        details: problems,
+        details: listedProblems(problems),
       },
     );
   }

@@ -1,3 +1,5 @@
+import { quoteForMessage } from './bounded-text.js';
+
 /** Why a text is not strict JSON: bad grammar, a key given twice in one object, or too deep. */
 export type StrictJsonProblem = 'syntax' | 'duplicate-key' | 'too-deep';
 
@@ -16,7 +18,7 @@ export class StrictJsonError extends SyntaxError {
 /** Deeper than any bundle, key file or audit entry; a stack-safe bound for hostile input. */
 export const STRICT_JSON_MAX_DEPTH = 64;
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
@@ -30,7 +32,7 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 
 function memberPath(path: string, key: string): string {
-  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${quoteForMessage(key)}]`;
 }
 
 /**
@@ -155,7 +157,7 @@ export function parseStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH):
       if (Object.hasOwn(out, key))
         fail(
           'duplicate-key',
-          `duplicate key ${JSON.stringify(key)} in the object at ${path}`,
+          `duplicate key ${quoteForMessage(key)} in the object at ${path}`,
           keyAt,
         );
       skipSpace();

@@ -8,6 +8,7 @@ import {
   type WrappedKeyBundle,
 } from '../bundle/types.js';
 import { decodeBase64, encodeBase64 } from '../encoding/base64.js';
+import { quoteForMessage } from '../encoding/bounded-text.js';
 import { decodeHex, encodeHex } from '../encoding/hex.js';
 import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
 import { ByokError } from '../errors.js';
@@ -72,6 +73,19 @@ const UUID_IN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 const HEX32_IN = /[0-9a-f]{32}/;
 const SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
+/** Arrays and objects inside one another, deeper than any bundle (a bundle uses 4). */
+export const COMPACT_MAX_VALUE_DEPTH = 16;
+/** Strings built around a UUID or a hex id inside one another (an ARN uses 1). */
+export const COMPACT_MAX_STRING_DEPTH = 4;
+/** The longest string a frame may build from parts; base64 and text strings are bounded by the bytes. */
+export const COMPACT_MAX_STRING_CHARS = 65_536;
+/** All strings decoded, references included: a bundle's worth, so references cannot multiply it. */
+export const COMPACT_MAX_DECODED_CHARS = 32 * 1024 * 1024;
+/** The largest compact payload read: the bundle-file limit. */
+export const COMPACT_MAX_BYTES = 16 * 1024 * 1024;
+/** 9999-12-31T23:59:59Z, the last second a four-digit-year timestamp can name. */
+const MAX_SECONDS = 253_402_300_799;
+
 const bad = (why: string): ByokError =>
   new ByokError('ERR_QR', `QR transfer does not hold a valid compact bundle: ${why}`, {
     hint: 'use the same byok-ceremony release on both machines',
@@ -92,18 +106,20 @@ class Writer {
     this.varint(b.length);
     for (const v of b) this.parts.push(v);
   }
-  string(s: string): void {
+  string(s: string, depth = 0): void {
     const ref = this.table.get(s);
     if (ref !== undefined) {
       this.byte(Tag.Ref);
       this.varint(ref);
       return;
     }
-    this.encodeFresh(s);
+    this.encodeFresh(s, depth);
     this.table.set(s, this.table.size);
   }
-  encodeFresh(s: string): void {
-    const uuid = UUID_IN.exec(s);
+  encodeFresh(s: string, depth: number): void {
+    // Parts only while the reader accepts them: within its nesting and length limits.
+    const split = depth < COMPACT_MAX_STRING_DEPTH && s.length <= COMPACT_MAX_STRING_CHARS;
+    const uuid = split ? UUID_IN.exec(s) : null;
     if (SECONDS.test(s)) {
       const ms = Date.parse(s);
       if (
@@ -138,23 +154,25 @@ class Writer {
     }
     if (uuid !== null) {
       this.byte(Tag.WithUuid);
-      this.string(s.slice(0, uuid.index));
+      this.string(s.slice(0, uuid.index), depth + 1);
       for (const v of decodeHex(uuid[0].replaceAll('-', ''))!) this.byte(v);
-      this.string(s.slice(uuid.index + 36));
+      this.string(s.slice(uuid.index + 36), depth + 1);
       return;
     }
-    const hex32 = s.length > 32 ? HEX32_IN.exec(s) : null;
+    const hex32 = split && s.length > 32 ? HEX32_IN.exec(s) : null;
     if (hex32 !== null) {
       this.byte(Tag.WithHex32);
-      this.string(s.slice(0, hex32.index));
+      this.string(s.slice(0, hex32.index), depth + 1);
       for (const v of decodeHex(hex32[0])!) this.byte(v);
-      this.string(s.slice(hex32.index + 32));
+      this.string(s.slice(hex32.index + 32), depth + 1);
       return;
     }
     this.byte(Tag.Text);
     this.bytes(encodeUtf8(s));
   }
-  value(v: unknown): void {
+  value(v: unknown, depth = 0): void {
+    if (depth > COMPACT_MAX_VALUE_DEPTH)
+      throw new ByokError('ERR_INTERNAL', 'bundle nests too deeply for the compact encoding');
     if (v === null) this.byte(Tag.Null);
     else if (v === false) this.byte(Tag.False);
     else if (v === true) this.byte(Tag.True);
@@ -167,7 +185,7 @@ class Writer {
     else if (Array.isArray(v)) {
       this.byte(Tag.Array);
       this.varint(v.length);
-      for (const item of v as unknown[]) this.value(item);
+      for (const item of v as unknown[]) this.value(item, depth + 1);
     } else if (typeof v === 'object') {
       // Sorted as in canonical JSON, so the same bundle always gives the same bytes.
       const entries = Object.entries(v as Record<string, unknown>)
@@ -177,7 +195,7 @@ class Writer {
       this.varint(entries.length);
       for (const [k, x] of entries) {
         this.string(k);
-        this.value(x);
+        this.value(x, depth + 1);
       }
     } else throw new ByokError('ERR_INTERNAL', `bundle holds a ${typeof v}`);
   }
@@ -186,6 +204,8 @@ class Writer {
 class Reader {
   at = 0;
   readonly table: string[] = [...DICTIONARY_V1];
+  /** Characters of every string decoded so far, references included. */
+  decodedChars = 0;
   constructor(readonly data: Uint8Array) {}
 
   byte(): number {
@@ -195,29 +215,50 @@ class Reader {
   }
   varint(): number {
     let n = 0;
-    for (let shift = 1; ; shift *= 128) {
+    // At most 8 bytes (56 bits, past 2^53), the last one not zero: one encoding per number.
+    for (let i = 0, shift = 1; i < 8; i++, shift *= 128) {
       const b = this.byte();
       n += (b & 0x7f) * shift;
       if (n > Number.MAX_SAFE_INTEGER) throw bad('a number is too large');
-      if ((b & 0x80) === 0) return n;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) throw bad('a number has a needlessly long encoding');
+        return n;
+      }
     }
+    throw bad('a number is too large');
   }
   bytes(): Uint8Array {
     const n = this.varint();
     if (this.at + n > this.data.length) throw bad('it ends early');
     return this.data.slice(this.at, (this.at += n));
   }
-  string(tag = this.byte()): string {
+  string(tag = this.byte(), depth = 0): string {
+    let s: string;
     if (tag === Tag.Ref) {
-      const s = this.table[this.varint()];
-      if (s === undefined) throw bad('a string reference points nowhere');
-      return s;
+      const found = this.table[this.varint()];
+      if (found === undefined) throw bad('a string reference points nowhere');
+      s = found;
+    } else {
+      s = this.fresh(tag, depth);
+      this.table.push(s);
     }
-    const s = this.fresh(tag);
-    this.table.push(s);
+    this.decodedChars += s.length;
+    if (this.decodedChars > COMPACT_MAX_DECODED_CHARS)
+      throw bad(`its strings add up to more than ${COMPACT_MAX_DECODED_CHARS} characters`);
     return s;
   }
-  fresh(tag: number): string {
+  /** The prefix or suffix of a string built around an id, one level deeper. */
+  part(depth: number): string {
+    if (depth >= COMPACT_MAX_STRING_DEPTH)
+      throw bad(`strings nest deeper than ${COMPACT_MAX_STRING_DEPTH} levels`);
+    return this.string(this.byte(), depth + 1);
+  }
+  joined(prefix: string, id: string, suffix: string): string {
+    if (prefix.length + id.length + suffix.length > COMPACT_MAX_STRING_CHARS)
+      throw bad(`a string is longer than ${COMPACT_MAX_STRING_CHARS} characters`);
+    return prefix + id + suffix;
+  }
+  fresh(tag: number, depth: number): string {
     switch (tag) {
       case Tag.Text: {
         const raw = this.bytes();
@@ -233,25 +274,29 @@ class Reader {
         return encodeHex(this.bytes());
       case Tag.HexUpper:
         return encodeHex(this.bytes()).toUpperCase();
-      case Tag.Seconds:
-        return new Date(this.varint() * 1000).toISOString().replace('.000Z', 'Z');
+      case Tag.Seconds: {
+        const seconds = this.varint();
+        if (seconds > MAX_SECONDS) throw bad(`a time of ${seconds} s is after the year 9999`);
+        return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+      }
       case Tag.WithUuid: {
-        const prefix = this.string();
+        const prefix = this.part(depth);
         const hex = encodeHex(Uint8Array.from({ length: 16 }, () => this.byte()));
         const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-        return prefix + uuid + this.string();
+        return this.joined(prefix, uuid, this.part(depth));
       }
       case Tag.WithHex32: {
-        const prefix = this.string();
+        const prefix = this.part(depth);
         const hex = encodeHex(Uint8Array.from({ length: 16 }, () => this.byte()));
-        return prefix + hex + this.string();
+        return this.joined(prefix, hex, this.part(depth));
       }
       default:
         throw bad(`unknown string tag ${tag}`);
     }
   }
   value(depth = 0): unknown {
-    if (depth > 16) throw bad('it nests too deeply');
+    if (depth > COMPACT_MAX_VALUE_DEPTH)
+      throw bad(`arrays and objects nest deeper than ${COMPACT_MAX_VALUE_DEPTH} levels`);
     const tag = this.byte();
     switch (tag) {
       case Tag.Null:
@@ -276,7 +321,7 @@ class Reader {
         for (let i = 0; i < n; i++) {
           const key = this.string();
           if (Object.hasOwn(out, key) || key === '__proto__')
-            throw bad(`field ${key} twice or forbidden`);
+            throw bad(`field ${quoteForMessage(key)} twice or forbidden`);
           out[key] = this.value(depth + 1);
         }
         return out;
@@ -337,6 +382,8 @@ export function decodeCompactBundle(bytes: Uint8Array, kind: 'import-request'): 
 export function decodeCompactBundle(bytes: Uint8Array, kind: 'wrapped-keys'): WrappedKeyBundle;
 export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle;
 export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle {
+  if (bytes.length > COMPACT_MAX_BYTES)
+    throw bad(`${bytes.length} bytes is more than the ${COMPACT_MAX_BYTES}-byte limit`);
   if (bytes[0] !== COMPACT_BUNDLE_VERSION)
     throw bad(
       `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${COMPACT_BUNDLE_VERSION}`,

@@ -12,6 +12,11 @@ import {
   type QrPayloadKind,
 } from './frame.js';
 
+/** A QR code holds at most 4,296 alphanumeric characters (version 40); a longer text is not a frame. */
+export const QR_FRAME_MAX_TEXT_CHARS = 4296;
+/** The largest payload a transfer may announce: the bundle-file limit. */
+export const QR_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
 const KIND_BY_CODE = new Map<number, QrPayloadKind>(
   Object.entries(QR_PAYLOAD_KIND_CODES).map(([kind, code]) => [code, kind as QrPayloadKind]),
 );
@@ -28,6 +33,11 @@ const fail = (message: string, hint: string): never => {
 export function parseFrame(text: string): QrFrame {
   const notOurs =
     'this QR code is not a byok-ceremony frame: scan only the codes the other machine shows';
+  if (text.length > QR_FRAME_MAX_TEXT_CHARS + 2)
+    return fail(
+      `QR code text of ${text.length} characters is longer than any QR code holds`,
+      notOurs,
+    );
   // Some decoders end the text with a newline; nothing else is forgiven.
   const bytes = decodeBase45(text.replace(/\r?\n$/, ''));
   if (bytes === undefined)
@@ -63,6 +73,11 @@ export function parseFrame(text: string): QrFrame {
   const header = `index ${index}, count ${count}, length ${payloadLength}, chunk ${chunk.length}`;
   if (count === 0 || index >= count || payloadLength < count)
     return fail(`QR frame header is inconsistent (${header})`, notOurs);
+  if (payloadLength > QR_MAX_PAYLOAD_BYTES)
+    return fail(
+      `QR frame announces a payload of ${payloadLength} bytes, above the ${QR_MAX_PAYLOAD_BYTES}-byte limit`,
+      notOurs,
+    );
   const [start, stop] = chunkBounds(payloadLength, count, index);
   if (stop - start !== chunk.length)
     return fail(`QR frame chunk has the wrong size (${header}, expected ${stop - start})`, notOurs);

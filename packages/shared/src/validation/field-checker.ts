@@ -1,15 +1,43 @@
 import { decodeBase64 } from '../encoding/base64.js';
+import { quoteForMessage } from '../encoding/bounded-text.js';
 import { ByokError } from '../errors.js';
 
+const SHORT_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+
+/** `$.name`, or `$["a key"]` quoted and shortened when it is not a short identifier. */
+function memberPath(path: string, key: string): string {
+  return SHORT_IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${quoteForMessage(key)}]`;
+}
+
+/** How many problems an error lists; the rest are counted, so a hostile file cannot make it huge. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** The first MAX_LISTED_PROBLEMS of a list of problems, and a last line counting the rest. */
+export function listedProblems(problems: readonly string[]): string[] {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  const more = problems.length - listed.length;
+  if (more > 0) listed.push(`… and ${more} more problem(s)`);
+  return listed;
+}
+
 /**
- * Collects every problem of a document by path, so that one error names all of them
- * (sigstore-js style) instead of stopping at the first.
+ * Collects the problems of a document by path, so that one error names them (sigstore-js
+ * style) instead of stopping at the first: the first MAX_LISTED_PROBLEMS, and how many in all.
  */
 export class FieldChecker {
-  readonly problems: string[] = [];
+  private readonly listed: string[] = [];
+  /** Every problem found, listed or not. */
+  count = 0;
 
   fail(path: string, problem: string): void {
-    this.problems.push(`${path}: ${problem}`);
+    this.count++;
+    if (this.listed.length < MAX_LISTED_PROBLEMS) this.listed.push(`${path}: ${problem}`);
+  }
+
+  /** The listed problems, and a last line counting the ones left out. */
+  get problems(): string[] {
+    const more = this.count - this.listed.length;
+    return more === 0 ? [...this.listed] : [...this.listed, `… and ${more} more problem(s)`];
   }
 
   object(
@@ -23,7 +51,7 @@ export class FieldChecker {
     }
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      if (!allowed.includes(key)) this.fail(`${path}.${key}`, 'unknown field');
+      if (!allowed.includes(key)) this.fail(memberPath(path, key), 'unknown field');
     }
     for (const key of allowed) {
       if (!(key in record)) this.fail(`${path}.${key}`, 'missing');
@@ -85,11 +113,11 @@ export class FieldChecker {
   }
 
   throwIfAny(what: string, hint: string): void {
-    if (this.problems.length === 0) return;
+    if (this.count === 0) return;
     const list = this.problems.map((p) => `  ${p}`).join('\n');
     throw new ByokError(
       'ERR_BUNDLE_INVALID',
-      `${what} is invalid (${this.problems.length} problem(s)):\n${list}`,
+      `${what} is invalid (${this.count} problem(s)):\n${list}`,
       {
         hint,
         details: this.problems,

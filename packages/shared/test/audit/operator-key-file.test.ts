@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ByokError } from '../../src/errors.js';
-import { MAX_SCRYPT_COST, parseOperatorKeyFile } from '../../src/audit/operator-key-file.js';
+import {
+  MAX_SCRYPT_COST,
+  parseOperatorKeyFile,
+  scryptMemoryBytes,
+} from '../../src/audit/operator-key-file.js';
 
 const B64_44 = Buffer.alloc(44, 1).toString('base64');
 
@@ -51,6 +55,18 @@ describe('parseOperatorKeyFile scrypt parameters', () => {
         /^operatorKey\.privateKey: scrypt N·r·p is \d+, above 1048576 \(4× what operator keygen writes\)/,
       );
     }
+  });
+
+  it('refuses what OpenSSL refuses: N not below 2^(16·r), N not a power of two', () => {
+    expect(problemsOf(keyFile({ N: 2 ** 20, r: 1, p: 1 }))).toEqual([
+      'operatorKey.privateKey.N: is 2^20, but scrypt needs N below 2^(16·r) = 2^16 for r = 1',
+    ]);
+    expect(problemsOf(keyFile({ N: 2 ** 16, r: 1, p: 1 }))).toHaveLength(1);
+    expect(problemsOf(keyFile({ N: 2 ** 15, r: 1, p: 1 }))).toEqual([]);
+    expect(problemsOf(keyFile({ N: 3 * 2 ** 14, r: 8, p: 1 }))).toEqual([
+      'operatorKey.privateKey.N: must be a power of two from 2^14 to 2^20',
+    ]);
+    expect(scryptMemoryBytes({ N: 2 ** 15, r: 8, p: 1 })).toBe(128 * 8 * (2 ** 15 + 3));
   });
 
   it('says so with ERR_OPERATOR_KEY', () => {

@@ -1,0 +1,22 @@
+/** The size limit of each kind of input file, checked before it is parsed (docs/bundle-format.md). */
+export const INPUT_FILE_LIMITS = {
+  /** A thousand RSA_4096 targets are about 3 MB of JSON. */
+  'import request': 16 * 1024 * 1024,
+  'wrapped-key bundle': 16 * 1024 * 1024,
+  'operator key': 64 * 1024,
+  'operator public key': 64 * 1024,
+  'passphrase file': 64 * 1024,
+  /** Raw key material or a PKCS#8 private key (PEM or DER); RSA_4096 PEM is about 3.3 kB. */
+  'material file': 64 * 1024,
+  'public key file': 64 * 1024,
+  /** Raw mode: ImportToken.bin and the wrapped blob, each at most 6,144 bytes in the KMS model. */
+  'import token': 64 * 1024,
+  'encrypted key material': 64 * 1024,
+} as const;
+
+export type InputFileKind = keyof typeof INPUT_FILE_LIMITS;
+
+/** An audit log (each line at most AUDIT_LINE_MAX_CHARS); a ceremony's log is far below this. */
+export const AUDIT_LOG_MAX_BYTES = 256 * 1024 * 1024;
+/** A PNG or JPEG still to scan (its pixels are limited again from its header). */
+export const QR_IMAGE_FILE_MAX_BYTES = 128 * 1024 * 1024;
