@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, appendFile, open, readFile, stat } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   auditEntryHash,
@@ -12,15 +12,23 @@ import {
   type AuditSigner,
   type ChainPosition,
 } from '@byok-ceremony/shared';
+import { lock } from 'proper-lockfile';
+import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
+import { BoundedReadError, readFileBounded } from './read-bounded.js';
+
+/** A lock older than this is a crashed command's: an append holds it for milliseconds. */
+const LOCK_STALE_MS = 10_000;
 
 /** Where an existing log ends: the next entry's seq and the last entry's hash. */
 export async function readAuditLogPosition(path: string): Promise<ChainPosition> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readFileBounded(path, AUDIT_LOG_MAX_BYTES, { regularFileOnly: true })).toString(
+      'utf8',
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { seq: 0, head: null };
-    throw error;
+    throw unusableLog(path, error);
   }
   const lines = text.split('\n').filter((line) => line.length > 0);
   const last = lines.at(-1);
@@ -37,6 +45,31 @@ export async function readAuditLogPosition(path: string): Promise<ChainPosition>
   return { seq: lines.length, head: last === undefined ? null : auditEntryHash(last) };
 }
 
+/** Why a log path cannot be read or appended to, as an operator can act on it. */
+function unusableLog(path: string, error: unknown): ByokError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint = `Give --audit-log a regular file of this machine's log (never a link), or a new path for a new log.`;
+  if (code === 'ELOOP')
+    return new ByokError(
+      'ERR_AUDIT_LOG',
+      `the audit log ${path} is a symbolic link: it is not followed, nothing was written`,
+      { hint },
+    );
+  if (error instanceof BoundedReadError)
+    return new ByokError('ERR_AUDIT_LOG', `the audit log ${path} is refused: ${error.message}`, {
+      hint:
+        error.refusal === 'too-large'
+          ? `A log is at most ${AUDIT_LOG_MAX_BYTES} bytes: continue in a new log with --audit-log NEW and write the change on the paper record.`
+          : hint,
+    });
+  if (error instanceof ByokError) return error;
+  return new ByokError(
+    'ERR_AUDIT_LOG',
+    `cannot use the audit log ${path}: ${(error as Error).message}`,
+    { hint, cause: error },
+  );
+}
+
 function parsesAsJson(line: string): boolean {
   try {
     parseStrictJson(line);
@@ -47,8 +80,51 @@ function parsesAsJson(line: string): boolean {
 }
 
 /**
- * Appends one entry and flushes it to disk before the command reports success. Operators who
- * hold operator keys sign the entry (seq, prev and time included) as their confirmation.
+ * Holds `PATH.lock` (a directory made with mkdir, atomic on every file system, refreshed while
+ * held and taken over once stale) so that two commands cannot both extend the same head.
+ */
+async function withLogLock<T>(path: string, work: (isCompromised: () => boolean) => Promise<T>) {
+  let compromised = false;
+  let release: () => Promise<void>;
+  try {
+    release = await lock(path, {
+      realpath: false,
+      lockfilePath: `${path}.lock`,
+      stale: LOCK_STALE_MS,
+      retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
+      onCompromised: () => {
+        compromised = true;
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ByokError(
+      'ERR_AUDIT_LOG',
+      code === 'ELOCKED'
+        ? `the audit log ${path} is locked by another command (${path}.lock): nothing was written`
+        : `cannot lock the audit log ${path}: ${(error as Error).message}`,
+      {
+        hint:
+          code === 'ELOCKED'
+            ? `Wait for the other command to finish; if none runs, ${path}.lock is removed as stale after ${LOCK_STALE_MS / 1000} s.`
+            : 'Check that the folder of the log exists and is writable.',
+        cause: error,
+      },
+    );
+  }
+  try {
+    return await work(() => compromised);
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/**
+ * Appends one entry and flushes it to disk before the command reports success. Under the log's
+ * lock, the position is read and the entry written, so concurrent commands chain one after the
+ * other. The log is opened with O_NOFOLLOW: a symbolic link at its path is refused, not followed.
+ * Operators who hold operator keys sign the entry (seq, prev and time included) as their
+ * confirmation.
  */
 export async function appendAuditEntry(
   path: string,
@@ -56,15 +132,41 @@ export async function appendAuditEntry(
   meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
   signers: readonly AuditSigner[] = [],
 ): Promise<string> {
-  const position = await readAuditLogPosition(path);
-  const { entry } = nextAuditEntryLine(position, record, meta);
-  const line = canonicalJson(signAuditEntry(entry, signers));
-  const hash = auditEntryHash(line);
-  await appendFile(path, `${line}\n`, { mode: 0o600 });
-  const handle = await open(path, 'r');
-  await handle.sync();
-  await handle.close();
-  return hash;
+  return withLogLock(path, async (isCompromised) => {
+    const position = await readAuditLogPosition(path);
+    const { entry } = nextAuditEntryLine(position, record, meta);
+    const line = canonicalJson(signAuditEntry(entry, signers));
+    const hash = auditEntryHash(line);
+    let handle;
+    try {
+      handle = await open(
+        path,
+        constants.O_WRONLY |
+          constants.O_APPEND |
+          constants.O_CREAT |
+          constants.O_NOFOLLOW |
+          constants.O_NONBLOCK,
+        0o600,
+      );
+    } catch (error) {
+      throw unusableLog(path, error);
+    }
+    try {
+      if (!(await handle.stat()).isFile())
+        throw unusableLog(path, new BoundedReadError('not-a-file', 'it is not a regular file'));
+      if (isCompromised())
+        throw new ByokError(
+          'ERR_AUDIT_LOG',
+          `the lock of the audit log ${path} was lost: nothing was written`,
+          { hint: 'Run the command again; keep one command at a time on one log.' },
+        );
+      await handle.appendFile(`${line}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return hash;
+  });
 }
 
 /**

@@ -1,8 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AuditRecord } from '@byok-ceremony/shared';
+import { verifyAuditChain, type AuditRecord } from '@byok-ceremony/shared';
 import { appendAuditEntry, readAuditLogPosition } from '../../src/io/audit-log.js';
 
 const RECORD: AuditRecord = {
@@ -70,5 +80,80 @@ describe('appendAuditEntry', () => {
     await appendAuditEntry(path, RECORD, META);
     writeFileSync(path, readFileSync(path, 'utf8').slice(0, -1));
     await expect(readAuditLogPosition(path)).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG' });
+  });
+});
+
+describe('appendAuditEntry against hostile paths and concurrent commands', () => {
+  it('refuses a dangling symbolic link at the log path and writes nothing through it', async () => {
+    const path = logFile();
+    const target = join(dirname(path), 'elsewhere', 'redirected.jsonl');
+    mkdirSync(dirname(target));
+    symlinkSync(target, path);
+    await expect(appendAuditEntry(path, RECORD, META)).rejects.toMatchObject({
+      code: 'ERR_AUDIT_LOG',
+      message: `the audit log ${path} is a symbolic link: it is not followed, nothing was written`,
+      hint: expect.stringContaining('never a link') as unknown,
+    });
+    await expect(readAuditLogPosition(path)).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG' });
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dirname(path)).sort()).toEqual(['audit.jsonl', 'elsewhere']);
+  });
+
+  it('refuses a symbolic link to an existing log, leaving the log as it is', async () => {
+    const real = logFile();
+    await appendAuditEntry(real, RECORD, META);
+    const before = readFileSync(real, 'utf8');
+    const path = join(dirname(real), 'link.jsonl');
+    symlinkSync(real, path);
+    await expect(appendAuditEntry(path, RECORD, META)).rejects.toMatchObject({
+      code: 'ERR_AUDIT_LOG',
+    });
+    expect(readFileSync(real, 'utf8')).toBe(before);
+  });
+
+  it('refuses a FIFO at the log path without blocking', async () => {
+    const path = logFile();
+    const made = spawn('mkfifo', [path]);
+    await new Promise((resolve) => made.on('close', resolve));
+    await expect(appendAuditEntry(path, RECORD, META)).rejects.toMatchObject({
+      code: 'ERR_AUDIT_LOG',
+      message: expect.stringContaining('not a regular file') as unknown,
+    });
+  });
+
+  it('chains many concurrent appends from separate processes into one valid log', async () => {
+    const path = logFile();
+    const module = fileURLToPath(new URL('../../dist/io/audit-log.js', import.meta.url));
+    const script = `
+      const { appendAuditEntry } = await import(${JSON.stringify(module)});
+      const [path, who] = process.argv.slice(1);
+      for (let i = 0; i < 5; i++)
+        await appendAuditEntry(path, { ...${JSON.stringify(RECORD)}, operators: [who] }, ${JSON.stringify(META)});
+    `;
+    const children = Array.from({ length: 8 }, (_, i) =>
+      spawn(process.execPath, ['--input-type=module', '-e', script, path, `P${i}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
+    const results = await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            let stderr = '';
+            child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+            child.on('close', (code) => resolve({ code, stderr }));
+          }),
+      ),
+    );
+    expect(results).toEqual(children.map(() => ({ code: 0, stderr: '' })));
+    const text = readFileSync(path, 'utf8');
+    const chain = verifyAuditChain('audit.jsonl', text);
+    expect(chain.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(40);
+    expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    expect(existsSync(`${path}.lock`)).toBe(false);
   });
 });
