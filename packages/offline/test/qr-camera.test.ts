@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
@@ -11,6 +11,15 @@ const work = mkdtempSync(join(tmpdir(), 'byok-qr-camera-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(work, `d${n++}`);
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function errorOf(p: Promise<unknown>): Promise<ByokError> {
   try {
@@ -49,6 +58,32 @@ describe('scan --camera', () => {
       if (stills.length === 2) break;
     }
     expect(stills).toEqual(['/dev/video9 still 1', '/dev/video9 still 2']);
+  });
+
+  it('stops a silent ffmpeg (device opened, nothing sent) at the timeout', async () => {
+    const pidFile = join(work, 'silent.pid');
+    const silent = join(work, 'silent-ffmpeg');
+    writeFileSync(silent, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 600\n`, { mode: 0o755 });
+    const err = await errorOf(scanQrCamera('/dev/video7', { ffmpeg: silent, timeoutMs: 1500 }));
+    expect(err.code).toBe('ERR_TIMEOUT');
+    expect(err.message).toBe('the camera /dev/video7 sent no image in 2 s; ffmpeg was stopped');
+    expect(err.hint).toMatch(/ls \/dev\/video\*/);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
+  });
+
+  it('stops ffmpeg that stalls in the middle of a still', async () => {
+    const pidFile = join(work, 'stall.pid');
+    const stall = join(work, 'stall-ffmpeg');
+    writeFileSync(
+      stall,
+      `#!/bin/sh\necho $$ > ${pidFile}\nprintf '\\211PNG\\r\\n\\032\\n'\nexec sleep 600\n`,
+      { mode: 0o755 },
+    );
+    const err = await errorOf(scanQrCamera('/dev/video8', { ffmpeg: stall, timeoutMs: 1000 }));
+    expect(err.code).toBe('ERR_TIMEOUT');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
   it.skipIf(spawnSync('ffmpeg', ['-version']).status !== 0)(

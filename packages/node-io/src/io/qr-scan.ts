@@ -14,6 +14,7 @@ export { readQrImage, type ReadQrImageOptions } from '../qr/read-qr-image.js';
 export type { QrDecodeResult } from '../qr/decode-qr-rgba.js';
 export { qrImageCodecs, type QrImageCodecs } from '../qr/image-codecs.js';
 export { decodeQrWithZxing } from '../qr/zxing-decoder.js';
+export { formatFrameProgress } from '../qr/format-progress.js';
 export {
   readQrTransfer,
   type QrImageSource,

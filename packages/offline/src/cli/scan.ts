@@ -22,6 +22,7 @@ import { TOOL } from './tool.js';
 interface ScanFlags {
   readonly images: readonly string[];
   readonly camera: string | undefined;
+  readonly cameraTimeoutMs: number;
   readonly out: string;
   readonly operators: readonly string[];
   readonly auditLog: string;
@@ -51,6 +52,11 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
             type: 'string',
             describe: 'Capture from a V4L2 camera through ffmpeg instead, e.g. /dev/video0',
           })
+          .option('camera-timeout', {
+            type: 'number',
+            default: 300,
+            describe: 'Give up on --camera (and stop ffmpeg) after this many seconds',
+          })
           .option('out', {
             type: 'string',
             describe: 'Import request file to write (must not exist)',
@@ -77,6 +83,12 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
           'scan needs images or --camera',
           'Name PNG/JPEG files or folders of them (scan --out request.json frames/), or --camera /dev/video0.',
         );
+      const cameraTimeout = argv['camera-timeout'];
+      if (!Number.isFinite(cameraTimeout) || cameraTimeout < 1 || cameraTimeout > 86_400)
+        throw usage(
+          '--camera-timeout must be a number of seconds from 1 to 86400',
+          'Give the time the operators need to show every frame, e.g. --camera-timeout 300.',
+        );
       if (typeof argv.out !== 'string' || argv.out === '')
         throw usage(
           'scan needs --out',
@@ -86,6 +98,7 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
         {
           images: images.map((image) => resolve(deps.cwd, image)),
           camera,
+          cameraTimeoutMs: cameraTimeout * 1000,
           out: resolve(deps.cwd, argv.out),
           operators: parseOperators(argv.operator),
           auditLog: resolve(deps.cwd, argv['audit-log']),

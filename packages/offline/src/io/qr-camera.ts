@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
-import { ByokError, type AssembledTransfer } from '@byok-ceremony/shared';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ByokError, type AssembledTransfer, type FrameProgress } from '@byok-ceremony/shared';
 import {
+  formatFrameProgress,
   readQrTransfer,
   type QrImageSource,
   type ScanQrFilesOptions,
@@ -16,6 +17,9 @@ export interface CameraOptions {
   /** ffmpeg input arguments; the default reads a V4L2 device. Tests use lavfi or a file. */
   readonly inputArgs?: readonly string[];
 }
+
+/** `scan --camera` gives up after this long by default (`--camera-timeout SECONDS`). */
+export const CAMERA_TIMEOUT_MS = 5 * 60_000;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -34,13 +38,17 @@ function pngLength(data: Buffer): number {
   return 0;
 }
 
+/** How long ffmpeg may take to stop after SIGTERM before it is killed. */
+const KILL_GRACE_MS = 2000;
+
 /**
  * Stills from a camera through ffmpeg (`-f v4l2 -i DEVICE`), as PNG images piped on stdout,
- * spawned without a shell. Stops ffmpeg when the consumer stops reading.
+ * spawned without a shell. Stops ffmpeg when the consumer stops reading, and when `signal`
+ * aborts, even if ffmpeg sends nothing at all: then the generator throws `signal.reason`.
  */
 export async function* captureCameraStills(
   device: string,
-  options: CameraOptions = {},
+  options: CameraOptions & { readonly signal?: AbortSignal } = {},
 ): AsyncGenerator<QrImageSource> {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
   const input = options.inputArgs ?? ['-f', 'v4l2', '-i', device];
@@ -63,11 +71,25 @@ export async function* captureCameraStills(
     });
   });
   failure.catch(() => undefined);
+  const aborted = new Promise<never>((_, reject) => {
+    const signal = options.signal;
+    if (signal === undefined) return;
+    const stop = (): void => {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const chunks = (child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let buffer = Buffer.alloc(0);
   let count = 0;
   try {
-    for await (const data of child.stdout as AsyncIterable<Buffer>) {
-      buffer = Buffer.concat([buffer, data]);
+    for (;;) {
+      // Raced with the abort: a silent ffmpeg never ends its stdout.
+      const next = await Promise.race([chunks.next(), aborted, failure]);
+      if (next.done === true) break;
+      buffer = Buffer.concat([buffer, next.value]);
       for (let n = pngLength(buffer); n > 0; n = pngLength(buffer)) {
         const still = buffer.subarray(0, n);
         buffer = buffer.subarray(n);
@@ -77,6 +99,7 @@ export async function* captureCameraStills(
     }
     const code = await Promise.race([
       failure,
+      aborted,
       new Promise<number | null>((resolve) => {
         if (child.exitCode !== null) resolve(child.exitCode);
         else child.on('close', resolve);
@@ -91,28 +114,65 @@ export async function* captureCameraStills(
         },
       );
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    stopChild(child);
   }
 }
 
-/** `scan --camera DEVICE`: read one transfer live, within a time limit. */
+/** SIGTERM, then SIGKILL if ffmpeg is still there after the grace period. */
+function stopChild(child: ChildProcess): void {
+  child.stdout?.destroy();
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, KILL_GRACE_MS);
+  timer.unref();
+  child.once('exit', () => {
+    clearTimeout(timer);
+  });
+}
+
+/** `scan --camera DEVICE`: read one transfer live, within a time limit that stops ffmpeg. */
 export async function scanQrCamera(
   device: string,
   options: ScanQrFilesOptions & CameraOptions = {},
 ): Promise<AssembledTransfer> {
-  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const timeoutMs = options.timeoutMs ?? CAMERA_TIMEOUT_MS;
+  const seconds = Math.round(timeoutMs / 1000);
+  let stills = 0;
+  let progress: FrameProgress | undefined;
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort();
+    controller.abort(
+      stills === 0
+        ? new ByokError(
+            'ERR_TIMEOUT',
+            `the camera ${device} sent no image in ${seconds} s; ffmpeg was stopped`,
+            {
+              hint: 'check that the device is the camera (ls /dev/video*), that no other program uses it, and that it is not covered; or save stills and scan the image files',
+            },
+          )
+        : new ByokError(
+            'ERR_TIMEOUT',
+            `the QR transfer was not complete after ${seconds} s (${progress === undefined ? 'no frame read' : formatFrameProgress(progress)}); ffmpeg was stopped`,
+            {
+              hint: 'show the missing frames to the camera, closer and steadier, and scan again (--camera-timeout SECONDS for more time)',
+            },
+          ),
+    );
   }, timeoutMs);
-  async function* untilTimeout(): AsyncGenerator<QrImageSource> {
-    for await (const still of captureCameraStills(device, options)) {
-      if (controller.signal.aborted) return;
-      yield still;
-    }
-  }
   try {
-    return await readQrTransfer(untilTimeout(), options);
+    return await readQrTransfer(
+      captureCameraStills(device, { ...options, signal: controller.signal }),
+      {
+        ...options,
+        onImage: (event) => {
+          stills++;
+          progress = event.progress;
+          options.onImage?.(event);
+        },
+      },
+    );
   } finally {
     clearTimeout(timer);
   }
