@@ -49,7 +49,9 @@ function networkCodeOf(error: Error): string | undefined {
 export function requestIdOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const metadata = (value as { $metadata?: { requestId?: unknown } }).$metadata;
-  return typeof metadata?.requestId === 'string' ? metadata.requestId : undefined;
+  // Recorded in the audit log: only what a request id looks like (a UUID), never endpoint text.
+  const id = metadata?.requestId;
+  return typeof id === 'string' && /^[A-Za-z0-9-]{1,128}$/.test(id) ? id : undefined;
 }
 
 /** Turns an SDK failure into `KMS refused OPERATION for KEY: Name: message` with a hint that helps. */

@@ -13,6 +13,16 @@ import {
 } from '@aws-sdk/client-kms';
 import { ByokError } from '@byok-ceremony/shared';
 import { kmsError, requestIdOf } from './kms-error.js';
+import {
+  checkBlob,
+  checkDate,
+  checkEnum,
+  checkKeyArn,
+  checkKeyId,
+  checkKeyMaterialId,
+  checkText,
+  optional,
+} from './kms-response.js';
 import type { KeyDescription, KeyMaterialEntry, KmsPort } from './kms-port.js';
 
 function missing(operation: string, field: string): ByokError {
@@ -21,25 +31,65 @@ function missing(operation: string, field: string): ByokError {
   });
 }
 
-function describe(metadata: KeyMetadata | undefined): KeyDescription {
+/** The description, every field checked: an id or date that is not one never reaches the ceremony. */
+function describe(operation: string, metadata: KeyMetadata | undefined): KeyDescription {
   if (metadata?.KeyId === undefined || metadata.Arn === undefined)
-    throw missing('DescribeKey', 'KeyMetadata');
+    throw missing(operation, 'KeyMetadata');
+  const keyId = checkKeyId(operation, 'KeyMetadata.KeyId', metadata.KeyId);
+  const arn = checkKeyArn(operation, 'KeyMetadata.Arn', metadata.Arn);
+  if (!arn.endsWith(`:key/${keyId}`))
+    throw new ByokError(
+      'ERR_KMS',
+      `KMS ${operation} answered the key ARN ${arn} for another key id, ${keyId}`,
+      { hint: 'The endpoint does not behave like KMS: check --endpoint-url.' },
+    );
   const mr = metadata.MultiRegionConfiguration;
+  const enumOr = (field: string, value: unknown): string =>
+    optional(value, checkEnum, operation, `KeyMetadata.${field}`) ?? 'UNKNOWN';
   return {
-    keyId: metadata.KeyId,
-    arn: metadata.Arn,
-    keyState: metadata.KeyState ?? 'UNKNOWN',
-    origin: metadata.Origin ?? 'UNKNOWN',
-    keySpec: metadata.KeySpec ?? 'UNKNOWN',
-    keyUsage: metadata.KeyUsage ?? 'UNKNOWN',
-    description: metadata.Description,
-    expirationModel: metadata.ExpirationModel,
-    validTo: metadata.ValidTo,
-    currentKeyMaterialId: metadata.CurrentKeyMaterialId,
-    multiRegion: metadata.MultiRegion ?? false,
-    multiRegionKeyType: mr?.MultiRegionKeyType,
-    primaryKeyArn: mr?.PrimaryKey?.Arn,
-    replicaKeyArns: (mr?.ReplicaKeys ?? []).flatMap((r) => (r.Arn === undefined ? [] : [r.Arn])),
+    keyId,
+    arn,
+    keyState: enumOr('KeyState', metadata.KeyState),
+    origin: enumOr('Origin', metadata.Origin),
+    keySpec: enumOr('KeySpec', metadata.KeySpec),
+    keyUsage: enumOr('KeyUsage', metadata.KeyUsage),
+    description: optional(
+      metadata.Description,
+      (o, f, v) => checkText(o, f, v, 8192),
+      operation,
+      'KeyMetadata.Description',
+    ),
+    expirationModel: optional(
+      metadata.ExpirationModel,
+      checkEnum,
+      operation,
+      'KeyMetadata.ExpirationModel',
+    ),
+    validTo: optional(metadata.ValidTo, checkDate, operation, 'KeyMetadata.ValidTo'),
+    currentKeyMaterialId: optional(
+      metadata.CurrentKeyMaterialId,
+      checkKeyMaterialId,
+      operation,
+      'KeyMetadata.CurrentKeyMaterialId',
+    ),
+    multiRegion: metadata.MultiRegion === true,
+    multiRegionKeyType: optional(
+      mr?.MultiRegionKeyType,
+      checkEnum,
+      operation,
+      'MultiRegionConfiguration.MultiRegionKeyType',
+    ),
+    primaryKeyArn: optional(
+      mr?.PrimaryKey?.Arn,
+      checkKeyArn,
+      operation,
+      'MultiRegionConfiguration.PrimaryKey.Arn',
+    ),
+    replicaKeyArns: (mr?.ReplicaKeys ?? []).flatMap((r) =>
+      r.Arn === undefined
+        ? []
+        : [checkKeyArn(operation, 'MultiRegionConfiguration.ReplicaKeys.Arn', r.Arn)],
+    ),
   };
 }
 
@@ -80,7 +130,7 @@ export function sdkKmsPort(
           }),
         ),
       );
-      const metadata = describe(out.KeyMetadata);
+      const metadata = describe('CreateKey', out.KeyMetadata);
       return { keyId: metadata.keyId, arn: metadata.arn };
     },
 
@@ -94,7 +144,7 @@ export function sdkKmsPort(
       const out = await call('DescribeKey', keyId, () =>
         client.send(new DescribeKeyCommand({ KeyId: keyId })),
       );
-      return describe(out.KeyMetadata);
+      return describe('DescribeKey', out.KeyMetadata);
     },
 
     async getParametersForImport(keyId, wrappingAlgorithm, wrappingKeySpec) {
@@ -107,16 +157,17 @@ export function sdkKmsPort(
           }),
         ),
       );
-      if (out.KeyId === undefined) throw missing('GetParametersForImport', 'KeyId');
-      if (out.PublicKey === undefined) throw missing('GetParametersForImport', 'PublicKey');
-      if (out.ImportToken === undefined) throw missing('GetParametersForImport', 'ImportToken');
-      if (out.ParametersValidTo === undefined)
-        throw missing('GetParametersForImport', 'ParametersValidTo');
+      const op = 'GetParametersForImport';
+      if (out.KeyId === undefined) throw missing(op, 'KeyId');
+      if (out.PublicKey === undefined) throw missing(op, 'PublicKey');
+      if (out.ImportToken === undefined) throw missing(op, 'ImportToken');
+      if (out.ParametersValidTo === undefined) throw missing(op, 'ParametersValidTo');
       return {
-        keyArn: out.KeyId,
-        publicKey: out.PublicKey,
-        importToken: out.ImportToken,
-        parametersValidTo: out.ParametersValidTo,
+        keyArn: checkKeyArn(op, 'KeyId', out.KeyId),
+        // PlaintextType and CiphertextType of the KMS model.
+        publicKey: checkBlob(op, 'PublicKey', out.PublicKey, 1, 4096),
+        importToken: checkBlob(op, 'ImportToken', out.ImportToken, 1, 6144),
+        parametersValidTo: checkDate(op, 'ParametersValidTo', out.ParametersValidTo),
       };
     },
 
@@ -132,7 +183,15 @@ export function sdkKmsPort(
           }),
         ),
       );
-      return { keyId: out.KeyId ?? input.keyId, keyMaterialId: out.KeyMaterialId };
+      return {
+        keyId: optional(out.KeyId, checkKeyArn, 'ImportKeyMaterial', 'KeyId') ?? input.keyId,
+        keyMaterialId: optional(
+          out.KeyMaterialId,
+          checkKeyMaterialId,
+          'ImportKeyMaterial',
+          'KeyMaterialId',
+        ),
+      };
     },
 
     async generateMac(keyId, message, macAlgorithm) {
@@ -146,7 +205,7 @@ export function sdkKmsPort(
         ),
       );
       if (out.Mac === undefined) throw missing('GenerateMac', 'Mac');
-      return out.Mac;
+      return checkBlob('GenerateMac', 'Mac', out.Mac, 1, 6144);
     },
 
     async getPublicKey(keyId) {
@@ -154,7 +213,7 @@ export function sdkKmsPort(
         client.send(new GetPublicKeyCommand({ KeyId: keyId })),
       );
       if (out.PublicKey === undefined) throw missing('GetPublicKey', 'PublicKey');
-      return out.PublicKey;
+      return checkBlob('GetPublicKey', 'PublicKey', out.PublicKey, 1, 8192);
     },
 
     async listKeyMaterials(keyId) {
@@ -171,13 +230,14 @@ export function sdkKmsPort(
           ),
         );
         for (const r of out.Rotations ?? []) {
+          const op = 'ListKeyRotations';
           entries.push({
-            keyMaterialId: r.KeyMaterialId,
-            keyMaterialState: r.KeyMaterialState,
-            importState: r.ImportState,
-            expirationModel: r.ExpirationModel,
-            validTo: r.ValidTo,
-            rotationDate: r.RotationDate,
+            keyMaterialId: optional(r.KeyMaterialId, checkKeyMaterialId, op, 'KeyMaterialId'),
+            keyMaterialState: optional(r.KeyMaterialState, checkEnum, op, 'KeyMaterialState'),
+            importState: optional(r.ImportState, checkEnum, op, 'ImportState'),
+            expirationModel: optional(r.ExpirationModel, checkEnum, op, 'ExpirationModel'),
+            validTo: optional(r.ValidTo, checkDate, op, 'ValidTo'),
+            rotationDate: optional(r.RotationDate, checkDate, op, 'RotationDate'),
           });
         }
         marker = out.Truncated === true ? out.NextMarker : undefined;

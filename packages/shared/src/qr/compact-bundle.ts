@@ -382,6 +382,17 @@ export function decodeCompactBundle(bytes: Uint8Array, kind: 'import-request'): 
 export function decodeCompactBundle(bytes: Uint8Array, kind: 'wrapped-keys'): WrappedKeyBundle;
 export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle;
 export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bundle {
+  const value = decodeCompactValue(bytes);
+  if (kind === 'import-request') {
+    assertImportRequestBundle(value);
+    return value;
+  }
+  assertWrappedKeyBundle(value);
+  return value;
+}
+
+/** Compact bytes back to the JSON value they hold, not yet validated as a bundle. */
+export function decodeCompactValue(bytes: Uint8Array): unknown {
   if (bytes.length > COMPACT_MAX_BYTES)
     throw bad(`${bytes.length} bytes is more than the ${COMPACT_MAX_BYTES}-byte limit`);
   if (bytes[0] !== COMPACT_BUNDLE_VERSION)
@@ -392,10 +403,5 @@ export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bun
   reader.at = 1;
   const value = reader.value();
   if (reader.at !== bytes.length) throw bad(`${bytes.length - reader.at} bytes follow the bundle`);
-  if (kind === 'import-request') {
-    assertImportRequestBundle(value);
-    return value;
-  }
-  assertWrappedKeyBundle(value);
   return value;
 }
