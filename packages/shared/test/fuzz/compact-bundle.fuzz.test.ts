@@ -60,7 +60,9 @@ const compactValue = fc.letrec((tie) => ({
 describe('compact bundle encoding (fuzz)', () => {
   it('round-trips any JSON value it carries: decode(encode(v)) = v', () => {
     check(compactValue, (value) => {
-      expect(decodeCompactValue(encodeCompactBundle(value as unknown as Bundle))).toStrictEqual(value);
+      expect(decodeCompactValue(encodeCompactBundle(value as unknown as Bundle))).toStrictEqual(
+        value,
+      );
     });
   });
 
