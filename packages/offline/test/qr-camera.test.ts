@@ -86,6 +86,16 @@ describe('scan --camera', () => {
     await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
+  it('refuses a still that never ends instead of buffering it', async () => {
+    const endless = join(work, 'endless-ffmpeg');
+    writeFileSync(endless, `#!/bin/sh\nprintf '\\211PNG\\r\\n\\032\\n'\nexec cat /dev/zero\n`, {
+      mode: 0o755,
+    });
+    const err = await errorOf(scanQrCamera('/dev/video6', { ffmpeg: endless, timeoutMs: 60_000 }));
+    expect(err.code).toBe('ERR_QR');
+    expect(err.message).toBe('ffmpeg sent a still larger than 67108864 bytes from /dev/video6');
+  });
+
   it.skipIf(spawnSync('ffmpeg', ['-version']).status !== 0)(
     'reports a missing camera device',
     async () => {

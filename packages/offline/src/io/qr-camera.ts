@@ -23,20 +23,27 @@ export const CAMERA_TIMEOUT_MS = 5 * 60_000;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Length of the first whole PNG at the start of `data`, or 0 while it is incomplete. */
-function pngLength(data: Buffer): number {
+/**
+ * Length of the first whole PNG at the start of `data`, or 0 while it is incomplete. `from` is
+ * where the chunk scan stopped last time, so each byte is scanned once however the data arrives.
+ */
+function pngLength(data: Buffer, from: { at: number }): number {
   if (data.length < 8) return 0;
   if (!data.subarray(0, 8).equals(PNG_SIGNATURE))
-    throw new ByokError('ERR_QR', 'ffmpeg sent something other than PNG stills');
-  let at = 8;
-  while (at + 8 <= data.length) {
-    const length = data.readUInt32BE(at);
-    const type = data.toString('latin1', at + 4, at + 8);
-    at += 12 + length;
-    if (type === 'IEND') return at <= data.length ? at : 0;
+    throw new ByokError('ERR_QR', 'ffmpeg sent something other than PNG stills', {
+      hint: 'use ffmpeg as installed (Debian: apt-get install ffmpeg)',
+    });
+  while (from.at + 8 <= data.length) {
+    const length = data.readUInt32BE(from.at);
+    const type = data.toString('latin1', from.at + 4, from.at + 8);
+    if (type === 'IEND') return from.at + 12 + length <= data.length ? from.at + 12 + length : 0;
+    from.at += 12 + length;
   }
   return 0;
 }
+
+/** A PNG still from ffmpeg larger than this is not a camera picture (1080p is about 3 MB). */
+const MAX_STILL_BYTES = 64 * 1024 * 1024;
 
 /** How long ffmpeg may take to stop after SIGTERM before it is killed. */
 const KILL_GRACE_MS = 2000;
@@ -82,17 +89,39 @@ export async function* captureCameraStills(
   });
   aborted.catch(() => undefined);
   const chunks = (child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  let buffer = Buffer.alloc(0);
+  // Grown by doubling, so a large still costs linear time to gather.
+  let store = Buffer.alloc(64 * 1024);
+  let used = 0;
+  const scan = { at: 8 };
   let count = 0;
   try {
     for (;;) {
       // Raced with the abort: a silent ffmpeg never ends its stdout.
       const next = await Promise.race([chunks.next(), aborted, failure]);
       if (next.done === true) break;
-      buffer = Buffer.concat([buffer, next.value]);
-      for (let n = pngLength(buffer); n > 0; n = pngLength(buffer)) {
-        const still = buffer.subarray(0, n);
-        buffer = buffer.subarray(n);
+      const data = next.value;
+      if (used + data.length > store.length) {
+        const grown = Buffer.alloc(Math.max(store.length * 2, used + data.length));
+        store.copy(grown, 0, 0, used);
+        store = grown;
+      }
+      data.copy(store, used);
+      used += data.length;
+      if (used > MAX_STILL_BYTES)
+        throw new ByokError(
+          'ERR_QR',
+          `ffmpeg sent a still larger than ${MAX_STILL_BYTES} bytes from ${device}`,
+          { hint: 'check that DEVICE is a camera; a 1080p PNG still is a few megabytes' },
+        );
+      for (
+        let n = pngLength(store.subarray(0, used), scan);
+        n > 0;
+        n = pngLength(store.subarray(0, used), scan)
+      ) {
+        const still = Buffer.from(store.subarray(0, n));
+        store.copy(store, 0, n, used);
+        used -= n;
+        scan.at = 8;
         count++;
         yield { name: `${device} still ${count}`, read: () => still };
       }
