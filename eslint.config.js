@@ -35,7 +35,16 @@ const anyOf = (/** @type {readonly string[]} */ names) => names.map(escapeRegex)
  */
 export const ALLOWED_PACKAGES = {
   shared: ['@noble/hashes', 'unhomoglyph'],
-  'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'jsqr', 'pngjs', 'qrcode', 'yargs', 'zxing-wasm'],
+  'node-io': [
+    '@byok-ceremony/shared',
+    'jpeg-js',
+    'jsqr',
+    'pngjs',
+    'proper-lockfile',
+    'qrcode',
+    'yargs',
+    'zxing-wasm',
+  ],
   offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
   online: ['@aws-sdk/client-kms', '@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
   'kms-sim': [
