@@ -3,6 +3,7 @@
 // Files: exclusive atomic outputs, inputs, audit logs.
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
+export { INPUT_FILE_LIMITS, type InputFileKind } from './io/input-limits.js';
 export { appendAuditEntry, assertAuditLogUsable, readAuditLogPosition } from './io/audit-log.js';
 export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';
 

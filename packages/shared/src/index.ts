@@ -62,6 +62,8 @@ export {
   formatCheckCodeConfirmed,
 } from './check-code/confirm.js';
 
+export { KMS_KEY_ARN, listedProblems } from './validation/field-checker.js';
+
 // Key material checks.
 export { KCV_INPUT_BLOCK, keyCheckValue } from './material/key-check-value.js';
 export { formatFingerprint, wrappingKeyFingerprint } from './material/fingerprint.js';

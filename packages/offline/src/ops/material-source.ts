@@ -1,3 +1,4 @@
+import type { InputFileKind } from '@byok-ceremony/node-io';
 import {
   ByokError,
   type KeySpec,
@@ -25,7 +26,7 @@ export type MaterialSource =
     };
 
 export interface MaterialPorts {
-  readonly readFile: (path: string, what: string) => Promise<Uint8Array>;
+  readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   /** Fresh material for a key spec (node:crypto's CSPRNG and key generation). */
   readonly generate: (keySpec: KeySpec) => Buffer;
 }

@@ -1,3 +1,4 @@
+import type { InputFileKind } from '@byok-ceremony/node-io';
 import {
   ByokError,
   assertOperators,
@@ -27,7 +28,7 @@ export interface WrapRawCeremonyInput {
 }
 
 export interface WrapRawCeremonyPorts {
-  readonly readFile: (path: string, what: string) => Promise<Uint8Array>;
+  readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   readonly writer: OutputWriter;
 }
 

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import {
   bundleDigest,
   checkCodeOf,
-  encodeQrPng,
-  renderQrMatrix,
   splitIntoFrames,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
 import { describe, expect, it } from 'vitest';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';

@@ -1,3 +1,4 @@
+import type { InputFileKind } from '@byok-ceremony/node-io';
 import type { KmsPort } from '../kms/kms-port.js';
 
 /** What every byok-online ceremony operation reaches outside its inputs. */
@@ -6,7 +7,7 @@ export interface OnlinePorts {
   readonly openKms: () => Promise<KmsPort>;
   readonly now: () => Date;
   /** Reads a whole input file, refusing what is not a regular file or too large. */
-  readonly readFile: (path: string, what: string) => Promise<Uint8Array>;
+  readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   /** One line for the operators while the operation runs (stderr). */
   readonly say: (line: string) => void;
 }
