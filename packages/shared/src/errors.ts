@@ -27,6 +27,7 @@ export type ByokErrorCode =
   | 'ERR_QR'
   | 'ERR_TIMEOUT'
   | 'ERR_INTERRUPTED'
+  | 'ERR_SELF_TEST'
   | 'ERR_INTERNAL';
 
 export interface ByokErrorOptions {

@@ -3,6 +3,7 @@ import { auditCommand, type CliDeps, type CommandRegistrar } from '@byok-ceremon
 import { inspectCommand } from './inspect.js';
 import { operatorCommand } from './operator-keygen.js';
 import { scanCommand } from './scan.js';
+import { selfTestCommand } from './self-test.js';
 import { versionCommand } from './version.js';
 import { wrapCommand } from './wrap.js';
 
@@ -12,5 +13,6 @@ export const COMMANDS: readonly CommandRegistrar<CliDeps>[] = [
   auditCommand,
   operatorCommand,
   scanCommand,
+  selfTestCommand,
   versionCommand,
 ];

@@ -14,6 +14,7 @@ import {
   withQrShowOptions,
   type CliDeps,
 } from '@byok-ceremony/node-io';
+import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { RAW_ONLY, runWrapRaw, wrapRawCommand } from './wrap-raw.js';
@@ -97,6 +98,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
         .conflicts('request', RAW_ONLY)
         .implies('public-key', ['wrapping-algorithm', 'material-file', 'out']),
     async (argv) => {
+      await assertSelfTestPasses();
       if (argv['public-key'] !== undefined) {
         await runWrapRaw(argv, deps);
         return;

@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
+import { importRequest } from '../helpers/request-fixture.js';
+import { tempDir } from '../helpers/run-cli.js';
+import { runProcess } from '../helpers/run-process.js';
+
+/** A preload that makes node:crypto's randomBytes return zeros, as a broken RNG would. */
+function stuckRandomHook(dir: string): string {
+  const hook = join(dir, 'stuck-random.mjs');
+  writeFileSync(
+    hook,
+    [
+      "import crypto from 'node:crypto';",
+      "import { syncBuiltinESMExports } from 'node:module';",
+      'crypto.randomBytes = (n) => Buffer.alloc(n);',
+      'syncBuiltinESMExports();',
+    ].join('\n'),
+  );
+  return hook;
+}
+
+describe('byok-offline self-test through the built CLI', () => {
+  it('lists every family and passes', () => {
+    const dir = tempDir();
+    const text = runProcess(['self-test'], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^ok {4}RSA-OAEP decryption and wrapping \(\d+ checks\)$/m);
+    expect(text.stdout).toMatch(/^Self-test passed: 8 families, \d+ checks\.$/m);
+    const json = runProcess(['self-test', '--json'], dir);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { passed: boolean; results: { family: string }[] };
+    expect(report.passed).toBe(true);
+    expect(report.results.map((r) => r.family)).toContain('CSPRNG health (SP 800-90B style)');
+  });
+
+  it('fails, and wrap refuses before reading anything, when the random source is stuck', () => {
+    const dir = tempDir();
+    const hook = stuckRandomHook(dir);
+    const st = runProcess(['self-test'], dir, ['--import', hook]);
+    expect(st.code).toBe(1);
+    expect(st.stdout).toMatch(/^FAIL {2}CSPRNG health/m);
+    expect(st.stderr).toMatch(/^byok-offline: error: self-test failed: CSPRNG health/m);
+    expect(st.stderr).not.toMatch(/\n\s+at /);
+
+    const request = importRequest([
+      { keySpec: 'SYMMETRIC_DEFAULT', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
+    ]);
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    const written = (): string[] =>
+      readdirSync(dir)
+        .filter((f) => !f.startsWith('.stdout-'))
+        .sort();
+    const before = written();
+    const wrap = runProcess(
+      [
+        'wrap',
+        '--request',
+        'request.json',
+        '--out',
+        'wrapped.json',
+        '--no-backup',
+        '--single-operator',
+        '--operator',
+        'ALICE',
+        '--check-code',
+        checkCodeOf(bundleDigest(request)),
+      ],
+      dir,
+      ['--import', hook],
+    );
+    expect(wrap.code).toBe(1);
+    expect(wrap.stderr).toMatch(/^byok-offline: error: self-test failed: CSPRNG health/m);
+    expect(existsSync(join(dir, 'wrapped.json'))).toBe(false);
+    expect(existsSync(join(dir, 'byok-offline-audit.jsonl'))).toBe(false);
+    // Nothing is new but runProcess's own stdout/stderr capture files.
+    expect(written()).toEqual(before);
+  });
+});

@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { katAesCmac } from '../../../src/ops/self-test/aes-cmac.js';
+import { katAesKeyWrap } from '../../../src/ops/self-test/aes-key-wrap.js';
+import {
+  PROPORTION_CUTOFF,
+  PROPORTION_WINDOW,
+  REPETITION_CUTOFF,
+  katCsprng,
+} from '../../../src/ops/self-test/csprng.js';
+import { katEd25519 } from '../../../src/ops/self-test/ed25519.js';
+import { katHmac } from '../../../src/ops/self-test/hmac.js';
+import { katRsaOaep } from '../../../src/ops/self-test/rsa-oaep.js';
+import { runSelfTest } from '../../../src/ops/self-test/run-self-test.js';
+import { katSha256 } from '../../../src/ops/self-test/sha256.js';
+import { katShamir } from '../../../src/ops/self-test/shamir.js';
+import {
+  CMAC_VECTORS,
+  ED25519_VECTORS,
+  HMAC_VECTORS,
+  KEY_WRAP_PAD_VECTORS,
+  RSA_OAEP_VECTORS,
+  SHA256_VECTORS,
+  SHAMIR_VECTOR,
+} from '../../../src/ops/self-test/vectors.js';
+import { tempDir } from '../../helpers/run-cli.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/self-test/', import.meta.url));
+
+/** The same hex with its last digit changed: one wrong bit or more. */
+function corrupt(hex: string): string {
+  const last = hex.at(-1) ?? '0';
+  return `${hex.slice(0, -1)}${last === '0' ? '1' : '0'}`;
+}
+
+describe('byok-offline self-test', () => {
+  it('passes on this machine, every family with its checks', async () => {
+    const report = await runSelfTest();
+    expect(report.results.map((r) => [r.family, r.failures])).toEqual(
+      report.results.map((r) => [r.family, []]),
+    );
+    expect(report.passed).toBe(true);
+    expect(report.results).toHaveLength(8);
+    for (const r of report.results) expect(r.checks).toBeGreaterThan(0);
+  });
+
+  it('RSA-OAEP fails on a corrupted ciphertext or plaintext, naming the vector', () => {
+    const [sha1, sha256] = RSA_OAEP_VECTORS.vectors;
+    const bad = katRsaOaep({
+      ...RSA_OAEP_VECTORS,
+      vectors: [{ ...sha1!, ciphertext: corrupt(sha1!.ciphertext) }, sha256!],
+    });
+    expect(bad.failures).toEqual([expect.stringContaining(sha1!.name)]);
+    const wrongPlaintext = katRsaOaep({
+      ...RSA_OAEP_VECTORS,
+      vectors: [sha1!, { ...sha256!, plaintext: corrupt(sha256!.plaintext) }],
+    });
+    expect(wrongPlaintext.failures).toEqual([`${sha256!.name}: wrong answer`]);
+  });
+
+  it('RFC 5649 fails on a corrupted KEK, key or wrapped value', () => {
+    const [first, second] = KEY_WRAP_PAD_VECTORS;
+    for (const field of ['kek', 'key', 'wrapped'] as const) {
+      const r = katAesKeyWrap([{ ...first!, [field]: corrupt(first![field]) }, second!]);
+      expect(r.failures.length, field).toBeGreaterThan(0);
+      expect(r.failures.every((f) => f.startsWith(first!.name))).toBe(true);
+    }
+  });
+
+  it('CMAC fails on a corrupted MAC or message', () => {
+    const v = CMAC_VECTORS[2]!;
+    expect(katAesCmac([{ ...v, mac: corrupt(v.mac) }]).failures).toEqual([
+      `${v.name}: wrong answer`,
+    ]);
+    expect(katAesCmac([{ ...v, message: corrupt(v.message) }]).failures).toHaveLength(1);
+  });
+
+  it('HMAC fails for exactly the corrupted hash', () => {
+    const v = HMAC_VECTORS[3]!;
+    const r = katHmac([{ ...v, mac: { ...v.mac, sha384: corrupt(v.mac.sha384) } }]);
+    expect(r.checks).toBe(4);
+    expect(r.failures).toEqual([`${v.name} sha384: wrong answer`]);
+  });
+
+  it('Ed25519 fails on a corrupted signature, public key or message', () => {
+    const v = ED25519_VECTORS[1]!;
+    for (const field of ['signature', 'publicKey', 'message', 'secretKey'] as const) {
+      expect(katEd25519([{ ...v, [field]: corrupt(v[field]) }]).failures, field).toHaveLength(1);
+    }
+  });
+
+  it('SHA-256 fails, in both implementations, on a corrupted digest', () => {
+    const v = SHA256_VECTORS[0]!;
+    expect(katSha256([{ ...v, digest: corrupt(v.digest) }]).failures).toEqual([
+      `${v.name}, shared: wrong answer`,
+      `${v.name}, node:crypto: wrong answer`,
+    ]);
+  });
+
+  it('Shamir fails on a corrupted share or secret', async () => {
+    const shares = [...SHAMIR_VECTOR.shares];
+    shares[1] = corrupt(shares[1]!);
+    const badShare = await katShamir({ ...SHAMIR_VECTOR, shares });
+    // Exactly the 3-of-5 subsets that hold share 2.
+    expect(badShare.failures).toHaveLength(6);
+    expect(badShare.failures.every((f) => /shares (\d\+)*2\+/.test(f))).toBe(true);
+    const badSecret = await katShamir({ ...SHAMIR_VECTOR, secret: corrupt(SHAMIR_VECTOR.secret) });
+    expect(badSecret.failures).toHaveLength(10);
+  });
+
+  it('the CSPRNG check refuses a zero, a stuck, a repeating and a biased source', () => {
+    expect(katCsprng((n) => Buffer.alloc(n)).failures).toContain('a sample is one repeated byte');
+    const fixed = Buffer.from(Array.from({ length: 65_536 }, (_, i) => (i * 7919) % 251));
+    expect(katCsprng(() => Buffer.from(fixed)).failures).toContain('two samples are equal');
+    const block = Buffer.from('0123456789abcdef');
+    const repeating = (n: number): Buffer => {
+      const out = Buffer.alloc(n);
+      out.set(crypto.getRandomValues(new Uint8Array(n)));
+      out.set(block, 0);
+      out.set(block, 4096);
+      return out;
+    };
+    expect(katCsprng(repeating).failures).toEqual(['a 16-byte block repeats within a sample']);
+    const withRun = (n: number): Buffer => {
+      const out = Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
+      out.fill(0xab, 1000, 1000 + REPETITION_CUTOFF);
+      return out;
+    };
+    expect(katCsprng(withRun).failures).toEqual([
+      `repetition count test: a byte repeats ${REPETITION_CUTOFF} times in a row`,
+    ]);
+    const biased = (n: number): Buffer => {
+      const out = Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
+      // The first byte of the third window, then every 20th byte of it: no run, but too frequent.
+      const start = 2 * PROPORTION_WINDOW;
+      for (let i = 0; i < PROPORTION_CUTOFF; i++) out[start + i * 20] = out[start]!;
+      return out;
+    };
+    const r = katCsprng(biased);
+    expect(r.failures.some((f) => f.startsWith('adaptive proportion test'))).toBe(true);
+    expect(katCsprng().failures).toEqual([]);
+  });
+
+  it('the SP 800-90B cutoffs are the ones computed for H = 8 and alpha = 2^-40', () => {
+    expect(REPETITION_CUTOFF).toBe(1 + Math.ceil(40 / 8));
+    // Smallest C with P(1 + Binomial(W - 1, 2^-8) >= C) <= 2^-40.
+    const n = PROPORTION_WINDOW - 1;
+    const p = 1 / 256;
+    const pmf = (k: number): number => {
+      let logC = 0;
+      for (let i = 0; i < k; i++) logC += Math.log(n - i) - Math.log(i + 1);
+      return Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
+    };
+    const tail = (c: number): number => {
+      let sum = 0;
+      for (let k = c - 1; k <= n; k++) sum += pmf(k);
+      return sum;
+    };
+    let cutoff = 1;
+    while (tail(cutoff) > 2 ** -40) cutoff++;
+    expect(cutoff).toBe(PROPORTION_CUTOFF);
+  });
+});
+
+describe('the RSA-OAEP vectors', () => {
+  it('are the committed fixtures that make-rsa-oaep-vectors.sh wrote', () => {
+    expect(readFileSync(join(FIXTURES, 'rsa-oaep-test-key.pem'), 'utf8')).toBe(
+      RSA_OAEP_VECTORS.privateKeyPem,
+    );
+    for (const [v, name] of [
+      [RSA_OAEP_VECTORS.vectors[0]!, 'rsa-oaep-sha1'],
+      [RSA_OAEP_VECTORS.vectors[1]!, 'rsa-oaep-sha256'],
+    ] as const) {
+      expect(readFileSync(join(FIXTURES, `${name}.bin`)).toString('hex')).toBe(v.ciphertext);
+      expect(readFileSync(join(FIXTURES, `${name}.msg`)).toString('hex')).toBe(v.plaintext);
+    }
+  });
+
+  it('decrypt with openssl, an independent peer', () => {
+    const dir = tempDir();
+    for (const v of RSA_OAEP_VECTORS.vectors) {
+      const input = join(dir, `${v.hash}.bin`);
+      writeFileSync(input, Buffer.from(v.ciphertext, 'hex'));
+      const plain = execFileSync('openssl', [
+        'pkeyutl',
+        '-decrypt',
+        '-inkey',
+        join(FIXTURES, 'rsa-oaep-test-key.pem'),
+        '-in',
+        input,
+        '-pkeyopt',
+        'rsa_padding_mode:oaep',
+        '-pkeyopt',
+        `rsa_oaep_md:${v.hash}`,
+        '-pkeyopt',
+        `rsa_mgf1_md:${v.hash}`,
+      ]);
+      expect(plain.toString('hex')).toBe(v.plaintext);
+    }
+  });
+});
