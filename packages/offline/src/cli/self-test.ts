@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { CliDeps } from '@byok-ceremony/node-io';
+import { coreDumpState, describeCoreDumpState } from '../io/core-dumps.js';
 import { runSelfTest, selfTestError } from '../ops/self-test/run-self-test.js';
 
 /** `self-test`: the known-answer tests that wrap runs first, on their own, with every result shown. */
@@ -15,8 +16,9 @@ export function selfTestCommand(cli: Argv, deps: CliDeps): Argv {
       }),
     async (argv) => {
       const report = await runSelfTest();
+      const coreDumps = coreDumpState();
       if (argv.json) {
-        deps.stdout(`${JSON.stringify(report)}\n`);
+        deps.stdout(`${JSON.stringify({ ...report, coreDumps })}\n`);
       } else {
         const lines = report.results.flatMap((r) => [
           `${r.failures.length === 0 ? 'ok  ' : 'FAIL'}  ${r.family} (${r.checks} checks)`,
@@ -25,6 +27,7 @@ export function selfTestCommand(cli: Argv, deps: CliDeps): Argv {
         const checks = report.results.reduce((n, r) => n + r.checks, 0);
         if (report.passed)
           lines.push(`Self-test passed: ${report.results.length} families, ${checks} checks.`);
+        lines.push(describeCoreDumpState(coreDumps));
         deps.stdout(`${lines.join('\n')}\n`);
       }
       if (!report.passed) throw selfTestError(report);
