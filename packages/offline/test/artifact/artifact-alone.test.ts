@@ -1,0 +1,202 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
+import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
+import { buildOffline, nodeModulesAbove } from './build.js';
+
+// The single-file byok-offline, copied alone into an empty folder under the system temp folder,
+// against a request that byok-online prepare made against byok-kms-sim: what the air-gapped
+// machine gets. The online side runs from this repository as the networked machine would.
+
+const ONLINE_BIN = new URL('../../../online/dist/cli/main.js', import.meta.url).pathname;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let s: SimEnv;
+let offlineDir: string;
+let onlineDir: string;
+let artifact: string;
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Run {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The artifact with plain node, a bare environment, and no way to reach this repository's modules. */
+function offline(
+  args: readonly string[],
+  options: { prefix?: readonly string[]; nodeOptions?: readonly string[] } = {},
+): Run {
+  const { prefix = [], nodeOptions = [] } = options;
+  const [cmd, ...rest] = [...prefix, process.execPath, ...nodeOptions, artifact, ...args];
+  return run(cmd!, rest, offlineDir, { PATH: process.env['PATH'] ?? '/usr/bin:/bin' });
+}
+
+/** Asynchronous: the simulator answers from this process's event loop. */
+function online(args: readonly string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [ONLINE_BIN, ...s.flags, ...args], {
+      cwd: onlineDir,
+      env: s.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Sockets of the internet families that a traced run opened (strace -f -e trace=network). */
+function internetSockets(trace: string): string[] {
+  return trace
+    .split('\n')
+    .filter((line) => /socket\((AF_INET|AF_INET6|PF_INET|PF_INET6)\b/.test(line));
+}
+
+function traced(
+  args: readonly string[],
+  nodeOptions: readonly string[] = [],
+): { result: Run; sockets: string[] } {
+  const log = join(mkdtempSync(join(tmpdir(), 'byok-strace-')), 'trace.txt');
+  const prefix = ['strace', '-f', '-qq', '-e', 'trace=network', '-o', log];
+  const result = offline(args, { prefix, nodeOptions });
+  return { result, sockets: internetSockets(readFileSync(log, 'utf8')) };
+}
+
+beforeAll(async () => {
+  const built = buildOffline(mkdtempSync(join(tmpdir(), 'byok-artifact-build-')), tmpdir());
+  offlineDir = mkdtempSync(join(tmpdir(), 'byok-airgap-'));
+  onlineDir = mkdtempSync(join(tmpdir(), 'byok-online-'));
+  artifact = join(offlineDir, 'byok-offline.mjs');
+  copyFileSync(built.bundle, artifact);
+  s = await startSimEnv();
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('the single-file byok-offline, alone in an empty folder', () => {
+  it('has no node_modules anywhere above it', () => {
+    expect(nodeModulesAbove(offlineDir)).toEqual([]);
+  });
+
+  it('version prints the SHA-256 and code of the very file that runs', () => {
+    const r = offline(['version', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const digest = createHash('sha256').update(readFileSync(artifact)).digest('hex');
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      tool: 'byok-offline',
+      kind: 'single-file',
+      path: artifact,
+      sha256: digest,
+      code: checkCodeOf(digest),
+    });
+  });
+
+  it('self-test passes', () => {
+    const r = offline(['self-test']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Self-test passed: 8 families/m);
+  });
+
+  it('scans, inspects and wraps a request prepared against byok-kms-sim, without a socket; KMS imports the answer', async () => {
+    const key = await online(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']);
+    expect(key.code, key.stderr).toBe(0);
+    const arn = (JSON.parse(key.stdout) as { arn: string }).arn;
+    const ops = ['--operator', 'ALICE', '--operator', 'BOB'];
+    const prep = await online([
+      'prepare',
+      '--key-id',
+      arn,
+      '--out',
+      'request.json',
+      '--qr',
+      'request-qr',
+      ...ops,
+      '--json',
+    ]);
+    expect(prep.code, prep.stderr).toBe(0);
+    const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
+
+    // Only the QR frames cross to the offline folder.
+    cpSync(join(onlineDir, 'request-qr'), join(offlineDir, 'frames'), { recursive: true });
+    const scan = traced(['scan', '--out', 'request.json', 'frames', '--json']);
+    expect(scan.result.code, scan.result.stderr).toBe(0);
+    expect(scan.sockets).toEqual([]);
+    const digestOf = (dir: string): string =>
+      bundleDigest(
+        JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8')) as ImportRequestBundle,
+      );
+    expect(digestOf(offlineDir)).toBe(digestOf(onlineDir));
+
+    const inspect = offline(['inspect', '--request', 'request.json', '--json']);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect((JSON.parse(inspect.stdout) as { checkCode: string }).checkCode).toBe(requestCode);
+
+    const wrap = traced([
+      'wrap',
+      '--request',
+      'request.json',
+      '--out',
+      'wrapped.json',
+      '--operator',
+      'CAROL',
+      '--operator',
+      'DAVE',
+      '--check-code',
+      requestCode,
+      '--check-code',
+      requestCode,
+      '--no-backup',
+      '--json',
+    ]);
+    expect(wrap.result.code, wrap.result.stderr).toBe(0);
+    expect(wrap.sockets).toEqual([]);
+    const wrappedCode = (JSON.parse(wrap.result.stdout) as { checkCode: string }).checkCode;
+
+    // The head as the witness writes it on the paper record anchors the log.
+    const head = offline(['audit', 'head', 'byok-offline-audit.jsonl']);
+    expect(head.code, head.stderr).toBe(0);
+    const hash = /\b[0-9a-f]{64}\b/.exec(head.stdout)![0];
+    const verify = traced(['audit', 'verify', 'byok-offline-audit.jsonl', '--expect-head', hash]);
+    expect(verify.result.code, verify.result.stdout + verify.result.stderr).toBe(0);
+    expect(verify.sockets).toEqual([]);
+
+    copyFileSync(join(offlineDir, 'wrapped.json'), join(onlineDir, 'wrapped.json'));
+    const imported = await online([
+      'import',
+      '--request',
+      'request.json',
+      '--wrapped',
+      'wrapped.json',
+      ...ops,
+      '--check-code',
+      wrappedCode,
+      '--check-code',
+      wrappedCode,
+      '--json',
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  it('the strace check sees an internet socket when one is opened', () => {
+    const hook = join(mkdtempSync(join(tmpdir(), 'byok-socket-')), 'open-socket.mjs');
+    writeFileSync(
+      hook,
+      "import net from 'node:net';\nnet.connect(9, '127.0.0.1').on('error', () => undefined);\n",
+    );
+    const control = traced(['inspect', '--help'], ['--import', hook]);
+    expect(control.sockets.length).toBeGreaterThan(0);
+  });
+});
