@@ -39,12 +39,16 @@ const result = await build({
   format: sea ? 'cjs' : 'esm',
   target: 'node20',
   // Bundled CommonJS (pngjs, qrcode, jpeg-js) calls require() for Node built-ins.
+  // A SEA runs CommonJS, whose file is the executable: import.meta.url is made from __filename.
   banner: sea
-    ? {}
+    ? { js: "const byokImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" }
     : {
         js: "import { createRequire as byokCreateRequire } from 'node:module';\nconst require = byokCreateRequire(import.meta.url);",
       },
-  define: { BYOK_OFFLINE_BUILD: JSON.stringify(sea ? 'sea' : 'single-file') },
+  define: {
+    BYOK_OFFLINE_BUILD: JSON.stringify(sea ? 'sea' : 'single-file'),
+    ...(sea ? { 'import.meta.url': 'byokImportMetaUrl' } : {}),
+  },
   loader: { '.wasm': 'binary' },
   plugins: [embedZxingWasm(ROOT, patched), englishOnlyY18n(ROOT, patched)],
   // Licence notices stay with the code they cover, collected at the end of the file.
