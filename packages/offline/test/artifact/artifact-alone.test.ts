@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
 import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
+import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
 import { buildOffline, nodeModulesAbove } from './build.js';
 
 // The single-file byok-offline, copied alone into an empty folder under the system temp folder,
@@ -25,19 +26,14 @@ let offlineDir: string;
 let onlineDir: string;
 let artifact: string;
 
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Run {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** The artifact with plain node, a bare environment, and no way to reach this repository's modules. */
-function offline(
-  args: readonly string[],
-  options: { prefix?: readonly string[]; nodeOptions?: readonly string[] } = {},
-): Run {
-  const { prefix = [], nodeOptions = [] } = options;
-  const [cmd, ...rest] = [...prefix, process.execPath, ...nodeOptions, artifact, ...args];
-  return run(cmd!, rest, offlineDir, { PATH: process.env['PATH'] ?? '/usr/bin:/bin' });
+function offline(args: readonly string[]): Run {
+  const r = spawnSync(process.execPath, [artifact, ...args], {
+    cwd: offlineDir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Asynchronous: the simulator answers from this process's event loop. */
@@ -57,21 +53,9 @@ function online(args: readonly string[]): Promise<Run> {
   });
 }
 
-/** Sockets of the internet families that a traced run opened (strace -f -e trace=network). */
-function internetSockets(trace: string): string[] {
-  return trace
-    .split('\n')
-    .filter((line) => /socket\((AF_INET|AF_INET6|PF_INET|PF_INET6)\b/.test(line));
-}
-
-function traced(
-  args: readonly string[],
-  nodeOptions: readonly string[] = [],
-): { result: Run; sockets: string[] } {
-  const log = join(mkdtempSync(join(tmpdir(), 'byok-strace-')), 'trace.txt');
-  const prefix = ['strace', '-f', '-qq', '-e', 'trace=network', '-o', log];
-  const result = offline(args, { prefix, nodeOptions });
-  return { result, sockets: internetSockets(readFileSync(log, 'utf8')) };
+/** The artifact under strace -f -e trace=network (the shared helper of the no-network tests). */
+function traced(args: readonly string[], nodeOptions: readonly string[] = []): NetworkTrace {
+  return traceNetwork(process.execPath, [...nodeOptions, artifact, ...args], { cwd: offlineDir });
 }
 
 beforeAll(async () => {
@@ -132,8 +116,7 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
     // Only the QR frames cross to the offline folder.
     cpSync(join(onlineDir, 'request-qr'), join(offlineDir, 'frames'), { recursive: true });
     const scan = traced(['scan', '--out', 'request.json', 'frames', '--json']);
-    expect(scan.result.code, scan.result.stderr).toBe(0);
-    expect(scan.sockets).toEqual([]);
+    expectNoNetwork(scan);
     const digestOf = (dir: string): string =>
       bundleDigest(
         JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8')) as ImportRequestBundle,
@@ -161,17 +144,15 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
       '--no-backup',
       '--json',
     ]);
-    expect(wrap.result.code, wrap.result.stderr).toBe(0);
-    expect(wrap.sockets).toEqual([]);
-    const wrappedCode = (JSON.parse(wrap.result.stdout) as { checkCode: string }).checkCode;
+    expectNoNetwork(wrap);
+    const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
 
     // The head as the witness writes it on the paper record anchors the log.
     const head = offline(['audit', 'head', 'byok-offline-audit.jsonl']);
     expect(head.code, head.stderr).toBe(0);
     const hash = /\b[0-9a-f]{64}\b/.exec(head.stdout)![0];
     const verify = traced(['audit', 'verify', 'byok-offline-audit.jsonl', '--expect-head', hash]);
-    expect(verify.result.code, verify.result.stdout + verify.result.stderr).toBe(0);
-    expect(verify.sockets).toEqual([]);
+    expectNoNetwork(verify);
 
     copyFileSync(join(offlineDir, 'wrapped.json'), join(onlineDir, 'wrapped.json'));
     const imported = await online([
@@ -197,6 +178,6 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
       "import net from 'node:net';\nnet.connect(9, '127.0.0.1').on('error', () => undefined);\n",
     );
     const control = traced(['inspect', '--help'], ['--import', hook]);
-    expect(control.sockets.length).toBeGreaterThan(0);
+    expect(control.internetCalls.length).toBeGreaterThan(0);
   });
 });
