@@ -65,6 +65,7 @@ export {
 export { KMS_KEY_ARN, listedProblems } from './validation/field-checker.js';
 
 // Key material checks.
+export { aesCmac } from './material/aes-cmac.js';
 export { KCV_INPUT_BLOCK, keyCheckValue } from './material/key-check-value.js';
 export { formatFingerprint, wrappingKeyFingerprint } from './material/fingerprint.js';
 export { proofMessage } from './material/proof-message.js';

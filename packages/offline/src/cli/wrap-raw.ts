@@ -15,6 +15,7 @@ import {
 import { wrapRawCeremony } from '../ops/wrap-raw-ceremony.js';
 import { runOfflineAudited } from './audited.js';
 import { parseOperators } from './ceremony-options.js';
+import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 
 /** The flags only raw mode takes; `wrap --public-key ...` is kept as an alias of `wrap raw`. */
 export const RAW_ONLY = ['public-key', 'wrapping-algorithm', 'key-spec', 'wrapping-key-spec'];
@@ -24,6 +25,7 @@ export async function runWrapRaw(
   argv: Readonly<Record<string, unknown>>,
   deps: CliDeps,
 ): Promise<void> {
+  await assertSelfTestPasses();
   const path = (p: unknown): string => resolve(deps.cwd, String(p));
   const operators = parseOperators((argv['operator'] as string[] | undefined) ?? []);
   const keySpec = (argv['key-spec'] as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT';

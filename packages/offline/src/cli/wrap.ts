@@ -98,11 +98,11 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
         .conflicts('request', RAW_ONLY)
         .implies('public-key', ['wrapping-algorithm', 'material-file', 'out']),
     async (argv) => {
-      await assertSelfTestPasses();
       if (argv['public-key'] !== undefined) {
         await runWrapRaw(argv, deps);
         return;
       }
+      await assertSelfTestPasses();
       const path = (p: string): string => resolve(deps.cwd, p);
       const operators = parseOperators(argv.operator);
       const qr = qrShowFlagsOf(argv, deps.cwd, WRAPPED_QR_DENSITY);
