@@ -1,18 +1,13 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import {
-  ByokError,
-  bundleFromQrTransfer,
-  decodeBase64,
-  wrappingKeyFingerprint,
-} from '@byok-ceremony/shared';
+import { ByokError } from '@byok-ceremony/shared';
 import {
   AuditSession,
   fileOutputWriter,
   scanProgressPrinter,
   type CliDeps,
 } from '@byok-ceremony/node-io';
-import { describeRequest } from '../ops/describe-request.js';
+import { scanCeremony } from '../ops/scan-ceremony.js';
 import { readRequestTransfer } from '../io/read-request-transfer.js';
 import { runOfflineAudited } from './audited.js';
 import { parseOperators, withLogOptions } from './ceremony-options.js';
@@ -112,34 +107,18 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
 
 async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession('scan', flags.operators);
-  const writer = fileOutputWriter(session);
-  const result = await runOfflineAudited(deps, flags.auditLog, session, async () => {
-    await writer.assertWritable(flags.out);
-    const transfer = await readRequestTransfer(
-      flags,
-      scanProgressPrinter(deps.stderr, deps.cwd, TOOL),
-    );
-    // The transport on record: the same SHA-256 prepare logged for the frames it showed.
-    session.inputs['qrTransfer'] = transfer.sha256;
-    const request = bundleFromQrTransfer(transfer, 'import-request');
-    session.peerLogHead = request.auditLogHead;
-    session.keys = request.targets.map((t) => ({
-      keyArn: t.keyArn,
-      keySpec: t.keySpec,
-      materialGroup: t.materialGroup,
-      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
-      parametersValidTo: t.parametersValidTo,
-    }));
-    const text = `${JSON.stringify(request, null, 2)}\n`;
-    await writer.write(flags.out, text, 0o644);
-    // Not the bundle digest nor its code: this machine has not confirmed them yet (wrap does).
-    session.output('requestFile', text);
-    return {
-      frames: transfer.frames,
-      // Whoever supplied the images chose this bundle: its code is read off the online screen.
-      summary: formatRequestSummary(describeRequest(request, deps.now()), SCAN_CHECK_CODE_LINE),
-    };
-  });
+  const result = await runOfflineAudited(deps, flags.auditLog, session, () =>
+    scanCeremony(
+      flags.out,
+      {
+        readTransfer: () =>
+          readRequestTransfer(flags, scanProgressPrinter(deps.stderr, deps.cwd, TOOL)),
+        writer: fileOutputWriter(session),
+        now: deps.now,
+      },
+      session,
+    ),
+  );
   if (flags.json) {
     deps.stdout(
       `${JSON.stringify({
@@ -151,7 +130,8 @@ async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   }
   const lines = [
     `Wrote ${relative(deps.cwd, flags.out) || flags.out} from ${result.frames} QR frame(s)`,
-    ...result.summary,
+    // Whoever supplied the images chose this bundle: its code is read off the online screen.
+    ...formatRequestSummary(result.summary, SCAN_CHECK_CODE_LINE),
   ];
   deps.stdout(`${lines.join('\n')}\n`);
 }

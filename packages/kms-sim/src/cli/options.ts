@@ -1,0 +1,139 @@
+import yargs from 'yargs';
+import {
+  DEFAULT_ACCOUNT,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_REGION,
+  MAX_CLOCK_OFFSET_SECONDS,
+  REHEARSAL_CREDENTIALS,
+} from '../index.js';
+import type { KmsSimOptions } from '../index.js';
+import { UsageError, parseCredential } from './usage-error.js';
+
+/** The simulator's flags as its options; undefined when only --help was asked for. */
+export async function parseSimOptions(
+  argv: string[],
+  stdout: (line: string) => void,
+): Promise<KmsSimOptions | undefined> {
+  const args = await yargs(argv)
+    .scriptName('byok-kms-sim')
+    .usage('$0 [options]\n\nAn AWS KMS-compatible server for key-ceremony rehearsals and tests.')
+    .option('host', {
+      type: 'string',
+      default: '127.0.0.1',
+      describe: 'Address to bind (loopback unless told otherwise)',
+    })
+    .option('port', { type: 'number', default: 4599, describe: 'Port; 0 picks a free one' })
+    .option('region', {
+      type: 'string',
+      default: DEFAULT_REGION,
+      describe: 'Region of the keys and of the SigV4 scope',
+    })
+    .option('account', {
+      type: 'string',
+      default: DEFAULT_ACCOUNT,
+      describe: 'Account id in ARNs',
+    })
+    .option('credentials', {
+      type: 'string',
+      array: true,
+      describe: `Accepted ID:SECRET (repeatable); default ${REHEARSAL_CREDENTIALS.accessKeyId}:${REHEARSAL_CREDENTIALS.secretAccessKey}`,
+    })
+    .option('clock-offset', {
+      type: 'number',
+      default: 0,
+      describe: 'Start the simulated clock this many seconds ahead',
+    })
+    .option('state-file', {
+      type: 'string',
+      describe: 'Persist state here (root key in FILE.key, mode 0600)',
+    })
+    .option('faults', {
+      type: 'string',
+      describe: 'Inject faults, e.g. throttle=0.1,internal=0.05,reset=0.02,latency=50ms',
+    })
+    .option('seed', { type: 'number', describe: 'Seed for fault injection, so runs repeat' })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print one line per request',
+    })
+    .option('wrapping-key-pool', {
+      type: 'boolean',
+      default: true,
+      describe: 'Keep RSA wrapping keys ready in the background',
+    })
+    .option('wrapping-key-pool-size', {
+      type: 'number',
+      default: DEFAULT_POOL_SIZE,
+      describe: 'Most wrapping keys kept ready per size; generated one per core',
+    })
+    .option('wrapping-key-pool-file', {
+      type: 'string',
+      describe: 'Serve these (test-only, public) wrapping keys first, each once',
+    })
+    .option('request-log', {
+      type: 'string',
+      describe: 'Append one JSON line per request to FILE',
+    })
+    .strict()
+    .version(false)
+    .help()
+    .exitProcess(false)
+    .fail((message: string | null, error: Error | undefined) => {
+      throw new UsageError(
+        message ?? error?.message ?? 'invalid arguments',
+        'run byok-kms-sim --help',
+      );
+    })
+    .parseAsync();
+  if (args.help === true) return undefined;
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+    throw new UsageError(
+      `--port ${args.port} is not a port`,
+      'give a port from 0 to 65535; 0 picks a free one',
+    );
+  }
+  const poolSize = args['wrapping-key-pool-size'];
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1024) {
+    throw new UsageError(
+      `--wrapping-key-pool-size ${poolSize} is not a pool size`,
+      'give a whole number from 1 to 1024',
+    );
+  }
+  const offset = args['clock-offset'];
+  if (!Number.isFinite(offset) || offset < 0 || offset > MAX_CLOCK_OFFSET_SECONDS) {
+    throw new UsageError(
+      `--clock-offset ${offset} is not a number of seconds from 0 to ${MAX_CLOCK_OFFSET_SECONDS}`,
+      'the simulated clock starts at or ahead of real time, at most 100 years ahead',
+    );
+  }
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) {
+    throw new UsageError(`--seed ${args.seed} is not an integer`, 'give --seed a whole number');
+  }
+  return {
+    host: args.host,
+    port: args.port,
+    region: args.region,
+    account: args.account,
+    clockOffsetSeconds: args['clock-offset'],
+    wrappingKeyPool: args['wrapping-key-pool'],
+    wrappingKeyPoolSize: poolSize,
+    ...(args['wrapping-key-pool-file'] === undefined
+      ? {}
+      : { wrappingKeyPoolFile: args['wrapping-key-pool-file'] }),
+    ...(args['request-log'] === undefined ? {} : { requestLog: args['request-log'] }),
+    ...(args.credentials === undefined
+      ? {}
+      : { credentials: args.credentials.map(String).map(parseCredential) }),
+    ...(args['state-file'] === undefined ? {} : { stateFile: args['state-file'] }),
+    ...(args.faults === undefined ? {} : { faults: args.faults }),
+    ...(args.seed === undefined ? {} : { seed: args.seed }),
+    ...(args.verbose
+      ? {
+          verbose: (line: string) => {
+            stdout(line);
+          },
+        }
+      : {}),
+  };
+}

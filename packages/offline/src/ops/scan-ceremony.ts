@@ -1,0 +1,48 @@
+import {
+  bundleFromQrTransfer,
+  decodeBase64,
+  wrappingKeyFingerprint,
+  type AssembledTransfer,
+} from '@byok-ceremony/shared';
+import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { describeRequest, type RequestSummary } from './describe-request.js';
+
+export interface ScanCeremonyPorts {
+  /** The import request's QR transfer, from image files or a camera. */
+  readonly readTransfer: () => Promise<AssembledTransfer>;
+  readonly writer: OutputWriter;
+  readonly now: () => Date;
+}
+
+export interface ScanCeremonyResult {
+  readonly frames: number;
+  readonly summary: RequestSummary;
+}
+
+/**
+ * `scan`: the import request from QR frames, written as a file. Nothing it records or returns is
+ * the bundle's digest or check code: this machine has not confirmed them yet (wrap does).
+ */
+export async function scanCeremony(
+  out: string,
+  ports: ScanCeremonyPorts,
+  facts: AuditFacts,
+): Promise<ScanCeremonyResult> {
+  await ports.writer.assertWritable(out);
+  const transfer = await ports.readTransfer();
+  // The transport on record: the same SHA-256 prepare logged for the frames it showed.
+  facts.inputs['qrTransfer'] = transfer.sha256;
+  const request = bundleFromQrTransfer(transfer, 'import-request');
+  facts.peerLogHead = request.auditLogHead;
+  facts.keys = request.targets.map((t) => ({
+    keyArn: t.keyArn,
+    keySpec: t.keySpec,
+    materialGroup: t.materialGroup,
+    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+    parametersValidTo: t.parametersValidTo,
+  }));
+  const text = `${JSON.stringify(request, null, 2)}\n`;
+  await ports.writer.write(out, text, 0o644);
+  facts.output('requestFile', text);
+  return { frames: transfer.frames, summary: describeRequest(request, ports.now()) };
+}
