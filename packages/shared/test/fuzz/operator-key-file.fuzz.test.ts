@@ -15,7 +15,8 @@ const b64 = (n: number) =>
 const validKeyFile = fc.record({
   format: fc.constant('byok-ceremony/operator-key'),
   version: fc.constant(1),
-  name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9 .'_@-]{0,30}$/),
+  // Valid names as the operator-name rule has them: no leading, trailing or repeated spaces.
+  name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9.'_@-]{0,14}( [A-Za-z0-9.'_@-]{1,14})?$/),
   publicKey: b64(44),
   privateKey: fc.record({
     kdf: fc.constant('scrypt'),
