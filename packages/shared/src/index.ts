@@ -41,9 +41,14 @@ export { canonicalJson } from './digest/canonical-json.js';
 export {
   BUNDLE_VERSION,
   IMPORT_REQUEST_FORMAT,
+  IMPORT_REQUEST_VERSION,
+  IMPORT_REQUEST_VERSIONS,
+  IMPORT_TYPES,
   WRAPPED_KEYS_FORMAT,
   type Bundle,
   type ImportRequestBundle,
+  type ImportRequestVersion,
+  type ImportType,
   type ImportTarget,
   type MaterialProof,
   type MaterialRecord,
@@ -55,6 +60,7 @@ export { assertImportRequestBundle } from './bundle/assert-import-request.js';
 export { assertWrappedKeyBundle } from './bundle/assert-wrapped-keys.js';
 export { assertWrappedAnswersRequest } from './bundle/assert-answers-request.js';
 export { bundleDigest } from './bundle/digest.js';
+export { existingMaterialGroups, expectedKcvOf } from './bundle/material-lifecycle.js';
 export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
 export {
   assertCheckCodesConfirmed,

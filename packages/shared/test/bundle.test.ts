@@ -97,7 +97,7 @@ describe('assertImportRequestBundle', () => {
       targets: Record<string, unknown>[];
     };
     bad['extra'] = 1;
-    bad['version'] = 2;
+    bad['version'] = 3;
     bad.targets[0]!['publicKey'] = 'not base64!';
     bad.targets[1]!['keyUsage'] = 'ENCRYPT_DECRYPT';
     bad.targets[1]!['parametersValidTo'] = 'tomorrow';
@@ -106,7 +106,7 @@ describe('assertImportRequestBundle', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         '$.extra: unknown field',
-        '$.version: must be 1',
+        '$.version: must be one of 1, 2',
         '$.targets[0].publicKey: is not valid base64 (RFC 4648, padded, no whitespace)',
         '$.targets[1].keyUsage: ENCRYPT_DECRYPT is not a usage of HMAC_256',
         '$.targets[1].parametersValidTo: must be an RFC 3339 UTC timestamp such as 2026-01-31T12:00:00Z',
@@ -139,6 +139,74 @@ describe('assertImportRequestBundle', () => {
     expect(problemsOf(() => assertImportRequestBundle(null))).toEqual(['$: must be an object']);
     expect(problemsOf(() => assertImportRequestBundle({ ...clone(request), targets: [] }))).toEqual(
       ['$.targets: must have at least 1 item(s)'],
+    );
+  });
+});
+
+describe('import request version 2', () => {
+  const v2 = (changes: (t: Record<string, unknown>, i: number) => void): unknown => {
+    const bundle = clone(request) as unknown as Record<string, unknown> & {
+      targets: Record<string, unknown>[];
+    };
+    bundle['version'] = 2;
+    bundle.targets.forEach((t, i) => {
+      t['importType'] = 'NEW_KEY_MATERIAL';
+      t['keyMaterialId'] = null;
+      t['expectedKcv'] = null;
+      changes(t, i);
+    });
+    return bundle;
+  };
+
+  it('accepts import types, a KeyMaterialId and an expected KCV for a re-import', () => {
+    const ok = v2((t, i) => {
+      if (i === 0) {
+        t['importType'] = 'EXISTING_KEY_MATERIAL';
+        t['keyMaterialId'] = 'a'.repeat(64);
+        t['expectedKcv'] = 'A1B2C3';
+      }
+    });
+    expect(() => assertImportRequestBundle(ok)).not.toThrow();
+  });
+
+  it('requires the version 2 fields there and refuses them in version 1', () => {
+    const missing = clone(request) as unknown as Record<string, unknown>;
+    missing['version'] = 2;
+    expect(problemsOf(() => assertImportRequestBundle(missing))).toContain(
+      '$.targets[0].importType: missing',
+    );
+    const v1 = clone(request) as unknown as { targets: Record<string, unknown>[] };
+    v1.targets[0]!['importType'] = 'NEW_KEY_MATERIAL';
+    expect(problemsOf(() => assertImportRequestBundle(v1))).toContain(
+      '$.targets[0].importType: unknown field',
+    );
+  });
+
+  it('refuses a KeyMaterialId or KCV with new material, bad values, and two NEW targets in a group', () => {
+    const bad = v2((t, i) => {
+      t['materialGroup'] = 'k1';
+      t['keySpec'] = 'SYMMETRIC_DEFAULT';
+      t['keyUsage'] = 'ENCRYPT_DECRYPT';
+      if (i === 0) {
+        t['keyMaterialId'] = 'b'.repeat(64);
+        t['expectedKcv'] = 'abc';
+      } else t['importType'] = 'ROTATE';
+    });
+    const problems = problemsOf(() => assertImportRequestBundle(bad));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '$.targets[0].keyMaterialId: must be null for NEW_KEY_MATERIAL: KMS assigns it',
+        '$.targets[0].expectedKcv: must be null or six uppercase hex digits',
+        '$.targets[1].importType: must be one of NEW_KEY_MATERIAL, EXISTING_KEY_MATERIAL',
+      ]),
+    );
+    const twoNew = v2((t) => {
+      t['materialGroup'] = 'k1';
+      t['keySpec'] = 'SYMMETRIC_DEFAULT';
+      t['keyUsage'] = 'ENCRYPT_DECRYPT';
+    });
+    expect(problemsOf(() => assertImportRequestBundle(twoNew))).toContain(
+      '$.targets[1].importType: a second NEW_KEY_MATERIAL target in its material group',
     );
   });
 });

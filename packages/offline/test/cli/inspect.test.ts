@@ -49,13 +49,13 @@ describe('inspect', () => {
       join(dir, 'request.json'),
       JSON.stringify({
         ...importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]),
-        version: 2,
+        version: 3,
         extra: 1,
       }),
     );
     const result = await runCli(['inspect', '--request', 'request.json'], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('$.version: must be 1');
+    expect(result.stderr).toContain('$.version: must be one of 1, 2');
     expect(result.stderr).toContain('$.extra: unknown field');
   });
 });

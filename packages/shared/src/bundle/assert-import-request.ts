@@ -12,6 +12,7 @@ import {
 import {
   FieldChecker,
   HEX_DIGEST,
+  KCV,
   KMS_KEY_ARN,
   MATERIAL_GROUP,
   UUID,
@@ -22,7 +23,12 @@ import {
   OPERATOR_NAME_RULE,
   operatorNameCollisions,
 } from '../validation/operator-name.js';
-import { BUNDLE_VERSION, IMPORT_REQUEST_FORMAT, type ImportRequestBundle } from './types.js';
+import {
+  IMPORT_REQUEST_FORMAT,
+  IMPORT_REQUEST_VERSIONS,
+  IMPORT_TYPES,
+  type ImportRequestBundle,
+} from './types.js';
 
 const BUNDLE_FIELDS = [
   'format',
@@ -44,6 +50,8 @@ const TARGET_FIELDS = [
   'importToken',
   'parametersValidTo',
 ];
+/** Fields version 2 adds to each target. */
+const TARGET_FIELDS_V2 = [...TARGET_FIELDS, 'importType', 'keyMaterialId', 'expectedKcv'];
 
 /** DER SubjectPublicKeyInfo sizes KMS returns per wrapping key spec. */
 const SPKI_BYTES: Readonly<Record<WrappingKeySpec, number>> = {
@@ -73,13 +81,52 @@ export function checkLogHead(check: FieldChecker, value: unknown, path: string):
   if (value !== null) check.string(value, path, HEX_DIGEST, 'null or 64 lowercase hex digits');
 }
 
+/** Version 2's per-target import type, KeyMaterialId and expected KCV, and their fit per group. */
+function checkLifecycle(
+  check: FieldChecker,
+  t: Record<string, unknown>,
+  path: string,
+  groups: Map<string, { news: number; kcv: string | undefined }>,
+): void {
+  const typeOk = check.oneOf(t['importType'], `${path}.importType`, IMPORT_TYPES);
+  const isNew = typeOk && t['importType'] === 'NEW_KEY_MATERIAL';
+  const id = t['keyMaterialId'];
+  if (
+    id !== null &&
+    check.string(id, `${path}.keyMaterialId`, HEX_DIGEST, 'null or 64 lowercase hex digits') &&
+    isNew
+  )
+    check.fail(`${path}.keyMaterialId`, 'must be null for NEW_KEY_MATERIAL: KMS assigns it');
+  const kcv = t['expectedKcv'];
+  const kcvOk =
+    kcv !== null &&
+    check.string(kcv, `${path}.expectedKcv`, KCV, 'null or six uppercase hex digits');
+  if (kcvOk && isNew)
+    check.fail(`${path}.expectedKcv`, 'must be null for NEW_KEY_MATERIAL: the material is new');
+  const group = t['materialGroup'];
+  if (typeof group !== 'string') return;
+  const seen = groups.get(group) ?? { news: 0, kcv: undefined };
+  if (isNew && ++seen.news > 1)
+    check.fail(`${path}.importType`, 'a second NEW_KEY_MATERIAL target in its material group');
+  if (kcvOk) {
+    if (seen.kcv !== undefined && seen.kcv !== kcv)
+      check.fail(`${path}.expectedKcv`, `differs from ${seen.kcv} of its material group`);
+    seen.kcv = kcv;
+  }
+  groups.set(group, seen);
+}
+
 /** Validates an import-request bundle completely; throws one ByokError listing every bad path. */
 export function assertImportRequestBundle(value: unknown): asserts value is ImportRequestBundle {
   const check = new FieldChecker();
   const bundle = check.object(value, '$', BUNDLE_FIELDS);
   if (bundle !== undefined) {
     check.constant(bundle['format'], '$.format', IMPORT_REQUEST_FORMAT);
-    check.constant(bundle['version'], '$.version', BUNDLE_VERSION);
+    const version = bundle['version'];
+    if (!(IMPORT_REQUEST_VERSIONS as readonly unknown[]).includes(version))
+      check.fail('$.version', `must be one of ${IMPORT_REQUEST_VERSIONS.join(', ')}`);
+    const fields = version === 2 ? TARGET_FIELDS_V2 : TARGET_FIELDS;
+    const groupLifecycle = new Map<string, { news: number; kcv: string | undefined }>();
     check.string(bundle['ceremonyId'], '$.ceremonyId', UUID, 'a lowercase UUID');
     checkTimestamp(check, bundle['createdAt'], '$.createdAt');
     checkOperators(check, bundle['operators'], '$.operators');
@@ -89,7 +136,7 @@ export function assertImportRequestBundle(value: unknown): asserts value is Impo
     const groupSpecs = new Map<string, string>();
     targets?.forEach((raw, i) => {
       const path = `$.targets[${i}]`;
-      const t = check.object(raw, path, TARGET_FIELDS);
+      const t = check.object(raw, path, fields);
       if (t === undefined) return;
       if (
         check.string(
@@ -163,6 +210,7 @@ export function assertImportRequestBundle(value: unknown): asserts value is Impo
       }
       check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
       checkTimestamp(check, t['parametersValidTo'], `${path}.parametersValidTo`);
+      if (fields === TARGET_FIELDS_V2) checkLifecycle(check, t, path, groupLifecycle);
     });
   }
   check.throwIfAny(

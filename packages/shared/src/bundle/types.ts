@@ -2,7 +2,17 @@ import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../k
 
 export const IMPORT_REQUEST_FORMAT = 'byok-ceremony/import-request';
 export const WRAPPED_KEYS_FORMAT = 'byok-ceremony/wrapped-keys';
+/** The wrapped-key bundle's version. */
 export const BUNDLE_VERSION = 1;
+/** Version 2 of the import request adds importType, keyMaterialId and expectedKcv per target. */
+export const IMPORT_REQUEST_VERSION = 2;
+/** Import request versions this release reads. */
+export const IMPORT_REQUEST_VERSIONS = [1, 2] as const;
+export type ImportRequestVersion = (typeof IMPORT_REQUEST_VERSIONS)[number];
+
+/** KMS's ImportType: new material (a first import or a rotation) or material KMS knows already. */
+export const IMPORT_TYPES = ['NEW_KEY_MATERIAL', 'EXISTING_KEY_MATERIAL'] as const;
+export type ImportType = (typeof IMPORT_TYPES)[number];
 
 /** One KMS key (or multi-Region replica) to receive material, with the parameters KMS gave for it. */
 export interface ImportTarget {
@@ -19,12 +29,21 @@ export interface ImportTarget {
   readonly importToken: string;
   /** RFC 3339 UTC; after it KMS answers ExpiredImportTokenException. */
   readonly parametersValidTo: string;
+  /**
+   * Version 2 (required there, absent in version 1): NEW_KEY_MATERIAL for a first import or a
+   * rotation, EXISTING_KEY_MATERIAL for a re-import or a multi-Region replica.
+   */
+  readonly importType?: ImportType;
+  /** Version 2: the KeyMaterialId an EXISTING_KEY_MATERIAL import names, or null. */
+  readonly keyMaterialId?: string | null;
+  /** Version 2: the KCV the re-imported material must have (from the original ceremony), or null. */
+  readonly expectedKcv?: string | null;
 }
 
 /** Online → offline: what to wrap and for whom. */
 export interface ImportRequestBundle {
   readonly format: typeof IMPORT_REQUEST_FORMAT;
-  readonly version: typeof BUNDLE_VERSION;
+  readonly version: ImportRequestVersion;
   readonly ceremonyId: string;
   readonly createdAt: string;
   readonly operators: readonly string[];

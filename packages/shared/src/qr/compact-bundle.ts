@@ -21,7 +21,7 @@ import type { QrPayloadKind } from './frame.js';
  * prefixes) as a back-reference into a table pre-loaded with the format's vocabulary.
  * Decoding gives the same JSON value, so the bundle digest and check code are unchanged.
  */
-export const COMPACT_BUNDLE_VERSION = 1;
+export const COMPACT_BUNDLE_VERSION = 2;
 
 /** Frozen with version 1: appending changes the format, so a new list needs a new version. */
 const DICTIONARY_V1: readonly string[] = [
@@ -49,6 +49,17 @@ const DICTIONARY_V1: readonly string[] = [
   ),
   ...'RSAES_PKCS1_V1_5 SM2PKE'.split(' '),
 ];
+
+/** Version 2: version 1's list, then the words of import request version 2. */
+const DICTIONARY_V2: readonly string[] = [
+  ...DICTIONARY_V1,
+  ...'importType keyMaterialId expectedKcv NEW_KEY_MATERIAL EXISTING_KEY_MATERIAL'.split(' '),
+];
+
+const DICTIONARIES: Readonly<Record<number, readonly string[]>> = {
+  1: DICTIONARY_V1,
+  2: DICTIONARY_V2,
+};
 
 const Tag = {
   Null: 0,
@@ -93,7 +104,10 @@ const bad = (why: string): ByokError =>
 
 class Writer {
   readonly parts: number[] = [];
-  readonly table = new Map<string, number>(DICTIONARY_V1.map((s, i) => [s, i]));
+  readonly table: Map<string, number>;
+  constructor(dictionary: readonly string[]) {
+    this.table = new Map<string, number>(dictionary.map((s, i) => [s, i]));
+  }
 
   byte(b: number): void {
     this.parts.push(b);
@@ -203,10 +217,15 @@ class Writer {
 
 class Reader {
   at = 0;
-  readonly table: string[] = [...DICTIONARY_V1];
+  readonly table: string[];
   /** Characters of every string decoded so far, references included. */
   decodedChars = 0;
-  constructor(readonly data: Uint8Array) {}
+  constructor(
+    readonly data: Uint8Array,
+    dictionary: readonly string[],
+  ) {
+    this.table = [...dictionary];
+  }
 
   byte(): number {
     const b = this.data[this.at++];
@@ -367,11 +386,17 @@ export function qrKindOfBundle(bundle: Bundle): QrPayloadKind {
   return bundle.format === IMPORT_REQUEST_FORMAT ? 'import-request' : 'wrapped-keys';
 }
 
-/** A bundle as compact bytes: a version byte, then the tagged value. */
-export function encodeCompactBundle(bundle: Bundle): Uint8Array {
-  const writer = new Writer();
+/** A bundle as compact bytes: a version byte, then the tagged value (an older version for tests of readers). */
+export function encodeCompactBundle(
+  bundle: Bundle,
+  version: number = COMPACT_BUNDLE_VERSION,
+): Uint8Array {
+  const dictionary = DICTIONARIES[version];
+  if (dictionary === undefined)
+    throw new ByokError('ERR_INTERNAL', `no compact format version ${version}`);
+  const writer = new Writer(dictionary);
   writer.value(bundle);
-  return concatBytes(Uint8Array.of(COMPACT_BUNDLE_VERSION), Uint8Array.from(writer.parts));
+  return concatBytes(Uint8Array.of(version), Uint8Array.from(writer.parts));
 }
 
 /**
@@ -395,11 +420,12 @@ export function decodeCompactBundle(bytes: Uint8Array, kind: QrPayloadKind): Bun
 export function decodeCompactValue(bytes: Uint8Array): unknown {
   if (bytes.length > COMPACT_MAX_BYTES)
     throw bad(`${bytes.length} bytes is more than the ${COMPACT_MAX_BYTES}-byte limit`);
-  if (bytes[0] !== COMPACT_BUNDLE_VERSION)
+  const dictionary = bytes[0] === undefined ? undefined : DICTIONARIES[bytes[0]];
+  if (dictionary === undefined)
     throw bad(
-      `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${COMPACT_BUNDLE_VERSION}`,
+      `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${Object.keys(DICTIONARIES).join(' and ')}`,
     );
-  const reader = new Reader(bytes);
+  const reader = new Reader(bytes, dictionary);
   reader.at = 1;
   const value = reader.value();
   if (reader.at !== bytes.length) throw bad(`${bytes.length - reader.at} bytes follow the bundle`);

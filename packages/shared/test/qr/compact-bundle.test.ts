@@ -45,6 +45,43 @@ describe('compact bundle encoding', () => {
     );
   });
 
+  it('carries version 2 import types, KeyMaterialIds and expected KCVs, and still reads version 1 bytes', () => {
+    const req = request(2);
+    const v2 = {
+      ...req,
+      version: 2,
+      targets: req.targets.map((t, i) => ({
+        ...t,
+        materialGroup: 'k1',
+        keySpec: 'SYMMETRIC_DEFAULT',
+        keyUsage: 'ENCRYPT_DECRYPT',
+        wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        importType: i === 0 ? 'NEW_KEY_MATERIAL' : 'EXISTING_KEY_MATERIAL',
+        keyMaterialId: i === 0 ? null : 'ab'.repeat(32),
+        expectedKcv: i === 0 ? null : '0A1B2C',
+      })),
+    } as ImportRequestBundle;
+    const bytes = encodeCompactBundle(v2);
+    expect(bytes[0]).toBe(2);
+    const back = decodeCompactBundle(bytes, 'import-request');
+    expect(back.targets[1]).toMatchObject({
+      importType: 'EXISTING_KEY_MATERIAL',
+      keyMaterialId: 'ab'.repeat(32),
+      expectedKcv: '0A1B2C',
+    });
+    expect(bundleDigest(back)).toBe(bundleDigest(v2));
+    // The vocabulary of version 2 travels as one-byte references, not as text.
+    expect(Buffer.from(bytes).includes(Buffer.from('EXISTING_KEY_MATERIAL'))).toBe(false);
+    // Frames written by the release before still decode.
+    const v1 = encodeCompactBundle(req, 1);
+    expect(v1[0]).toBe(1);
+    expect(bundleDigest(decodeCompactBundle(v1, 'import-request'))).toBe(bundleDigest(req));
+    v1[0] = 3;
+    expect(() => decodeCompactBundle(v1, 'import-request')).toThrow(
+      /version 3, this tool reads 1 and 2/,
+    );
+  });
+
   it('fits a one-key RSA_4096 answer in one frame at high density', () => {
     expect(bundleToQrFrames(answer(request(1)), 'high')).toHaveLength(1);
   });
