@@ -22,6 +22,7 @@ import {
   type QrFramesPort,
   type QrFramesWritten,
 } from '@byok-ceremony/node-io';
+import { assertExpectedKcvs, assertNoGeneratedReimport } from './check-expected-kcv.js';
 import { checkParametersValid } from './check-parameters-valid.js';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 import {
@@ -126,6 +127,7 @@ export async function wrapCeremony(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
   );
   assertSourceFits(input.material, [...groups.keys()]);
+  assertNoGeneratedReimport(request, input.material.kind === 'generate');
   if (input.material.kind === 'generate' && input.backup === undefined)
     throw new ByokError(
       'ERR_BACKUP_REQUIRED',
@@ -162,6 +164,7 @@ export async function wrapCeremony(
   const materials = await resolveMaterials(input.material, groups, ports);
   let bundle: WrappedKeyBundle;
   try {
+    assertExpectedKcvs(request, materials);
     if (input.backup?.kind === 'write') {
       const backup = await input.backup.write([...materials.values()]);
       for (const [label, sha256] of Object.entries(backup.outputs))

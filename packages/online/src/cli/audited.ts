@@ -36,7 +36,8 @@ export function onlinePorts(
   session: AuditSession,
 ): OnlinePorts {
   return {
-    openKms: () => openKms(deps, globals, session),
+    openKms: (region) =>
+      openKms(deps, region === undefined ? globals : { ...globals, region }, session),
     now: deps.now,
     readFile: readInputFile,
     say: (line) => {

@@ -113,6 +113,7 @@ export async function openKms(
     env: deps.env,
     recordRequestId: (id) => into.kmsRequestIds.push(id),
   });
-  into.kms = { endpoint: endpoint?.url ?? null, region: kms.region };
+  // The command's own Region goes on record; replicas' Regions are in their ARNs.
+  into.kms ??= { endpoint: endpoint?.url ?? null, region: kms.region };
   return kms;
 }

@@ -4,9 +4,11 @@ import type { CliDeps } from './deps.js';
 
 /** What import prints once its entry is on record. */
 export function printImported(deps: CliDeps, json: boolean, result: ImportCeremonyResult): void {
-  const { checkCode, keys } = result;
+  const { checkCode, keys, rotation } = result;
   if (json) {
-    deps.stdout(`${JSON.stringify({ checkCode, keys })}\n`);
+    deps.stdout(
+      `${JSON.stringify({ checkCode, keys, rotated: rotation.rotated, pendingRotation: rotation.pending })}\n`,
+    );
     return;
   }
   const lines = [`Imported ${keys.length} key(s) (wrapped bundle ${checkCode})`];
@@ -23,6 +25,16 @@ export function printImported(deps: CliDeps, json: boolean, result: ImportCeremo
       `    proof           ${proof}`,
     );
   }
+  for (const r of rotation.rotated)
+    lines.push(
+      '',
+      `Rotated ${r.keyArn}${r.replicaArns.length > 0 ? ` and ${r.replicaArns.length} replica(s)` : ''}: current material ${r.keyMaterialId}`,
+    );
+  for (const p of rotation.pending)
+    lines.push(
+      '',
+      `New material ${p.keyMaterialId} of ${p.keyArn} is pending rotation: run byok-online rotate --key-id ${p.keyArn}`,
+    );
   deps.stdout(`${lines.join('\n')}\n`);
 }
 

@@ -32,6 +32,7 @@ const BUNDLE_FLAGS = [
   'check-code',
   'single-operator',
   'operator-key',
+  'rotate',
 ];
 
 export function importCommand(cli: Argv, deps: CliDeps): Argv {
@@ -64,6 +65,11 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
           type: 'string',
           array: true,
           describe: 'Operator key files (byok-offline operator keygen), in --operator order',
+        })
+        .option('rotate', {
+          type: 'boolean',
+          describe:
+            'After importing new material (prepare --new-material): RotateKeyOnDemand once every Region holds it',
         })
         .option('passphrase-file', {
           type: 'string',
@@ -113,6 +119,7 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
               wrapped,
               operators: globals.operators,
               expiration,
+              rotate: args['rotate'] === true,
             },
             {
               ...onlinePorts(deps, globals, session),

@@ -36,6 +36,7 @@ export function printPrepared(
       `    wrapping          ${t.wrappingAlgorithm} with ${t.wrappingKeySpec}`,
       `    wrapping key      ${formatFingerprint(t.wrappingKeyFingerprint)}`,
       `    parameters valid  until ${t.parametersValidTo}`,
+      `    import type       ${t.importType}${t.keyMaterialId === null ? '' : ` of ${t.keyMaterialId}`}${t.expectedKcv === null ? '' : `, KCV must be ${t.expectedKcv}`}`,
     );
   }
   if (rawDir !== undefined)

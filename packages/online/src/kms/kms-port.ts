@@ -1,4 +1,10 @@
-import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
+import type {
+  ImportType,
+  KeySpec,
+  KeyUsage,
+  WrappingAlgorithm,
+  WrappingKeySpec,
+} from '@byok-ceremony/shared';
 
 /** What DescribeKey says about a key, in the terms the ceremony needs. */
 export interface KeyDescription {
@@ -36,6 +42,8 @@ export interface KeyMaterialEntry {
   readonly expirationModel: string | undefined;
   readonly validTo: Date | undefined;
   readonly rotationDate: Date | undefined;
+  /** AUTOMATIC or ON_DEMAND for materials that became current through a rotation. */
+  readonly rotationType: string | undefined;
 }
 
 /**
@@ -65,7 +73,20 @@ export interface KmsPort {
     readonly encryptedKeyMaterial: Uint8Array;
     readonly expirationModel: ExpirationModel;
     readonly validTo: Date | undefined;
+    /** Sent only when given: KMS takes it for symmetric encryption keys only. */
+    readonly importType?: ImportType;
+    /** Only with EXISTING_KEY_MATERIAL: KMS refuses material that is not this one. */
+    readonly keyMaterialId?: string;
   }): Promise<{ readonly keyId: string; readonly keyMaterialId: string | undefined }>;
+  /** RotateKeyOnDemand: makes the material pending rotation current. */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
+  /** DeleteImportedKeyMaterial; returns the KeyMaterialId KMS deleted, when it says. */
+  deleteImportedKeyMaterial(
+    keyId: string,
+    keyMaterialId: string | undefined,
+  ): Promise<{ readonly keyMaterialId: string | undefined }>;
+  /** ListKeys: every key id and ARN in the Region, all pages. */
+  listKeys(): Promise<readonly { readonly keyId: string; readonly arn: string }[]>;
   generateMac(keyId: string, message: Uint8Array, macAlgorithm: string): Promise<Uint8Array>;
   getPublicKey(keyId: string): Promise<Uint8Array>;
   listKeyMaterials(keyId: string): Promise<readonly KeyMaterialEntry[]>;

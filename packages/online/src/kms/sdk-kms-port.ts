@@ -1,12 +1,15 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DeleteImportedKeyMaterialCommand,
   DescribeKeyCommand,
   GenerateMacCommand,
   GetParametersForImportCommand,
   GetPublicKeyCommand,
   ImportKeyMaterialCommand,
   ListKeyRotationsCommand,
+  ListKeysCommand,
+  RotateKeyOnDemandCommand,
   type KeyMetadata,
   type KMSClient,
   type MacAlgorithmSpec,
@@ -180,6 +183,8 @@ export function sdkKmsPort(
             EncryptedKeyMaterial: input.encryptedKeyMaterial,
             ExpirationModel: input.expirationModel,
             ...(input.validTo === undefined ? {} : { ValidTo: input.validTo }),
+            ...(input.importType === undefined ? {} : { ImportType: input.importType }),
+            ...(input.keyMaterialId === undefined ? {} : { KeyMaterialId: input.keyMaterialId }),
           }),
         ),
       );
@@ -238,11 +243,56 @@ export function sdkKmsPort(
             expirationModel: optional(r.ExpirationModel, checkEnum, op, 'ExpirationModel'),
             validTo: optional(r.ValidTo, checkDate, op, 'ValidTo'),
             rotationDate: optional(r.RotationDate, checkDate, op, 'RotationDate'),
+            rotationType: optional(r.RotationType, checkEnum, op, 'RotationType'),
           });
         }
         marker = out.Truncated === true ? out.NextMarker : undefined;
       } while (marker !== undefined);
       return entries;
+    },
+
+    async rotateKeyOnDemand(keyId) {
+      await call('RotateKeyOnDemand', keyId, () =>
+        client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })),
+      );
+    },
+
+    async deleteImportedKeyMaterial(keyId, keyMaterialId) {
+      const out = await call('DeleteImportedKeyMaterial', keyId, () =>
+        client.send(
+          new DeleteImportedKeyMaterialCommand({
+            KeyId: keyId,
+            ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }),
+          }),
+        ),
+      );
+      return {
+        keyMaterialId:
+          optional(
+            out.KeyMaterialId,
+            checkKeyMaterialId,
+            'DeleteImportedKeyMaterial',
+            'KeyMaterialId',
+          ) ?? keyMaterialId,
+      };
+    },
+
+    async listKeys() {
+      const keys: { keyId: string; arn: string }[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await call('ListKeys', 'the Region', () =>
+          client.send(new ListKeysCommand(marker === undefined ? {} : { Marker: marker })),
+        );
+        for (const k of out.Keys ?? [])
+          if (k.KeyId !== undefined && k.KeyArn !== undefined)
+            keys.push({
+              keyId: checkKeyId('ListKeys', 'KeyId', k.KeyId),
+              arn: checkKeyArn('ListKeys', 'KeyArn', k.KeyArn),
+            });
+        marker = out.Truncated === true ? out.NextMarker : undefined;
+      } while (marker !== undefined);
+      return keys;
     },
 
     close() {

@@ -4,7 +4,7 @@ import type { KmsPort } from '../kms/kms-port.js';
 /** What every byok-online ceremony operation reaches outside its inputs. */
 export interface OnlinePorts {
   /** Opens KMS; request ids and the endpoint used go to the command's audit facts. The op closes it. */
-  readonly openKms: () => Promise<KmsPort>;
+  readonly openKms: (region?: string) => Promise<KmsPort>;
   readonly now: () => Date;
   /** Reads a whole input file, refusing what is not a regular file or too large. */
   readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;

@@ -18,7 +18,9 @@ import {
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
+import { regionRoutedKms } from './region-routed-kms.js';
 import type { Expiration } from './resolve-expiration.js';
+import { rotateAfterImport, type RotationOutcome } from './rotate-after-import.js';
 import type { WaitOptions } from './wait-for-imported.js';
 
 /** Where the wrapped bundle comes from: its file, or QR images of it (`--scan`). */
@@ -32,6 +34,8 @@ export interface ImportCeremonyInput {
   readonly wrapped: WrappedSource;
   readonly operators: readonly string[];
   readonly expiration: Expiration;
+  /** --rotate: RotateKeyOnDemand on each key that took new material, once every Region holds it. */
+  readonly rotate: boolean;
 }
 
 export interface ImportCeremonyPorts extends OnlinePorts {
@@ -54,6 +58,7 @@ export interface ImportCeremonyResult {
   /** Typed by every operator before anything happened. */
   readonly checkCode: string;
   readonly keys: readonly ImportedKey[];
+  readonly rotation: RotationOutcome;
 }
 
 /** Whether the request's log head is an entry of this machine's log (null: its first entry is prepare). */
@@ -130,15 +135,22 @@ export async function importCeremony(
   await ports.afterConfirmation?.();
   if (ports.signal.aborted) throw interruptedError('before any key was imported');
 
-  await withKms(ports, async (kms) => {
+  const rotation = await withKms(ports, async (home) => {
+    // Replicas are imported in their own Regions: calls go by each key ARN's Region.
+    const kms = regionRoutedKms(home, (region) => ports.openKms(region));
     try {
-      await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
-        signal: ports.signal,
-        onRecord: keysOnRecord(ports.localLog, requestDigest),
-      });
+      try {
+        await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
+          signal: ports.signal,
+          onRecord: keysOnRecord(ports.localLog, requestDigest),
+        });
+      } finally {
+        facts.keys = journal.auditKeys;
+      }
+      return await rotateAfterImport(kms, request, input.rotate, ports.wait, facts);
     } finally {
-      facts.keys = journal.auditKeys;
+      kms.close();
     }
   });
-  return { checkCode, keys: journal.imported };
+  return { checkCode, keys: journal.imported, rotation };
 }

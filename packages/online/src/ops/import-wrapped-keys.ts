@@ -8,6 +8,7 @@ import {
 import { interruptedError } from '@byok-ceremony/node-io';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import type { Expiration } from './resolve-expiration.js';
+import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
 import { waitForImported, type WaitOptions } from './wait-for-imported.js';
 
@@ -51,9 +52,15 @@ async function alreadyHolds(
   if (described.keyState !== 'Enabled') return undefined;
   if (material.proof.kind === 'kcv-only') {
     const recorded = run.onRecord.get(target.keyArn);
-    return recorded !== undefined && described.currentKeyMaterialId === recorded
-      ? { described, proof: 'kcv-only', proven: false }
-      : undefined;
+    if (recorded === undefined) return undefined;
+    // New material of a rotation stays pending until RotateKeyOnDemand: imported all the same.
+    const held =
+      described.currentKeyMaterialId === recorded ||
+      (target.importType === 'NEW_KEY_MATERIAL' &&
+        (await kms.listKeyMaterials(target.keyArn)).some(
+          (m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED',
+        ));
+    return held ? { described, proof: 'kcv-only', proven: false } : undefined;
   }
   try {
     return { described, ...(await proveMaterial(kms, target, material, requestDigest)) };
@@ -121,6 +128,7 @@ export async function importWrappedKeys(
       encryptedKeyMaterial,
       expirationModel: expiration.expirationModel,
       validTo: expiration.validTo,
+      ...importTypeParameters(target),
     });
     const described = await waitForImported(kms, target.keyArn, wait);
     const keyMaterialId = result.keyMaterialId ?? described.currentKeyMaterialId ?? null;

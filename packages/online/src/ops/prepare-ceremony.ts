@@ -1,4 +1,5 @@
 import {
+  ByokError,
   bundleDigest,
   checkCodeOf,
   decodeBase64,
@@ -14,8 +15,9 @@ import type {
   QrFramesPort,
   QrFramesWritten,
 } from '@byok-ceremony/node-io';
-import type { KeyDescription } from '../kms/kms-port.js';
+import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
+import type { PrepareMode } from './plan-import-type.js';
 import { prepareImport, type PreparedImport } from './prepare-import.js';
 
 export interface PrepareCeremonyInput {
@@ -27,6 +29,14 @@ export interface PrepareCeremonyInput {
   readonly out: string;
   /** Also the seed's raw files, DIR/KEY_ID/{PublicKey,ImportToken}.bin. */
   readonly rawDir: string | undefined;
+  readonly mode: PrepareMode;
+  readonly keyMaterialId: string | undefined;
+  /** --expect-kcv ARN=KCV. */
+  readonly expectKcv: ReadonlyMap<string, string>;
+  /** --original-record: the KCVs an earlier ceremony's log recorded. */
+  readonly kcvOnRecord:
+    ((keyArn: string, keyMaterialId: string | null) => string | undefined) | undefined;
+  readonly withReplicas: boolean;
 }
 
 export interface PrepareCeremonyPorts extends Pick<OnlinePorts, 'openKms' | 'now'> {
@@ -46,6 +56,9 @@ export interface PreparedTarget {
   readonly wrappingKeySpec: WrappingKeySpec;
   readonly wrappingKeyFingerprint: string;
   readonly parametersValidTo: string;
+  readonly importType: string;
+  readonly keyMaterialId: string | null;
+  readonly expectedKcv: string | null;
 }
 
 export interface PrepareCeremonyResult {
@@ -70,17 +83,47 @@ export async function prepareCeremony(
   await ports.writer.assertWritable(input.out);
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
-  const prepared = await withKms(ports, (kms) =>
-    prepareImport(kms, {
-      keyIds: input.keyIds,
-      wrappingAlgorithm: input.wrappingAlgorithm,
-      wrappingKeySpec: input.wrappingKeySpec,
-      operators: input.operators,
-      auditLogHead: ports.logHead,
-      now: ports.now(),
-      ceremonyId: ports.newCeremonyId(),
-    }),
+  const opened = new Map<string, KmsPort>();
+  const prepared = await withKms(ports, async (kms) => {
+    try {
+      return await prepareImport(
+        kms,
+        {
+          keyIds: input.keyIds,
+          wrappingAlgorithm: input.wrappingAlgorithm,
+          wrappingKeySpec: input.wrappingKeySpec,
+          operators: input.operators,
+          auditLogHead: ports.logHead,
+          now: ports.now(),
+          ceremonyId: ports.newCeremonyId(),
+          mode: input.mode,
+          keyMaterialId: input.keyMaterialId,
+          expectedKcv: (arn, id) => input.expectKcv.get(arn) ?? input.kcvOnRecord?.(arn, id),
+          withReplicas: input.withReplicas,
+        },
+        async (region) => {
+          const existing = opened.get(region);
+          if (existing !== undefined) return existing;
+          const regionKms = await ports.openKms(region);
+          opened.set(region, regionKms);
+          return regionKms;
+        },
+      );
+    } finally {
+      for (const regionKms of opened.values()) regionKms.close();
+    }
+  });
+  const unknownKcvArns = [...input.expectKcv.keys()].filter(
+    (arn) => !prepared.bundle.targets.some((t) => t.keyArn === arn),
   );
+  if (unknownKcvArns.length > 0)
+    throw new ByokError(
+      'ERR_USAGE',
+      `--expect-kcv names ${unknownKcvArns.join(', ')}, not a key of this request`,
+      {
+        hint: 'Give --expect-kcv KEY_ARN=KCV with the full ARN of a key being re-imported; nothing was written.',
+      },
+    );
   const { bundle } = prepared;
   const digest = bundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
@@ -92,6 +135,9 @@ export async function prepareCeremony(
     wrappingKeySpec: t.wrappingKeySpec,
     wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey)!),
     parametersValidTo: t.parametersValidTo,
+    importType: t.importType ?? 'NEW_KEY_MATERIAL',
+    keyMaterialId: t.keyMaterialId ?? null,
+    expectedKcv: t.expectedKcv ?? null,
   }));
   facts.keys = targets.map((t) => ({
     keyArn: t.keyArn,
@@ -99,6 +145,8 @@ export async function prepareCeremony(
     materialGroup: t.materialGroup,
     wrappingKeyFingerprint: t.wrappingKeyFingerprint,
     parametersValidTo: t.parametersValidTo,
+    ...(t.keyMaterialId === null ? {} : { keyMaterialId: t.keyMaterialId }),
+    ...(t.expectedKcv === null ? {} : { kcv: t.expectedKcv }),
   }));
   facts.checkCodes['request'] = checkCode;
 

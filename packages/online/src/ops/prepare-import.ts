@@ -1,7 +1,7 @@
 import {
-  BUNDLE_VERSION,
   ByokError,
   IMPORT_REQUEST_FORMAT,
+  IMPORT_REQUEST_VERSION,
   assertImportRequestBundle,
   checkWrappingCombination,
   defaultWrappingAlgorithm,
@@ -17,6 +17,13 @@ import {
 } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { assignMaterialGroups } from './assign-material-groups.js';
+import { assertKeyInRegion, regionOfArn } from './key-region.js';
+import {
+  listsMaterials,
+  planImportType,
+  type ImportPlan,
+  type PrepareMode,
+} from './plan-import-type.js';
 
 /** States in which KMS accepts material: a first import, or a re-import of the same material. */
 const IMPORTABLE_STATES = ['PendingImport', 'Enabled', 'Disabled'];
@@ -29,7 +36,18 @@ export interface PrepareImportInput {
   readonly auditLogHead: string | null;
   readonly now: Date;
   readonly ceremonyId: string;
+  /** auto: a first import, or a re-import where the key holds material; see planImportType. */
+  readonly mode: PrepareMode;
+  /** --key-material-id: the material a re-import of one key restores. */
+  readonly keyMaterialId: string | undefined;
+  /** Key ARN → the KCV the original ceremony recorded (--expect-kcv, --original-record). */
+  readonly expectedKcv: (keyArn: string, keyMaterialId: string | null) => string | undefined;
+  /** Each --key-id is a multi-Region primary: its replicas join the request, one material group. */
+  readonly withReplicas: boolean;
 }
+
+/** KMS in another Region, for replicas; opened once per Region and closed by whoever made it. */
+export type KmsForRegion = (region: string) => Promise<KmsPort>;
 
 export interface PreparedImport {
   readonly bundle: ImportRequestBundle;
@@ -48,6 +66,7 @@ interface CheckedKey {
   readonly keySpec: KeySpec;
   readonly keyUsage: KeyUsage;
   readonly wrappingAlgorithm: WrappingAlgorithm;
+  readonly plan: ImportPlan;
 }
 
 /** Why KMS would refuse an import into this key, or the checked key if it would not. */
@@ -68,7 +87,50 @@ function checkKey(
     return `no wrapping algorithm carries ${d.keySpec} material with a ${wrappingKeySpec} wrapping key`;
   const verdict = checkWrappingCombination(d.keySpec, algorithm, wrappingKeySpec);
   if (!verdict.allowed) return verdict.reason;
-  return { description: d, keySpec: d.keySpec, keyUsage: d.keyUsage, wrappingAlgorithm: algorithm };
+  return {
+    description: d,
+    keySpec: d.keySpec,
+    keyUsage: d.keyUsage,
+    wrappingAlgorithm: algorithm,
+    plan: { importType: 'NEW_KEY_MATERIAL', keyMaterialId: null },
+  };
+}
+
+function assertNoProblems(problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  throw new ByokError(
+    'ERR_KEY_NOT_IMPORTABLE',
+    `cannot prepare an import for ${problems.length} key(s):\n${problems.join('\n')}`,
+    {
+      hint: 'Remove these --key-id values, or create keys for imported material with byok-online create-key; nothing was requested from KMS yet.',
+      details: problems,
+    },
+  );
+}
+
+/** The key's own Region's KMS: the default client's, or one opened for the Region of its ARN. */
+async function kmsOf(kms: KmsPort, arn: string, kmsFor: KmsForRegion): Promise<KmsPort> {
+  const region = regionOfArn(arn);
+  return region === undefined || region === kms.region ? kms : kmsFor(region);
+}
+
+/** --with-replicas: the primary's replicas, described in their own Regions, after the primary. */
+async function withReplicaDescriptions(
+  kms: KmsPort,
+  primary: KeyDescription,
+  kmsFor: KmsForRegion,
+  problems: string[],
+): Promise<KeyDescription[]> {
+  if (primary.multiRegionKeyType !== 'PRIMARY') {
+    problems.push(
+      `${primary.arn}: --with-replicas needs a multi-Region primary key; this key is ${primary.multiRegion ? 'a replica' : 'not multi-Region'}`,
+    );
+    return [primary];
+  }
+  const all = [primary];
+  for (const arn of primary.replicaKeyArns)
+    all.push(await (await kmsOf(kms, arn, kmsFor)).describeKey(arn));
+  return all;
 }
 
 /**
@@ -78,41 +140,66 @@ function checkKey(
 export async function prepareImport(
   kms: KmsPort,
   input: PrepareImportInput,
+  kmsFor: KmsForRegion = () => Promise.reject(new Error('one Region only')),
 ): Promise<PreparedImport> {
-  const descriptions: KeyDescription[] = [];
-  for (const keyId of input.keyIds) descriptions.push(await kms.describeKey(keyId));
-
   const problems: string[] = [];
-  const checked: CheckedKey[] = [];
+  const descriptions: { given: string; d: KeyDescription }[] = [];
+  for (const keyId of input.keyIds) {
+    assertKeyInRegion(keyId, kms.region);
+    const primary = await kms.describeKey(keyId);
+    const all = input.withReplicas
+      ? await withReplicaDescriptions(kms, primary, kmsFor, problems)
+      : [primary];
+    for (const d of all) descriptions.push({ given: d === primary ? keyId : d.arn, d });
+  }
+
+  const usable: CheckedKey[] = [];
   const seen = new Map<string, string>();
-  descriptions.forEach((d, i) => {
-    const given = input.keyIds[i]!;
+  for (const { given, d } of descriptions) {
     const earlier = seen.get(d.arn);
     if (earlier !== undefined) {
       problems.push(`${given}: the same key as ${earlier} (${d.arn})`);
-      return;
+      continue;
     }
     seen.set(d.arn, given);
     const result = checkKey(d, input.wrappingAlgorithm, input.wrappingKeySpec);
     if (typeof result === 'string') problems.push(`${d.arn}: ${result}`);
-    else checked.push(result);
-  });
-  if (problems.length > 0) {
-    throw new ByokError(
-      'ERR_KEY_NOT_IMPORTABLE',
-      `cannot prepare an import for ${problems.length} key(s):\n${problems.join('\n')}`,
-      {
-        hint: 'Remove these --key-id values, or create keys for imported material with byok-online create-key; nothing was requested from KMS yet.',
-        details: problems,
-      },
-    );
+    else usable.push(result);
   }
+  assertNoProblems(problems);
+
+  // Only keys KMS would take at all get their materials listed.
+  const checked: CheckedKey[] = [];
+  const primaryPlans = new Map<string, ImportPlan>();
+  for (const key of usable) {
+    const d = key.description;
+    const regionKms = await kmsOf(kms, d.arn, kmsFor);
+    const materials = listsMaterials(d) ? await regionKms.listKeyMaterials(d.arn) : null;
+    const primaryPlan = input.withReplicas ? primaryPlans.get(d.keyId) : undefined;
+    // A replica takes its primary's material, which KMS then knows: EXISTING, under the same id.
+    const plan =
+      primaryPlan !== undefined && d.multiRegionKeyType === 'REPLICA'
+        ? {
+            importType: 'EXISTING_KEY_MATERIAL' as const,
+            keyMaterialId:
+              primaryPlan.importType === 'EXISTING_KEY_MATERIAL' ? primaryPlan.keyMaterialId : null,
+          }
+        : planImportType(d, materials, input.mode, input.keyMaterialId);
+    if ('problem' in plan) {
+      problems.push(`${d.arn}: ${plan.problem}`);
+      continue;
+    }
+    if (d.multiRegionKeyType === 'PRIMARY') primaryPlans.set(d.keyId, plan);
+    checked.push({ ...key, plan });
+  }
+  assertNoProblems(problems);
 
   const groups = assignMaterialGroups(checked.map((c) => c.description));
   const targets: ImportTarget[] = [];
   const raw: { keyId: string; publicKey: Uint8Array; importToken: Uint8Array }[] = [];
   for (const [i, key] of checked.entries()) {
-    const parameters = await kms.getParametersForImport(
+    const regionKms = await kmsOf(kms, key.description.arn, kmsFor);
+    const parameters = await regionKms.getParametersForImport(
       key.description.arn,
       key.wrappingAlgorithm,
       input.wrappingKeySpec,
@@ -127,6 +214,12 @@ export async function prepareImport(
       publicKey: Buffer.from(parameters.publicKey).toString('base64'),
       importToken: Buffer.from(parameters.importToken).toString('base64'),
       parametersValidTo: rfc3339(parameters.parametersValidTo),
+      importType: key.plan.importType,
+      keyMaterialId: key.plan.keyMaterialId,
+      expectedKcv:
+        key.plan.importType === 'EXISTING_KEY_MATERIAL'
+          ? (input.expectedKcv(key.description.arn, key.plan.keyMaterialId) ?? null)
+          : null,
     });
     raw.push({
       keyId: key.description.keyId,
@@ -137,7 +230,7 @@ export async function prepareImport(
 
   const bundle: ImportRequestBundle = {
     format: IMPORT_REQUEST_FORMAT,
-    version: BUNDLE_VERSION,
+    version: IMPORT_REQUEST_VERSION,
     ceremonyId: input.ceremonyId,
     createdAt: rfc3339(input.now),
     operators: [...input.operators],
@@ -147,7 +240,14 @@ export async function prepareImport(
   assertImportRequestBundle(bundle);
   return {
     bundle,
-    reimports: checked.map((c) => c.description).filter((d) => d.keyState !== 'PendingImport'),
+    reimports: checked
+      .filter(
+        (c) =>
+          c.plan.importType === 'EXISTING_KEY_MATERIAL' &&
+          c.description.keyState !== 'PendingImport' &&
+          c.description.multiRegionKeyType !== 'REPLICA',
+      )
+      .map((c) => c.description),
     raw,
   };
 }

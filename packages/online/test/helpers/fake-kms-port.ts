@@ -108,6 +108,25 @@ export class FakeKmsPort implements KmsPort {
 
   listKeyMaterials: KmsPort['listKeyMaterials'] = () => Promise.resolve([]);
 
+  rotateKeyOnDemand: KmsPort['rotateKeyOnDemand'] = () => {
+    this.calls.push('RotateKeyOnDemand');
+    return Promise.resolve();
+  };
+
+  deleteImportedKeyMaterial: KmsPort['deleteImportedKeyMaterial'] = (keyId, keyMaterialId) => {
+    this.calls.push('DeleteImportedKeyMaterial');
+    const key = this.key(keyId);
+    key.description = { ...key.description, keyState: 'PendingImport' };
+    return Promise.resolve({
+      keyMaterialId: keyMaterialId ?? key.description.currentKeyMaterialId,
+    });
+  };
+
+  listKeys: KmsPort['listKeys'] = () =>
+    Promise.resolve(
+      [...this.keys.values()].map((k) => ({ keyId: k.description.keyId, arn: k.description.arn })),
+    );
+
   close(): void {
     this.closed += 1;
   }

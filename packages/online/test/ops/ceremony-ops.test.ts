@@ -65,6 +65,11 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       operators: OPERATORS,
       out: '/m/request.json',
       rawDir: undefined,
+      mode: 'auto',
+      keyMaterialId: undefined,
+      expectKcv: new Map(),
+      kcvOnRecord: undefined,
+      withReplicas: false,
     },
     {
       openKms: () => Promise.resolve(kms),
@@ -116,6 +121,7 @@ const input = {
   wrapped: { kind: 'file', path: '/m/wrapped.json' },
   operators: OPERATORS,
   expiration: NEVER,
+  rotate: false,
 } as const;
 
 describe('prepareCeremony', () => {
@@ -142,6 +148,11 @@ describe('prepareCeremony', () => {
         operators: OPERATORS,
         out: '/m/request.json',
         rawDir: undefined,
+        mode: 'auto',
+        keyMaterialId: undefined,
+        expectKcv: new Map(),
+        kcvOnRecord: undefined,
+        withReplicas: false,
       },
       {
         openKms: () => Promise.resolve(kms),

@@ -1,0 +1,105 @@
+import type { ImportType } from '@byok-ceremony/shared';
+import type { KeyDescription, KeyMaterialEntry } from '../kms/kms-port.js';
+
+/** What prepare asks for: a first import or re-import as the key needs, new material, or a re-import. */
+export type PrepareMode = 'auto' | 'new-material' | 'reimport';
+
+/** KMS allows at most this many on-demand rotations per key. */
+export const ON_DEMAND_ROTATION_QUOTA = 25;
+
+export interface ImportPlan {
+  readonly importType: ImportType;
+  readonly keyMaterialId: string | null;
+}
+
+const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
+
+/** Whether KMS lists key materials for this key (symmetric encryption keys of origin EXTERNAL). */
+export function listsMaterials(d: KeyDescription): boolean {
+  return (
+    d.keySpec === 'SYMMETRIC_DEFAULT' && d.origin === 'EXTERNAL' && d.keyState !== 'PendingDeletion'
+  );
+}
+
+/** The one material a re-import restores: the one named, else the one awaiting import, else the current one. */
+function materialToReimport(
+  d: KeyDescription,
+  materials: readonly KeyMaterialEntry[],
+  named: string | undefined,
+): string | { readonly problem: string } {
+  const ids = materials.map((m) => m.keyMaterialId).filter((id) => id !== undefined);
+  if (named !== undefined)
+    return ids.includes(named)
+      ? named
+      : { problem: `has no key material ${named} (it has ${ids.join(', ') || 'none'})` };
+  const pending = materials.filter((m) => m.importState === 'PENDING_IMPORT');
+  if (pending.length > 1)
+    return {
+      problem: `has ${pending.length} materials awaiting import (${pending.map((m) => m.keyMaterialId).join(', ')}): name one with --key-material-id`,
+    };
+  const chosen =
+    pending[0]?.keyMaterialId ??
+    materials.find((m) => m.keyMaterialState === 'CURRENT')?.keyMaterialId ??
+    d.currentKeyMaterialId;
+  return chosen ?? { problem: 'has no key material to re-import: KMS lists none' };
+}
+
+/**
+ * The import type (and KeyMaterialId) a key takes in this prepare mode, or why KMS would refuse
+ * it: refused here, before any GetParametersForImport.
+ */
+export function planImportType(
+  d: KeyDescription,
+  materials: readonly KeyMaterialEntry[] | null,
+  mode: PrepareMode,
+  namedMaterialId: string | undefined,
+): ImportPlan | { readonly problem: string } {
+  const symmetric = d.keySpec === 'SYMMETRIC_DEFAULT';
+  const replica = d.multiRegionKeyType === 'REPLICA';
+  if (mode === 'new-material') {
+    if (!symmetric)
+      return {
+        problem: `is ${d.keySpec}: only symmetric encryption keys take new material; HMAC and asymmetric keys keep their first material for life`,
+      };
+    if (replica)
+      return {
+        problem: `is a multi-Region replica: rotate its primary ${d.primaryKeyArn ?? ''} with --with-replicas`,
+      };
+    const list = materials ?? [];
+    if (list.length === 0)
+      return { problem: 'holds no material yet: its first import needs no --new-material' };
+    if (d.keyState === 'PendingImport')
+      return {
+        problem:
+          'is PendingImport: a material of it awaits re-import (prepare --reimport) before it can rotate',
+      };
+    const pending = list.find((m) => PENDING_ROTATION.includes(m.keyMaterialState ?? ''));
+    if (pending !== undefined)
+      return {
+        problem: `already has material ${pending.keyMaterialId ?? ''} pending rotation: rotate it (byok-online rotate) or import it first`,
+      };
+    const onDemand = list.filter((m) => m.rotationType === 'ON_DEMAND').length;
+    if (onDemand >= ON_DEMAND_ROTATION_QUOTA)
+      return {
+        problem: `has had ${onDemand} on-demand rotations, KMS's limit per key (${ON_DEMAND_ROTATION_QUOTA})`,
+      };
+    return { importType: 'NEW_KEY_MATERIAL', keyMaterialId: null };
+  }
+  const firstImport = symmetric
+    ? (materials ?? []).length === 0
+    : d.keyState === 'PendingImport' && d.currentKeyMaterialId === undefined;
+  if (mode === 'auto' && firstImport)
+    return {
+      importType: replica ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL',
+      keyMaterialId: null,
+    };
+  if (!symmetric)
+    // KMS names no key materials of HMAC and asymmetric keys; the proof after import shows identity.
+    return { importType: 'EXISTING_KEY_MATERIAL', keyMaterialId: d.currentKeyMaterialId ?? null };
+  if (firstImport && !replica)
+    return { problem: 'holds no material yet: a first import is a plain prepare, not --reimport' };
+  if (firstImport) return { importType: 'EXISTING_KEY_MATERIAL', keyMaterialId: null };
+  const chosen = materialToReimport(d, materials ?? [], namedMaterialId);
+  if (typeof chosen !== 'string') return chosen;
+  return { importType: 'EXISTING_KEY_MATERIAL', keyMaterialId: chosen };
+}

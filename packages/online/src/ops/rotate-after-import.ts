@@ -1,0 +1,45 @@
+import type { AuditFacts } from '@byok-ceremony/node-io';
+import type { ImportRequestBundle } from '@byok-ceremony/shared';
+import type { KmsPort } from '../kms/kms-port.js';
+import {
+  pendingRotation,
+  rotateImportedMaterial,
+  type Rotation,
+} from './rotate-imported-material.js';
+import type { WaitOptions } from './wait-for-imported.js';
+
+export interface RotationOutcome {
+  readonly rotated: readonly Rotation[];
+  /** Keys whose new material is imported and pending rotation, left for byok-online rotate. */
+  readonly pending: readonly { readonly keyArn: string; readonly keyMaterialId: string }[];
+}
+
+/**
+ * After every target of a request is imported: the keys that took NEW_KEY_MATERIAL (primaries
+ * and single-Region keys, the replicas rotate with them) rotate now with `--rotate`, last, as KMS
+ * requires; otherwise they are reported as pending. Each rotation goes on record as it happens.
+ */
+export async function rotateAfterImport(
+  kms: KmsPort,
+  request: ImportRequestBundle,
+  rotate: boolean,
+  wait: WaitOptions,
+  facts: AuditFacts,
+): Promise<RotationOutcome> {
+  const rotated: Rotation[] = [];
+  const pending: { keyArn: string; keyMaterialId: string }[] = [];
+  for (const target of request.targets) {
+    if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
+      continue;
+    const keyMaterialId = await pendingRotation(kms, target.keyArn);
+    if (keyMaterialId === undefined) continue; // a first import: the material is current already
+    if (!rotate) {
+      pending.push({ keyArn: target.keyArn, keyMaterialId });
+      continue;
+    }
+    const rotation = await rotateImportedMaterial(kms, target.keyArn, wait);
+    facts.outputs[`rotation:${rotation.keyArn}`] = rotation.keyMaterialId;
+    rotated.push(rotation);
+  }
+  return { rotated, pending };
+}

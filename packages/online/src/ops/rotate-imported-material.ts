@@ -1,0 +1,91 @@
+import { ByokError } from '@byok-ceremony/shared';
+import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import type { WaitOptions } from './wait-for-imported.js';
+
+const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
+
+export interface Rotation {
+  readonly keyArn: string;
+  /** The material that was pending rotation and is now current. */
+  readonly keyMaterialId: string;
+  /** The replicas that took the same material as current. */
+  readonly replicaArns: readonly string[];
+}
+
+/** The imported material of a key that waits in PENDING_ROTATION, or undefined. */
+export async function pendingRotation(kms: KmsPort, keyArn: string): Promise<string | undefined> {
+  const materials = await kms.listKeyMaterials(keyArn);
+  return materials.find(
+    (m) => PENDING_ROTATION.includes(m.keyMaterialState ?? '') && m.importState === 'IMPORTED',
+  )?.keyMaterialId;
+}
+
+async function waitForCurrent(
+  kms: KmsPort,
+  keyArn: string,
+  keyMaterialId: string,
+  wait: WaitOptions,
+): Promise<KeyDescription> {
+  let waited = 0;
+  let delay = 100;
+  for (;;) {
+    const d = await kms.describeKey(keyArn);
+    if (d.currentKeyMaterialId === keyMaterialId) return d;
+    if (waited >= wait.budgetMs)
+      throw new ByokError(
+        'ERR_TIMEOUT',
+        `${keyArn}: CurrentKeyMaterialId is still ${d.currentKeyMaterialId ?? 'none'} ${Math.round(waited / 1000)} s after RotateKeyOnDemand, not ${keyMaterialId}`,
+        {
+          hint: 'Check it with byok-online status --key-id KEY; the rotation may still be in progress.',
+        },
+      );
+    await wait.sleep(delay);
+    waited += delay;
+    delay = Math.min(delay * 2, 2000);
+  }
+}
+
+/**
+ * RotateKeyOnDemand on a primary (or single-Region) key whose new imported material is pending
+ * rotation, then waits until DescribeKey names that material current, on the key and every replica.
+ */
+export async function rotateImportedMaterial(
+  kms: KmsPort,
+  keyArn: string,
+  wait: WaitOptions,
+): Promise<Rotation> {
+  const described = await kms.describeKey(keyArn);
+  if (described.multiRegionKeyType === 'REPLICA')
+    throw new ByokError('ERR_USAGE', `${keyArn} is a multi-Region replica: rotate its primary`, {
+      hint: `Give --key-id ${described.primaryKeyArn ?? 'PRIMARY_ARN'}; the replicas rotate with it.`,
+    });
+  const keyMaterialId = await pendingRotation(kms, described.arn);
+  if (keyMaterialId === undefined)
+    throw new ByokError(
+      'ERR_KEY_NOT_ROTATABLE',
+      `${described.arn} has no imported material pending rotation`,
+      {
+        hint: 'Import new material first: byok-online prepare --new-material, byok-offline wrap, byok-online import.',
+      },
+    );
+  for (const replicaArn of described.replicaKeyArns) {
+    const replicaMaterials = await kms.listKeyMaterials(replicaArn);
+    if (
+      !replicaMaterials.some(
+        (m) => m.keyMaterialId === keyMaterialId && m.importState === 'IMPORTED',
+      )
+    )
+      throw new ByokError(
+        'ERR_KEY_NOT_ROTATABLE',
+        `replica ${replicaArn} has not imported material ${keyMaterialId}: KMS rotates only once every Region holds it`,
+        {
+          hint: 'Prepare with --with-replicas so every Region takes the material in one ceremony, then rotate.',
+        },
+      );
+  }
+  await kms.rotateKeyOnDemand(described.arn);
+  await waitForCurrent(kms, described.arn, keyMaterialId, wait);
+  for (const replicaArn of described.replicaKeyArns)
+    await waitForCurrent(kms, replicaArn, keyMaterialId, wait);
+  return { keyArn: described.arn, keyMaterialId, replicaArns: described.replicaKeyArns };
+}
