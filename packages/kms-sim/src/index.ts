@@ -45,6 +45,8 @@ export interface KmsSimOptions {
   faults?: string;
   seed?: number;
   verbose?: (line: string) => void;
+  /** More Regions served besides `region`, for multi-Region keys (the SigV4 scope picks one). */
+  otherRegions?: readonly string[];
   /** Keep RSA wrapping keys ready in the background (default true). */
   wrappingKeyPool?: boolean;
   /** The most wrapping key pairs kept ready per spec (default 16); generation runs one per core. */
@@ -75,6 +77,10 @@ export async function startKmsSim(options: KmsSimOptions = {}): Promise<KmsSim> 
   const account = options.account ?? DEFAULT_ACCOUNT;
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
     throw new RangeError(`'${region}' is not a Region name`);
+  const otherRegions = options.otherRegions ?? [];
+  for (const other of otherRegions)
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(other))
+      throw new RangeError(`'${other}' is not a Region name`);
   if (!/^\d{12}$/.test(account)) throw new RangeError(`account '${account}' must be 12 digits`);
   const faults = parseFaults(options.faults);
   const credentialList = options.credentials ?? [REHEARSAL_CREDENTIALS];
@@ -119,6 +125,7 @@ export async function startKmsSim(options: KmsSimOptions = {}): Promise<KmsSim> 
   const server = createSimServer({
     state,
     context,
+    regions: new Set([region, ...otherRegions]),
     credentials,
     faults,
     adminToken,

@@ -19,6 +19,8 @@ import type { SimState } from './state/store.js';
 export interface ServerDeps {
   state: SimState;
   context: HandlerContext;
+  /** Every Region served; a request signed for another one is refused as for the wrong Region. */
+  regions: ReadonlySet<string>;
   credentials: ReadonlyMap<string, Credentials>;
   faults: FaultSpec;
   random: () => number;
@@ -114,6 +116,14 @@ interface Outcome {
 
 const ADMIN_JSON = 'application/json';
 
+/** The Region of a SigV4 credential scope, when it is a Region name. */
+function signedRegionOf(authorization: string | undefined): string | undefined {
+  const region = /Credential=[^/\s,]+\/\d{8}\/([^/\s,]+)\/kms\/aws4_request/.exec(
+    authorization ?? '',
+  )?.[1];
+  return region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+}
+
 /** The HTTP face of the simulator: it only routes; handlers do the work. */
 export function createSimServer(deps: ServerDeps): Server {
   const { state, context } = deps;
@@ -139,10 +149,13 @@ export function createSimServer(deps: ServerDeps): Server {
   }
 
   async function handleKms(req: IncomingMessage, body: Buffer, outcome: Outcome): Promise<Outcome> {
+    // One simulator serves every Region: the signature's scope names the Region a call is for.
+    const signed = signedRegionOf(req.headers.authorization);
+    const region = signed !== undefined && deps.regions.has(signed) ? signed : context.region;
     await verifySigV4(
       { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
       deps.credentials,
-      context.region,
+      region,
       new Date(),
     );
     const operationName = outcome.operation ?? '';
@@ -178,7 +191,7 @@ export function createSimServer(deps: ServerDeps): Server {
       operation.input === undefined ? {} : validateInput(operation.input, parseBody(body));
     state.tick(context.clock.nowSeconds());
     // validateInput checked the input against the same model the types were generated from.
-    const output = await handler(state, input, context);
+    const output = await handler(state, input, { ...context, region });
     if (!READ_ONLY.has(operationName)) deps.persist?.();
     return { ...outcome, status: 200, body: encodeOutput(output) };
   }

@@ -14,7 +14,7 @@ import {
 import type { ImportKeyMaterialCommandInput, KeySpec } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKmsSim } from '../src/index.js';
+import { REHEARSAL_CREDENTIALS, startKmsSim } from '../src/index.js';
 import type { KmsSim } from '../src/index.js';
 import { FIXTURE_WRAPPING_KEY_POOL, kmsClient } from './helpers.js';
 import { materialFor, usageFor, wrapForKms } from './wrap.js';
@@ -27,6 +27,7 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
     sim = await startKmsSim({
       wrappingKeyPool: false,
       wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL,
+      otherRegions: ['us-east-1'],
     });
     kms = kmsClient(sim);
   });
@@ -40,7 +41,9 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
     material: Buffer,
     extra: Partial<ImportKeyMaterialCommandInput> = {},
     algorithm: 'RSAES_OAEP_SHA_256' | 'RSA_AES_KEY_WRAP_SHA_256' = 'RSAES_OAEP_SHA_256',
+    client: KMSClient = kms,
   ) {
+    const kms = client;
     const parameters = await kms.send(
       new GetParametersForImportCommand({
         KeyId: keyId,
@@ -272,11 +275,33 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
     expect((await stateOf(primary.KeyId!)).MultiRegionConfiguration?.ReplicaKeys).toEqual([
       { Arn: replica.Arn, Region: 'us-east-1' },
     ]);
-    await expect(importInto(replica.Arn!, randomBytes(32))).rejects.toMatchObject({
-      name: 'IncorrectKeyMaterialException',
+    // The replica lives in its own Region: the primary's Region does not know its ARN.
+    await expect(stateOf(replica.Arn!)).rejects.toMatchObject({ name: 'NotFoundException' });
+    const east = new KMSClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: REHEARSAL_CREDENTIALS,
+      maxAttempts: 1,
     });
-    const replicaImport = await importInto(replica.Arn!, material);
-    expect(replicaImport.KeyMaterialId).toBe(imported.KeyMaterialId);
-    expect((await stateOf(replica.Arn!)).KeyState).toBe('Enabled');
+    try {
+      await expect(
+        importInto(replica.Arn!, randomBytes(32), {}, undefined, east),
+      ).rejects.toMatchObject({
+        name: 'IncorrectKeyMaterialException',
+      });
+      const replicaImport = await importInto(replica.Arn!, material, {}, undefined, east);
+      expect(replicaImport.KeyMaterialId).toBe(imported.KeyMaterialId);
+      const described = await east.send(new DescribeKeyCommand({ KeyId: replica.Arn }));
+      expect(described.KeyMetadata?.KeyState).toBe('Enabled');
+      // A ciphertext of the primary decrypts in the replica's Region: the same key id and material.
+      const blob = (
+        await kms.send(new EncryptCommand({ KeyId: primary.Arn, Plaintext: Buffer.from('mrk') }))
+      ).CiphertextBlob;
+      const plain = await east.send(new DecryptCommand({ CiphertextBlob: blob }));
+      expect(Buffer.from(plain.Plaintext!).toString()).toBe('mrk');
+      expect(plain.KeyId).toBe(replica.Arn);
+    } finally {
+      east.destroy();
+    }
   });
 });

@@ -28,6 +28,11 @@ export async function parseSimOptions(
       default: DEFAULT_REGION,
       describe: 'Region of the keys and of the SigV4 scope',
     })
+    .option('other-region', {
+      type: 'string',
+      array: true,
+      describe: 'Also serve this Region, for multi-Region keys (repeatable)',
+    })
     .option('account', {
       type: 'string',
       default: DEFAULT_ACCOUNT,
@@ -114,6 +119,7 @@ export async function parseSimOptions(
     host: args.host,
     port: args.port,
     region: args.region,
+    otherRegions: (args['other-region'] ?? []).map(String),
     account: args.account,
     clockOffsetSeconds: args['clock-offset'],
     wrappingKeyPool: args['wrapping-key-pool'],

@@ -123,6 +123,8 @@ export class SimState {
         string,
       ];
       if (arnAccount !== scope.account) throw notFound(`Key '${keyIdInput}' does not exist`);
+      // KMS in one Region knows only that Region's keys; a replica is reached in its own Region.
+      if (arnRegion !== scope.region) throw notFound(`Invalid arn ${arnRegion}`);
       region = arnRegion;
       if (kind === 'alias') {
         if (!options.aliases) throw notFound(`Invalid keyId '${keyIdInput}'`);

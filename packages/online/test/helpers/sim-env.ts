@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { REHEARSAL_CREDENTIALS, startKmsSim, type KmsSim } from '@byok-ceremony/kms-sim';
+import {
+  REHEARSAL_CREDENTIALS,
+  startKmsSim,
+  type KmsSim,
+  type KmsSimOptions,
+} from '@byok-ceremony/kms-sim';
 
 /** Throwaway wrapping keys generated once (tests only), so the tests do not wait for RSA generation. */
 export const FIXTURE_WRAPPING_KEY_POOL = fileURLToPath(
@@ -28,8 +33,8 @@ export interface SimEnv {
  * empty config files so the machine's own AWS configuration cannot leak in. In-process commands
  * read credentials from process.env (the SDK does), so it is set too.
  */
-export async function startSimEnv(): Promise<SimEnv> {
-  const sim = await startKmsSim({ wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL });
+export async function startSimEnv(options: KmsSimOptions = {}): Promise<SimEnv> {
+  const sim = await startKmsSim({ wrappingKeyPoolFile: FIXTURE_WRAPPING_KEY_POOL, ...options });
   const configDir = await mkdtemp(join(tmpdir(), 'byok-online-aws-'));
   await writeFile(join(configDir, 'config'), '');
   await writeFile(join(configDir, 'credentials'), '');
