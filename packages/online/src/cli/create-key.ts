@@ -1,13 +1,26 @@
 import type { Argv } from 'yargs';
-import { ByokError, KEY_SPECS, KEY_USAGES, isKeySpec, isKeyUsage } from '@byok-ceremony/shared';
+import {
+  ByokError,
+  KEY_SPECS,
+  KEY_USAGES,
+  isImportableKeySpec,
+  isKeySpec,
+  isKeyUsage,
+} from '@byok-ceremony/shared';
 import { AuditSession } from '@byok-ceremony/node-io';
-import { createKeyCeremony } from '../ops/create-key-ceremony.js';
+import { createKeysCeremony } from '../ops/create-key-ceremony.js';
 import { resolveKeyUsage } from '../ops/create-external-key.js';
 import { normalizeAlias } from '../ops/normalize-alias.js';
 import { parseTags } from '../ops/parse-tags.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
+
+/** Most keys one create-key makes: a ceremony's batch, not a migration. */
+const MAX_COUNT = 1000;
+
+/** Only the key specs KMS takes imported material for are offered. */
+const IMPORTABLE_KEY_SPECS = KEY_SPECS.filter(isImportableKeySpec);
 
 export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
@@ -18,7 +31,7 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
         .option('key-spec', {
           type: 'string',
           default: 'SYMMETRIC_DEFAULT',
-          describe: `One of ${KEY_SPECS.join(', ')}`,
+          describe: `One of ${IMPORTABLE_KEY_SPECS.join(', ')}`,
         })
         .option('key-usage', {
           type: 'string',
@@ -31,13 +44,23 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
           default: false,
           describe: 'Create a multi-Region primary key',
         })
-        .option('tag', { type: 'string', array: true, describe: 'Tag KEY=VALUE (repeatable)' }),
+        .option('tag', { type: 'string', array: true, describe: 'Tag KEY=VALUE (repeatable)' })
+        .option('count', {
+          type: 'number',
+          describe: 'Create N keys alike (1–1000)',
+        })
+        .option('alias-prefix', {
+          type: 'string',
+          describe: 'With --count: alias each key PREFIX1, PREFIX2, … (e.g. alias/tenant-)',
+        })
+        .conflicts('alias', 'alias-prefix')
+        .implies('alias-prefix', 'count'),
     async (args) => {
       const globals = globalOptionsOf(args, deps);
       const keySpec = args['key-spec'];
       if (!isKeySpec(keySpec)) {
         throw new ByokError('ERR_USAGE', `unknown --key-spec ${keySpec}`, {
-          hint: `Use one of ${KEY_SPECS.join(', ')}.`,
+          hint: `Use one of ${IMPORTABLE_KEY_SPECS.join(', ')}.`,
         });
       }
       const usage = args['key-usage'];
@@ -47,7 +70,24 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
         });
       }
       const keyUsage = resolveKeyUsage(keySpec, usage);
-      const alias = args.alias === undefined ? undefined : normalizeAlias(args.alias);
+      const count = args['count'] ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT)
+        throw new ByokError('ERR_USAGE', `--count ${String(count)} is not a number of keys`, {
+          hint: `Give --count a whole number from 1 to ${MAX_COUNT}.`,
+        });
+      if (count > 1 && args.alias !== undefined)
+        throw new ByokError('ERR_USAGE', '--alias names one key, but --count makes several', {
+          hint: 'Use --alias-prefix alias/PREFIX- to alias each key PREFIX-1, PREFIX-2, …',
+        });
+      const prefix = args['alias-prefix'];
+      // Every alias is checked before the first key exists.
+      const aliases = Array.from({ length: count }, (_, i) =>
+        prefix !== undefined
+          ? normalizeAlias(`${prefix}${i + 1}`)
+          : args.alias === undefined
+            ? undefined
+            : normalizeAlias(args.alias),
+      );
       const tags = parseTags(stringList(args, 'tag'));
       const description = args.description;
       if (description !== undefined && description.length > 8192) {
@@ -57,13 +97,32 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
       }
 
       const session = new AuditSession('create-key', globals.operators);
-      const created = await runOnlineAudited(deps, globals, session, () =>
-        createKeyCeremony(
-          { keySpec, keyUsage, description, alias, multiRegion: args['multi-region'], tags },
+      const all = await runOnlineAudited(deps, globals, session, () =>
+        createKeysCeremony(
+          aliases.map((alias) => ({
+            keySpec,
+            keyUsage,
+            description,
+            alias,
+            multiRegion: args['multi-region'],
+            tags,
+          })),
           onlinePorts(deps, globals, session),
           session,
         ),
       );
+      if (count > 1) {
+        if (globals.json) deps.stdout(`${JSON.stringify({ keys: all })}\n`);
+        else
+          for (const key of all)
+            deps.stdout(`${key.arn}${key.alias === undefined ? '' : ` ${key.alias}`}\n`);
+        deps.stderr(
+          `byok-online: ${count} keys wait for material (PendingImport): next, byok-online prepare with a --key-id for each\n`,
+        );
+        return;
+      }
+      const created = all[0]!;
+      const alias = aliases[0];
       if (globals.json) {
         deps.stdout(
           `${JSON.stringify({
