@@ -46,7 +46,13 @@ export const ALLOWED_PACKAGES = {
     'zxing-wasm',
   ],
   offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'shamir-secret-sharing', 'yargs'],
-  online: ['@aws-sdk/client-kms', '@byok-ceremony/node-io', '@byok-ceremony/shared', 'yargs'],
+  online: [
+    '@aws-sdk/client-kms',
+    '@byok-ceremony/node-io',
+    '@byok-ceremony/shared',
+    '@smithy/core',
+    'yargs',
+  ],
   'kms-sim': [
     '@aws-crypto/sha256-js',
     '@byok-ceremony/node-io',

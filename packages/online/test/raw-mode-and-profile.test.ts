@@ -195,7 +195,10 @@ describe('--profile', () => {
   it('takes credentials and Region from a named profile (child process, no credentials in the environment)', async () => {
     const config = join(cwd, 'config');
     const credentials = join(cwd, 'credentials');
-    await writeFile(config, `[profile rehearsal]\nregion = ${s.sim.region}\n`);
+    await writeFile(
+      config,
+      `[profile rehearsal]\nregion = ${s.sim.region}\n[profile nocreds]\nregion = ${s.sim.region}\n`,
+    );
     await writeFile(
       credentials,
       `[rehearsal]\naws_access_key_id = ${REHEARSAL_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${REHEARSAL_CREDENTIALS.secretAccessKey}\n`,
@@ -217,9 +220,18 @@ describe('--profile', () => {
       new RegExp(`^arn:aws:kms:${s.sim.region}:`),
     );
 
-    const none = await runChild(
+    const unknown = await runChild(
       ONLINE_BIN,
       ['--endpoint-url', s.sim.url, '--region', s.sim.region, '--profile', 'nosuch', 'create-key'],
+      { cwd, env },
+    );
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('error: --profile nosuch names no profile');
+    expect(unknown.stderr).toContain('hint: Profiles defined: nocreds, rehearsal.');
+
+    const none = await runChild(
+      ONLINE_BIN,
+      ['--endpoint-url', s.sim.url, '--region', s.sim.region, '--profile', 'nocreds', 'create-key'],
       { cwd, env },
     );
     expect(none.code).toBe(1);

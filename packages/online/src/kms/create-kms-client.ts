@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ByokError } from '@byok-ceremony/shared';
+import { assertProfileExists, regionAsCliFindsIt } from './aws-profile.js';
 import type { KmsPort } from './kms-port.js';
 import { sdkKmsPort } from './sdk-kms-port.js';
 
@@ -83,8 +84,10 @@ export function resolveEndpointUrl(
  */
 export const createKmsClient: KmsClientFactory = async (options) => {
   const endpoint = resolveEndpointUrl(options.endpointUrl, options.env);
+  await assertProfileExists(options.profile, options.env);
+  const region = regionAsCliFindsIt(options.region, options.env);
   const client = new KMSClient({
-    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
     // The endpoint is the one resolved above, which the command notes and logs; a profile's
@@ -92,18 +95,18 @@ export const createKmsClient: KmsClientFactory = async (options) => {
     ignoreConfiguredEndpointUrls: true,
     maxAttempts: 3,
   });
-  let region: string;
+  let resolved: string;
   try {
-    region = await client.config.region();
+    resolved = await client.config.region();
   } catch {
     client.destroy();
     throw new ByokError(
       'ERR_USAGE',
-      'no AWS Region: neither --region, AWS_REGION nor the profile names one',
+      'no AWS Region: neither --region, AWS_REGION, AWS_DEFAULT_REGION nor the profile names one',
       {
         hint: 'Pass --region REGION (e.g. --region eu-west-2), set AWS_REGION, or set region in the profile.',
       },
     );
   }
-  return sdkKmsPort(client, options.recordRequestId, region);
+  return sdkKmsPort(client, options.recordRequestId, resolved);
 };

@@ -15,6 +15,7 @@ import {
   type AuditFacts,
   type LoggedAuditEntry,
 } from '@byok-ceremony/node-io';
+import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
@@ -104,6 +105,7 @@ export async function importCeremony(
     wrapped = parseJsonFile(wrappedBytes, input.wrapped.path, 'wrapped-key bundle');
   }
   const request = parseJsonFile(requestBytes, input.request, 'import request');
+  assertNotSwapped(request, wrapped);
   assertImportRequestBundle(request);
   if (input.wrapped.kind === 'scan') {
     const scanned = await ports.scanWrapped(input.wrapped.images);
