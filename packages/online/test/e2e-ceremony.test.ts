@@ -127,7 +127,10 @@ describe('the whole ceremony through the real CLIs as child processes', () => {
     for (const [i, arn] of arns.entries()) {
       const described = await s.kms.send(new DescribeKeyCommand({ KeyId: arn }));
       expect(described.KeyMetadata?.KeyState).toBe('Enabled');
-      expect(described.KeyMetadata?.CurrentKeyMaterialId).toBe(result.keys[i]!.keyMaterialId);
+      // DescribeKey names the current material of symmetric encryption keys only.
+      expect(described.KeyMetadata?.CurrentKeyMaterialId).toBe(
+        i === 0 ? result.keys[i]!.keyMaterialId : undefined,
+      );
     }
     const plaintext = Buffer.from('byok-ceremony round trip');
     const encrypted = await s.kms.send(

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isWrappingAlgorithm, isWrappingKeySpec } from '@byok-ceremony/shared';
 import type { WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
 import { open, seal } from './secret-box.js';
@@ -13,7 +13,10 @@ export interface ImportTokenClaims {
   expiresAt: number;
 }
 
-const TOKEN_MAGIC = Buffer.from('BKIT1', 'ascii');
+const TOKEN_MAGIC = Buffer.from('BKIT2', 'ascii');
+
+/** Real import tokens are about 1–1.5 KB; a token of that size makes QR rehearsals show real frame counts. */
+export const IMPORT_TOKEN_BYTES = 1206;
 
 export function newTokenId(): string {
   return randomUUID();
@@ -21,7 +24,15 @@ export function newTokenId(): string {
 
 /** An opaque token: AES-256-GCM under the simulator's token key of the claims. */
 export function issueImportToken(tokenKey: Buffer, claims: ImportTokenClaims): Buffer {
-  const body = Buffer.from(JSON.stringify(claims), 'utf8');
+  const json = Buffer.from(JSON.stringify(claims), 'utf8');
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(json.length);
+  const sealedOverhead = seal(tokenKey, Buffer.alloc(0), TOKEN_MAGIC).length;
+  const padding = Math.max(
+    0,
+    IMPORT_TOKEN_BYTES - TOKEN_MAGIC.length - sealedOverhead - 2 - json.length,
+  );
+  const body = Buffer.concat([length, json, randomBytes(padding)]);
   return Buffer.concat([TOKEN_MAGIC, seal(tokenKey, body, TOKEN_MAGIC)]);
 }
 
@@ -34,8 +45,11 @@ export function readImportToken(tokenKey: Buffer, token: Buffer): ImportTokenCla
     return undefined;
   }
   try {
+    const body = open(tokenKey, token.subarray(TOKEN_MAGIC.length), TOKEN_MAGIC);
+    const length = body.readUInt16BE(0);
+    if (length + 2 > body.length) return undefined;
     const claims = JSON.parse(
-      open(tokenKey, token.subarray(TOKEN_MAGIC.length), TOKEN_MAGIC).toString('utf8'),
+      body.subarray(2, 2 + length).toString('utf8'),
     ) as Partial<ImportTokenClaims>;
     if (
       typeof claims.tokenId !== 'string' ||

@@ -5,6 +5,9 @@ import { requireUsable } from '../state/store.js';
 import type { KeyRecord, MaterialRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 
+/** RotateKeyOnDemand's documented maximum per KMS key. */
+const ON_DEMAND_ROTATION_LIMIT = 25;
+
 function promote(key: KeyRecord, next: MaterialRecord, now: number): void {
   for (const material of key.materials)
     if (material.state === 'CURRENT') material.state = 'NON_CURRENT';
@@ -23,6 +26,14 @@ export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, co
   if (key.multiRegionKeyType === 'REPLICA')
     throw unsupported(`${key.arn} is a replica key; rotate its primary key.`);
   requireUsable(key);
+  const onDemand = key.materials.filter((m) => m.rotationType === 'ON_DEMAND').length;
+  if (onDemand >= ON_DEMAND_ROTATION_LIMIT) {
+    // The limit is documented (25 per key); the wording is ours, no public record of AWS's was found.
+    throw new KmsError(
+      'LimitExceededException',
+      `${key.arn} has reached the limit of ${ON_DEMAND_ROTATION_LIMIT} on-demand rotations.`,
+    );
+  }
   const now = context.clock.nowSeconds();
   if (key.origin === 'AWS_KMS') {
     const material = randomBytes(32);

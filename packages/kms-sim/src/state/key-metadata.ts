@@ -44,7 +44,8 @@ export function keyMetadataOf(key: KeyRecord, keys: ReadonlyMap<string, KeyRecor
     metadata.ExpirationModel = current.expirationModel;
     if (current.validTo !== undefined) metadata.ValidTo = current.validTo;
   }
-  if (current !== undefined && (key.origin === 'EXTERNAL' || key.keySpec === 'SYMMETRIC_DEFAULT')) {
+  // The service model: present for symmetric encryption keys (AWS_KMS or EXTERNAL origin) only.
+  if (current !== undefined && key.keySpec === 'SYMMETRIC_DEFAULT') {
     metadata.CurrentKeyMaterialId = current.id;
   }
   if (key.multiRegion) {
