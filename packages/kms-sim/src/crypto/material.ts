@@ -3,9 +3,16 @@ import { generateKeyMaterial as generateImportableKeyMaterial } from '@byok-cere
 import { KEY_SPEC_RULES } from '@byok-ceremony/shared';
 import type { KeySpec } from '@byok-ceremony/shared';
 import { KmsError } from '../errors.js';
+import { IMPORT_ACCEPTANCE } from '../model/import-acceptance.js';
 
 function incorrect(message: string): KmsError {
   return new KmsError('IncorrectKeyMaterialException', message);
+}
+
+/** Sizes from the simulator's own acceptance table, not the tools' rules. */
+function secretSizeAccepted(keySpec: KeySpec, bytes: number): boolean {
+  const material = IMPORT_ACCEPTANCE[keySpec]?.material;
+  return material?.kind === 'secret' && bytes >= material.minBytes && bytes <= material.maxBytes;
 }
 
 /**
@@ -20,14 +27,14 @@ export function checkKeyMaterial(keySpec: KeySpec, material: Buffer): Buffer {
   if (rule === undefined) throw incorrect(`${keySpec} keys do not accept imported key material`);
   switch (rule.kind) {
     case 'symmetric':
-      if (material.length !== rule.bytes) {
+      if (!secretSizeAccepted(keySpec, material.length)) {
         throw incorrect(
           `Key material for ${keySpec} must be ${rule.bytes * 8} bits; got ${material.length * 8} bits`,
         );
       }
       return Buffer.from(material);
     case 'hmac':
-      if (material.length < rule.minBytes || material.length > rule.maxBytes) {
+      if (!secretSizeAccepted(keySpec, material.length)) {
         throw incorrect(
           `Key material for ${keySpec} must be between ${rule.minBytes * 8} and ${rule.maxBytes * 8} bits; got ${material.length * 8} bits`,
         );

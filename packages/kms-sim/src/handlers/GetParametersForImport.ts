@@ -1,10 +1,10 @@
 import {
   IMPORT_PARAMETERS_LIFETIME_SECONDS,
-  checkWrappingCombination,
   isWrappingAlgorithm,
   isWrappingKeySpec,
 } from '@byok-ceremony/shared';
 import { issueImportToken, newTokenId } from '../crypto/import-token.js';
+import { acceptsWrapping } from '../model/import-acceptance.js';
 import { KmsError, invalidState, unsupported, validation } from '../errors.js';
 import type { Handler } from './context.js';
 
@@ -36,11 +36,10 @@ export const getParametersForImport: Handler<'GetParametersForImport'> = async (
       `Unsupported wrapping algorithm ${algorithm} or wrapping key spec ${wrappingKeySpec}.`,
     );
   }
-  const verdict = checkWrappingCombination(key.keySpec, algorithm, wrappingKeySpec);
-  if (!verdict.allowed) {
+  if (!acceptsWrapping(key.keySpec, algorithm, wrappingKeySpec)) {
     throw new KmsError(
       'ValidationException',
-      `The ${algorithm} wrapping algorithm with a ${wrappingKeySpec} wrapping key is not supported for ${key.keySpec} keys: ${verdict.reason}`,
+      `The ${algorithm} wrapping algorithm with a ${wrappingKeySpec} wrapping key is not supported for ${key.keySpec} keys.`,
     );
   }
   const pair = await context.pool.take(wrappingKeySpec);
