@@ -19,6 +19,11 @@ export async function readAuditLogEntries(path: string): Promise<LoggedAuditEntr
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  return auditLogEntriesOf(text);
+}
+
+/** A log's text entry by entry, lines that do not parse left out (as readAuditLogEntries does). */
+export function auditLogEntriesOf(text: string): LoggedAuditEntry[] {
   return text
     .split('\n')
     .filter((line) => line.length > 0)

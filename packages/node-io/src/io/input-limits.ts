@@ -12,11 +12,13 @@ export const INPUT_FILE_LIMITS = {
   /** Raw mode: ImportToken.bin and the wrapped blob, each at most 6,144 bytes in the KMS model. */
   'import token': 64 * 1024,
   'encrypted key material': 64 * 1024,
+  /** prepare --reimport --original-record: an earlier ceremony's audit log, as large as any log. */
+  'original record': 256 * 1024 * 1024,
 } as const;
 
 export type InputFileKind = keyof typeof INPUT_FILE_LIMITS;
 
 /** An audit log (each line at most AUDIT_LINE_MAX_CHARS); a ceremony's log is far below this. */
-export const AUDIT_LOG_MAX_BYTES = 256 * 1024 * 1024;
+export const AUDIT_LOG_MAX_BYTES = INPUT_FILE_LIMITS['original record'];
 /** A PNG or JPEG still to scan (its pixels are limited again from its header). */
 export const QR_IMAGE_FILE_MAX_BYTES = 128 * 1024 * 1024;

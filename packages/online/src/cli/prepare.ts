@@ -17,43 +17,26 @@ import {
   presentQrFrames,
   qrFramesPort,
   qrShowFlagsOf,
-  readAuditLogEntries,
   withQrShowOptions,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
-import { kcvOnRecord } from '../ops/kcv-on-record.js';
-import type { PrepareMode } from '../ops/plan-import-type.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
+import { prepareLifecycleOf, withPrepareLifecycleOptions } from './prepare-lifecycle.js';
 import { printPrepared } from './prepare-output.js';
 import { TOOL } from './tool.js';
 
 /** The request goes out at `normal`: version-18 codes, comfortable for a 720p webcam. */
 const REQUEST_QR_DENSITY: QrDensity = DEFAULT_QR_DENSITY;
 
-/** --expect-kcv KEY_ARN=KCV, each ARN once. */
-function expectKcvOf(values: readonly string[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const value of values) {
-    const match =
-      /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+)=([0-9A-Fa-f]{6})$/.exec(value);
-    if (match === null || map.has(match[1]!))
-      throw new ByokError('ERR_USAGE', `bad --expect-kcv ${value}`, {
-        hint: 'Give --expect-kcv KEY_ARN=KCV once per key: the full key ARN and the six hex digits the original wrap printed.',
-      });
-    map.set(match[1]!, match[2]!.toUpperCase());
-  }
-  return map;
-}
-
 export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'prepare',
     'Get import parameters for one or more EXTERNAL keys and write the import request for the offline machine',
     (y) =>
-      withQrShowOptions(y, REQUEST_QR_DENSITY)
+      withPrepareLifecycleOptions(withQrShowOptions(y, REQUEST_QR_DENSITY))
         .option('key-id', {
           type: 'string',
           array: true,
@@ -75,39 +58,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         .option('raw-dir', {
           type: 'string',
           describe: 'Also write DIR/KEY_ID/PublicKey.bin and ImportToken.bin (DIR must not exist)',
-        })
-        .option('new-material', {
-          type: 'boolean',
-          describe:
-            'Rotation: new material for symmetric keys that hold material (ImportType NEW_KEY_MATERIAL)',
-        })
-        .option('reimport', {
-          type: 'boolean',
-          describe:
-            'Re-import the same material (ImportType EXISTING_KEY_MATERIAL, the KeyMaterialId from KMS)',
-        })
-        .option('key-material-id', {
-          type: 'string',
-          describe: 'With --reimport and one --key-id: the KeyMaterialId to restore',
-        })
-        .option('expect-kcv', {
-          type: 'string',
-          array: true,
-          describe: 'With --reimport: KEY_ARN=KCV the original ceremony recorded (repeatable)',
-        })
-        .option('original-record', {
-          type: 'string',
-          describe: "With --reimport: the original ceremony's audit log, for each key's KCV",
-        })
-        .option('with-replicas', {
-          type: 'boolean',
-          describe:
-            'Each --key-id is a multi-Region primary: add its replicas, in their Regions, to one material group',
-        })
-        .conflicts('new-material', ['reimport', 'key-material-id', 'expect-kcv', 'original-record'])
-        .implies('key-material-id', 'reimport')
-        .implies('expect-kcv', 'reimport')
-        .implies('original-record', 'reimport'),
+        }),
     async (args) => {
       const globals = globalOptionsOf(args, deps);
       const keyIds = stringList(args, 'key-id');
@@ -139,34 +90,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'Name the import request file to write, e.g. --out request.json.',
         });
       }
-      const mode: PrepareMode =
-        args['new-material'] === true
-          ? 'new-material'
-          : args['reimport'] === true
-            ? 'reimport'
-            : 'auto';
-      const keyMaterialId = args['key-material-id'];
-      if (
-        keyMaterialId !== undefined &&
-        (keyIds.length !== 1 || !/^[0-9a-f]{64}$/.test(keyMaterialId))
-      ) {
-        throw new ByokError(
-          'ERR_USAGE',
-          '--key-material-id takes one KeyMaterialId (64 lowercase hex digits) for one --key-id',
-          {
-            hint: 'Re-import one key at a time when naming its material; byok-online status --key-id KEY lists them.',
-          },
-        );
-      }
-      const expectKcv = expectKcvOf(stringList(args, 'expect-kcv'));
-      const originalRecord =
-        args['original-record'] === undefined
-          ? undefined
-          : resolve(deps.cwd, args['original-record']);
-      const recordedKcvs =
-        originalRecord === undefined
-          ? undefined
-          : kcvOnRecord(await readAuditLogEntries(originalRecord));
+      const lifecycle = await prepareLifecycleOf(args, keyIds, deps.cwd);
       const out = resolve(deps.cwd, args.out);
       const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
       const qr = qrShowFlagsOf(args, deps.cwd, REQUEST_QR_DENSITY);
@@ -183,11 +107,11 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
             operators: globals.operators,
             out,
             rawDir,
-            mode,
-            keyMaterialId,
-            expectKcv,
-            kcvOnRecord: recordedKcvs,
-            withReplicas: args['with-replicas'] === true,
+            mode: lifecycle.mode,
+            keyMaterialId: lifecycle.keyMaterialId,
+            expectKcv: lifecycle.expectKcv,
+            kcvOnRecord: lifecycle.kcvOnRecord,
+            withReplicas: lifecycle.withReplicas,
           },
           {
             ...onlinePorts(deps, globals, session),
