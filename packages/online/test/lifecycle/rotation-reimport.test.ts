@@ -165,6 +165,24 @@ describe('re-import of the same material, through the CLIs', () => {
       keyState: 'PendingImport',
     });
 
+    // A record that is not there is refused, never read as a record without KCVs.
+    const missing = await c.online([
+      'prepare',
+      '--key-id',
+      arn,
+      '--reimport',
+      '--original-record',
+      'no-such-log.jsonl',
+      '--out',
+      'never.json',
+      '--operator',
+      'ALICE',
+      '--operator',
+      'BOB',
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/error: original record .*no-such-log\.jsonl does not exist/);
+
     // The KCV comes from the original ceremony's record (this machine's log has the import entry).
     const re = await c.prepare('re.json', [
       '--key-id',
