@@ -163,9 +163,13 @@ describe('prepare and import against byok-kms-sim', () => {
     const log = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
     expect(log).not.toContain(wrapped.targets[0]!.encryptedKeyMaterial.slice(0, 40));
 
-    // Re-running import with the same files is safe: KMS accepts the same material again.
-    const again = await online(importArgs(code));
+    // A second run is refused while the journal exists; --resume finds every key done.
+    const plain = await online(importArgs(code));
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('an import of this request was started before');
+    const again = await online([...importArgs(code), '--resume']);
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('resuming the journaled import: 3 of 3 key(s) done');
     expect(again.stdout).toContain('GenerateMac matches the offline value: proven');
   });
 

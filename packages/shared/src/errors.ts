@@ -28,6 +28,7 @@ export type ByokErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_INTERRUPTED'
   | 'ERR_SELF_TEST'
+  | 'ERR_JOURNAL'
   | 'ERR_INTERNAL';
 
 export interface ByokErrorOptions {

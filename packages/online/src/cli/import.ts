@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError, assertOperators } from '@byok-ceremony/shared';
@@ -8,10 +9,12 @@ import {
   readAuditLogEntries,
   unlockOperatorKeys,
 } from '@byok-ceremony/node-io';
+import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
 import { importCeremony, type WrappedSource } from '../ops/import-ceremony.js';
 import type { ImportJournal } from '../ops/import-wrapped-keys.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { checkCodeFlags } from './check-code-flags.js';
+import { concurrencyOf, withConcurrencyOption } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
 import {
@@ -21,7 +24,7 @@ import {
   runImportRaw,
   withExpirationOptions,
 } from './import-raw.js';
-import { printImported, printImportedBeforeFailure } from './import-output.js';
+import { keyProgress, printImported, printImportedBeforeFailure } from './import-output.js';
 import { scanImagesOf } from './scan-options.js';
 import { scanWrappedBundle } from './scan-wrapped.js';
 
@@ -39,7 +42,16 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
     'import',
     'Import wrapped key material into KMS and prove it (import raw: one raw file, the seed procedure)',
     (y) =>
-      importRawCommand(withExpirationOptions(y), deps)
+      withConcurrencyOption(importRawCommand(withExpirationOptions(y), deps))
+        .option('resume', {
+          type: 'boolean',
+          describe:
+            'Finish an interrupted import from its journal (REQUEST.journal.jsonl): keys whose outcome is unknown are checked in KMS first',
+        })
+        .option('json-lines', {
+          type: 'boolean',
+          describe: 'Print one JSON line per key on stdout as it settles (completion order)',
+        })
         .option('request', { type: 'string', describe: 'Import request written by prepare' })
         .option('wrapped', {
           type: 'string',
@@ -92,6 +104,24 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap), or --scan DIR for its QR frames; raw files: byok-online import raw.',
         });
       }
+      const request = resolve(deps.cwd, String(args['request']));
+      const resume = args['resume'] === true;
+      const concurrency = concurrencyOf(args);
+      const journalPath = journalPathOf(request);
+      if (!resume && existsSync(journalPath)) {
+        throw new ByokError(
+          'ERR_JOURNAL',
+          `an import of this request was started before: its journal ${journalPath} exists`,
+          {
+            hint: 'Run the same import with --resume: it checks in KMS every key whose outcome is unknown and does exactly the rest.',
+          },
+        );
+      }
+      if (resume && !existsSync(journalPath)) {
+        throw new ByokError('ERR_JOURNAL', `--resume: there is no import journal ${journalPath}`, {
+          hint: 'Nothing of this request was imported by byok-online import from this folder: run import without --resume.',
+        });
+      }
       const singleOperator = args['single-operator'] === true;
       assertOperators(globals.operators, { singleOperator });
       const checkCodes = checkCodeFlags(args, globals.operators, deps.interactive);
@@ -109,10 +139,12 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
         const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
           importCeremony(
             {
-              request: resolve(deps.cwd, String(args['request'])),
+              request,
               wrapped,
               operators: globals.operators,
               expiration,
+              resume,
+              concurrency,
             },
             {
               ...onlinePorts(deps, globals, session),
@@ -123,6 +155,16 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
               localLogPath: globals.auditLog,
               wait: waitOptions(deps),
               signal,
+              openJournal: (options) =>
+                openImportJournal({
+                  ...options,
+                  path: journalPath,
+                  now: deps.now,
+                  say: (line) => {
+                    deps.stderr(`byok-online: ${line}\n`);
+                  },
+                }),
+              onKey: keyProgress(deps, args['json-lines'] === true),
               afterConfirmation: async () => {
                 session.signers = await unlockOperatorKeys(
                   keyFiles,
@@ -136,7 +178,7 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
             journal,
           ),
         );
-        printImported(deps, globals.json, result);
+        if (args['json-lines'] !== true) printImported(deps, globals.json, result);
       } catch (error) {
         printImportedBeforeFailure(deps, journal);
         throw error;

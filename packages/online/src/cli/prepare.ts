@@ -22,6 +22,7 @@ import {
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
+import { concurrencyOf, withConcurrencyOption } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
 import { printPrepared } from './prepare-output.js';
@@ -35,7 +36,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
     'prepare',
     'Get import parameters for one or more EXTERNAL keys and write the import request for the offline machine',
     (y) =>
-      withQrShowOptions(y, REQUEST_QR_DENSITY)
+      withConcurrencyOption(withQrShowOptions(y, REQUEST_QR_DENSITY))
         .option('key-id', {
           type: 'string',
           array: true,
@@ -90,6 +91,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         });
       }
       const out = resolve(deps.cwd, args.out);
+      const concurrency = concurrencyOf(args);
       const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
       const qr = qrShowFlagsOf(args, deps.cwd, REQUEST_QR_DENSITY);
       const caption = (code: string): string =>
@@ -105,6 +107,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
             operators: globals.operators,
             out,
             rawDir,
+            concurrency,
           },
           {
             ...onlinePorts(deps, globals, session),

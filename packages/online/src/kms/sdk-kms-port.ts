@@ -98,6 +98,8 @@ export function sdkKmsPort(
   client: KMSClient,
   recordRequestId: (id: string) => void,
   region: string,
+  /** The client ImportKeyMaterial goes through (no automatic retries); defaults to `client`. */
+  importClient: KMSClient = client,
 ): KmsPort {
   async function call<T>(operation: string, key: string, send: () => Promise<T>): Promise<T> {
     try {
@@ -173,7 +175,7 @@ export function sdkKmsPort(
 
     async importKeyMaterial(input) {
       const out = await call('ImportKeyMaterial', input.keyId, () =>
-        client.send(
+        importClient.send(
           new ImportKeyMaterialCommand({
             KeyId: input.keyId,
             ImportToken: input.importToken,
@@ -247,6 +249,7 @@ export function sdkKmsPort(
 
     close() {
       client.destroy();
+      if (importClient !== client) importClient.destroy();
     },
   };
 }

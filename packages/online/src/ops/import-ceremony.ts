@@ -18,6 +18,7 @@ import {
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
+import { resumeNote, type OpenJournal } from './import-journal.js';
 import type { Expiration } from './resolve-expiration.js';
 import type { WaitOptions } from './wait-for-imported.js';
 
@@ -32,6 +33,9 @@ export interface ImportCeremonyInput {
   readonly wrapped: WrappedSource;
   readonly operators: readonly string[];
   readonly expiration: Expiration;
+  /** Continue the run its journal records (`import --resume`). */
+  readonly resume: boolean;
+  readonly concurrency: number;
 }
 
 export interface ImportCeremonyPorts extends OnlinePorts {
@@ -46,6 +50,10 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly localLogPath: string;
   readonly wait: WaitOptions;
   readonly signal: AbortSignal;
+  /** The journal beside the request: created, or opened to resume. */
+  readonly openJournal: OpenJournal;
+  /** Told of each key as it settles (progress, --json-lines). */
+  readonly onKey?: ((index: number, key: ImportedKey, total: number) => void) | undefined;
   /** Runs once every code matched, before KMS: operators unlock their keys (the runbook's order). */
   readonly afterConfirmation?: () => Promise<void>;
 }
@@ -123,22 +131,40 @@ export async function importCeremony(
     'wrapped-key bundle',
   );
   const requestDigest = bundleDigest(request);
+  const wrappedDigest = bundleDigest(wrapped);
   facts.inputs['request'] = requestDigest;
-  facts.inputs['wrapped'] = bundleDigest(wrapped);
+  facts.inputs['wrapped'] = wrappedDigest;
   facts.checkCodes['wrapped'] = checkCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
   await ports.afterConfirmation?.();
   if (ports.signal.aborted) throw interruptedError('before any key was imported');
 
-  await withKms(ports, async (kms) => {
-    try {
-      await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
-        signal: ports.signal,
-        onRecord: keysOnRecord(ports.localLog, requestDigest),
-      });
-    } finally {
-      facts.keys = journal.auditKeys;
-    }
+  const record = await ports.openJournal({
+    resume: input.resume,
+    request,
+    digests: { request: requestDigest, wrapped: wrappedDigest },
   });
+  try {
+    if (record.resumedBytes !== undefined) {
+      facts.input('resumedJournal', record.resumedBytes);
+      ports.say(resumeNote(record.earlier, request.targets.length));
+    }
+    await withKms(ports, async (kms) => {
+      try {
+        await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
+          signal: ports.signal,
+          onRecord: keysOnRecord(ports.localLog, requestDigest),
+          concurrency: input.concurrency,
+          journal: record,
+          now: ports.now,
+          ...(ports.onKey === undefined ? {} : { onKey: ports.onKey }),
+        });
+      } finally {
+        facts.keys = journal.auditKeys;
+      }
+    });
+  } finally {
+    await record.close();
+  }
   return { checkCode, keys: journal.imported };
 }

@@ -27,6 +27,8 @@ export interface PrepareCeremonyInput {
   readonly out: string;
   /** Also the seed's raw files, DIR/KEY_ID/{PublicKey,ImportToken}.bin. */
   readonly rawDir: string | undefined;
+  /** KMS calls in flight at once. */
+  readonly concurrency: number;
 }
 
 export interface PrepareCeremonyPorts extends Pick<OnlinePorts, 'openKms' | 'now'> {
@@ -79,6 +81,7 @@ export async function prepareCeremony(
       auditLogHead: ports.logHead,
       now: ports.now(),
       ceremonyId: ports.newCeremonyId(),
+      concurrency: input.concurrency,
     }),
   );
   const { bundle } = prepared;

@@ -17,6 +17,7 @@ import {
 } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { assignMaterialGroups } from './assign-material-groups.js';
+import { runBounded } from './run-bounded.js';
 
 /** States in which KMS accepts material: a first import, or a re-import of the same material. */
 const IMPORTABLE_STATES = ['PendingImport', 'Enabled', 'Disabled'];
@@ -29,6 +30,8 @@ export interface PrepareImportInput {
   readonly auditLogHead: string | null;
   readonly now: Date;
   readonly ceremonyId: string;
+  /** Calls in flight at once; answers keep the order of keyIds. */
+  readonly concurrency?: number;
 }
 
 export interface PreparedImport {
@@ -79,8 +82,10 @@ export async function prepareImport(
   kms: KmsPort,
   input: PrepareImportInput,
 ): Promise<PreparedImport> {
-  const descriptions: KeyDescription[] = [];
-  for (const keyId of input.keyIds) descriptions.push(await kms.describeKey(keyId));
+  const concurrency = input.concurrency ?? 1;
+  const descriptions = (
+    await runBounded(input.keyIds, concurrency, (keyId) => kms.describeKey(keyId))
+  ).map((o) => (o.started ? o.value : undefined)) as KeyDescription[];
 
   const problems: string[] = [];
   const checked: CheckedKey[] = [];
@@ -111,12 +116,13 @@ export async function prepareImport(
   const groups = assignMaterialGroups(checked.map((c) => c.description));
   const targets: ImportTarget[] = [];
   const raw: { keyId: string; publicKey: Uint8Array; importToken: Uint8Array }[] = [];
+  const fetched = await runBounded(checked, concurrency, (key) =>
+    kms.getParametersForImport(key.description.arn, key.wrappingAlgorithm, input.wrappingKeySpec),
+  );
   for (const [i, key] of checked.entries()) {
-    const parameters = await kms.getParametersForImport(
-      key.description.arn,
-      key.wrappingAlgorithm,
-      input.wrappingKeySpec,
-    );
+    const outcome = fetched[i]!;
+    if (!outcome.started) throw new Error('runBounded left a key unstarted without a failure');
+    const parameters = outcome.value;
     targets.push({
       keyArn: key.description.arn,
       keySpec: key.keySpec,
