@@ -258,8 +258,9 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the import parameters expired for 1 key(s):');
     expect(r.stderr).toContain(
-      'hint: Import parameters live 24 hours: run byok-online prepare again',
+      `hint: Import parameters live 24 hours. Nothing was sent to KMS. Prepare again only these keys (byok-online prepare --key-id ${arn} --out NEW_REQUEST)`,
     );
+    expect(existsSync(join(cwd, 'request.json.journal.jsonl'))).toBe(false);
     expect(await keyState(arn)).toBe('PendingImport');
   });
 

@@ -123,6 +123,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
           session,
         ),
       );
+      for (const warning of result.warnings) deps.stderr(`${TOOL}: ${warning}\n`);
       for (const d of result.reimports) {
         deps.stderr(
           `byok-online: note: ${d.arn} is ${d.keyState} and already holds material: this is a re-import, and KMS accepts only the same material again\n`,

@@ -16,6 +16,7 @@ import type {
 } from '@byok-ceremony/node-io';
 import type { KeyDescription } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
+import { importWindowWarning } from './import-window.js';
 import { prepareImport, type PreparedImport } from './prepare-import.js';
 
 export interface PrepareCeremonyInput {
@@ -58,6 +59,8 @@ export interface PrepareCeremonyResult {
   readonly targets: readonly PreparedTarget[];
   readonly reimports: readonly KeyDescription[];
   readonly qrFrames: QrFramesWritten | undefined;
+  /** Said to the operators: e.g. the batch may outlive its import parameters. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -72,6 +75,7 @@ export async function prepareCeremony(
   await ports.writer.assertWritable(input.out);
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
+  const started = ports.now();
   const prepared = await withKms(ports, (kms) =>
     prepareImport(kms, {
       keyIds: input.keyIds,
@@ -85,6 +89,15 @@ export async function prepareCeremony(
     }),
   );
   const { bundle } = prepared;
+  const preparedAt = ports.now();
+  const warning = importWindowWarning({
+    keys: bundle.targets.length,
+    prepareMs: preparedAt.getTime() - started.getTime(),
+    preparedAt,
+    earliestValidTo: new Date(
+      Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
+    ),
+  });
   const digest = bundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
   const targets: PreparedTarget[] = bundle.targets.map((t) => ({
@@ -118,5 +131,13 @@ export async function prepareCeremony(
       facts.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
       facts.output(`raw:${r.keyId}/ImportToken.bin`, r.importToken);
     }
-  return { bundle, digest, checkCode, targets, reimports: prepared.reimports, qrFrames };
+  return {
+    bundle,
+    digest,
+    checkCode,
+    targets,
+    reimports: prepared.reimports,
+    qrFrames,
+    warnings: warning === undefined ? [] : [warning],
+  };
 }
