@@ -3,9 +3,6 @@ import { ByokError } from '@byok-ceremony/shared';
 import type { KmsPort } from './kms-port.js';
 import { sdkKmsPort } from './sdk-kms-port.js';
 
-/** Attempts per read call: at a 30% fault rate, 12 leave about one failure in two million calls. */
-const READ_ATTEMPTS = 12;
-
 export interface KmsClientOptions {
   readonly region: string | undefined;
   readonly profile: string | undefined;
@@ -94,17 +91,15 @@ export const createKmsClient: KmsClientFactory = async (options) => {
     // endpoint_url would send the ceremony elsewhere without a trace.
     ignoreConfiguredEndpointUrls: true,
   };
-  // Reads and GetParametersForImport are safe to repeat: the SDK retries them, slowing down
-  // under throttling (adaptive mode's client-side rate limiter).
-  const client = new KMSClient({ ...common, retryMode: 'adaptive', maxAttempts: READ_ATTEMPTS });
-  // ImportKeyMaterial is never repeated blindly: importExactlyOnce checks the key first.
-  const importClient = new KMSClient({ ...common, maxAttempts: 1 });
+  // Retries are the port's, per operation (sdkKmsPort): the SDK's own would resend
+  // ImportKeyMaterial blindly, and its adaptive rate limiter and retry quota stall a batch under
+  // steady throttling (docs/performance.md).
+  const client = new KMSClient({ ...common, maxAttempts: 1 });
   let region: string;
   try {
     region = await client.config.region();
   } catch {
     client.destroy();
-    importClient.destroy();
     throw new ByokError(
       'ERR_USAGE',
       'no AWS Region: neither --region, AWS_REGION nor the profile names one',
@@ -113,5 +108,5 @@ export const createKmsClient: KmsClientFactory = async (options) => {
       },
     );
   }
-  return sdkKmsPort(client, options.recordRequestId, region, importClient);
+  return sdkKmsPort(client, options.recordRequestId, region);
 };
