@@ -163,3 +163,39 @@ export {
   paperRecordLine,
   parsePaperRecord,
 } from './audit/paper-record.js';
+export {
+  MATERIAL_SET_FORMAT,
+  MATERIAL_SET_MAX_CHARS,
+  MATERIAL_SET_VERSION,
+  parseMaterialSet,
+  serializeMaterialSet,
+  zeroMaterialSet,
+  type MaterialSet,
+  type MaterialSetGroup,
+} from './custody/material-set.js';
+export {
+  SHARE_FILE_HEADER,
+  SHARE_FILE_MAX_CHARS,
+  formatShareFile,
+  materialSetDigest,
+  parseShareFile,
+  type Sha256,
+  type ShareCover,
+  type ShareFile,
+} from './custody/share-file.js';
+export {
+  COMPONENT_FILE_HEADER,
+  COMPONENT_FILE_MAX_CHARS,
+  componentBytesProblem,
+  formatComponentFile,
+  formatComponentHex,
+  parseComponentFile,
+  parseComponentHex,
+  type ComponentFile,
+} from './custody/component-file.js';
+export {
+  assertBackupSpecsCombine,
+  parseBackupSpec,
+  type BackupSpec,
+} from './custody/backup-spec.js';
+export { isSameKeyOrReplica } from './custody/key-arn-match.js';
