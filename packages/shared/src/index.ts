@@ -71,7 +71,13 @@ export { formatFingerprint, wrappingKeyFingerprint } from './material/fingerprin
 export { proofMessage } from './material/proof-message.js';
 
 // Audit logs, their verification and the ceremony report.
-export type { AuditEntry, AuditKeyRecord, AuditKmsRecord, AuditRecord } from './audit/record.js';
+export type {
+  AuditBackupRecord,
+  AuditEntry,
+  AuditKeyRecord,
+  AuditKmsRecord,
+  AuditRecord,
+} from './audit/record.js';
 export { auditEntryHash, nextAuditEntryLine, type ChainPosition } from './audit/chain.js';
 export { formatAuditFinding, type AuditFinding } from './audit/audit-finding.js';
 export { verifyAuditChain } from './audit/verify-chain.js';

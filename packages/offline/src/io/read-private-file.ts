@@ -1,18 +1,19 @@
 import { open } from 'node:fs/promises';
 import { ByokError } from '@byok-ceremony/shared';
+import { INPUT_FILE_LIMITS, type InputFileKind } from '@byok-ceremony/node-io';
 
 /** Group or other permission bits: a file with any of them is not private to its owner. */
 const NOT_PRIVATE = 0o077;
 
 /**
  * Reads a file that holds secret material (material, material set, component, age identity):
- * a regular file, no larger than `maxBytes`, with no group or other permission bits. The mode
+ * a regular file, no larger than its kind's limit (INPUT_FILE_LIMITS, or a smaller `maxBytes`), with no group or other permission bits. The mode
  * is read from the opened descriptor, so a file swapped after the check is not read instead.
  */
 export async function readPrivateFile(
   path: string,
-  what: string,
-  maxBytes: number,
+  what: InputFileKind,
+  maxBytes: number = INPUT_FILE_LIMITS[what],
 ): Promise<Buffer> {
   let handle;
   try {

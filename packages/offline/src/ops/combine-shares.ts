@@ -97,7 +97,19 @@ function assertOneSplit(inputs: readonly ShareInput[], shares: readonly ShareFil
  * the result must hash to the set-digest every share carries, and its ceremony id and KCVs
  * must be the shares' labels. The caller checks the material itself (checkMaterialSet).
  */
-export async function combineShares(inputs: readonly ShareInput[]): Promise<MaterialSet> {
+export interface CombinedShares {
+  readonly set: MaterialSet;
+  readonly setDigest: string;
+  readonly splitId: string;
+  /** The labels of the shares combined. */
+  readonly shares: readonly {
+    readonly index: number;
+    readonly count: number;
+    readonly threshold: number;
+  }[];
+}
+
+export async function combineShares(inputs: readonly ShareInput[]): Promise<CombinedShares> {
   if (inputs.length === 0) throw mismatch('no share given', 'Give the share files with --shares.');
   const shares = parseEach(inputs);
   let secret: Uint8Array | undefined;
@@ -120,7 +132,12 @@ export async function combineShares(inputs: readonly ShareInput[]): Promise<Mate
         'The shares were made by another tool or altered: do not import; record it as an exception.',
       );
     }
-    return set;
+    return {
+      set,
+      setDigest: first.setDigest,
+      splitId: first.splitId,
+      shares: shares.map((s) => ({ index: s.index, count: s.count, threshold: s.threshold })),
+    };
   } finally {
     secret?.fill(0);
     for (const s of shares) s.share.fill(0);

@@ -1,4 +1,5 @@
 import { Decrypter } from 'age-encryption';
+import { bytesOf, streamOf } from './web-stream-bytes.js';
 import { ByokError, parseMaterialSet, type MaterialSet } from '@byok-ceremony/shared';
 
 /** How the age file is opened: identities (`AGE-SECRET-KEY-1…`), or its passphrase. */
@@ -47,7 +48,7 @@ export async function decryptMaterialSet(file: Uint8Array, key: AgeKey): Promise
   else for (const identity of key.identities) decrypter.addIdentity(identity);
   let plain: Uint8Array;
   try {
-    plain = await decrypter.decrypt(file);
+    plain = await bytesOf(await decrypter.decrypt(streamOf(file)));
   } catch (error) {
     const message = (error as Error).message;
     throw new ByokError(

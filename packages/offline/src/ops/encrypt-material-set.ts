@@ -1,5 +1,6 @@
 import { Encrypter } from 'age-encryption';
 import { ByokError, serializeMaterialSet, type MaterialSet } from '@byok-ceremony/shared';
+import { bytesOf, streamOf } from './web-stream-bytes.js';
 
 /** To whom the age file is encrypted: X25519 recipients (`age1…`), or one passphrase. */
 export type AgeTarget =
@@ -22,7 +23,7 @@ export async function encryptMaterialSet(set: MaterialSet, target: AgeTarget): P
   }
   const plain = new TextEncoder().encode(serializeMaterialSet(set));
   try {
-    return await encrypter.encrypt(plain);
+    return await bytesOf(await encrypter.encrypt(streamOf(plain)));
   } finally {
     plain.fill(0);
   }

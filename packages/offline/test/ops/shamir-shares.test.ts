@@ -31,7 +31,7 @@ describe('Shamir shares of a material set', () => {
     expect(files[0]!.text).toContain(`set-digest: ${setDigest}`);
     expect(files[0]!.text).toContain(`covers: k3 ECC_NIST_P256 KCV ${set.groups[2]!.kcv}`);
     for (const subset of [...subsets(files, 2), files]) {
-      const rebuilt = checkMaterialSet(await combineShares(inputsOf(subset)));
+      const rebuilt = checkMaterialSet((await combineShares(inputsOf(subset))).set);
       expect(serializeMaterialSet(rebuilt)).toBe(expected);
     }
   });
@@ -42,7 +42,7 @@ describe('Shamir shares of a material set', () => {
     const { files } = await splitMaterialSet(set, 3, 5);
     for (const size of [3, 4, 5])
       for (const subset of subsets(files, size))
-        expect(serializeMaterialSet(await combineShares(inputsOf(subset)))).toBe(expected);
+        expect(serializeMaterialSet((await combineShares(inputsOf(subset))).set)).toBe(expected);
     for (const pair of subsets(files, 2)) {
       const error = await failure(inputsOf(pair));
       expect(error.code).toBe('ERR_SHARES_MISMATCH');
