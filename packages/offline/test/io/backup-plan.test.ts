@@ -3,12 +3,13 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseShareFile } from '@byok-ceremony/shared';
 import { AuditSession, runAudited } from '@byok-ceremony/node-io';
 import { backupDirPlan } from '../../src/io/backup-plan.js';
@@ -16,8 +17,14 @@ import { nodeSha256 } from '../../src/ops/node-sha256.js';
 import type { MaterialReady } from '../../src/ops/wrap-request.js';
 import { NOW, importRequest } from '../helpers/request-fixture.js';
 
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function fixture() {
   const dir = mkdtempSync(join(tmpdir(), 'byok-backup-plan-'));
+  made.push(dir);
   const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }, { keySpec: 'HMAC_256' }]);
   const materials: MaterialReady[] = [...new Set(request.targets.map((t) => t.materialGroup))].map(
     (materialGroup, i) => ({
