@@ -9,12 +9,7 @@ import {
 import type { InputFileKind } from '@byok-ceremony/node-io';
 import { checkMaterialSet } from './check-material-set.js';
 import { combineShares } from './combine-shares.js';
-import {
-  AGE_FILE_MAX_BYTES,
-  decryptMaterialSet,
-  parseAgeIdentityFile,
-  type AgeKey,
-} from './decrypt-material-set.js';
+import { decryptMaterialSet, parseAgeIdentityFile, type AgeKey } from './decrypt-material-set.js';
 import type { MaterialSource, RecoveredMaterials } from './material-source.js';
 import { matchMaterialSet } from './match-material-set.js';
 
@@ -134,11 +129,8 @@ export function ageSource(
     kind: 'recovered',
     origin: 'file',
     async recover(request) {
+      // readFile refuses a file over the 'age file' limit before reading it.
       const file = await ports.readFile(path, 'age file');
-      if (file.length > AGE_FILE_MAX_BYTES)
-        throw new ByokError('ERR_AGE', `${path} is too large for an age file of a material set`, {
-          hint: 'Give material-set.age as wrap wrote it.',
-        });
       let key: AgeKey;
       if (identity !== undefined) {
         const bytes = await ports.readPrivate(identity, 'age identity file');
