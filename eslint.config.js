@@ -45,7 +45,14 @@ export const ALLOWED_PACKAGES = {
     'yargs',
     'zxing-wasm',
   ],
-  offline: ['@byok-ceremony/node-io', '@byok-ceremony/shared', 'shamir-secret-sharing', 'yargs'],
+  offline: [
+    '@byok-ceremony/node-io',
+    '@byok-ceremony/shared',
+    'age-encryption',
+    'fflate',
+    'shamir-secret-sharing',
+    'yargs',
+  ],
   online: [
     '@aws-sdk/client-kms',
     '@byok-ceremony/node-io',

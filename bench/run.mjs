@@ -3,7 +3,12 @@
 // own report. Add new ones to BENCHMARKS. `node bench/run.mjs qr` runs those whose name matches.
 import { performance } from 'node:perf_hooks';
 
-const BENCHMARKS = ['./ceremony-vs-seed.mjs', './qr-robustness.mjs'];
+const BENCHMARKS = [
+  './startup.mjs',
+  './ceremony-vs-seed.mjs',
+  './batch-1000.mjs',
+  './qr-robustness.mjs',
+];
 
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quick = process.argv.includes('--quick');

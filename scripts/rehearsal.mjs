@@ -28,6 +28,8 @@ const workdir = await mkdtemp(join(tmpdir(), 'byok-rehearsal-'));
 const online = join(workdir, 'online');
 const offline = join(workdir, 'offline');
 const usb = join(workdir, 'usb');
+// The backup media: the Shamir shares of the generated material go here, one bag each in the room.
+const backup = join(workdir, 'backup');
 await Promise.all([online, offline, usb].map((dir) => mkdir(dir)));
 const emptyConfig = join(workdir, 'aws-config');
 await writeFile(emptyConfig, '');
@@ -113,7 +115,7 @@ try {
 
   step(
     'offline',
-    'Wrap: check code confirmed by both operators; material generated, wrapped, zeroed.',
+    'Wrap: check code confirmed by both operators; material generated, split 2-of-3 onto the backup media, wrapped, zeroed.',
   );
   const wrapped = await offline_([
     'wrap',
@@ -123,8 +125,12 @@ try {
     'wrapped.json',
     ...operatorFlags,
     ...confirm(prepared.checkCode),
-    '--no-backup',
+    '--backup',
+    'shamir:2-of-3',
+    '--backup-dir',
+    backup,
   ]);
+  say(`    shares: ${backup}/share-1-of-3.txt … share-3-of-3.txt (and a printable page each)`);
   for (const m of wrapped.materials)
     say(`    ${m.materialGroup}: ${m.keySpec.padEnd(18)} KCV ${m.kcv}`);
   await copyFile(join(offline, 'wrapped.json'), join(usb, 'wrapped.json'));

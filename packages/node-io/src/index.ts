@@ -32,6 +32,7 @@ export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphra
 export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-signers.js';
 export { unlockOperatorKey } from './ops/operator-key-unlock.js';
 export { promptCheckCodes } from './io/prompt-check-codes.js';
+export { readHiddenLine, type HiddenLineOptions } from './io/read-hidden-line.js';
 
 // QR frames out: symbols, PNGs, the player page, the terminal. The image decoders (pngjs,
 // jpeg-js, jsQR, zxing-wasm) are loaded on use, through '@byok-ceremony/node-io/qr-scan'.

@@ -163,9 +163,13 @@ describe('prepare and import against byok-kms-sim', () => {
     const log = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
     expect(log).not.toContain(wrapped.targets[0]!.encryptedKeyMaterial.slice(0, 40));
 
-    // Re-running import with the same files is safe: KMS accepts the same material again.
-    const again = await online(importArgs(code));
+    // A second run is refused while the journal exists; --resume finds every key done.
+    const plain = await online(importArgs(code));
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('an import of this request was started before');
+    const again = await online([...importArgs(code), '--resume']);
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('resuming the journaled import: 3 of 3 key(s) done');
     expect(again.stdout).toContain('GenerateMac matches the offline value: proven');
   });
 
@@ -254,8 +258,9 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the import parameters expired for 1 key(s):');
     expect(r.stderr).toContain(
-      'hint: Import parameters live 24 hours: run byok-online prepare again',
+      `hint: Import parameters live 24 hours. Nothing was sent to KMS. Prepare again only these keys (byok-online prepare --key-id ${arn} --out NEW_REQUEST)`,
     );
+    expect(existsSync(join(cwd, 'request.json.journal.jsonl'))).toBe(false);
     expect(await keyState(arn)).toBe('PendingImport');
   });
 

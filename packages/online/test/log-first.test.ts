@@ -171,17 +171,21 @@ describe('a failed confirmation and a foreign log', () => {
 });
 
 describe('SIGINT during a multi-key import (child process)', () => {
-  it('logs the keys done, names them, and a re-run imports exactly the rest', async () => {
+  it('logs the keys done, names them, and --resume imports exactly the rest', async () => {
     const request = await preparedRequest(4);
     const codes = await withWrapped(request);
     const arns = request.targets.map((t) => t.keyArn);
     proxy.operations.length = 0;
     const held = proxy.hold('ImportKeyMaterial', 2);
-    const child = spawn(process.execPath, [ONLINE_BIN, ...flags(), ...IMPORT, ...codes], {
-      cwd,
-      env: s.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [ONLINE_BIN, ...flags(), ...IMPORT, ...codes, '--concurrency', '1'],
+      {
+        cwd,
+        env: s.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     const interrupted = new Promise<void>((done) =>
       child.stderr.on('data', (chunk: Buffer) => {
@@ -215,13 +219,71 @@ describe('SIGINT during a multi-key import (child process)', () => {
       'PendingImport',
     ]);
 
+    // A plain re-run is refused while the journal exists, before anything is read or asked.
     proxy.operations.length = 0;
-    const again = await online([...IMPORT, ...codes, '--json']);
+    const plain = await online([...IMPORT, ...codes]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(
+      /^byok-online: error: an import of this request was started before/m,
+    );
+    expect(plain.stderr).toMatch(/^byok-online: hint: Run the same import with --resume/m);
+    expect(proxy.operations).toEqual([]);
+
+    const again = await online([...IMPORT, ...codes, '--resume', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect(proxy.operations.filter((o) => o === 'ImportKeyMaterial')).toHaveLength(2);
-    const keys = (JSON.parse(again.stdout) as { keys: { keyArn: string; alreadyHeld: boolean }[] })
-      .keys;
-    expect(keys.map((k) => [k.keyArn, k.alreadyHeld])).toEqual(arns.map((arn, i) => [arn, i < 2]));
+    const keys = (JSON.parse(again.stdout) as { keys: { keyArn: string }[] }).keys;
+    expect(keys.map((k) => k.keyArn)).toEqual(arns);
+    expect(await Promise.all(arns.map(keyState))).toEqual(arns.map(() => 'Enabled'));
+    const resumed = (await logEntries()).at(-1)!;
+    expect(resumed).toMatchObject({ command: 'import', outcome: 'ok' });
+    expect(resumed.inputs['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
+    expect(resumed.keys.map((k) => k.keyArn)).toEqual(arns);
+  });
+});
+
+describe('kill -9 during a multi-key import (child process)', () => {
+  it('a key sent but unanswered is checked in KMS on --resume, not sent again', async () => {
+    const request = await preparedRequest(4);
+    const codes = await withWrapped(request);
+    const arns = request.targets.map((t) => t.keyArn);
+    proxy.operations.length = 0;
+    const held = proxy.hold('ImportKeyMaterial', 2);
+    const child = spawn(
+      process.execPath,
+      [ONLINE_BIN, ...flags(), ...IMPORT, ...codes, '--concurrency', '1'],
+      { cwd, env: s.env, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((done) =>
+      child.on('close', (_code, signal) => done(signal)),
+    );
+    await held.arrived;
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const journal = (await readFile(join(cwd, 'request.json.journal.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event?: string; target?: number });
+    expect(journal.map((l) => [l.event ?? 'header', l.target])).toEqual([
+      ['header', undefined],
+      ['sending', 0],
+      ['imported', 0],
+      ['sending', 1],
+    ]);
+    // The request the dead process sent still reaches KMS: its outcome is unknown to the journal.
+    held.release();
+    for (let i = 0; i < 100 && (await keyState(arns[1]!)) !== 'Enabled'; i++)
+      await new Promise((done) => setTimeout(done, 20));
+    expect(await keyState(arns[1]!)).toBe('Enabled');
+
+    proxy.operations.length = 0;
+    const again = await online([...IMPORT, ...codes, '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      'resuming the journaled import: 1 of 4 key(s) done, 1 sent without a recorded answer',
+    );
+    expect(proxy.operations.filter((o) => o === 'ImportKeyMaterial')).toHaveLength(2);
+    expect(proxy.operations.filter((o) => o === 'ListKeyRotations')).toHaveLength(1);
     expect(await Promise.all(arns.map(keyState))).toEqual(arns.map(() => 'Enabled'));
   });
 });

@@ -31,6 +31,14 @@ export type ByokErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_INTERRUPTED'
   | 'ERR_SELF_TEST'
+  | 'ERR_JOURNAL'
+  | 'ERR_MATERIAL_SET_INVALID'
+  | 'ERR_SHARE_INVALID'
+  | 'ERR_SHARES_MISMATCH'
+  | 'ERR_COMPONENT_INVALID'
+  | 'ERR_AGE'
+  | 'ERR_CONSOLE_ZIP'
+  | 'ERR_MATERIAL_PERMISSIONS'
   | 'ERR_INTERNAL';
 
 export interface ByokErrorOptions {

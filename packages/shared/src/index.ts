@@ -77,7 +77,13 @@ export { formatFingerprint, wrappingKeyFingerprint } from './material/fingerprin
 export { proofMessage } from './material/proof-message.js';
 
 // Audit logs, their verification and the ceremony report.
-export type { AuditEntry, AuditKeyRecord, AuditKmsRecord, AuditRecord } from './audit/record.js';
+export type {
+  AuditBackupRecord,
+  AuditEntry,
+  AuditKeyRecord,
+  AuditKmsRecord,
+  AuditRecord,
+} from './audit/record.js';
 export { auditEntryHash, nextAuditEntryLine, type ChainPosition } from './audit/chain.js';
 export { formatAuditFinding, type AuditFinding } from './audit/audit-finding.js';
 export { verifyAuditChain } from './audit/verify-chain.js';
@@ -169,3 +175,39 @@ export {
   paperRecordLine,
   parsePaperRecord,
 } from './audit/paper-record.js';
+export {
+  MATERIAL_SET_FORMAT,
+  MATERIAL_SET_MAX_CHARS,
+  MATERIAL_SET_VERSION,
+  parseMaterialSet,
+  serializeMaterialSet,
+  zeroMaterialSet,
+  type MaterialSet,
+  type MaterialSetGroup,
+} from './custody/material-set.js';
+export {
+  SHARE_FILE_HEADER,
+  SHARE_FILE_MAX_CHARS,
+  formatShareFile,
+  materialSetDigest,
+  parseShareFile,
+  type Sha256,
+  type ShareCover,
+  type ShareFile,
+} from './custody/share-file.js';
+export {
+  COMPONENT_FILE_HEADER,
+  COMPONENT_FILE_MAX_CHARS,
+  componentBytesProblem,
+  formatComponentFile,
+  formatComponentHex,
+  parseComponentFile,
+  parseComponentHex,
+  type ComponentFile,
+} from './custody/component-file.js';
+export {
+  assertBackupSpecsCombine,
+  parseBackupSpec,
+  type BackupSpec,
+} from './custody/backup-spec.js';
+export { isSameKeyOrReplica } from './custody/key-arn-match.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   isByokError,
+  type AuditBackupRecord,
   type AuditKeyRecord,
   type AuditKmsRecord,
   type AuditRecord,
@@ -29,6 +30,8 @@ export interface AuditFacts {
   readonly kmsRequestIds: string[];
   peerLogHead: string | null;
   kms: KmsUsed | undefined;
+  /** wrap, recover and components new: the backups made, or the backup the material came from. */
+  backup: AuditBackupRecord | undefined;
   /** Records the SHA-256 of bytes read under a label. */
   input(label: string, bytes: Uint8Array | string): void;
   /** Records the SHA-256 of bytes written under a label. */
@@ -59,6 +62,7 @@ export class AuditSession implements AuditFacts {
   readonly kmsRequestIds: string[] = [];
   peerLogHead: string | null = null;
   kms: KmsUsed | undefined;
+  backup: AuditBackupRecord | undefined;
   /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
   signers: readonly AuditSigner[] = [];
   /** Files and folders written, newest last. */
@@ -95,6 +99,7 @@ export class AuditSession implements AuditFacts {
       kmsRequestIds: [...this.kmsRequestIds],
       peerLogHead: this.peerLogHead,
       ...(kms === undefined ? {} : { kms }),
+      ...(this.backup === undefined ? {} : { backup: this.backup }),
       outcome: error === undefined ? 'ok' : 'error',
       error:
         error === undefined

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { auditEntryHash, parseStrictJson, type AuditEntry } from '@byok-ceremony/shared';
+import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
+import { readFileBounded } from './read-bounded.js';
 
 export interface LoggedAuditEntry {
   readonly hash: string;
@@ -14,7 +15,10 @@ export interface LoggedAuditEntry {
 export async function readAuditLogEntries(path: string): Promise<LoggedAuditEntry[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Bounded and no link followed, as every read of an audit log.
+    text = (await readFileBounded(path, AUDIT_LOG_MAX_BYTES, { regularFileOnly: true })).toString(
+      'utf8',
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

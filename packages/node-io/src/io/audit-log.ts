@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, open, readFile, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   auditEntryHash,
@@ -213,7 +213,12 @@ export async function assertAuditLogUsable(path: string): Promise<ChainPosition>
 
 /** The last line must be entry `seq - 1`, so a new entry cannot fork or restart the chain. */
 async function assertChainTail(path: string, position: ChainPosition): Promise<void> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((line) => line.length > 0);
+  // The same bounded, no-follow read as readAuditLogPosition: a link swapped in between is refused.
+  const text = await readFileBounded(path, AUDIT_LOG_MAX_BYTES, { regularFileOnly: true });
+  const lines = text
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
   const last = parseStrictJson(lines.at(-1)!) as { seq?: unknown; prev?: unknown } | null;
   const previous = lines.at(-2);
   const prev = previous === undefined ? null : auditEntryHash(previous);

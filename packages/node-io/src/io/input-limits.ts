@@ -12,6 +12,15 @@ export const INPUT_FILE_LIMITS = {
   /** Raw mode: ImportToken.bin and the wrapped blob, each at most 6,144 bytes in the KMS model. */
   'import token': 64 * 1024,
   'encrypted key material': 64 * 1024,
+  /** The AWS console's import-parameters zip: a few KB (docs/backup-format.md). */
+  'console zip': 256 * 1024,
+  /** A material set of 100 RSA_4096 keys is about 330 KB; its age file a little more. */
+  'material set': 1024 * 1024,
+  'age file': 1024 * 1024,
+  /** A share carries the whole set, base64: about 4/3 of it. */
+  'share file': 2 * 1024 * 1024,
+  'component file': 64 * 1024,
+  'age identity file': 64 * 1024,
   /** prepare --reimport --original-record: an earlier ceremony's audit log, as large as any log. */
   'original record': 256 * 1024 * 1024,
 } as const;

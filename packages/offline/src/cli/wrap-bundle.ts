@@ -4,7 +4,7 @@ import {
   fileOutputWriter,
   presentQrFrames,
   qrFramesPort,
-  readInputFile,
+  type AuditFacts,
   type CliDeps,
   type QrShowFlags,
 } from '@byok-ceremony/node-io';
@@ -12,6 +12,7 @@ import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import type { MaterialSource } from '../ops/material-source.js';
 import { wrapCeremony, type BackupPlan } from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
+import { readOfflineFile } from './material-of.js';
 import { collectCheckCodes } from './collect-check-codes.js';
 import { formatRequestSummary } from './format-summary.js';
 import { TOOL } from './tool.js';
@@ -19,8 +20,13 @@ import { TOOL } from './tool.js';
 export interface WrapBundleFlags {
   readonly request: string;
   readonly out: string;
-  readonly material: MaterialSource;
-  readonly backup: BackupPlan | undefined;
+  /** The material and its backup step; backups register their files with the session. */
+  readonly materialOf: (facts: Pick<AuditFacts, 'wrote'>) => {
+    readonly material: MaterialSource;
+    readonly backup: BackupPlan | undefined;
+  };
+  /** The command logged: `wrap`, or `recover`. */
+  readonly command?: string;
   readonly operators: readonly string[];
   readonly checkCodes: readonly string[];
   readonly singleOperator: boolean;
@@ -42,19 +48,20 @@ function wrappedCodeReminder(checkCode: string): string {
 
 /** Bundle mode: the wrap ceremony through the audited runner, then its result printed. */
 export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
-  const session = new AuditSession('wrap', flags.operators);
+  const session = new AuditSession(flags.command ?? 'wrap', flags.operators);
+  const { material, backup } = flags.materialOf(session);
   const result = await runOfflineAudited(deps, flags.auditLog, session, ({ logHead, signal }) =>
     wrapCeremony(
       {
         request: flags.request,
         out: flags.out,
-        material: flags.material,
-        backup: flags.backup,
+        material,
+        backup,
         operators: flags.operators,
         singleOperator: flags.singleOperator,
       },
       {
-        readFile: readInputFile,
+        readFile: readOfflineFile,
         generate: generateKeyMaterial,
         now: deps.now,
         writer: fileOutputWriter(session),

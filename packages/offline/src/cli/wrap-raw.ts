@@ -6,19 +6,21 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
-import {
-  AuditSession,
-  fileOutputWriter,
-  readInputFile,
-  type CliDeps,
-} from '@byok-ceremony/node-io';
+import { AuditSession, fileOutputWriter, type CliDeps } from '@byok-ceremony/node-io';
 import { wrapRawCeremony } from '../ops/wrap-raw-ceremony.js';
-import { runOfflineAudited } from './audited.js';
+import { runOfflineAudited, sayOn } from './audited.js';
+import { readOfflineFile } from './material-of.js';
 import { parseOperators } from './ceremony-options.js';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 
 /** The flags only raw mode takes; `wrap --public-key ...` is kept as an alias of `wrap raw`. */
-export const RAW_ONLY = ['public-key', 'wrapping-algorithm', 'key-spec', 'wrapping-key-spec'];
+export const RAW_ONLY = [
+  'public-key',
+  'console-zip',
+  'wrapping-algorithm',
+  'key-spec',
+  'wrapping-key-spec',
+];
 
 /** Raw mode, the seed's step 7: PublicKey.bin + material → EncryptedKeyMaterial.bin. */
 export async function runWrapRaw(
@@ -35,7 +37,8 @@ export async function runWrapRaw(
   const result = await runOfflineAudited(deps, path(argv['audit-log']), session, () =>
     wrapRawCeremony(
       {
-        publicKey: path(argv['public-key']),
+        publicKey: argv['public-key'] === undefined ? undefined : path(argv['public-key']),
+        consoleZip: argv['console-zip'] === undefined ? undefined : path(argv['console-zip']),
         wrappingAlgorithm,
         keySpec,
         wrappingKeySpec: argv['wrapping-key-spec'] as WrappingKeySpec | undefined,
@@ -44,7 +47,7 @@ export async function runWrapRaw(
         operators,
         singleOperator: argv['single-operator'] === true,
       },
-      { readFile: readInputFile, writer: fileOutputWriter(session) },
+      { readFile: readOfflineFile, writer: fileOutputWriter(session), say: sayOn(deps) },
       session,
     ),
   );
@@ -67,7 +70,12 @@ export function wrapRawCommand<T>(y: Argv<T>, deps: CliDeps): Argv<T> {
   return y.command(
     'raw',
     'Wrap a --material-file for a raw PublicKey.bin (the seed procedure), writing EncryptedKeyMaterial.bin',
-    (z) => z.demandOption(['public-key', 'wrapping-algorithm', 'material-file', 'out']),
+    (z) =>
+      z.demandOption(['wrapping-algorithm', 'material-file', 'out']).check((argv) => {
+        if ((argv['public-key'] === undefined) === (argv['console-zip'] === undefined))
+          throw new Error('wrap raw needs one of --public-key and --console-zip');
+        return true;
+      }),
     (argv) => runWrapRaw(argv, deps),
   );
 }

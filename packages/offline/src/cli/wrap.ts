@@ -16,6 +16,9 @@ import {
 } from '@byok-ceremony/node-io';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
+import { materialPlanOf } from './material-flags.js';
+import { materialOf } from './material-of.js';
+import { withMaterialOptions } from './material-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { RAW_ONLY, runWrapRaw, wrapRawCommand } from './wrap-raw.js';
 
@@ -32,6 +35,11 @@ const BUNDLE_ONLY = [
   'qr-terminal',
   'qr-density',
   'backup',
+  'backup-dir',
+  'backup-passphrase-file',
+  'material-set',
+  'components',
+  'component-file',
 ];
 
 function usage(message: string, hint: string): ByokError {
@@ -44,7 +52,10 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
     'wrap',
     'Generate or load key material and wrap it for KMS import (wrap raw: the seed procedure)',
     (y) =>
-      wrapRawCommand(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY), deps)
+      wrapRawCommand(
+        withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+        deps,
+      )
         .option('request', {
           type: 'string',
           describe: 'Import request written by byok-online prepare',
@@ -53,19 +64,13 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           type: 'string',
           describe: 'Output: wrapped-key bundle (or raw blob in raw mode)',
         })
-        .option('material-file', {
-          type: 'string',
-          describe:
-            'Existing material (raw bytes, or a PKCS#8 private key) instead of generating it',
-        })
-        .option('backup', {
-          type: 'boolean',
-          describe:
-            'Pass --no-backup to wrap generated material that will exist nowhere but in KMS',
-        })
         .option('public-key', {
           type: 'string',
           describe: 'wrap raw: DER wrapping public key (PublicKey.bin)',
+        })
+        .option('console-zip', {
+          type: 'string',
+          describe: "wrap raw: the AWS console's import-parameters zip instead of --public-key",
         })
         .option('wrapping-algorithm', {
           type: 'string',
@@ -94,11 +99,13 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           describe:
             'Scripted runs: one passphrase file per --operator-key (else asked on the terminal)',
         })
-        .conflicts('public-key', BUNDLE_ONLY)
+        .conflicts('public-key', [...BUNDLE_ONLY, 'console-zip'])
+        .conflicts('console-zip', BUNDLE_ONLY)
         .conflicts('request', RAW_ONLY)
-        .implies('public-key', ['wrapping-algorithm', 'material-file', 'out']),
+        .implies('public-key', ['wrapping-algorithm', 'material-file', 'out'])
+        .implies('console-zip', ['wrapping-algorithm', 'material-file', 'out']),
     async (argv) => {
-      if (argv['public-key'] !== undefined) {
+      if (argv['public-key'] !== undefined || argv['console-zip'] !== undefined) {
         await runWrapRaw(argv, deps);
         return;
       }
@@ -116,12 +123,13 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           'wrap needs --out',
           'Name the wrapped-key bundle to write: --out wrapped.json.',
         );
+      // Checked before any file is opened and before any prompt.
+      const plan = materialPlanOf(argv, path);
       const keyFiles = argv['operator-key'] ?? [];
       const passphraseFiles = argv['passphrase-file'] ?? [];
       assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
       const unlockSigners = () =>
         unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
-      const materialFile = argv['material-file'];
       await runWrapBundle(
         {
           operators,
@@ -132,11 +140,7 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
           unlockSigners,
           request: path(argv.request),
           out: path(argv.out),
-          material:
-            materialFile === undefined
-              ? { kind: 'generate' }
-              : { kind: 'file', path: path(materialFile) },
-          backup: argv.backup === false ? { kind: 'declined' } : undefined,
+          materialOf: (facts) => materialOf(plan, deps, facts),
           qr,
         },
         deps,

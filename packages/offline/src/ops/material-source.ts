@@ -1,6 +1,8 @@
 import type { InputFileKind } from '@byok-ceremony/node-io';
 import {
   ByokError,
+  type AuditBackupRecord,
+  type ImportRequestBundle,
   type KeySpec,
   type MaterialSource as MaterialOrigin,
 } from '@byok-ceremony/shared';
@@ -23,7 +25,22 @@ export type MaterialSource =
       readonly kind: 'supplied';
       readonly origin: MaterialOrigin;
       readonly materials: ReadonlyMap<string, Buffer>;
+    }
+  /**
+   * Material rebuilt once the request is confirmed (a material set, Shamir shares, the age file,
+   * custodians' components), matched to the request's groups; its backup record goes on record.
+   */
+  | {
+      readonly kind: 'recovered';
+      readonly origin: MaterialOrigin;
+      readonly recover: (request: ImportRequestBundle) => Promise<RecoveredMaterials>;
     };
+
+/** What a `recovered` source gives: material per group of the request, and where it came from. */
+export interface RecoveredMaterials {
+  readonly materials: ReadonlyMap<string, Buffer>;
+  readonly backup: AuditBackupRecord;
+}
 
 export interface MaterialPorts {
   readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
@@ -63,9 +80,36 @@ async function loadFile(path: string, keySpec: KeySpec, ports: MaterialPorts): P
   }
 }
 
+/**
+ * A `recovered` source rebuilt for the confirmed request, as a `supplied` one that must fit the
+ * request's groups exactly (zeroed if it does not); other sources are returned as they are.
+ */
+export async function recoverSource(
+  source: MaterialSource,
+  request: ImportRequestBundle,
+  groups: readonly string[],
+  onBackup: (backup: AuditBackupRecord) => void,
+): Promise<Exclude<MaterialSource, { kind: 'recovered' }>> {
+  if (source.kind !== 'recovered') return source;
+  const recovered = await source.recover(request);
+  onBackup(recovered.backup);
+  const supplied = {
+    kind: 'supplied',
+    origin: source.origin,
+    materials: recovered.materials,
+  } as const;
+  try {
+    assertSourceFits(supplied, groups);
+  } catch (error) {
+    for (const bytes of recovered.materials.values()) bytes.fill(0);
+    throw error;
+  }
+  return supplied;
+}
+
 /** The plaintext of every group; on failure, whatever was already made is zeroed. */
 export async function resolveMaterials(
-  source: MaterialSource,
+  source: Exclude<MaterialSource, { kind: 'recovered' }>,
   groups: ReadonlyMap<string, KeySpec>,
   ports: MaterialPorts,
 ): Promise<Map<string, MaterialReady>> {

@@ -11,6 +11,8 @@ import {
   formatCheckCodeConfirmed,
   parseStrictJson,
   wrappingKeyFingerprint,
+  type AuditBackupRecord,
+  type ImportRequestBundle,
   type KeySpec,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
@@ -27,6 +29,7 @@ import { checkParametersValid } from './check-parameters-valid.js';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 import {
   assertSourceFits,
+  recoverSource,
   resolveMaterials,
   type MaterialPorts,
   type MaterialSource,
@@ -41,6 +44,8 @@ import {
 /** What a backup step returns for the record: label → SHA-256 hex of each backup output. */
 export interface BackupRecord {
   readonly outputs: Readonly<Record<string, string>>;
+  /** The audit entry's `backup` field: schemes, share labels, KCVs and file digests, never a share. */
+  readonly audit?: AuditBackupRecord;
 }
 
 /**
@@ -52,7 +57,13 @@ export type BackupPlan =
   | { readonly kind: 'declined' }
   | {
       readonly kind: 'write';
-      readonly write: (materials: readonly MaterialReady[]) => Promise<BackupRecord>;
+      /** Refuses an unusable backup destination before anything is read or asked. */
+      readonly assertUsable?: () => Promise<void>;
+      /** The request gives each group its key ARNs and the ceremony id the backups carry. */
+      readonly write: (
+        materials: readonly MaterialReady[],
+        request: ImportRequestBundle,
+      ) => Promise<BackupRecord>;
     };
 
 export interface WrapCeremonyInput {
@@ -110,6 +121,7 @@ export async function wrapCeremony(
 ): Promise<WrapCeremonyResult> {
   await ports.writer.assertWritable(input.out);
   await ports.qr?.assertUsable();
+  if (input.backup?.kind === 'write') await input.backup.assertUsable?.();
   const requestBytes = await ports.readFile(input.request, 'import request');
   facts.input('requestFile', requestBytes);
   const request = parseJsonFile(requestBytes, input.request, 'import request');
@@ -126,16 +138,12 @@ export async function wrapCeremony(
   const groups = new Map<string, KeySpec>(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
   );
-  assertSourceFits(input.material, [...groups.keys()]);
+  if (input.material.kind !== 'recovered') assertSourceFits(input.material, [...groups.keys()]);
   assertNoGeneratedReimport(request, input.material.kind === 'generate');
   if (input.material.kind === 'generate' && input.backup === undefined)
-    throw new ByokError(
-      'ERR_BACKUP_REQUIRED',
-      'generated material needs a backup, and wrap cannot make one yet',
-      {
-        hint: 'the generated material would exist only inside KMS: KMS cannot export it, so an expired or deleted key could never be restored. Pass --no-backup to accept that (rehearsals), or use --material-file with material you keep',
-      },
-    );
+    throw new ByokError('ERR_BACKUP_REQUIRED', 'generated material needs a backup', {
+      hint: 'KMS cannot export imported material, so an expired or deleted key could only be restored from a backup: add --backup shamir:M-of-N and/or --backup age:RECIPIENT with --backup-dir DIR, or bring material you keep (--material-file, --material-set, --components). --no-backup is for rehearsals only and is logged.',
+    });
   const warnings = checkParametersValid(request.targets, ports.now());
   assertOperators(input.operators, { singleOperator: input.singleOperator });
   if (input.singleOperator) facts.exceptions.push('single-operator');
@@ -161,14 +169,18 @@ export async function wrapCeremony(
   }
   for (const warning of warnings) ports.say(`warning: ${warning}`);
 
-  const materials = await resolveMaterials(input.material, groups, ports);
+  const source = await recoverSource(input.material, request, [...groups.keys()], (backup) => {
+    facts.backup = backup;
+  });
+  const materials = await resolveMaterials(source, groups, ports);
   let bundle: WrappedKeyBundle;
   try {
     assertExpectedKcvs(request, materials);
     if (input.backup?.kind === 'write') {
-      const backup = await input.backup.write([...materials.values()]);
+      const backup = await input.backup.write([...materials.values()], request);
       for (const [label, sha256] of Object.entries(backup.outputs))
         facts.outputs[`backup:${label}`] = sha256;
+      if (backup.audit !== undefined) facts.backup = backup.audit;
     }
     bundle = wrapRequest({
       request,

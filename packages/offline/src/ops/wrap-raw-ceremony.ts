@@ -10,13 +10,16 @@ import {
 } from '@byok-ceremony/shared';
 import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
 import { loadMaterial } from './load-material.js';
+import { readConsoleZip } from './read-console-zip.js';
 import { materialKcv } from './material-kcv.js';
 import { parseWrappingKey } from './parse-wrapping-key.js';
 import { wrapKeyMaterial } from './wrap-key-material.js';
 
 export interface WrapRawCeremonyInput {
-  /** DER wrapping public key (PublicKey.bin). */
-  readonly publicKey: string;
+  /** DER wrapping public key (PublicKey.bin), or … */
+  readonly publicKey: string | undefined;
+  /** … the AWS console's import-parameters zip, which holds it. */
+  readonly consoleZip?: string | undefined;
   readonly wrappingAlgorithm: WrappingAlgorithm;
   readonly keySpec: KeySpec;
   readonly wrappingKeySpec: WrappingKeySpec | undefined;
@@ -30,6 +33,8 @@ export interface WrapRawCeremonyInput {
 export interface WrapRawCeremonyPorts {
   readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   readonly writer: OutputWriter;
+  /** One line for the operator (stderr). */
+  readonly say?: (line: string) => void;
 }
 
 export interface WrapRawCeremonyResult {
@@ -54,7 +59,26 @@ export async function wrapRawCeremony(
     assertOperators(input.operators, { singleOperator: input.singleOperator });
     if (input.singleOperator) facts.exceptions.push('single-operator');
   }
-  const spki = await ports.readFile(input.publicKey, 'public key file');
+  let spki: Uint8Array;
+  if (input.consoleZip !== undefined) {
+    const zip = await ports.readFile(input.consoleZip, 'console zip');
+    facts.input('consoleZip', zip);
+    const params = readConsoleZip(zip);
+    spki = params.publicKey;
+    const files =
+      params.layout === 'plain'
+        ? 'WrappingPublicKey.bin + ImportToken.bin'
+        : `wrappingKey_${params.keyId ?? ''} + importToken_${params.keyId ?? ''}`;
+    ports.say?.(
+      `read ${input.consoleZip} (${files}); give its import token to the online machine unchanged`,
+    );
+  } else if (input.publicKey !== undefined) {
+    spki = await ports.readFile(input.publicKey, 'public key file');
+  } else {
+    throw new ByokError('ERR_USAGE', 'wrap raw needs --public-key or --console-zip', {
+      hint: "Give the wrapping public key (PublicKey.bin) or the console's import-parameters zip.",
+    });
+  }
   facts.input('publicKey', spki);
   const fingerprint = wrappingKeyFingerprint(spki);
   const wrappingKey = parseWrappingKey(

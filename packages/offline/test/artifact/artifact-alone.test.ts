@@ -146,11 +146,43 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
       requestCode,
       '--check-code',
       requestCode,
-      '--no-backup',
+      '--backup',
+      'shamir:2-of-3',
+      '--backup-dir',
+      'backups',
       '--json',
     ]);
     expectNoNetwork(wrap);
     const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
+
+    // Two of the three custodians' shares rebuild the same material, without a socket either.
+    const recover = traced([
+      'recover',
+      '--shares',
+      'backups/share-1-of-3.txt',
+      'backups/share-3-of-3.txt',
+      '--request',
+      'request.json',
+      '--out',
+      'recovered.json',
+      '--operator',
+      'CAROL',
+      '--operator',
+      'DAVE',
+      '--check-code',
+      requestCode,
+      '--check-code',
+      requestCode,
+      '--json',
+    ]);
+    expectNoNetwork(recover);
+    const kcvsOf = (file: string): string[] =>
+      (
+        JSON.parse(readFileSync(join(offlineDir, file), 'utf8')) as {
+          materials: { kcv: string }[];
+        }
+      ).materials.map((m) => m.kcv);
+    expect(kcvsOf('recovered.json')).toEqual(kcvsOf('wrapped.json'));
 
     // The head as the witness writes it on the paper record anchors the log.
     const head = offline(['audit', 'head', 'byok-offline-audit.jsonl']);

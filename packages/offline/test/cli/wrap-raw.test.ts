@@ -10,7 +10,7 @@ function rawDir(bits: number, materialBytes = 32): string {
     join(dir, 'PublicKey.bin'),
     wrappingKeyPair(bits).publicKey.export({ format: 'der', type: 'spki' }),
   );
-  writeFileSync(join(dir, 'material.bin'), Buffer.alloc(materialBytes, 7));
+  writeFileSync(join(dir, 'material.bin'), Buffer.alloc(materialBytes, 7), { mode: 0o600 });
   return dir;
 }
 

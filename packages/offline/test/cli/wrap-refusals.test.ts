@@ -308,6 +308,7 @@ describe('wrap refuses', () => {
         writeFileSync(
           join(dir, 'material.bin'),
           Buffer.from(execFileSync('openssl', ['rand', '31'])),
+          { mode: 0o600 },
         );
       },
     );
@@ -355,7 +356,7 @@ describe('wrap refuses', () => {
       request,
       ['--material-file', 'material.bin', ...both(codeOf(request))],
       (dir) => {
-        writeFileSync(join(dir, 'material.bin'), Buffer.alloc(32, 1));
+        writeFileSync(join(dir, 'material.bin'), Buffer.alloc(32, 1), { mode: 0o600 });
       },
     );
     expectRefused(
@@ -382,7 +383,7 @@ describe('wrap refuses', () => {
     });
   });
 
-  it('generated material without --no-backup', async () => {
+  it('generated material without a backup choice, before any file is read or anything asked', async () => {
     const request = importRequest(SYMMETRIC);
     const a = await attempt(request, both(codeOf(request)));
     expectRefused(
@@ -390,8 +391,29 @@ describe('wrap refuses', () => {
       1,
       'ERR_BACKUP_REQUIRED',
       /generated material needs a backup/,
-      /would exist only inside KMS: KMS cannot export it.*Pass --no-backup to accept that/,
+      /KMS cannot export imported material.*--backup shamir:M-of-N.*--no-backup is for rehearsals only/,
+      false,
     );
+  });
+
+  it('a world- or group-readable --material-file, with the umask hint', async () => {
+    const request = importRequest(SYMMETRIC);
+    for (const mode of [0o644, 0o640]) {
+      const a = await attempt(
+        request,
+        ['--material-file', 'material.bin', ...both(codeOf(request))],
+        (dir) => {
+          writeFileSync(join(dir, 'material.bin'), Buffer.alloc(32, 1), { mode });
+        },
+      );
+      expectRefused(
+        a,
+        1,
+        'ERR_MATERIAL_PERMISSIONS',
+        /material file .*material\.bin can be read or written by others/,
+        /chmod 600 .*umask 077/,
+      );
+    }
   });
 
   it('raw-mode flags mixed with --request, before opening any file', async () => {

@@ -130,7 +130,12 @@ describe('byok-offline as a child process', () => {
       ['pkey', '-in', p('kms.pem'), '-pubout', '-outform', 'DER', '-out', p('PublicKey.bin')],
       quiet,
     );
-    execFileSync('openssl', ['rand', '-out', p('PlaintextKeyMaterial.bin'), '32'], quiet);
+    // Under the runbook's umask 077, so the material file is private (wrap refuses it otherwise).
+    execFileSync(
+      'sh',
+      ['-c', 'umask 077 && openssl rand -out "$0" 32', p('PlaintextKeyMaterial.bin')],
+      quiet,
+    );
 
     const result = runProcess(
       [

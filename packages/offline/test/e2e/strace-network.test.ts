@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
@@ -83,5 +84,80 @@ describe('byok-offline opens no Internet socket (strace -f -e trace=network)', (
     );
     expectNoNetwork(verify);
     expect(verify.stdout).toMatch(/^VERIFIED: 1 log/m);
+  });
+
+  it('wrap with Shamir and age backups, recover from two shares and from the age file', () => {
+    const dir = tempDir();
+    const validTo = new Date(Date.now() + 24 * 3600 * 1000);
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT', validTo }]);
+    const next = {
+      ...importRequest([
+        { keySpec: 'SYMMETRIC_DEFAULT', validTo, keyArn: request.targets[0]!.keyArn },
+      ]),
+    };
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    writeFileSync(join(dir, 'next.json'), JSON.stringify(next));
+    execFileSync('age-keygen', ['-o', join(dir, 'key.txt')], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', join(dir, 'key.txt')])
+      .toString()
+      .trim();
+    const confirm = (r: typeof request): string[] => [
+      '--single-operator',
+      '--operator',
+      'ALICE',
+      '--check-code',
+      checkCodeOf(bundleDigest(r)),
+    ];
+    const wrap = offline(
+      [
+        'wrap',
+        '--request',
+        'request.json',
+        '--out',
+        'wrapped.json',
+        '--backup',
+        'shamir:2-of-3',
+        '--backup',
+        `age:${recipient}`,
+        '--backup-dir',
+        'backup',
+        ...confirm(request),
+      ],
+      dir,
+    );
+    expectNoNetwork(wrap);
+    const recover = offline(
+      [
+        'recover',
+        '--shares',
+        'backup/share-1-of-3.txt',
+        'backup/share-3-of-3.txt',
+        '--request',
+        'next.json',
+        '--out',
+        'recovered.json',
+        ...confirm(next),
+      ],
+      dir,
+    );
+    expectNoNetwork(recover);
+    expect(recover.stdout).toContain('Wrote');
+    const fromAge = offline(
+      [
+        'recover',
+        '--age',
+        'backup/material-set.age',
+        '--identity',
+        'key.txt',
+        '--request',
+        'next.json',
+        '--out',
+        'from-age.json',
+        ...confirm(next),
+      ],
+      dir,
+    );
+    expectNoNetwork(fromAge);
+    expect(fromAge.stdout).toContain('Wrote');
   });
 });

@@ -141,6 +141,112 @@ describe('wrapCeremony', () => {
     expect(session.exceptions).toEqual([]);
   });
 
+  it('recovered material is rebuilt only after the confirmation, fitted to the groups, and its backup is recorded', async () => {
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }, { keySpec: 'HMAC_256' }]);
+    const code = checkCodeOf(bundleDigest(request));
+    const groups = [...new Set(request.targets.map((t) => t.materialGroup))];
+    const backup = {
+      schemes: ['recover:shamir'],
+      setDigest: 'cd'.repeat(32),
+      splitId: 'split-1',
+      shares: [{ index: 1, count: 3, threshold: 2 }],
+      files: [],
+      covers: [],
+    };
+    const order: string[] = [];
+    const held = groups.map(() => Buffer.alloc(32, 3));
+    const recovered = (materials: Map<string, Buffer>) =>
+      wrapInput({
+        backup: undefined,
+        material: {
+          kind: 'recovered',
+          origin: 'file',
+          recover: (given) => {
+            order.push(`recovered for ${given.ceremonyId}`);
+            return Promise.resolve({ materials, backup });
+          },
+        },
+      });
+    const { files, writer } = memory(request);
+    const session = new AuditSession('recover', OPERATORS);
+    const p = ports(files, writer, {
+      typedCheckCodes: () => {
+        order.push('codes typed');
+        return Promise.resolve([code, code]);
+      },
+    });
+    const result = await wrapCeremony(
+      recovered(new Map(groups.map((g, i) => [g, held[i]!]))),
+      p,
+      session,
+    );
+    expect(order).toEqual(['codes typed', `recovered for ${request.ceremonyId}`]);
+    expect(session.record(undefined).backup).toEqual(backup);
+    expect(result.bundle.materials.map((m) => m.source)).toEqual(['file', 'file']);
+    for (const bytes of held) expect(bytes.equals(Buffer.alloc(32))).toBe(true);
+
+    // One group short: refused after the rebuild, and what was rebuilt is zeroed.
+    const partial = Buffer.alloc(32, 4);
+    const short = memory(request);
+    await expect(
+      wrapCeremony(
+        recovered(new Map([[groups[0]!, partial]])),
+        ports(short.files, short.writer, { typedCheckCodes: () => Promise.resolve([code, code]) }),
+        new AuditSession('recover', OPERATORS),
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_USAGE', message: /missing: / });
+    expect(partial.equals(Buffer.alloc(32))).toBe(true);
+    expect(short.files.has('/m/wrapped.json')).toBe(false);
+  });
+
+  it('the backup step gets the confirmed request and its audit record goes on the entry', async () => {
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
+    const code = checkCodeOf(bundleDigest(request));
+    const { files, writer } = memory(request);
+    const session = new AuditSession('wrap', OPERATORS);
+    const steps: string[] = [];
+    const audit = {
+      schemes: ['shamir:2-of-3'],
+      setDigest: 'ef'.repeat(32),
+      splitId: 'split-2',
+      shares: [],
+      files: [{ name: 'share-1-of-3.txt', sha256: '01'.repeat(32) }],
+      covers: [],
+    };
+    await wrapCeremony(
+      wrapInput({
+        backup: {
+          kind: 'write',
+          assertUsable: () => {
+            steps.push('backup folder checked');
+            return Promise.resolve();
+          },
+          write: (_materials, given) => {
+            steps.push(`backup of ${given.targets.map((t) => t.keyArn).join(',')}`);
+            return Promise.resolve({ outputs: { 'share-1-of-3.txt': '01'.repeat(32) }, audit });
+          },
+        },
+      }),
+      ports(files, writer, {
+        typedCheckCodes: () => {
+          steps.push('codes typed');
+          return Promise.resolve([code, code]);
+        },
+      }),
+      session,
+    );
+    expect(steps).toEqual([
+      'backup folder checked',
+      'codes typed',
+      `backup of ${request.targets[0]!.keyArn}`,
+    ]);
+    expect(session.record(undefined)).toMatchObject({
+      backup: audit,
+      outputs: { 'backup:share-1-of-3.txt': '01'.repeat(32) },
+      exceptions: [],
+    });
+  });
+
   it('refusals that need no code come before the prompt', async () => {
     const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }, { keySpec: 'HMAC_256' }]);
     const cases: [Partial<WrapCeremonyInput>, string][] = [

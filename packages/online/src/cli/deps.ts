@@ -10,8 +10,14 @@ export interface CliDeps extends NodeCliDeps {
   readonly kmsClientFactory?: KmsClientFactory;
   /** Waits between DescribeKey polls; tests may make it instant. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** stderr is a terminal: import draws its progress bar there. */
+  readonly stderrIsTty?: boolean;
 }
 
 export function processDeps(): CliDeps {
-  return { ...nodeProcessDeps(), kmsClientFactory: createKmsClient };
+  return {
+    ...nodeProcessDeps(),
+    kmsClientFactory: createKmsClient,
+    stderrIsTty: process.stderr.isTTY,
+  };
 }

@@ -1,5 +1,5 @@
 import type { ImportCeremonyResult } from '../ops/import-ceremony.js';
-import type { ImportJournal } from '../ops/import-wrapped-keys.js';
+import type { ImportedKey, ImportJournal } from '../ops/import-wrapped-keys.js';
 import type { CliDeps } from './deps.js';
 
 /** What import prints once its entry is on record. */
@@ -47,6 +47,30 @@ export function printImportedBeforeFailure(deps: CliDeps, journal: ImportJournal
   }
   if (journal.auditKeys.length > 0)
     deps.stderr(
-      'byok-online: running import again with the same files is safe once the cause is fixed: it imports exactly the rest\n',
+      'byok-online: once the cause is fixed, run the same import with --resume: it imports exactly the rest\n',
     );
+}
+
+/**
+ * Per key as it settles: a JSON line on stdout (--json-lines), or a progress bar redrawn on a
+ * terminal's stderr; nothing otherwise.
+ */
+export function keyProgress(
+  deps: CliDeps,
+  jsonLines: boolean,
+): ((index: number, key: ImportedKey, total: number) => void) | undefined {
+  if (jsonLines)
+    return (index, key) => {
+      deps.stdout(`${JSON.stringify({ index, ...key })}\n`);
+    };
+  if (deps.stderrIsTty !== true) return undefined;
+  let settled = 0;
+  return (_index, _key, total) => {
+    settled++;
+    const width = 30;
+    const filled = Math.round((settled / total) * width);
+    deps.stderr(
+      `\rbyok-online: [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${settled}/${total} key(s)${settled === total ? '\n' : ''}`,
+    );
+  };
 }

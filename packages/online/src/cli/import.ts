@@ -8,80 +8,25 @@ import {
   readAuditLogEntries,
   unlockOperatorKeys,
 } from '@byok-ceremony/node-io';
+import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
 import { importCeremony, type WrappedSource } from '../ops/import-ceremony.js';
 import type { ImportJournal } from '../ops/import-wrapped-keys.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { checkCodeFlags } from './check-code-flags.js';
+import { concurrencyOf } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
-import {
-  expirationOf,
-  importRawCommand,
-  RAW_FLAGS,
-  runImportRaw,
-  withExpirationOptions,
-} from './import-raw.js';
-import { printImported, printImportedBeforeFailure } from './import-output.js';
+import { expirationOf, RAW_FLAGS, runImportRaw } from './import-raw.js';
+import { assertJournalState, withImportOptions } from './import-options.js';
+import { keyProgress, printImported, printImportedBeforeFailure } from './import-output.js';
 import { scanImagesOf } from './scan-options.js';
 import { scanWrappedBundle } from './scan-wrapped.js';
-
-const BUNDLE_FLAGS = [
-  'request',
-  'wrapped',
-  'scan',
-  'check-code',
-  'single-operator',
-  'operator-key',
-  'rotate',
-];
 
 export function importCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'import',
     'Import wrapped key material into KMS and prove it (import raw: one raw file, the seed procedure)',
-    (y) =>
-      importRawCommand(withExpirationOptions(y), deps)
-        .option('request', { type: 'string', describe: 'Import request written by prepare' })
-        .option('wrapped', {
-          type: 'string',
-          describe: 'Wrapped-key bundle from byok-offline wrap',
-        })
-        .option('scan', {
-          type: 'string',
-          array: true,
-          describe:
-            'Instead of --wrapped: read the wrapped bundle from QR images (files or folders)',
-        })
-        .option('check-code', {
-          type: 'string',
-          array: true,
-          describe: "The wrapped bundle's check code, once per --operator in the same order",
-        })
-        .option('single-operator', {
-          type: 'boolean',
-          describe: 'Rehearsal only: one operator; the audit log records the exception',
-        })
-        .option('operator-key', {
-          type: 'string',
-          array: true,
-          describe: 'Operator key files (byok-offline operator keygen), in --operator order',
-        })
-        .option('rotate', {
-          type: 'boolean',
-          describe:
-            'After importing new material (prepare --new-material): RotateKeyOnDemand once every Region holds it',
-        })
-        .option('passphrase-file', {
-          type: 'string',
-          array: true,
-          describe: 'Scripted runs: one passphrase file per --operator-key (else asked)',
-        })
-        // The old raw form (import --key-id ...) is kept as an alias of `import raw`.
-        .conflicts('key-id', BUNDLE_FLAGS)
-        .conflicts('scan', 'wrapped')
-        .implies('key-id', ['import-token', 'encrypted-key-material'])
-        .implies('import-token', 'key-id')
-        .implies('encrypted-key-material', 'key-id'),
+    (y) => withImportOptions(y, deps),
     async (args) => {
       if (RAW_FLAGS.some((flag) => args[flag] !== undefined)) {
         await runImportRaw(args, deps);
@@ -98,6 +43,11 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap), or --scan DIR for its QR frames; raw files: byok-online import raw.',
         });
       }
+      const request = resolve(deps.cwd, String(args['request']));
+      const resume = args['resume'] === true;
+      const concurrency = concurrencyOf(args);
+      const journalPath = journalPathOf(request);
+      assertJournalState(journalPath, resume);
       const singleOperator = args['single-operator'] === true;
       assertOperators(globals.operators, { singleOperator });
       const checkCodes = checkCodeFlags(args, globals.operators, deps.interactive);
@@ -115,11 +65,13 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
         const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
           importCeremony(
             {
-              request: resolve(deps.cwd, String(args['request'])),
+              request,
               wrapped,
               operators: globals.operators,
               expiration,
               rotate: args['rotate'] === true,
+              resume,
+              concurrency,
             },
             {
               ...onlinePorts(deps, globals, session),
@@ -130,6 +82,16 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
               localLogPath: globals.auditLog,
               wait: waitOptions(deps),
               signal,
+              openJournal: (options) =>
+                openImportJournal({
+                  ...options,
+                  path: journalPath,
+                  now: deps.now,
+                  say: (line) => {
+                    deps.stderr(`byok-online: ${line}\n`);
+                  },
+                }),
+              onKey: keyProgress(deps, args['json-lines'] === true),
               afterConfirmation: async () => {
                 session.signers = await unlockOperatorKeys(
                   keyFiles,
@@ -143,7 +105,7 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
             journal,
           ),
         );
-        printImported(deps, globals.json, result);
+        if (args['json-lines'] !== true) printImported(deps, globals.json, result);
       } catch (error) {
         printImportedBeforeFailure(deps, journal);
         throw error;

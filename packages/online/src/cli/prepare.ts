@@ -22,6 +22,7 @@ import {
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
+import { concurrencyOf, withConcurrencyOption } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList } from './global-options.js';
 import { prepareLifecycleOf, withPrepareLifecycleOptions } from './prepare-lifecycle.js';
@@ -36,7 +37,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
     'prepare',
     'Get import parameters for one or more EXTERNAL keys and write the import request for the offline machine',
     (y) =>
-      withPrepareLifecycleOptions(withQrShowOptions(y, REQUEST_QR_DENSITY))
+      withPrepareLifecycleOptions(withConcurrencyOption(withQrShowOptions(y, REQUEST_QR_DENSITY)))
         .option('key-id', {
           type: 'string',
           array: true,
@@ -92,6 +93,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
       }
       const lifecycle = await prepareLifecycleOf(args, keyIds, deps.cwd);
       const out = resolve(deps.cwd, args.out);
+      const concurrency = concurrencyOf(args);
       const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
       const qr = qrShowFlagsOf(args, deps.cwd, REQUEST_QR_DENSITY);
       const caption = (code: string): string =>
@@ -112,6 +114,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
             expectKcv: lifecycle.expectKcv,
             kcvOnRecord: lifecycle.kcvOnRecord,
             withReplicas: lifecycle.withReplicas,
+            concurrency,
           },
           {
             ...onlinePorts(deps, globals, session),
@@ -127,6 +130,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
           session,
         ),
       );
+      for (const warning of result.warnings) deps.stderr(`${TOOL}: ${warning}\n`);
       for (const d of result.reimports) {
         deps.stderr(
           `byok-online: note: ${d.arn} is ${d.keyState} and already holds material: this is a re-import, and KMS accepts only the same material again\n`,

@@ -86,15 +86,18 @@ export const createKmsClient: KmsClientFactory = async (options) => {
   const endpoint = resolveEndpointUrl(options.endpointUrl, options.env);
   await assertProfileExists(options.profile, options.env);
   const region = regionAsCliFindsIt(options.region, options.env);
-  const client = new KMSClient({
+  const common = {
     ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
     // The endpoint is the one resolved above, which the command notes and logs; a profile's
     // endpoint_url would send the ceremony elsewhere without a trace.
     ignoreConfiguredEndpointUrls: true,
-    maxAttempts: 3,
-  });
+  };
+  // Retries are the port's, per operation (sdkKmsPort): the SDK's own would resend
+  // ImportKeyMaterial blindly, and its adaptive rate limiter and retry quota stall a batch under
+  // steady throttling (docs/performance.md).
+  const client = new KMSClient({ ...common, maxAttempts: 1 });
   let resolved: string;
   try {
     resolved = await client.config.region();

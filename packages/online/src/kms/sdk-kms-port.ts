@@ -26,7 +26,24 @@ import {
   checkText,
   optional,
 } from './kms-response.js';
+import { kmsFailureKind } from './kms-failure.js';
 import type { KeyDescription, KeyMaterialEntry, KmsPort } from './kms-port.js';
+
+/**
+ * Which failures a call may be sent again after: `idempotent` (reads, GetParametersForImport, the
+ * proofs) after throttling or no answer; `throttled-only` (CreateKey, CreateAlias,
+ * RotateKeyOnDemand, DeleteImportedKeyMaterial: an unanswered one may have happened);
+ * `never` (ImportKeyMaterial: importExactlyOnce checks the key first).
+ */
+type RetryPolicy = 'idempotent' | 'throttled-only' | 'never';
+
+/** At a 30% fault rate, 12 attempts leave about one failed call in two million. */
+const RETRY_ATTEMPTS = 12;
+
+/** Exponential backoff with full jitter, 50 ms doubling to at most 2 s. */
+function backoffMs(attempt: number): number {
+  return Math.round(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
+}
 
 function missing(operation: string, field: string): ByokError {
   return new ByokError('ERR_KMS', `KMS ${operation} answered without ${field}`, {
@@ -101,17 +118,30 @@ export function sdkKmsPort(
   client: KMSClient,
   recordRequestId: (id: string) => void,
   region: string,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
 ): KmsPort {
-  async function call<T>(operation: string, key: string, send: () => Promise<T>): Promise<T> {
-    try {
-      const output = await send();
-      const id = requestIdOf(output);
-      if (id !== undefined) recordRequestId(id);
-      return output;
-    } catch (error) {
-      const id = requestIdOf(error);
-      if (id !== undefined) recordRequestId(id);
-      throw kmsError(operation, key, error);
+  async function call<T>(
+    operation: string,
+    key: string,
+    send: () => Promise<T>,
+    retry: RetryPolicy = 'idempotent',
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const output = await send();
+        const id = requestIdOf(output);
+        if (id !== undefined) recordRequestId(id);
+        return output;
+      } catch (error) {
+        const id = requestIdOf(error);
+        if (id !== undefined) recordRequestId(id);
+        const kind = kmsFailureKind(error);
+        const again =
+          attempt < RETRY_ATTEMPTS &&
+          (kind === 'throttled' ? retry !== 'never' : kind === 'unknown' && retry === 'idempotent');
+        if (!again) throw kmsError(operation, key, error);
+        await sleep(backoffMs(attempt));
+      }
     }
   }
 
@@ -119,27 +149,35 @@ export function sdkKmsPort(
     region,
 
     async createKey(input) {
-      const out = await call('CreateKey', 'a new key', () =>
-        client.send(
-          new CreateKeyCommand({
-            Origin: 'EXTERNAL',
-            KeySpec: input.keySpec,
-            KeyUsage: input.keyUsage,
-            ...(input.description === undefined ? {} : { Description: input.description }),
-            MultiRegion: input.multiRegion,
-            ...(input.tags.length === 0
-              ? {}
-              : { Tags: input.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
-          }),
-        ),
+      const out = await call(
+        'CreateKey',
+        'a new key',
+        () =>
+          client.send(
+            new CreateKeyCommand({
+              Origin: 'EXTERNAL',
+              KeySpec: input.keySpec,
+              KeyUsage: input.keyUsage,
+              ...(input.description === undefined ? {} : { Description: input.description }),
+              MultiRegion: input.multiRegion,
+              ...(input.tags.length === 0
+                ? {}
+                : { Tags: input.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
+            }),
+          ),
+        'throttled-only',
       );
       const metadata = describe('CreateKey', out.KeyMetadata);
       return { keyId: metadata.keyId, arn: metadata.arn };
     },
 
     async createAlias(aliasName, targetKeyId) {
-      await call('CreateAlias', targetKeyId, () =>
-        client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: targetKeyId })),
+      await call(
+        'CreateAlias',
+        targetKeyId,
+        () =>
+          client.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: targetKeyId })),
+        'throttled-only',
       );
     },
 
@@ -175,18 +213,22 @@ export function sdkKmsPort(
     },
 
     async importKeyMaterial(input) {
-      const out = await call('ImportKeyMaterial', input.keyId, () =>
-        client.send(
-          new ImportKeyMaterialCommand({
-            KeyId: input.keyId,
-            ImportToken: input.importToken,
-            EncryptedKeyMaterial: input.encryptedKeyMaterial,
-            ExpirationModel: input.expirationModel,
-            ...(input.validTo === undefined ? {} : { ValidTo: input.validTo }),
-            ...(input.importType === undefined ? {} : { ImportType: input.importType }),
-            ...(input.keyMaterialId === undefined ? {} : { KeyMaterialId: input.keyMaterialId }),
-          }),
-        ),
+      const out = await call(
+        'ImportKeyMaterial',
+        input.keyId,
+        () =>
+          client.send(
+            new ImportKeyMaterialCommand({
+              KeyId: input.keyId,
+              ImportToken: input.importToken,
+              EncryptedKeyMaterial: input.encryptedKeyMaterial,
+              ExpirationModel: input.expirationModel,
+              ...(input.validTo === undefined ? {} : { ValidTo: input.validTo }),
+              ...(input.importType === undefined ? {} : { ImportType: input.importType }),
+              ...(input.keyMaterialId === undefined ? {} : { KeyMaterialId: input.keyMaterialId }),
+            }),
+          ),
+        'never',
       );
       return {
         keyId: optional(out.KeyId, checkKeyArn, 'ImportKeyMaterial', 'KeyId') ?? input.keyId,
@@ -252,19 +294,26 @@ export function sdkKmsPort(
     },
 
     async rotateKeyOnDemand(keyId) {
-      await call('RotateKeyOnDemand', keyId, () =>
-        client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })),
+      await call(
+        'RotateKeyOnDemand',
+        keyId,
+        () => client.send(new RotateKeyOnDemandCommand({ KeyId: keyId })),
+        'throttled-only',
       );
     },
 
     async deleteImportedKeyMaterial(keyId, keyMaterialId) {
-      const out = await call('DeleteImportedKeyMaterial', keyId, () =>
-        client.send(
-          new DeleteImportedKeyMaterialCommand({
-            KeyId: keyId,
-            ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }),
-          }),
-        ),
+      const out = await call(
+        'DeleteImportedKeyMaterial',
+        keyId,
+        () =>
+          client.send(
+            new DeleteImportedKeyMaterialCommand({
+              KeyId: keyId,
+              ...(keyMaterialId === undefined ? {} : { KeyMaterialId: keyMaterialId }),
+            }),
+          ),
+        'throttled-only',
       );
       return {
         keyMaterialId:

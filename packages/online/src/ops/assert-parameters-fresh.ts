@@ -10,7 +10,7 @@ export function assertParametersFresh(request: ImportRequestBundle, now: Date): 
         .map((t) => `${t.keyArn} (valid to ${t.parametersValidTo})`)
         .join('\n')}`,
       {
-        hint: 'Import parameters live 24 hours: run byok-online prepare again, wrap again offline from the new request, then import.',
+        hint: `Import parameters live 24 hours. Nothing was sent to KMS. Prepare again only these keys (byok-online prepare ${expired.map((t) => `--key-id ${t.keyArn}`).join(' ')} --out NEW_REQUEST), wrap again offline from the new request, then import it.`,
         details: expired.map((t) => t.keyArn),
       },
     );

@@ -20,6 +20,7 @@ import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
 import { regionRoutedKms } from './region-routed-kms.js';
+import { resumeNote, type OpenJournal } from './import-journal.js';
 import type { Expiration } from './resolve-expiration.js';
 import { rotateAfterImport, type RotationOutcome } from './rotate-after-import.js';
 import type { WaitOptions } from './wait-for-imported.js';
@@ -37,6 +38,9 @@ export interface ImportCeremonyInput {
   readonly expiration: Expiration;
   /** --rotate: RotateKeyOnDemand on each key that took new material, once every Region holds it. */
   readonly rotate: boolean;
+  /** Continue the run its journal records (`import --resume`). */
+  readonly resume: boolean;
+  readonly concurrency: number;
 }
 
 export interface ImportCeremonyPorts extends OnlinePorts {
@@ -51,6 +55,10 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly localLogPath: string;
   readonly wait: WaitOptions;
   readonly signal: AbortSignal;
+  /** The journal beside the request: created, or opened to resume. */
+  readonly openJournal: OpenJournal;
+  /** Told of each key as it settles (progress, --json-lines). */
+  readonly onKey?: ((index: number, key: ImportedKey, total: number) => void) | undefined;
   /** Runs once every code matched, before KMS: operators unlock their keys (the runbook's order). */
   readonly afterConfirmation?: () => Promise<void>;
 }
@@ -130,29 +138,48 @@ export async function importCeremony(
     'wrapped-key bundle',
   );
   const requestDigest = bundleDigest(request);
+  const wrappedDigest = bundleDigest(wrapped);
   facts.inputs['request'] = requestDigest;
-  facts.inputs['wrapped'] = bundleDigest(wrapped);
+  facts.inputs['wrapped'] = wrappedDigest;
   facts.checkCodes['wrapped'] = checkCode;
   ports.say(formatCheckCodeConfirmed(input.operators));
   await ports.afterConfirmation?.();
   if (ports.signal.aborted) throw interruptedError('before any key was imported');
 
-  const rotation = await withKms(ports, async (home) => {
-    // Replicas are imported in their own Regions: calls go by each key ARN's Region.
-    const kms = regionRoutedKms(home, (region) => ports.openKms(region));
-    try {
-      try {
-        await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
-          signal: ports.signal,
-          onRecord: keysOnRecord(ports.localLog, requestDigest),
-        });
-      } finally {
-        facts.keys = journal.auditKeys;
-      }
-      return await rotateAfterImport(kms, request, input.rotate, ports.wait, facts);
-    } finally {
-      kms.close();
-    }
+  const record = await ports.openJournal({
+    resume: input.resume,
+    request,
+    digests: { request: requestDigest, wrapped: wrappedDigest },
   });
+  let rotation: RotationOutcome;
+  try {
+    if (record.resumedBytes !== undefined) {
+      facts.input('resumedJournal', record.resumedBytes);
+      ports.say(resumeNote(record.earlier, request.targets.length));
+    }
+    rotation = await withKms(ports, async (home) => {
+      // Replicas are imported in their own Regions: calls go by each key ARN's Region.
+      const kms = regionRoutedKms(home, (region) => ports.openKms(region));
+      try {
+        try {
+          await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
+            signal: ports.signal,
+            onRecord: keysOnRecord(ports.localLog, requestDigest),
+            concurrency: input.concurrency,
+            journal: record,
+            now: ports.now,
+            ...(ports.onKey === undefined ? {} : { onKey: ports.onKey }),
+          });
+        } finally {
+          facts.keys = journal.auditKeys;
+        }
+        return await rotateAfterImport(kms, request, input.rotate, ports.wait, facts);
+      } finally {
+        kms.close();
+      }
+    });
+  } finally {
+    await record.close();
+  }
   return { checkCode, keys: journal.imported, rotation };
 }

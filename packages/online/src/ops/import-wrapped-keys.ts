@@ -3,10 +3,14 @@ import {
   bundleDigest,
   type AuditKeyRecord,
   type ImportRequestBundle,
+  type ImportTarget,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import { interruptedError } from '@byok-ceremony/node-io';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import { importExactlyOnce, importLanded } from './import-exactly-once.js';
+import type { ImportJournalPort, KeyBefore, KeyDone } from './import-journal.js';
+import { runBounded } from './run-bounded.js';
 import type { Expiration } from './resolve-expiration.js';
 import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
@@ -30,10 +34,44 @@ export interface ImportJournal {
 }
 
 export interface ImportRun {
-  /** Checked between keys: once aborted, no further key is started. */
+  /** Once aborted, no further key is started; the ones in flight finish. */
   readonly signal: AbortSignal;
   /** Key ARN → KeyMaterialId this machine's log records as imported from this same request. */
   readonly onRecord: ReadonlyMap<string, string>;
+  /** Keys in flight at once (DescribeKey, ImportKeyMaterial, the proof). */
+  readonly concurrency: number;
+  /** Where each key's sending and outcome go, durably, before the next step. */
+  readonly journal: ImportJournalPort;
+  readonly now: () => Date;
+  /** Told of each key as it settles, in completion order (progress, --json-lines). */
+  readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
+}
+
+const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
+
+/**
+ * New material of a rotation stays pending until RotateKeyOnDemand, so it is held when the
+ * material this log recorded is imported; any other material pending rotation is refused before
+ * sending, as KMS allows one and an import of unknown outcome is later judged by it (importLanded).
+ */
+async function newMaterialHeld(
+  kms: KmsPort,
+  keyArn: string,
+  recorded: string | undefined,
+): Promise<{ proof: ProofKind; proven: boolean } | undefined> {
+  const materials = await kms.listKeyMaterials(keyArn);
+  if (materials.some((m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED'))
+    return { proof: 'kcv-only', proven: false };
+  const pending = materials.find((m) => PENDING_ROTATION.includes(m.keyMaterialState ?? ''));
+  if (pending !== undefined)
+    throw new ByokError(
+      'ERR_KEY_NOT_ROTATABLE',
+      `${keyArn} already has material ${pending.keyMaterialId ?? '(no id)'} pending rotation, not from this request`,
+      {
+        hint: 'KMS keeps one pending material per key. Nothing was sent for this key. Make that material current (byok-online rotate) or delete it (byok-online delete-material --key-material-id ID), then prepare again with --new-material.',
+      },
+    );
+  return undefined;
 }
 
 /**
@@ -47,33 +85,53 @@ async function alreadyHolds(
   material: WrappedKeyBundle['materials'][number],
   requestDigest: string,
   run: ImportRun,
-): Promise<{ described: KeyDescription; proof: ProofKind; proven: boolean } | undefined> {
+): Promise<{
+  described: KeyDescription;
+  held: { proof: ProofKind; proven: boolean } | undefined;
+}> {
   const described = await kms.describeKey(target.keyArn);
-  if (described.keyState !== 'Enabled') return undefined;
+  if (described.keyState !== 'Enabled') return { described, held: undefined };
   if (material.proof.kind === 'kcv-only') {
     const recorded = run.onRecord.get(target.keyArn);
-    if (recorded === undefined) return undefined;
-    // New material of a rotation stays pending until RotateKeyOnDemand: imported all the same.
-    const held =
-      described.currentKeyMaterialId === recorded ||
-      (target.importType === 'NEW_KEY_MATERIAL' &&
-        (await kms.listKeyMaterials(target.keyArn)).some(
-          (m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED',
-        ));
-    return held ? { described, proof: 'kcv-only', proven: false } : undefined;
+    if (target.importType === 'NEW_KEY_MATERIAL')
+      return { described, held: await newMaterialHeld(kms, target.keyArn, recorded) };
+    return {
+      described,
+      held:
+        recorded !== undefined && described.currentKeyMaterialId === recorded
+          ? { proof: 'kcv-only', proven: false }
+          : undefined,
+    };
   }
   try {
-    return { described, ...(await proveMaterial(kms, target, material, requestDigest)) };
+    return { described, held: await proveMaterial(kms, target, material, requestDigest) };
   } catch (error) {
-    if (error instanceof ByokError && error.code === 'ERR_PROOF_FAILED') return undefined;
+    if (error instanceof ByokError && error.code === 'ERR_PROOF_FAILED')
+      return { described, held: undefined };
     throw error;
   }
 }
 
+/** Target indices in two waves: the first target of each material group, then the rest. */
+export function importWaves(targets: readonly ImportTarget[]): number[][] {
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const rest: number[] = [];
+  targets.forEach((t, i) => {
+    if (seen.has(t.materialGroup)) rest.push(i);
+    else {
+      seen.add(t.materialGroup);
+      first.push(i);
+    }
+  });
+  return rest.length === 0 ? [first] : [first, rest];
+}
+
 /**
- * Imports every target of a checked request/wrapped pair in order, waits until KMS holds the
- * material, and proves it. Stops at the first failure, or between keys once the run's signal is
- * aborted; running it again is safe and skips the keys already holding the material.
+ * Imports every target of a checked request/wrapped pair, `run.concurrency` keys at a time, each
+ * exactly once: its sending is journaled (fsynced) before ImportKeyMaterial goes out and its
+ * outcome after the proof, so a resumed run skips what is done and checks (importLanded) what
+ * was in flight before sending anything. Results and audit records are in target order.
  */
 export async function importWrappedKeys(
   kms: KmsPort,
@@ -85,16 +143,17 @@ export async function importWrappedKeys(
   run: ImportRun,
 ): Promise<void> {
   const requestDigest = bundleDigest(request);
-  for (const [i, target] of request.targets.entries()) {
-    if (run.signal.aborted)
-      throw interruptedError(
-        `after ${journal.auditKeys.length} of ${request.targets.length} key(s)`,
-      );
+  const audit: (AuditKeyRecord | undefined)[] = request.targets.map(() => undefined);
+  const imported: (ImportedKey | undefined)[] = request.targets.map(() => undefined);
+  const settled = (index: number, key: ImportedKey, record: AuditKeyRecord): void => {
+    audit[index] = record;
+    imported[index] = key;
+    run.onKey?.(index, key, request.targets.length);
+  };
+
+  const importOne = async (target: ImportTarget, i: number): Promise<void> => {
     const answer = wrapped.targets[i]!;
     const material = wrapped.materials.find((m) => m.materialGroup === target.materialGroup)!;
-    // Both bundles were validated as strict base64 before they reached this operation.
-    const importToken = Buffer.from(target.importToken, 'base64');
-    const encryptedKeyMaterial = Buffer.from(answer.encryptedKeyMaterial, 'base64');
     const keyRecord: AuditKeyRecord = {
       keyArn: target.keyArn,
       keySpec: target.keySpec,
@@ -102,60 +161,119 @@ export async function importWrappedKeys(
       wrappingKeyFingerprint: answer.wrappingKeyFingerprint,
       kcv: material.kcv,
     };
-    const held = await alreadyHolds(kms, target, material, requestDigest, run);
-    if (held !== undefined) {
-      const keyMaterialId = held.described.currentKeyMaterialId ?? run.onRecord.get(target.keyArn);
-      journal.auditKeys.push({
-        ...keyRecord,
-        keyState: held.described.keyState,
-        ...(keyMaterialId === undefined ? {} : { keyMaterialId }),
-        proof: held.proof,
-      });
-      journal.imported.push({
-        keyArn: target.keyArn,
-        keyState: held.described.keyState,
-        keyMaterialId: keyMaterialId ?? null,
-        kcv: material.kcv,
-        proof: held.proof,
-        proven: held.proven,
-        alreadyHeld: true,
-      });
-      continue;
+    const done = async (d: KeyDone, write: boolean): Promise<void> => {
+      if (write)
+        await run.journal.append({
+          event: 'imported',
+          target: i,
+          keyArn: target.keyArn,
+          time: run.now().toISOString(),
+          ...d,
+        });
+      settled(
+        i,
+        { keyArn: target.keyArn, kcv: material.kcv, ...d },
+        {
+          ...keyRecord,
+          keyState: d.keyState,
+          ...(d.keyMaterialId === null ? {} : { keyMaterialId: d.keyMaterialId }),
+          proof: d.proof,
+        },
+      );
+    };
+    const prove = async (described: KeyDescription, keyMaterialId: string | null) => {
+      try {
+        return await proveMaterial(kms, target, material, requestDigest);
+      } catch (error) {
+        audit[i] = {
+          ...keyRecord,
+          keyState: described.keyState,
+          ...(keyMaterialId === null ? {} : { keyMaterialId }),
+          proof: material.proof.kind,
+        };
+        throw error;
+      }
+    };
+
+    const earlier = run.journal.earlier.keys.get(i);
+    if (earlier?.done !== undefined) return done(earlier.done, false);
+    let before: KeyBefore;
+    if (earlier?.sending !== undefined) {
+      // Sent by an earlier run that never recorded the answer: find out before sending again.
+      const landed = await importLanded(kms, target, earlier.sending);
+      if (landed !== undefined) {
+        const keyMaterialId = landed.keyMaterialId ?? null;
+        const { proof, proven } = await prove(landed.described, keyMaterialId);
+        return done(
+          { keyState: landed.described.keyState, keyMaterialId, proof, proven, alreadyHeld: true },
+          true,
+        );
+      }
+      before = earlier.sending;
+    } else {
+      const { described, held } = await alreadyHolds(kms, target, material, requestDigest, run);
+      if (held !== undefined) {
+        const keyMaterialId =
+          described.currentKeyMaterialId ?? run.onRecord.get(target.keyArn) ?? null;
+        return done(
+          { keyState: described.keyState, keyMaterialId, ...held, alreadyHeld: true },
+          true,
+        );
+      }
+      before = {
+        keyState: described.keyState,
+        keyMaterialId: described.currentKeyMaterialId ?? null,
+      };
     }
-    const result = await kms.importKeyMaterial({
-      keyId: target.keyArn,
-      importToken,
-      encryptedKeyMaterial,
-      expirationModel: expiration.expirationModel,
-      validTo: expiration.validTo,
-      ...importTypeParameters(target),
+    if (run.signal.aborted) return;
+    // Both bundles were validated as strict base64 before they reached this operation.
+    const importToken = Buffer.from(target.importToken, 'base64');
+    const encryptedKeyMaterial = Buffer.from(answer.encryptedKeyMaterial, 'base64');
+    await run.journal.append({
+      event: 'sending',
+      target: i,
+      keyArn: target.keyArn,
+      time: run.now().toISOString(),
+      ...before,
+    });
+    const result = await importExactlyOnce(kms, {
+      input: {
+        keyId: target.keyArn,
+        importToken,
+        encryptedKeyMaterial,
+        expirationModel: expiration.expirationModel,
+        validTo: expiration.validTo,
+        ...importTypeParameters(target),
+      },
+      target,
+      before,
+      sleep: wait.sleep,
     });
     const described = await waitForImported(kms, target.keyArn, wait);
     const keyMaterialId = result.keyMaterialId ?? described.currentKeyMaterialId ?? null;
-    const imported = {
+    audit[i] = {
       ...keyRecord,
       keyState: described.keyState,
       ...(keyMaterialId === null ? {} : { keyMaterialId }),
     };
-    journal.auditKeys.push(imported);
-    const { proof, proven } = await proveMaterial(kms, target, material, requestDigest).catch(
-      (error: unknown) => {
-        journal.auditKeys[journal.auditKeys.length - 1] = {
-          ...imported,
-          proof: material.proof.kind,
-        };
-        throw error;
-      },
+    const { proof, proven } = await prove(described, keyMaterialId);
+    await done(
+      { keyState: described.keyState, keyMaterialId, proof, proven, alreadyHeld: false },
+      true,
     );
-    journal.auditKeys[journal.auditKeys.length - 1] = { ...imported, proof };
-    journal.imported.push({
-      keyArn: target.keyArn,
-      keyState: described.keyState,
-      keyMaterialId,
-      kcv: material.kcv,
-      proof,
-      proven,
-      alreadyHeld: false,
-    });
+  };
+
+  try {
+    // A material group's first target (a multi-Region primary) is imported before the others
+    // (its replicas): KMS takes the replicas' EXISTING_KEY_MATERIAL only once the primary has it.
+    for (const wave of importWaves(request.targets)) {
+      await runBounded(wave, run.concurrency, (i) => importOne(request.targets[i]!, i), run.signal);
+      if (run.signal.aborted) break;
+    }
+  } finally {
+    journal.auditKeys.push(...audit.filter((k) => k !== undefined));
+    journal.imported.push(...imported.filter((k) => k !== undefined));
   }
+  if (journal.imported.length < request.targets.length)
+    throw interruptedError(`after ${journal.imported.length} of ${request.targets.length} key(s)`);
 }

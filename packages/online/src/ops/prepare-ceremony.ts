@@ -17,6 +17,7 @@ import type {
 } from '@byok-ceremony/node-io';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
+import { importWindowWarning } from './import-window.js';
 import type { PrepareMode } from './plan-import-type.js';
 import { prepareImport, type PreparedImport } from './prepare-import.js';
 
@@ -37,6 +38,8 @@ export interface PrepareCeremonyInput {
   readonly kcvOnRecord:
     ((keyArn: string, keyMaterialId: string | null) => string | undefined) | undefined;
   readonly withReplicas: boolean;
+  /** KMS calls in flight at once. */
+  readonly concurrency: number;
 }
 
 export interface PrepareCeremonyPorts extends Pick<OnlinePorts, 'openKms' | 'now'> {
@@ -69,6 +72,8 @@ export interface PrepareCeremonyResult {
   readonly targets: readonly PreparedTarget[];
   readonly reimports: readonly KeyDescription[];
   readonly qrFrames: QrFramesWritten | undefined;
+  /** Said to the operators: e.g. the batch may outlive its import parameters. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -83,6 +88,7 @@ export async function prepareCeremony(
   await ports.writer.assertWritable(input.out);
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
+  const started = ports.now();
   const opened = new Map<string, KmsPort>();
   const prepared = await withKms(ports, async (kms) => {
     try {
@@ -100,6 +106,7 @@ export async function prepareCeremony(
           keyMaterialId: input.keyMaterialId,
           expectedKcv: (arn, id) => input.expectKcv.get(arn) ?? input.kcvOnRecord?.(arn, id),
           withReplicas: input.withReplicas,
+          concurrency: input.concurrency,
         },
         async (region) => {
           const existing = opened.get(region);
@@ -125,6 +132,15 @@ export async function prepareCeremony(
       },
     );
   const { bundle } = prepared;
+  const preparedAt = ports.now();
+  const warning = importWindowWarning({
+    keys: bundle.targets.length,
+    prepareMs: preparedAt.getTime() - started.getTime(),
+    preparedAt,
+    earliestValidTo: new Date(
+      Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
+    ),
+  });
   const digest = bundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
   const targets: PreparedTarget[] = bundle.targets.map((t) => ({
@@ -163,5 +179,13 @@ export async function prepareCeremony(
       facts.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
       facts.output(`raw:${r.keyId}/ImportToken.bin`, r.importToken);
     }
-  return { bundle, digest, checkCode, targets, reimports: prepared.reimports, qrFrames };
+  return {
+    bundle,
+    digest,
+    checkCode,
+    targets,
+    reimports: prepared.reimports,
+    qrFrames,
+    warnings: warning === undefined ? [] : [warning],
+  };
 }

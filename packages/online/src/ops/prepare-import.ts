@@ -24,6 +24,7 @@ import {
   type ImportPlan,
   type PrepareMode,
 } from './plan-import-type.js';
+import { runBounded } from './run-bounded.js';
 
 /** States in which KMS accepts material: a first import, or a re-import of the same material. */
 const IMPORTABLE_STATES = ['PendingImport', 'Enabled', 'Disabled'];
@@ -44,6 +45,8 @@ export interface PrepareImportInput {
   readonly expectedKcv: (keyArn: string, keyMaterialId: string | null) => string | undefined;
   /** Each --key-id is a multi-Region primary: its replicas join the request, one material group. */
   readonly withReplicas: boolean;
+  /** Calls in flight at once; answers keep the order of keyIds. */
+  readonly concurrency?: number;
 }
 
 /** KMS in another Region, for replicas; opened once per Region and closed by whoever made it. */
@@ -142,16 +145,17 @@ export async function prepareImport(
   input: PrepareImportInput,
   kmsFor: KmsForRegion = () => Promise.reject(new Error('one Region only')),
 ): Promise<PreparedImport> {
+  const concurrency = input.concurrency ?? 1;
   const problems: string[] = [];
-  const descriptions: { given: string; d: KeyDescription }[] = [];
-  for (const keyId of input.keyIds) {
-    assertKeyInRegion(keyId, kms.region);
+  for (const keyId of input.keyIds) assertKeyInRegion(keyId, kms.region);
+  const described = await runBounded(input.keyIds, concurrency, async (keyId) => {
     const primary = await kms.describeKey(keyId);
     const all = input.withReplicas
       ? await withReplicaDescriptions(kms, primary, kmsFor, problems)
       : [primary];
-    for (const d of all) descriptions.push({ given: d === primary ? keyId : d.arn, d });
-  }
+    return all.map((d) => ({ given: d === primary ? keyId : d.arn, d }));
+  });
+  const descriptions = described.flatMap((o) => (o.started ? o.value : []));
 
   const usable: CheckedKey[] = [];
   const seen = new Map<string, string>();
@@ -169,12 +173,16 @@ export async function prepareImport(
   assertNoProblems(problems);
 
   // Only keys KMS would take at all get their materials listed.
+  const listed = await runBounded(usable, concurrency, async (key) => {
+    const d = key.description;
+    return listsMaterials(d) ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn) : null;
+  });
   const checked: CheckedKey[] = [];
   const primaryPlans = new Map<string, ImportPlan>();
-  for (const key of usable) {
+  for (const [i, key] of usable.entries()) {
     const d = key.description;
-    const regionKms = await kmsOf(kms, d.arn, kmsFor);
-    const materials = listsMaterials(d) ? await regionKms.listKeyMaterials(d.arn) : null;
+    const outcome = listed[i]!;
+    const materials = outcome.started ? outcome.value : null;
     const primaryPlan = input.withReplicas ? primaryPlans.get(d.keyId) : undefined;
     // A replica takes its primary's material, which KMS then knows: EXISTING, under the same id.
     const plan =
@@ -197,13 +205,17 @@ export async function prepareImport(
   const groups = assignMaterialGroups(checked.map((c) => c.description));
   const targets: ImportTarget[] = [];
   const raw: { keyId: string; publicKey: Uint8Array; importToken: Uint8Array }[] = [];
-  for (const [i, key] of checked.entries()) {
-    const regionKms = await kmsOf(kms, key.description.arn, kmsFor);
-    const parameters = await regionKms.getParametersForImport(
+  const fetched = await runBounded(checked, concurrency, async (key) =>
+    (await kmsOf(kms, key.description.arn, kmsFor)).getParametersForImport(
       key.description.arn,
       key.wrappingAlgorithm,
       input.wrappingKeySpec,
-    );
+    ),
+  );
+  for (const [i, key] of checked.entries()) {
+    const outcome = fetched[i]!;
+    if (!outcome.started) throw new Error('runBounded left a key unstarted without a failure');
+    const parameters = outcome.value;
     targets.push({
       keyArn: key.description.arn,
       keySpec: key.keySpec,

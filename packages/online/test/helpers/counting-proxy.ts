@@ -44,6 +44,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const count = operations.filter((o) => o === operation).length;
       const held = holds.find((h) => h.operation === operation && h.nth === count);
       if (held !== undefined) {
+        holds.splice(holds.indexOf(held), 1);
         held.arrive();
         await held.released;
       }

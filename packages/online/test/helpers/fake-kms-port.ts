@@ -24,6 +24,8 @@ export class FakeKmsPort implements KmsPort {
   closed = 0;
   /** Called before each ImportKeyMaterial, e.g. to interrupt the run. */
   beforeImport: (keyId: string) => void = () => undefined;
+  /** Called after an ImportKeyMaterial took effect: throwing stands for an answer lost on the way. */
+  afterImport: (keyId: string) => void = () => undefined;
 
   createKey: KmsPort['createKey'] = (input) => {
     this.calls.push('CreateKey');
@@ -79,7 +81,8 @@ export class FakeKmsPort implements KmsPort {
     });
   };
 
-  importKeyMaterial: KmsPort['importKeyMaterial'] = (input) => {
+  importKeyMaterial: KmsPort['importKeyMaterial'] = async (input) => {
+    await Promise.resolve();
     this.beforeImport(input.keyId);
     this.calls.push('ImportKeyMaterial');
     const key = this.key(input.keyId);
@@ -93,7 +96,8 @@ export class FakeKmsPort implements KmsPort {
       keyState: 'Enabled',
       currentKeyMaterialId: keyMaterialId,
     };
-    return Promise.resolve({ keyId: key.description.arn, keyMaterialId });
+    this.afterImport(input.keyId);
+    return { keyId: key.description.arn, keyMaterialId };
   };
 
   generateMac: KmsPort['generateMac'] = () => {
@@ -106,7 +110,25 @@ export class FakeKmsPort implements KmsPort {
     return Promise.resolve(new Uint8Array());
   };
 
-  listKeyMaterials: KmsPort['listKeyMaterials'] = () => Promise.resolve([]);
+  listKeyMaterials: KmsPort['listKeyMaterials'] = (keyId) => {
+    this.calls.push('ListKeyRotations');
+    const current = this.key(keyId).description.currentKeyMaterialId;
+    return Promise.resolve(
+      current === undefined
+        ? []
+        : [
+            {
+              keyMaterialId: current,
+              keyMaterialState: 'CURRENT',
+              importState: 'IMPORTED',
+              expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+              validTo: undefined,
+              rotationDate: undefined,
+              rotationType: undefined,
+            },
+          ],
+    );
+  };
 
   rotateKeyOnDemand: KmsPort['rotateKeyOnDemand'] = () => {
     this.calls.push('RotateKeyOnDemand');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ByokError,
   auditEntryHash,
   bundleDigest,
   checkCodeOf,
@@ -13,6 +14,7 @@ import { importRawCeremony } from '../../src/ops/import-raw-ceremony.js';
 import { prepareCeremony } from '../../src/ops/prepare-ceremony.js';
 import { FakeKmsPort } from '../helpers/fake-kms-port.js';
 import { wrapForTest } from '../helpers/wrap-for-test.js';
+import { memoryJournal } from '../helpers/memory-journal.js';
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 const OPERATORS = ['ALICE', 'BOB'];
@@ -70,6 +72,7 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       expectKcv: new Map(),
       kcvOnRecord: undefined,
       withReplicas: false,
+      concurrency: 4,
     },
     {
       openKms: () => Promise.resolve(kms),
@@ -106,6 +109,7 @@ function importPorts(
     localLogPath: '/m/byok-online-audit.jsonl',
     wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
     signal: new AbortController().signal,
+    openJournal: memoryJournal().open,
     ...overrides,
   };
 }
@@ -122,6 +126,8 @@ const input = {
   operators: OPERATORS,
   expiration: NEVER,
   rotate: false,
+  resume: false,
+  concurrency: 4,
 } as const;
 
 describe('prepareCeremony', () => {
@@ -153,6 +159,7 @@ describe('prepareCeremony', () => {
         expectKcv: new Map(),
         kcvOnRecord: undefined,
         withReplicas: false,
+        concurrency: 1,
       },
       {
         openKms: () => Promise.resolve(kms),
@@ -238,7 +245,7 @@ describe('importCeremony', () => {
     );
   });
 
-  it('stops between keys when interrupted; a re-run imports exactly the rest', async () => {
+  it('stops between keys when interrupted; --resume imports exactly the rest', async () => {
     const kms = new FakeKmsPort();
     const { prepared, files, logged } = await preparedCeremony(kms, 3);
     const code = withWrapped(files, prepared.bundle);
@@ -246,15 +253,17 @@ describe('importCeremony', () => {
     kms.beforeImport = (keyId) => {
       if (keyId === prepared.bundle.targets[1]!.keyArn) controller.abort();
     };
+    const journal = memoryJournal();
     const first = new AuditSession('import', OPERATORS);
     const codes = () => Promise.resolve([code, code]);
     await expect(
       importCeremony(
-        input,
+        { ...input, concurrency: 1 },
         importPorts(kms, files, {
           localLog: logged,
           typedCheckCodes: codes,
           signal: controller.signal,
+          openJournal: journal.open,
         }),
         first,
       ),
@@ -262,17 +271,81 @@ describe('importCeremony', () => {
     expect(first.keys.map((k) => k.keyArn)).toEqual(
       prepared.bundle.targets.slice(0, 2).map((t) => t.keyArn),
     );
-    // The interrupted entry, as the runner logs it, is what the re-run reads.
-    const line = JSON.stringify(first.record(new Error('interrupted')));
-    const log = [...logged, { hash: auditEntryHash(line), entry: JSON.parse(line) as AuditEntry }];
+    expect(journal.lines.map((l) => ('event' in l ? l.event : 'header'))).toEqual([
+      'header',
+      'sending',
+      'imported',
+      'sending',
+      'imported',
+    ]);
+    // A plain run is refused while the journal exists; --resume does the rest.
     kms.beforeImport = () => undefined;
-    const again = await importCeremony(
+    const ports = importPorts(kms, files, { typedCheckCodes: codes, openJournal: journal.open });
+    await expect(
+      importCeremony(input, ports, new AuditSession('import', OPERATORS)),
+    ).rejects.toThrow('journal exists');
+    kms.calls.length = 0;
+    const resumed = new AuditSession('import', OPERATORS);
+    const again = await importCeremony({ ...input, resume: true }, ports, resumed);
+    expect(again.keys.map((k) => k.alreadyHeld)).toEqual([false, false, false]);
+    expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
+    // Keys done before are taken from the journal: KMS sees only the third key's work.
+    expect(kms.calls).toEqual(['DescribeKey', 'ImportKeyMaterial', 'DescribeKey']);
+    expect(resumed.inputs['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
+    expect(resumed.keys.map((k) => k.keyArn)).toEqual(prepared.bundle.targets.map((t) => t.keyArn));
+    expect(ports.said).toContain(
+      'resuming the journaled import: 2 of 3 key(s) done, 0 sent without a recorded answer (checked in KMS before anything is sent again), 1 not started',
+    );
+  });
+
+  it('an answer lost after KMS imported: checked in KMS, never sent again', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files } = await preparedCeremony(kms, 2);
+    const code = withWrapped(files, prepared.bundle);
+    const lost = prepared.bundle.targets[0]!.keyArn;
+    let failures = 0;
+    kms.afterImport = (keyId) => {
+      if (keyId === lost && failures++ === 0)
+        throw new ByokError('ERR_KMS', 'cannot reach KMS (ECONNRESET)', {
+          cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+        });
+    };
+    const result = await importCeremony(
       input,
-      importPorts(kms, files, { localLog: log, typedCheckCodes: codes }),
+      importPorts(kms, files, { typedCheckCodes: () => Promise.resolve([code, code]) }),
       new AuditSession('import', OPERATORS),
     );
-    expect(again.keys.map((k) => k.alreadyHeld)).toEqual([true, true, false]);
-    expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
+    expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
+    expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1]);
+    expect(kms.calls.filter((c) => c === 'ListKeyRotations')).toHaveLength(1);
+  });
+
+  it('a throttled import is sent again; a refused one stops the run', async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files } = await preparedCeremony(kms, 2);
+    const code = withWrapped(files, prepared.bundle);
+    const sdkError = (name: string, status: number) =>
+      new ByokError('ERR_KMS', `KMS refused ImportKeyMaterial: ${name}`, {
+        cause: Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }),
+      });
+    let throttles = 2;
+    kms.beforeImport = (keyId) => {
+      if (keyId === prepared.bundle.targets[0]!.keyArn && throttles-- > 0)
+        throw sdkError('ThrottlingException', 400);
+      if (keyId === prepared.bundle.targets[1]!.keyArn)
+        throw sdkError('InvalidCiphertextException', 400);
+    };
+    const session = new AuditSession('import', OPERATORS);
+    await expect(
+      importCeremony(
+        { ...input, concurrency: 1 },
+        importPorts(kms, files, { typedCheckCodes: () => Promise.resolve([code, code]) }),
+        session,
+      ),
+    ).rejects.toThrow('InvalidCiphertextException');
+    expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 0]);
+    expect(kms.calls.filter((c) => c === 'ImportKeyMaterial')).toHaveLength(1);
+    expect(session.keys.map((k) => k.keyArn)).toEqual([prepared.bundle.targets[0]!.keyArn]);
   });
 });
 

@@ -105,6 +105,59 @@ function kmsProblems(c: FieldChecker, value: unknown, tool: unknown): void {
     c.fail('entry.kms.accounts', 'names an account twice');
 }
 
+const BACKUP_SCHEME =
+  /^(shamir:[0-9]{1,3}-of-[0-9]{1,3}|age:age1[02-9ac-hj-np-z]{58}|age:passphrase|recover:shamir|recover:age|material-set|components:[0-9])$/;
+const SHARE_COUNT = (n: unknown): boolean =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 255;
+
+function backupProblems(c: FieldChecker, value: unknown): void {
+  const b = c.object(value, 'entry.backup', [
+    'schemes',
+    'setDigest',
+    'splitId',
+    'shares',
+    'files',
+    'covers',
+  ]);
+  if (b === undefined) return;
+  c.array(b['schemes'], 'entry.backup.schemes', 1)?.forEach((s, i) =>
+    c.string(s, `entry.backup.schemes[${i}]`, BACKUP_SCHEME, 'a backup scheme'),
+  );
+  if (b['setDigest'] !== null) c.string(b['setDigest'], 'entry.backup.setDigest', HEX_DIGEST);
+  if (b['splitId'] !== null)
+    c.string(b['splitId'], 'entry.backup.splitId', /^[0-9a-f]{32}$/, '32 lowercase hex digits');
+  c.array(b['shares'], 'entry.backup.shares', 0)?.forEach((share, i) => {
+    const s = c.object(share, `entry.backup.shares[${i}]`, ['index', 'count', 'threshold']);
+    if (s === undefined) return;
+    for (const f of ['index', 'count', 'threshold'])
+      if (!SHARE_COUNT(s[f]))
+        c.fail(`entry.backup.shares[${i}].${f}`, 'must be an integer from 1 to 255');
+  });
+  c.array(b['files'], 'entry.backup.files', 0)?.forEach((file, i) => {
+    const f = c.object(file, `entry.backup.files[${i}]`, ['name', 'sha256']);
+    if (f === undefined) return;
+    c.string(
+      f['name'],
+      `entry.backup.files[${i}].name`,
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      'a file name',
+    );
+    c.string(f['sha256'], `entry.backup.files[${i}].sha256`, HEX_DIGEST);
+  });
+  c.array(b['covers'], 'entry.backup.covers', 0)?.forEach((cover, i) => {
+    const k = c.object(cover, `entry.backup.covers[${i}]`, ['materialGroup', 'keySpec', 'kcv']);
+    if (k === undefined) return;
+    c.string(
+      k['materialGroup'],
+      `entry.backup.covers[${i}].materialGroup`,
+      MATERIAL_GROUP,
+      'a group name',
+    );
+    c.string(k['keySpec'], `entry.backup.covers[${i}].keySpec`, KEY_SPEC, 'a KMS key spec');
+    c.string(k['kcv'], `entry.backup.covers[${i}].kcv`, KCV, 'six uppercase hex digits');
+  });
+}
+
 /**
  * Every way a parsed log line departs from the AuditEntry format, as `path: problem` strings.
  * Strict like the bundles: unknown fields are problems, so an edited line cannot hide data.
@@ -115,10 +168,12 @@ export function auditEntryProblems(value: unknown): string[] {
     typeof value === 'object' && value !== null && Object.hasOwn(value, field);
   const hasSignatures = has('signatures');
   const hasKms = has('kms');
+  const hasBackup = has('backup');
   const e = c.object(value, 'entry', [
     ...ENTRY_FIELDS,
     ...(hasSignatures ? ['signatures'] : []),
     ...(hasKms ? ['kms'] : []),
+    ...(hasBackup ? ['backup'] : []),
   ]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
@@ -179,6 +234,7 @@ export function auditEntryProblems(value: unknown): string[] {
   c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
   c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
   if (hasKms) kmsProblems(c, e['kms'], e['tool']);
+  if (hasBackup) backupProblems(c, e['backup']);
   if (hasSignatures) {
     c.array(e['signatures'], 'entry.signatures', 1)?.forEach((sig, i) => {
       const path = `entry.signatures[${i}]`;

@@ -34,6 +34,33 @@ export interface AuditKmsRecord {
   readonly accounts: readonly string[];
 }
 
+/**
+ * What a wrap did with backups of its material: the schemes, the labels of the shares and the
+ * SHA-256 of each backup file written. Never a share, a passphrase or material.
+ */
+export interface AuditBackupRecord {
+  /** `shamir:M-of-N`, `age:RECIPIENT`, `age:passphrase` when made; `recover:shamir`, `recover:age`, `material-set`, `components:N` when material came from one. */
+  readonly schemes: readonly string[];
+  /** SHA-256 of the material set (docs/backup-format.md), or null when no set was involved. */
+  readonly setDigest: string | null;
+  /** The split-id of the Shamir shares made or used, or null. */
+  readonly splitId: string | null;
+  /** Labels of the shares written or combined. */
+  readonly shares: readonly {
+    readonly index: number;
+    readonly count: number;
+    readonly threshold: number;
+  }[];
+  /** Backup files written: name in --backup-dir and SHA-256 of the bytes. */
+  readonly files: readonly { readonly name: string; readonly sha256: string }[];
+  /** The material groups covered, with their KCVs. */
+  readonly covers: readonly {
+    readonly materialGroup: string;
+    readonly keySpec: string;
+    readonly kcv: string;
+  }[];
+}
+
 export interface AuditRecord {
   /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
   readonly command: string;
@@ -54,6 +81,8 @@ export interface AuditRecord {
   readonly error: AuditError | null;
   /** byok-online commands that opened a KMS client: where its calls went. */
   readonly kms?: AuditKmsRecord;
+  /** wrap and recover: the backups made, or the backup the material came from. */
+  readonly backup?: AuditBackupRecord;
   /** Present when operators hold operator keys: their signed confirmations of this entry. */
   readonly signatures?: readonly AuditSignature[];
 }

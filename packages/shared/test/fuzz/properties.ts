@@ -125,7 +125,8 @@ function applyMutation(root: unknown, m: Mutation): unknown {
   const keys = Object.keys(target);
   const key = keys.length === 0 ? m.key : keys[Math.floor(m.seed / all.length) % keys.length]!;
   if (Array.isArray(target)) {
-    const i = Number(key);
+    // An array only ever has index keys: an empty one takes the value as its first element.
+    const i = keys.length === 0 ? 0 : Number(key);
     if (m.op === 'delete') target.splice(i, 1);
     else if (m.op === 'add') target.push(structuredClone(m.value));
     else target[i] = structuredClone(m.value);

@@ -1,0 +1,117 @@
+import { ByokError } from '@byok-ceremony/shared';
+import {
+  promptPassphrase,
+  readHiddenLine,
+  readInputFile,
+  readPassphraseFile,
+  type AuditFacts,
+  type CliDeps,
+  type InputFileKind,
+} from '@byok-ceremony/node-io';
+import { backupDirPlan } from '../io/backup-plan.js';
+import { readPrivateFile } from '../io/read-private-file.js';
+import { componentsSource } from '../ops/components-source.js';
+import type { MaterialSource } from '../ops/material-source.js';
+import { materialSetFileSource, type RecoverPorts } from '../ops/recover-material.js';
+import type { BackupPlan } from '../ops/wrap-ceremony.js';
+import type { MaterialPlan } from './material-flags.js';
+
+/** Reads wrap's inputs: a material file only if it is private to its owner (umask 077). */
+export function readOfflineFile(path: string, what: InputFileKind): Promise<Uint8Array> {
+  return what === 'material file' ? readPrivateFile(path, what) : readInputFile(path, what);
+}
+
+/** A passphrase from its file, or asked without echo on a terminal (twice for a new one). */
+export function passphraseAsker(
+  file: string | undefined,
+  deps: CliDeps,
+  confirm: boolean,
+): () => Promise<string> {
+  return async () => {
+    let bytes: Buffer;
+    if (file !== undefined) bytes = await readPassphraseFile(file);
+    else if (!deps.interactive)
+      throw new ByokError('ERR_USAGE', 'the age passphrase was not given', {
+        hint: 'Give the passphrase file (scripted runs), or run on a terminal to be asked.',
+      });
+    else {
+      bytes = await promptPassphrase('Passphrase for the age backup: ', deps);
+      if (confirm) {
+        const again = await promptPassphrase('The same passphrase again: ', deps);
+        const same = again.equals(bytes);
+        again.fill(0);
+        if (!same) {
+          bytes.fill(0);
+          throw new ByokError('ERR_USAGE', 'the two passphrases differ', {
+            hint: 'Run the command again and type the same passphrase twice.',
+          });
+        }
+      }
+    }
+    // age-encryption takes a string; that copy cannot be zeroed (docs/offline.md, Secrets).
+    const text = bytes.toString('utf8');
+    bytes.fill(0);
+    return text;
+  };
+}
+
+export function recoverPorts(passphrase: () => Promise<string>): RecoverPorts {
+  return { readPrivate: readPrivateFile, readFile: readInputFile, passphrase };
+}
+
+/** wrap's MaterialSource and BackupPlan for the plan its flags gave. */
+export function materialOf(
+  plan: MaterialPlan,
+  deps: CliDeps,
+  facts: Pick<AuditFacts, 'wrote'>,
+): { readonly material: MaterialSource; readonly backup: BackupPlan | undefined } {
+  switch (plan.kind) {
+    case 'generate-no-backup':
+      return { material: { kind: 'generate' }, backup: { kind: 'declined' } };
+    case 'generate':
+      return {
+        material: { kind: 'generate' },
+        backup: backupDirPlan(
+          {
+            specs: plan.backups,
+            dir: plan.backupDir,
+            passphrase: passphraseAsker(plan.passphraseFile, deps, true),
+            now: deps.now,
+          },
+          facts,
+        ),
+      };
+    case 'file':
+      return { material: { kind: 'file', path: plan.path }, backup: undefined };
+    case 'material-set':
+      return {
+        material: materialSetFileSource(
+          plan.path,
+          recoverPorts(passphraseAsker(undefined, deps, false)),
+        ),
+        backup: undefined,
+      };
+    case 'components':
+      return {
+        material: componentsSource(plan.count, plan.files, {
+          readPrivate: readPrivateFile,
+          askHidden: async (prompt) => {
+            deps.stderr(prompt);
+            try {
+              return await readHiddenLine(deps.stdin, {
+                what: 'the component',
+                code: 'ERR_COMPONENT_INVALID',
+                endHint: 'Run on a terminal, or give --component-file per custodian.',
+              });
+            } finally {
+              deps.stderr('\n');
+            }
+          },
+          say: (line) => {
+            deps.stderr(`${line}\n`);
+          },
+        }),
+        backup: undefined,
+      };
+  }
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  assertImportRequestBundle,
+  bundleDigest,
+  formatComponentFile,
+  type KeySpec,
+} from '@byok-ceremony/shared';
+import {
+  parseJsonFile,
+  sha256Hex,
+  type AuditFacts,
+  type InputFileKind,
+} from '@byok-ceremony/node-io';
+import type { BackupFile } from './make-backups.js';
+import { makeComponents } from './make-components.js';
+import { nodeSha256 } from './node-sha256.js';
+
+export interface ComponentsNewInput {
+  readonly custodians: number;
+  readonly outDir: string;
+  /** An import request: components for each of its material groups; else one key of keySpec. */
+  readonly request: string | undefined;
+  readonly keySpec: KeySpec | undefined;
+}
+
+export interface ComponentsNewPorts {
+  readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
+  /** Makes the folder if absent; it must be empty. */
+  readonly prepareDir: (dir: string) => Promise<void>;
+  /** Exclusive create, registered for clean-up on failure. */
+  readonly write: (path: string, data: string, mode: number) => Promise<void>;
+}
+
+export interface ComponentsNewGroup {
+  readonly materialGroup: string;
+  readonly keySpec: KeySpec;
+  readonly keyKcv: string;
+  readonly files: readonly { readonly name: string; readonly kcv: string }[];
+}
+
+/** `component-k1-2-of-3.txt`: the form of custodian 2 for group k1. */
+export function componentFileName(group: string, index: number, count: number): string {
+  return `component-${group}-${index}-of-${count}.txt`;
+}
+
+interface Wanted {
+  readonly materialGroup: string;
+  readonly keySpec: KeySpec;
+  readonly keyArns: string[];
+}
+
+/** `components new`: material for each key as N XOR components, one 0600 form per custodian. */
+export async function componentsNewCeremony(
+  input: ComponentsNewInput,
+  ports: ComponentsNewPorts,
+  facts: AuditFacts,
+): Promise<{ readonly written: number; readonly groups: readonly ComponentsNewGroup[] }> {
+  await ports.prepareDir(input.outDir);
+  let ceremonyId: string = randomUUID();
+  let wanted: Wanted[] = [
+    { materialGroup: 'k1', keySpec: input.keySpec ?? 'SYMMETRIC_DEFAULT', keyArns: [] },
+  ];
+  if (input.request !== undefined) {
+    const bytes = await ports.readFile(input.request, 'import request');
+    facts.input('requestFile', bytes);
+    const request = parseJsonFile(bytes, input.request, 'import request');
+    assertImportRequestBundle(request);
+    facts.inputs['request'] = bundleDigest(request);
+    ceremonyId = request.ceremonyId;
+    wanted = [];
+    for (const t of request.targets) {
+      const known = wanted.find((w) => w.materialGroup === t.materialGroup);
+      if (known === undefined)
+        wanted.push({ materialGroup: t.materialGroup, keySpec: t.keySpec, keyArns: [t.keyArn] });
+      else known.keyArns.push(t.keyArn);
+    }
+  }
+  const files: BackupFile[] = [];
+  const groups: ComponentsNewGroup[] = [];
+  for (const w of wanted) {
+    const made = makeComponents(w.keySpec, input.custodians);
+    try {
+      const forms = made.components.map((c, i) => {
+        const name = componentFileName(w.materialGroup, i + 1, input.custodians);
+        const text = formatComponentFile(
+          {
+            ceremonyId,
+            materialGroup: w.materialGroup,
+            keySpec: w.keySpec,
+            index: i + 1,
+            count: input.custodians,
+            componentKcv: c.kcv,
+            keyKcv: made.keyKcv,
+            component: c.component,
+          },
+          nodeSha256,
+        );
+        files.push({ name, bytes: text });
+        return { name, kcv: c.kcv };
+      });
+      groups.push({ ...w, keyKcv: made.keyKcv, files: forms });
+    } finally {
+      made.material.fill(0);
+      for (const c of made.components) c.component.fill(0);
+    }
+    facts.keys = [
+      ...facts.keys,
+      ...w.keyArns.map((keyArn) => ({
+        keyArn,
+        keySpec: w.keySpec,
+        materialGroup: w.materialGroup,
+        kcv: made.keyKcv,
+      })),
+    ];
+  }
+  for (const f of files) await ports.write(join(input.outDir, f.name), String(f.bytes), 0o600);
+  facts.backup = {
+    schemes: [`components:${input.custodians}`],
+    setDigest: null,
+    splitId: null,
+    shares: [],
+    files: files.map((f) => ({ name: f.name, sha256: sha256Hex(f.bytes) })),
+    covers: groups.map((g) => ({
+      materialGroup: g.materialGroup,
+      keySpec: g.keySpec,
+      kcv: g.keyKcv,
+    })),
+  };
+  return {
+    written: files.length,
+    groups: groups.map(({ materialGroup, keySpec, keyKcv, files: f }) => ({
+      materialGroup,
+      keySpec,
+      keyKcv,
+      files: f,
+    })),
+  };
+}

@@ -1,0 +1,153 @@
+import {
+  ByokError,
+  parseComponentFile,
+  parseComponentHex,
+  type AuditBackupRecord,
+  type ComponentFile,
+  type KeySpec,
+} from '@byok-ceremony/shared';
+import { combineComponents, type ComponentEntry } from './combine-components.js';
+import type { MaterialSource } from './material-source.js';
+import { nodeSha256 } from './node-sha256.js';
+
+export interface ComponentsPorts {
+  readonly readPrivate: (path: string, what: 'component file') => Promise<Buffer>;
+  /** One line typed without echo (a component), as bytes the caller zeroes. */
+  readonly askHidden: (prompt: string) => Promise<Buffer>;
+  /** One line for the custodians (stderr). */
+  readonly say: (line: string) => void;
+}
+
+function invalid(message: string, hint: string): ByokError {
+  return new ByokError('ERR_COMPONENT_INVALID', message, { hint });
+}
+
+async function readComponentFiles(
+  paths: readonly string[],
+  ports: ComponentsPorts,
+): Promise<{ path: string; file: ComponentFile }[]> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const bytes = await ports.readPrivate(path, 'component file');
+      try {
+        return { path, file: parseComponentFile(bytes.toString('latin1'), nodeSha256) };
+      } catch (error) {
+        if (error instanceof ByokError)
+          throw new ByokError(
+            error.code,
+            `${path}: ${error.message}`,
+            error.hint === undefined ? {} : { hint: error.hint },
+          );
+        throw error;
+      } finally {
+        bytes.fill(0);
+      }
+    }),
+  );
+}
+
+function fileEntries(
+  group: string,
+  keySpec: KeySpec,
+  count: number,
+  mine: readonly { path: string; file: ComponentFile }[],
+): ComponentEntry[] {
+  if (
+    mine.length !== count ||
+    mine.some((f) => f.file.count !== count || f.file.keySpec !== keySpec)
+  )
+    throw invalid(
+      `material group ${group} (${keySpec}) needs ${count} component files of ${count}, got ${mine.length}`,
+      'Give one --component-file per custodian for each group, as components new wrote them.',
+    );
+  if (new Set(mine.map((f) => f.file.index)).size !== mine.length)
+    throw invalid(
+      `material group ${group}: the same component is given twice`,
+      'Each custodian gives their own component.',
+    );
+  if (mine.some((f) => f.file.keyKcv !== mine[0]!.file.keyKcv))
+    throw invalid(
+      `material group ${group}: the component files are of different keys (key KCVs differ)`,
+      "Check the key KCV on each custodian's form.",
+    );
+  return mine.map((f) => ({
+    custodian: `component ${f.file.index} (${f.path})`,
+    component: f.file.component,
+    kcv: f.file.componentKcv,
+  }));
+}
+
+async function typedEntries(
+  group: string,
+  keySpec: KeySpec,
+  count: number,
+  ports: ComponentsPorts,
+): Promise<ComponentEntry[]> {
+  const entries: ComponentEntry[] = [];
+  for (let i = 1; i <= count; i++) {
+    const typed = await ports.askHidden(
+      `Custodian ${i} of ${count}, type your component for ${group} (${keySpec}), hex: `,
+    );
+    const component = parseComponentHex(typed.toString('latin1'));
+    typed.fill(0);
+    if (component === undefined)
+      throw invalid(
+        `custodian ${i}'s component for ${group} is not hex`,
+        'Type the hex digits of the form; spaces are ignored.',
+      );
+    const kcv = await ports.askHidden(`Custodian ${i}, type your component's KCV (on your form): `);
+    entries.push({ custodian: `custodian ${i}`, component, kcv: kcv.toString('latin1').trim() });
+    kcv.fill(0);
+  }
+  return entries;
+}
+
+/**
+ * `wrap --components N`: each group's material combined (XOR, NIST SP 800-133) from N custodians'
+ * components, typed hidden or read from `--component-file`s, each checked by its own KCV first.
+ */
+export function componentsSource(
+  count: number,
+  files: readonly string[],
+  ports: ComponentsPorts,
+): MaterialSource {
+  return {
+    kind: 'recovered',
+    origin: 'components',
+    async recover(request) {
+      const groups = [...new Map(request.targets.map((t) => [t.materialGroup, t.keySpec]))];
+      const read = await readComponentFiles(files, ports);
+      const materials = new Map<string, Buffer>();
+      try {
+        const covers: AuditBackupRecord['covers'][number][] = [];
+        for (const [group, keySpec] of groups) {
+          const mine = read.filter((f) => f.file.materialGroup === group || groups.length === 1);
+          const entries =
+            files.length > 0
+              ? fileEntries(group, keySpec, count, mine)
+              : await typedEntries(group, keySpec, count, ports);
+          const expected = files.length > 0 ? mine[0]!.file.keyKcv : undefined;
+          const combined = combineComponents(keySpec, entries, expected);
+          for (const e of entries) e.component.fill(0);
+          materials.set(group, combined.material);
+          covers.push({ materialGroup: group, keySpec, kcv: combined.kcv });
+          ports.say(`Components of ${group} combined: key KCV ${combined.kcv}`);
+        }
+        const backup: AuditBackupRecord = {
+          schemes: [`components:${count}`],
+          setDigest: null,
+          splitId: null,
+          shares: [],
+          files: [],
+          covers,
+        };
+        return { materials, backup };
+      } catch (error) {
+        for (const m of materials.values()) m.fill(0);
+        throw error;
+      } finally {
+        for (const f of read) f.file.component.fill(0);
+      }
+    },
+  };
+}

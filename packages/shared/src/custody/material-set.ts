@@ -1,0 +1,196 @@
+import { decodeBase64, encodeBase64 } from '../encoding/base64.js';
+import { StrictJsonError, parseStrictJson } from '../encoding/strict-json.js';
+import { ByokError } from '../errors.js';
+import { KEY_SPECS, KEY_SPEC_RULES, type KeySpec } from '../kms/rules.js';
+import {
+  FieldChecker,
+  KCV,
+  KMS_KEY_ARN,
+  MATERIAL_GROUP,
+  UUID,
+  isValidTimestamp,
+} from '../validation/field-checker.js';
+
+export const MATERIAL_SET_FORMAT = 'byok-ceremony/material-set';
+export const MATERIAL_SET_VERSION = 1;
+/** Far above 100 RSA_4096 keys (about 3.3 KB each as base64): a larger text is not ours. */
+export const MATERIAL_SET_MAX_CHARS = 512 * 1024;
+export const MATERIAL_SET_MAX_GROUPS = 100;
+export const MATERIAL_SET_MAX_ARNS_PER_GROUP = 20;
+/** PKCS#8 of an RSA_4096 key is about 2.4 KB; nothing KMS imports is larger than this. */
+const MAX_MATERIAL_BYTES = 4096;
+
+/** One material group of a ceremony: the keys (and replicas) that share it, and the material. */
+export interface MaterialSetGroup {
+  readonly materialGroup: string;
+  readonly keySpec: KeySpec;
+  readonly keyArns: readonly string[];
+  readonly kcv: string;
+  /** The material in the form KMS imports: raw bytes, or PKCS#8 DER for private keys. */
+  readonly material: Uint8Array;
+}
+
+/** Every material of one ceremony, as the backups keep it. */
+export interface MaterialSet {
+  readonly ceremonyId: string;
+  readonly createdAt: string;
+  readonly groups: readonly MaterialSetGroup[];
+}
+
+const TOP_FIELDS = ['format', 'version', 'ceremonyId', 'createdAt', 'groups'] as const;
+const GROUP_FIELDS = ['materialGroup', 'keySpec', 'keyArns', 'kcv', 'material'] as const;
+
+function invalid(message: string, details: readonly string[] = []): ByokError {
+  return new ByokError('ERR_MATERIAL_SET_INVALID', message, {
+    hint: 'Give the material set exactly as a backup holds it (age -d of material-set.age, or recover from the shares).',
+    details,
+  });
+}
+
+/**
+ * The material set as UTF-8 JSON text with a fixed field order, two-space indented. These are
+ * the bytes the Shamir shares split and the age file encrypts.
+ */
+export function serializeMaterialSet(set: MaterialSet): string {
+  const doc = {
+    format: MATERIAL_SET_FORMAT,
+    version: MATERIAL_SET_VERSION,
+    ceremonyId: set.ceremonyId,
+    createdAt: set.createdAt,
+    groups: set.groups.map((g) => ({
+      materialGroup: g.materialGroup,
+      keySpec: g.keySpec,
+      keyArns: g.keyArns,
+      kcv: g.kcv,
+      material: encodeBase64(g.material),
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Whether the length (and first byte) of material fit its key spec; undefined when they do. */
+function materialProblem(keySpec: KeySpec, material: Uint8Array): string | undefined {
+  const rule = KEY_SPEC_RULES[keySpec].material;
+  switch (rule?.kind) {
+    case 'symmetric':
+      return material.length === rule.bytes
+        ? undefined
+        : `must be ${rule.bytes} bytes for ${keySpec}, got ${material.length}`;
+    case 'hmac':
+      return material.length >= rule.minBytes && material.length <= rule.maxBytes
+        ? undefined
+        : `must be ${rule.minBytes}–${rule.maxBytes} bytes for ${keySpec}, got ${material.length}`;
+    case 'rsa-private':
+    case 'ec-private': {
+      const max = rule.kind === 'ec-private' ? rule.maxPkcs8Bytes : MAX_MATERIAL_BYTES;
+      if (material[0] !== 0x30) return `must be a PKCS#8 DER private key for ${keySpec}`;
+      return material.length <= max
+        ? undefined
+        : `must be at most ${max} bytes of PKCS#8 for ${keySpec}, got ${material.length}`;
+    }
+    case undefined:
+      return `${keySpec} takes no imported material`;
+  }
+}
+
+/**
+ * Parses a material set strictly: the strict JSON reader (no duplicate keys), known fields
+ * only, every problem by path. Checks shapes and sizes; the KCVs are checked against the
+ * material by the caller, which has the crypto. Errors never quote material.
+ */
+export function parseMaterialSet(text: string): MaterialSet {
+  if (text.length > MATERIAL_SET_MAX_CHARS)
+    throw invalid(
+      `the material set has ${text.length} characters, more than the ${MATERIAL_SET_MAX_CHARS} a set can have`,
+    );
+  let doc: unknown;
+  try {
+    doc = parseStrictJson(text);
+  } catch (error) {
+    // The strict parser names a position and a problem, never the text around it.
+    const why = error instanceof StrictJsonError ? error.problem : 'syntax';
+    throw invalid(
+      `the material set is not valid JSON (${why}${error instanceof StrictJsonError ? ` at offset ${error.position}` : ''})`,
+    );
+  }
+  const check = new FieldChecker();
+  const top = check.object(doc, '$', TOP_FIELDS);
+  if (top === undefined) throw invalid('the material set is not a JSON object');
+  check.constant(top['format'], '$.format', MATERIAL_SET_FORMAT);
+  if (top['version'] !== undefined && top['version'] !== MATERIAL_SET_VERSION)
+    check.fail('$.version', `is not a version this tool reads (it reads ${MATERIAL_SET_VERSION})`);
+  check.string(top['ceremonyId'], '$.ceremonyId', UUID, 'a lowercase UUID');
+  if (check.string(top['createdAt'], '$.createdAt') && !isValidTimestamp(top['createdAt']))
+    check.fail('$.createdAt', 'must be an RFC 3339 UTC time');
+  const items = check.array(top['groups'], '$.groups', 1) ?? [];
+  if (items.length > MATERIAL_SET_MAX_GROUPS)
+    check.fail('$.groups', `must have at most ${MATERIAL_SET_MAX_GROUPS} groups`);
+  const groups: MaterialSetGroup[] = [];
+  const names = new Set<string>();
+  const arns = new Set<string>();
+  for (const [i, item] of items.slice(0, MATERIAL_SET_MAX_GROUPS).entries()) {
+    const path = `$.groups[${i}]`;
+    const g = check.object(item, path, GROUP_FIELDS);
+    if (g === undefined) continue;
+    const nameOk = check.string(
+      g['materialGroup'],
+      `${path}.materialGroup`,
+      MATERIAL_GROUP,
+      'a material group name',
+    );
+    if (nameOk) {
+      if (names.has(g['materialGroup'] as string))
+        check.fail(`${path}.materialGroup`, 'is named twice');
+      names.add(g['materialGroup'] as string);
+    }
+    const specOk = check.oneOf(g['keySpec'], `${path}.keySpec`, KEY_SPECS);
+    const arnItems = check.array(g['keyArns'], `${path}.keyArns`, 1) ?? [];
+    if (arnItems.length > MATERIAL_SET_MAX_ARNS_PER_GROUP)
+      check.fail(`${path}.keyArns`, `must have at most ${MATERIAL_SET_MAX_ARNS_PER_GROUP} keys`);
+    const keyArns: string[] = [];
+    for (const [j, arn] of arnItems.slice(0, MATERIAL_SET_MAX_ARNS_PER_GROUP).entries()) {
+      if (!check.string(arn, `${path}.keyArns[${j}]`, KMS_KEY_ARN, 'a KMS key ARN')) continue;
+      if (arns.has(arn))
+        check.fail(`${path}.keyArns[${j}]`, 'names a key that another entry names');
+      arns.add(arn);
+      keyArns.push(arn);
+    }
+    const kcvOk = check.string(g['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
+    let material: Uint8Array | undefined;
+    if (check.string(g['material'], `${path}.material`)) {
+      material = decodeBase64(g['material']);
+      if (material === undefined)
+        check.fail(`${path}.material`, 'is not valid base64 (RFC 4648, padded, no whitespace)');
+    }
+    if (specOk && material !== undefined) {
+      const problem = materialProblem(g['keySpec'] as KeySpec, material);
+      if (problem !== undefined) {
+        check.fail(`${path}.material`, problem);
+        material.fill(0);
+        material = undefined;
+      }
+    }
+    if (nameOk && specOk && kcvOk && material !== undefined && keyArns.length === arnItems.length)
+      groups.push({
+        materialGroup: g['materialGroup'] as string,
+        keySpec: g['keySpec'] as KeySpec,
+        keyArns,
+        kcv: g['kcv'] as string,
+        material,
+      });
+    else material?.fill(0);
+  }
+  if (check.problems.length > 0) {
+    for (const g of groups) g.material.fill(0);
+    throw invalid(
+      `the material set is invalid (${check.problems.length} problem(s)):\n${check.problems.map((p) => `  ${p}`).join('\n')}`,
+      check.problems,
+    );
+  }
+  return { ceremonyId: top['ceremonyId'] as string, createdAt: top['createdAt'] as string, groups };
+}
+
+/** Zeroes every material of a set (the base64 text it came from cannot be zeroed). */
+export function zeroMaterialSet(set: MaterialSet): void {
+  for (const g of set.groups) g.material.fill(0);
+}
