@@ -173,7 +173,14 @@ export async function importCeremony(
         } finally {
           facts.keys = journal.auditKeys;
         }
-        return await rotateAfterImport(kms, request, input.rotate, ports.wait, facts);
+        return await rotateAfterImport(
+          kms,
+          request,
+          input.rotate,
+          ports.wait,
+          facts,
+          journal.imported,
+        );
       } finally {
         kms.close();
       }

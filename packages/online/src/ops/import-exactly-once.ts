@@ -20,8 +20,8 @@ const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_R
  * Whether an ImportKeyMaterial whose answer never came has taken effect, from what KMS says now
  * (DescribeKey, then ListKeyRotations for the material's import state) against the key as it was
  * before it was sent:
- * - new material of a rotation: an imported material pending rotation (KMS allows one, and the
- *   import refuses to start when one was already there);
+ * - new material of a rotation (a key that held material): an imported material pending
+ *   rotation (KMS allows one, and the import refuses to start when one was already there);
  * - a named material re-imported into a key awaiting it: that material imported;
  * - otherwise the key's current material imported where there was none, or another one.
  * A key that held the material before and holds it now cannot tell, so it counts as not landed:
@@ -33,7 +33,7 @@ export async function importLanded(
   before: KeyBefore,
 ): Promise<Landed | undefined> {
   const now = await kms.describeKey(target.keyArn);
-  if (target.importType === 'NEW_KEY_MATERIAL') {
+  if (target.importType === 'NEW_KEY_MATERIAL' && before.keyState !== 'PendingImport') {
     const pending = (await kms.listKeyMaterials(target.keyArn)).find(
       (m) =>
         PENDING_ROTATION.includes(m.keyMaterialState ?? '') &&

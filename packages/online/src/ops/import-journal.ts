@@ -1,7 +1,7 @@
 import { ByokError, parseStrictJson, type ImportRequestBundle } from '@byok-ceremony/shared';
 import type { ProofKind } from './prove-material.js';
 
-export const IMPORT_JOURNAL_FORMAT = 'byok-import-journal/1';
+export const IMPORT_JOURNAL_FORMAT = 'byok-import-journal/2';
 /** A journal of 10,000 keys is about 6 MiB; anything far larger was not written by import. */
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 const MAX_LINE_CHARS = 4096;
@@ -21,6 +21,8 @@ export interface KeyDone {
   readonly proof: ProofKind;
   readonly proven: boolean;
   readonly alreadyHeld: boolean;
+  /** The material is the key's current one; false for new material pending rotation. */
+  readonly current: boolean;
 }
 
 export type JournalLine =
@@ -125,6 +127,7 @@ function lineOf(value: unknown, targets: number): JournalLine | undefined {
         'proof',
         'proven',
         'alreadyHeld',
+        'current',
       ]) &&
         validTarget &&
         isString(v['keyArn']) &&
@@ -133,7 +136,8 @@ function lineOf(value: unknown, targets: number): JournalLine | undefined {
         isIdOrNull(v['keyMaterialId']) &&
         PROOFS.includes(v['proof'] as ProofKind) &&
         typeof v['proven'] === 'boolean' &&
-        typeof v['alreadyHeld'] === 'boolean'
+        typeof v['alreadyHeld'] === 'boolean' &&
+        typeof v['current'] === 'boolean'
         ? (v as JournalLine)
         : undefined;
     default:
@@ -210,6 +214,7 @@ export function parseImportJournal(
         proof: line.proof,
         proven: line.proven,
         alreadyHeld: line.alreadyHeld,
+        current: line.current,
       };
     keys.set(line.target, record);
   });

@@ -25,6 +25,8 @@ export interface ImportedKey {
   readonly proven: boolean;
   /** The key already held this material (an earlier, interrupted run): not imported again. */
   readonly alreadyHeld: boolean;
+  /** The material is the key's current one (as DescribeKey showed it); false when pending rotation. */
+  readonly current: boolean;
 }
 
 /** Filled as keys are imported, so a failure part-way still reports (and logs) what happened. */
@@ -204,19 +206,23 @@ export async function importWrappedKeys(
       if (landed !== undefined) {
         const keyMaterialId = landed.keyMaterialId ?? null;
         const { proof, proven } = await prove(landed.described, keyMaterialId);
-        return done(
-          { keyState: landed.described.keyState, keyMaterialId, proof, proven, alreadyHeld: true },
-          true,
-        );
+        const current = keyMaterialId === (landed.described.currentKeyMaterialId ?? null);
+        const keyState = landed.described.keyState;
+        return done({ keyState, keyMaterialId, proof, proven, alreadyHeld: true, current }, true);
       }
       before = earlier.sending;
     } else {
       const { described, held } = await alreadyHolds(kms, target, material, requestDigest, run);
       if (held !== undefined) {
+        const recorded = run.onRecord.get(target.keyArn);
+        // New material held is the recorded one, pending rotation; otherwise the current one.
         const keyMaterialId =
-          described.currentKeyMaterialId ?? run.onRecord.get(target.keyArn) ?? null;
+          (target.importType === 'NEW_KEY_MATERIAL'
+            ? (recorded ?? described.currentKeyMaterialId)
+            : (described.currentKeyMaterialId ?? recorded)) ?? null;
+        const current = keyMaterialId === (described.currentKeyMaterialId ?? null);
         return done(
-          { keyState: described.keyState, keyMaterialId, ...held, alreadyHeld: true },
+          { keyState: described.keyState, keyMaterialId, ...held, alreadyHeld: true, current },
           true,
         );
       }
@@ -257,8 +263,9 @@ export async function importWrappedKeys(
       ...(keyMaterialId === null ? {} : { keyMaterialId }),
     };
     const { proof, proven } = await prove(described, keyMaterialId);
+    const current = keyMaterialId === (described.currentKeyMaterialId ?? null);
     await done(
-      { keyState: described.keyState, keyMaterialId, proof, proven, alreadyHeld: false },
+      { keyState: described.keyState, keyMaterialId, proof, proven, alreadyHeld: false, current },
       true,
     );
   };

@@ -1,6 +1,7 @@
 import type { AuditFacts } from '@byok-ceremony/node-io';
 import type { ImportRequestBundle } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
+import type { ImportedKey } from './import-wrapped-keys.js';
 import {
   pendingRotation,
   rotateImportedMaterial,
@@ -25,12 +26,15 @@ export async function rotateAfterImport(
   rotate: boolean,
   wait: WaitOptions,
   facts: AuditFacts,
+  imported: readonly ImportedKey[],
 ): Promise<RotationOutcome> {
+  const current = new Set(imported.filter((k) => k.current).map((k) => k.keyArn));
   const rotated: Rotation[] = [];
   const pending: { keyArn: string; keyMaterialId: string }[] = [];
   for (const target of request.targets) {
     if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
       continue;
+    if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
     const keyMaterialId = await pendingRotation(kms, target.keyArn);
     if (keyMaterialId === undefined) continue; // a first import: the material is current already
     if (!rotate) {

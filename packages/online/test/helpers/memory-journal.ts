@@ -19,7 +19,7 @@ export function memoryJournal(): { readonly lines: JournalLine[]; readonly open:
     if (resume) lines.push({ event: 'resumed', time });
     else
       lines.push({
-        format: 'byok-import-journal/1',
+        format: 'byok-import-journal/2',
         request: digests.request,
         wrapped: digests.wrapped,
         targets: request.targets.length,

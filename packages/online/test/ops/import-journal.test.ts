@@ -14,7 +14,7 @@ const ARNS = [0, 1].map(
 const REQUEST = { targets: ARNS.map((keyArn) => ({ keyArn })) } as unknown as ImportRequestBundle;
 const DIGESTS = { request: 'a'.repeat(64), wrapped: 'b'.repeat(64) };
 const T = '2026-12-01T08:00:00.000Z';
-const header = JSON.stringify({ format: 'byok-import-journal/1', ...DIGESTS, targets: 2, time: T });
+const header = JSON.stringify({ format: 'byok-import-journal/2', ...DIGESTS, targets: 2, time: T });
 const sending = (target: number) =>
   JSON.stringify({
     event: 'sending',
@@ -35,6 +35,7 @@ const imported = (target: number) =>
     proof: 'kcv-only',
     proven: false,
     alreadyHeld: false,
+    current: true,
   });
 const parse = (lines: string[]) =>
   parseImportJournal(`${lines.join('\n')}\n`, 'j', REQUEST, DIGESTS);
@@ -78,7 +79,7 @@ describe('parseImportJournal', () => {
       /line 3: .* already recorded as imported/,
     ],
     ['a sending after imported', [header, imported(0), sending(0)], /line 3/],
-    ['no header', [sending(0)], /line 1: not a byok-import-journal\/1 header/],
+    ['no header', [sending(0)], /line 1: not a byok-import-journal\/2 header/],
   ])('refuses %s', (_what, lines, message) => {
     expect(() => parse(lines)).toThrow(message);
   });
