@@ -1,79 +1,14 @@
 import type { Argv } from 'yargs';
 import { ByokError } from '@byok-ceremony/shared';
-import { expiryFindings, type ExpiryFinding } from '../ops/expiry-report.js';
+import { expiryFindings } from '../ops/expiry-report.js';
 import type { KeyStatus } from '../ops/key-status.js';
 import { keysToWatch } from '../ops/keys-to-watch.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList } from './global-options.js';
+import { findingText, iso, reportOf, textOf } from './status-output.js';
 
 /** Without --warn-days, materials this close to expiry are warned about (and exit 0). */
 const DEFAULT_WARN_DAYS = 30;
-
-function iso(date: Date | undefined): string | null {
-  return date === undefined ? null : date.toISOString();
-}
-
-function reportOf(status: KeyStatus) {
-  const d = status.description;
-  return {
-    keyId: d.keyId,
-    keyArn: d.arn,
-    keyState: d.keyState,
-    origin: d.origin,
-    keySpec: d.keySpec,
-    keyUsage: d.keyUsage,
-    expirationModel: d.expirationModel ?? null,
-    validTo: iso(d.validTo),
-    currentKeyMaterialId: d.currentKeyMaterialId ?? null,
-    multiRegion: d.multiRegion,
-    multiRegionKeyType: d.multiRegionKeyType ?? null,
-    primaryKeyArn: d.primaryKeyArn ?? null,
-    replicaKeyArns: d.replicaKeyArns,
-    keyMaterials:
-      status.keyMaterials?.map((m) => ({
-        keyMaterialId: m.keyMaterialId ?? null,
-        keyMaterialState: m.keyMaterialState ?? null,
-        importState: m.importState ?? null,
-        expirationModel: m.expirationModel ?? null,
-        validTo: iso(m.validTo),
-        rotationDate: iso(m.rotationDate),
-      })) ?? null,
-  };
-}
-
-function textOf(report: ReturnType<typeof reportOf>): string[] {
-  const lines = [
-    report.keyArn,
-    `  state              ${report.keyState}`,
-    `  origin             ${report.origin}`,
-    `  key spec / usage   ${report.keySpec} / ${report.keyUsage}`,
-    `  expiration         ${report.expirationModel ?? '-'}${report.validTo === null ? '' : ` (valid to ${report.validTo})`}`,
-    `  current material   ${report.currentKeyMaterialId ?? '-'}`,
-  ];
-  if (report.multiRegion) {
-    lines.push(
-      `  multi-Region       ${report.multiRegionKeyType ?? ''} (primary ${report.primaryKeyArn ?? '-'})`,
-    );
-    for (const replica of report.replicaKeyArns) lines.push(`    replica          ${replica}`);
-  }
-  if (report.keyMaterials === null) {
-    lines.push('  key materials      (listed for symmetric EXTERNAL keys only)');
-  } else {
-    lines.push(`  key materials      ${report.keyMaterials.length}`);
-    for (const m of report.keyMaterials)
-      lines.push(
-        `    ${m.keyMaterialId ?? '-'} ${m.keyMaterialState ?? '-'} ${m.importState ?? '-'}${m.validTo === null ? '' : ` valid to ${m.validTo}`}`,
-      );
-  }
-  return lines;
-}
-
-function findingText(f: ExpiryFinding): string {
-  const material = f.keyMaterialId === null ? '' : ` material ${f.keyMaterialId}`;
-  return f.kind === 'missing'
-    ? `${f.keyArn}${material} has expired or was deleted: it awaits re-import (prepare --reimport)`
-    : `${f.keyArn}${material} expires ${iso(f.validTo) ?? ''} (in ${f.daysLeft ?? 0} day(s)): re-import it before then`;
-}
 
 export function statusCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
