@@ -36,7 +36,20 @@ export async function rotateAfterImport(
       continue;
     if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
     const keyMaterialId = await pendingRotation(kms, target.keyArn);
-    if (keyMaterialId === undefined) continue; // a first import: the material is current already
+    if (keyMaterialId === undefined) {
+      // Rotated already, by a run that stopped before its audit entry (import --resume): on record now.
+      const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId;
+      const described = await kms.describeKey(target.keyArn);
+      if (ours != null && described.currentKeyMaterialId === ours) {
+        facts.outputs[`rotation:${target.keyArn}`] = ours;
+        rotated.push({
+          keyArn: target.keyArn,
+          keyMaterialId: ours,
+          replicaArns: described.replicaKeyArns,
+        });
+      }
+      continue;
+    }
     if (!rotate) {
       pending.push({ keyArn: target.keyArn, keyMaterialId });
       continue;
