@@ -231,11 +231,16 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
     if (variant === 'usb') {
       // The recovery script rebuilt the material from two shares and KMS took it back.
       expect(recover?.result.stdout).toMatch(/^Wrote .*recovered\.json$/m);
-      const reimport = transcript
-        .filter((t) => t.step.line.startsWith('byok-online import'))
-        .at(-1);
+      const reimport = transcript.find(
+        (t) => t.step.line.startsWith('byok-online import') && t.step.line.includes('recovered'),
+      );
       expect(reimport?.step.line).toContain('recovered.json');
       expect(reimport?.result.code).toBe(0);
+      // The rotation script left two materials, the new one current.
+      const status = transcript.filter((t) => t.step.line.startsWith('byok-online status')).at(-1);
+      expect(status?.result.stdout).toMatch(/key materials\s+2\n/);
+      expect(status?.result.stdout).toMatch(/CURRENT IMPORTED/);
+      expect(status?.result.stdout).toMatch(/NON_CURRENT IMPORTED/);
     }
     if (variant === 'qr') {
       // No bundle file crossed: only the QR frames did.
