@@ -2,6 +2,7 @@ import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { kmsFailureKind } from '../kms/kms-failure.js';
 import type { KeyBefore } from './import-journal.js';
 import type { ImportTarget } from '@byok-ceremony/shared';
+import { isPendingRotation } from './pending-rotation.js';
 
 /** Attempts of one ImportKeyMaterial, throttled or unanswered, before the command gives up. */
 const IMPORT_ATTEMPTS = 12;
@@ -13,8 +14,6 @@ export interface Landed {
   readonly described: KeyDescription;
   readonly keyMaterialId: string | undefined;
 }
-
-const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
 
 /**
  * Whether an ImportKeyMaterial whose answer never came has taken effect, from what KMS says now
@@ -36,7 +35,7 @@ export async function importLanded(
   if (target.importType === 'NEW_KEY_MATERIAL' && before.keyState !== 'PendingImport') {
     const pending = (await kms.listKeyMaterials(target.keyArn)).find(
       (m) =>
-        PENDING_ROTATION.includes(m.keyMaterialState ?? '') &&
+        isPendingRotation(m) &&
         m.importState === 'IMPORTED' &&
         m.keyMaterialId !== before.keyMaterialId,
     );

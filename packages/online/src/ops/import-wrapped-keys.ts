@@ -15,6 +15,7 @@ import type { Expiration } from './resolve-expiration.js';
 import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
 import { waitForImported, type WaitOptions } from './wait-for-imported.js';
+import { isPendingRotation } from './pending-rotation.js';
 
 export interface ImportedKey {
   readonly keyArn: string;
@@ -49,8 +50,6 @@ export interface ImportRun {
   readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
 }
 
-const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
-
 /**
  * New material of a rotation stays pending until RotateKeyOnDemand, so it is held when the
  * material this log recorded is imported; any other material pending rotation is refused before
@@ -64,7 +63,7 @@ async function newMaterialHeld(
   const materials = await kms.listKeyMaterials(keyArn);
   if (materials.some((m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED'))
     return { proof: 'kcv-only', proven: false };
-  const pending = materials.find((m) => PENDING_ROTATION.includes(m.keyMaterialState ?? ''));
+  const pending = materials.find((m) => isPendingRotation(m));
   if (pending !== undefined)
     throw new ByokError(
       'ERR_KEY_NOT_ROTATABLE',

@@ -1,5 +1,6 @@
 import type { ImportType } from '@byok-ceremony/shared';
 import type { KeyDescription, KeyMaterialEntry } from '../kms/kms-port.js';
+import { isPendingRotation } from './pending-rotation.js';
 
 /** What prepare asks for: a first import or re-import as the key needs, new material, or a re-import. */
 export type PrepareMode = 'auto' | 'new-material' | 'reimport';
@@ -11,8 +12,6 @@ export interface ImportPlan {
   readonly importType: ImportType;
   readonly keyMaterialId: string | null;
 }
-
-const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
 
 /** Whether KMS lists key materials for this key (symmetric encryption keys of origin EXTERNAL). */
 export function listsMaterials(d: KeyDescription): boolean {
@@ -73,7 +72,7 @@ export function planImportType(
         problem:
           'is PendingImport: a material of it awaits re-import (prepare --reimport) before it can rotate',
       };
-    const pending = list.find((m) => PENDING_ROTATION.includes(m.keyMaterialState ?? ''));
+    const pending = list.find((m) => isPendingRotation(m));
     if (pending !== undefined)
       return {
         problem: `already has material ${pending.keyMaterialId ?? ''} pending rotation: rotate it (byok-online rotate) or import it first`,

@@ -1,8 +1,8 @@
 import { ByokError } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import type { WaitOptions } from './wait-for-imported.js';
-
-const PENDING_ROTATION = ['PENDING_ROTATION', 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION'];
+import { isPendingRotation } from './pending-rotation.js';
+import { pollKey } from './poll-key.js';
 
 export interface Rotation {
   readonly keyArn: string;
@@ -15,34 +15,29 @@ export interface Rotation {
 /** The imported material of a key that waits in PENDING_ROTATION, or undefined. */
 export async function pendingRotation(kms: KmsPort, keyArn: string): Promise<string | undefined> {
   const materials = await kms.listKeyMaterials(keyArn);
-  return materials.find(
-    (m) => PENDING_ROTATION.includes(m.keyMaterialState ?? '') && m.importState === 'IMPORTED',
-  )?.keyMaterialId;
+  return materials.find((m) => isPendingRotation(m) && m.importState === 'IMPORTED')?.keyMaterialId;
 }
 
-async function waitForCurrent(
+function waitForCurrent(
   kms: KmsPort,
   keyArn: string,
   keyMaterialId: string,
   wait: WaitOptions,
 ): Promise<KeyDescription> {
-  let waited = 0;
-  let delay = 100;
-  for (;;) {
-    const d = await kms.describeKey(keyArn);
-    if (d.currentKeyMaterialId === keyMaterialId) return d;
-    if (waited >= wait.budgetMs)
-      throw new ByokError(
+  return pollKey(
+    kms,
+    keyArn,
+    wait,
+    (d) => d.currentKeyMaterialId === keyMaterialId,
+    (d, seconds) =>
+      new ByokError(
         'ERR_TIMEOUT',
-        `${keyArn}: CurrentKeyMaterialId is still ${d.currentKeyMaterialId ?? 'none'} ${Math.round(waited / 1000)} s after RotateKeyOnDemand, not ${keyMaterialId}`,
+        `${keyArn}: CurrentKeyMaterialId is still ${d.currentKeyMaterialId ?? 'none'} ${seconds} s after RotateKeyOnDemand, not ${keyMaterialId}`,
         {
           hint: 'Check it with byok-online status --key-id KEY; the rotation may still be in progress.',
         },
-      );
-    await wait.sleep(delay);
-    waited += delay;
-    delay = Math.min(delay * 2, 2000);
-  }
+      ),
+  );
 }
 
 /**

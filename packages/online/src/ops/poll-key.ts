@@ -1,0 +1,26 @@
+import type { ByokError } from '@byok-ceremony/shared';
+import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import type { WaitOptions } from './wait-for-imported.js';
+
+/**
+ * Polls DescribeKey, 100 ms doubling to 2 s apart, until `settled` holds for the answer; once the
+ * budget is spent, throws what `timedOut` makes of the last answer and the seconds waited.
+ */
+export async function pollKey(
+  kms: KmsPort,
+  keyArn: string,
+  wait: WaitOptions,
+  settled: (d: KeyDescription) => boolean,
+  timedOut: (d: KeyDescription, seconds: number) => ByokError,
+): Promise<KeyDescription> {
+  let waited = 0;
+  let delay = 100;
+  for (;;) {
+    const d = await kms.describeKey(keyArn);
+    if (settled(d)) return d;
+    if (waited >= wait.budgetMs) throw timedOut(d, Math.round(waited / 1000));
+    await wait.sleep(delay);
+    waited += delay;
+    delay = Math.min(delay * 2, 2000);
+  }
+}
