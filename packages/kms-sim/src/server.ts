@@ -38,6 +38,7 @@ const READ_ONLY = new Set([
   'ListKeys',
   'ListAliases',
   'ListKeyRotations',
+  'GetKeyRotationStatus',
   'GetPublicKey',
   'Encrypt',
   'Decrypt',
@@ -189,7 +190,8 @@ export function createSimServer(deps: ServerDeps): Server {
     }
     const input =
       operation.input === undefined ? {} : validateInput(operation.input, parseBody(body));
-    state.tick(context.clock.nowSeconds());
+    // What time did (expiry, automatic rotation) is saved even when the request itself only reads.
+    if (state.tick(context.clock.nowSeconds())) deps.persist?.();
     // validateInput checked the input against the same model the types were generated from.
     const output = await handler(state, input, { ...context, region });
     if (!READ_ONLY.has(operationName)) deps.persist?.();

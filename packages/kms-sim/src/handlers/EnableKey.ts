@@ -1,4 +1,5 @@
 import { invalidState } from '../errors.js';
+import { resumeAfterEnable } from '../state/rotation.js';
 import { keyStateOf } from '../state/store.js';
 import type { Handler } from './context.js';
 
@@ -10,6 +11,9 @@ export const enableKey: Handler<'EnableKey'> = (state, input, context) => {
       `${key.arn} is ${keyState === 'PendingImport' ? 'pending import' : 'pending deletion'}.`,
     );
   }
+  const wasDisabled = !key.enabled;
   key.enabled = true;
+  if (wasDisabled)
+    resumeAfterEnable(state.keys, state.secrets.materialIdKey, key, context.clock.nowSeconds());
   return {};
 };

@@ -1,19 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { keyMaterialIdOf } from '../crypto/key-material-id.js';
 import { KmsError, unsupported } from '../errors.js';
+import {
+  nextRotationDate,
+  promote,
+  rotateInNewMaterial,
+  ROTATION_CONFLICT_WINDOW_SECONDS,
+} from '../state/rotation.js';
 import { requireUsable } from '../state/store.js';
-import type { KeyRecord, MaterialRecord } from '../state/types.js';
+import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 
 /** RotateKeyOnDemand's documented maximum per KMS key. */
 const ON_DEMAND_ROTATION_LIMIT = 25;
 
-function promote(key: KeyRecord, next: MaterialRecord, now: number): void {
-  for (const material of key.materials)
-    if (material.state === 'CURRENT') material.state = 'NON_CURRENT';
-  next.state = 'CURRENT';
-  next.rotationDate = now;
-  next.rotationType = 'ON_DEMAND';
+/** Refuses an on-demand rotation while an automatic one is due within 20 minutes (or under way). */
+function refuseNearAutomaticRotation(key: KeyRecord, now: number): void {
+  const due = nextRotationDate(key);
+  if (due === undefined || due - now > ROTATION_CONFLICT_WINDOW_SECONDS) return;
+  // No recorded answer was found; the message is the model's documentation of ConflictException.
+  throw new KmsError(
+    'ConflictException',
+    'The request was rejected because an automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.',
+  );
 }
 
 export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, context) => {
@@ -26,35 +33,18 @@ export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, co
   if (key.multiRegionKeyType === 'REPLICA')
     throw unsupported(`${key.arn} is a replica key; rotate its primary key.`);
   requireUsable(key);
+  const now = context.clock.nowSeconds();
+  refuseNearAutomaticRotation(key, now);
   const onDemand = key.materials.filter((m) => m.rotationType === 'ON_DEMAND').length;
   if (onDemand >= ON_DEMAND_ROTATION_LIMIT) {
-    // The limit is documented (25 per key); the wording is ours, no public record of AWS's was found.
+    // The limit is documented (25 per key); the wording is LocalStack's, whose snapshot test of it is validated against AWS.
     throw new KmsError(
       'LimitExceededException',
-      `${key.arn} has reached the limit of ${ON_DEMAND_ROTATION_LIMIT} on-demand rotations.`,
+      `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
     );
   }
-  const now = context.clock.nowSeconds();
   if (key.origin === 'AWS_KMS') {
-    const material = randomBytes(32);
-    const record: MaterialRecord = {
-      id: keyMaterialIdOf(state.secrets.materialIdKey, key.keyId, material),
-      state: 'PENDING_ROTATION',
-      material,
-    };
-    key.materials.push(record);
-    promote(key, record, now);
-    for (const arn of key.replicaArns) {
-      const replica = state.keys.get(arn);
-      if (replica === undefined) continue;
-      const copy: MaterialRecord = {
-        id: record.id,
-        state: 'PENDING_ROTATION',
-        material: Buffer.from(material),
-      };
-      replica.materials.push(copy);
-      promote(replica, copy, now);
-    }
+    rotateInNewMaterial(state.keys, state.secrets.materialIdKey, key, now, 'ON_DEMAND');
     return { KeyId: key.arn };
   }
   const pending = key.materials.find(
@@ -75,12 +65,13 @@ export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, co
       );
     }
   }
-  promote(key, pending, now);
+  promote(key, pending, now, 'ON_DEMAND');
   for (const replica of replicas)
     promote(
       replica,
       replica.materials.find((m) => m.id === pending.id)!,
       now,
+      'ON_DEMAND',
     );
   return { KeyId: key.arn };
 };

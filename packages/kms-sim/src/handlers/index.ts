@@ -7,10 +7,13 @@ import { decrypt } from './Decrypt.js';
 import { deleteImportedKeyMaterial } from './DeleteImportedKeyMaterial.js';
 import { describeKey } from './DescribeKey.js';
 import { disableKey } from './DisableKey.js';
+import { disableKeyRotation } from './DisableKeyRotation.js';
 import { enableKey } from './EnableKey.js';
+import { enableKeyRotation } from './EnableKeyRotation.js';
 import { encrypt } from './Encrypt.js';
 import { generateDataKey } from './GenerateDataKey.js';
 import { generateMac } from './GenerateMac.js';
+import { getKeyRotationStatus } from './GetKeyRotationStatus.js';
 import { getParametersForImport } from './GetParametersForImport.js';
 import { getPublicKey } from './GetPublicKey.js';
 import { importKeyMaterial } from './ImportKeyMaterial.js';
@@ -34,10 +37,13 @@ export const HANDLERS: { readonly [Op in ImplementedOperation]: Handler<Op> } = 
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
   DescribeKey: describeKey,
   DisableKey: disableKey,
+  DisableKeyRotation: disableKeyRotation,
   EnableKey: enableKey,
+  EnableKeyRotation: enableKeyRotation,
   Encrypt: encrypt,
   GenerateDataKey: generateDataKey,
   GenerateMac: generateMac,
+  GetKeyRotationStatus: getKeyRotationStatus,
   GetParametersForImport: getParametersForImport,
   GetPublicKey: getPublicKey,
   ImportKeyMaterial: importKeyMaterial,

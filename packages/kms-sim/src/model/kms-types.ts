@@ -10,10 +10,13 @@ export interface OperationTypes {
   DeleteImportedKeyMaterial: { input: DeleteImportedKeyMaterialRequest; output: DeleteImportedKeyMaterialResponse };
   DescribeKey: { input: DescribeKeyRequest; output: DescribeKeyResponse };
   DisableKey: { input: DisableKeyRequest; output: Record<string, never> };
+  DisableKeyRotation: { input: DisableKeyRotationRequest; output: Record<string, never> };
   EnableKey: { input: EnableKeyRequest; output: Record<string, never> };
+  EnableKeyRotation: { input: EnableKeyRotationRequest; output: Record<string, never> };
   Encrypt: { input: EncryptRequest; output: EncryptResponse };
   GenerateDataKey: { input: GenerateDataKeyRequest; output: GenerateDataKeyResponse };
   GenerateMac: { input: GenerateMacRequest; output: GenerateMacResponse };
+  GetKeyRotationStatus: { input: GetKeyRotationStatusRequest; output: GetKeyRotationStatusResponse };
   GetParametersForImport: { input: GetParametersForImportRequest; output: GetParametersForImportResponse };
   GetPublicKey: { input: GetPublicKeyRequest; output: GetPublicKeyResponse };
   ImportKeyMaterial: { input: ImportKeyMaterialRequest; output: ImportKeyMaterialResponse };
@@ -112,8 +115,17 @@ export interface DisableKeyRequest {
   KeyId: string;
 }
 
+export interface DisableKeyRotationRequest {
+  KeyId: string;
+}
+
 export interface EnableKeyRequest {
   KeyId: string;
+}
+
+export interface EnableKeyRotationRequest {
+  KeyId: string;
+  RotationPeriodInDays?: number | undefined;
 }
 
 export interface EncryptRequest {
@@ -161,6 +173,18 @@ export interface GenerateMacResponse {
   Mac?: Buffer | undefined;
   MacAlgorithm?: 'HMAC_SHA_224' | 'HMAC_SHA_256' | 'HMAC_SHA_384' | 'HMAC_SHA_512' | undefined;
   KeyId?: string | undefined;
+}
+
+export interface GetKeyRotationStatusRequest {
+  KeyId: string;
+}
+
+export interface GetKeyRotationStatusResponse {
+  KeyRotationEnabled?: boolean | undefined;
+  KeyId?: string | undefined;
+  RotationPeriodInDays?: number | undefined;
+  NextRotationDate?: number | undefined;
+  OnDemandRotationStartDate?: number | undefined;
 }
 
 export interface GetParametersForImportRequest {

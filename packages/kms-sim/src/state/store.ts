@@ -1,4 +1,5 @@
 import { KmsError, notFound } from '../errors.js';
+import { rotateWhenDue } from './rotation.js';
 import type {
   AliasRecord,
   KeyRecord,
@@ -67,10 +68,16 @@ export class SimState {
     return `arn:aws:kms:${region}:${account}:key/${keyId}`;
   }
 
-  /** Applies what time does on its own: expired material goes, keys past their deletion date go. */
-  tick(nowSeconds: number): void {
+  /**
+   * Applies what time does on its own: expired material goes, keys past their deletion date go,
+   * automatic rotations that fell due happen. Runs before every request and when the clock moves.
+   * Returns whether it changed anything, so that even a read-only request then saves the state.
+   */
+  tick(nowSeconds: number): boolean {
+    let changed = false;
     for (const [arn, key] of this.keys) {
       if (key.deletionDate !== undefined && key.deletionDate <= nowSeconds) {
+        changed = true;
         this.keys.delete(arn);
         for (const [aliasKey, alias] of this.aliases) {
           if (alias.region === key.region && alias.targetKeyId === key.keyId) {
@@ -88,6 +95,19 @@ export class SimState {
           material.material.fill(0);
           delete material.material;
           this.keys.touch(arn);
+          changed = true;
+        }
+      }
+      // KMS rotates an Enabled key only; a disabled one catches up when enabled again (EnableKey).
+      if (key.automaticRotation !== undefined && keyStateOf(key) === 'Enabled') {
+        for (const rotated of rotateWhenDue(
+          this.keys,
+          this.secrets.materialIdKey,
+          key,
+          nowSeconds,
+        )) {
+          this.keys.touch(rotated);
+          changed = true;
         }
       }
     }
@@ -95,8 +115,10 @@ export class SimState {
       if (wrapping.expiresAt <= nowSeconds) {
         wrapping.privateKeyDer.fill(0);
         this.wrappingKeys.delete(tokenId);
+        changed = true;
       }
     }
+    return changed;
   }
 
   /**

@@ -6,7 +6,14 @@ import {
   isWrappingKeySpec,
 } from '@byok-ceremony/shared';
 import { open, seal } from '../crypto/secret-box.js';
-import type { AliasRecord, KeyRecord, MaterialRecord, Tag, WrappingKeyRecord } from './types.js';
+import type {
+  AliasRecord,
+  AutomaticRotation,
+  KeyRecord,
+  MaterialRecord,
+  Tag,
+  WrappingKeyRecord,
+} from './types.js';
 
 /** Records as the state file holds them: secrets sealed, everything else as JSON has it. */
 export const STATE_FORMAT = 'byok-kms-sim-state/3';
@@ -121,6 +128,7 @@ const KEY_FIELDS = [
   'replicaArns',
   'tags',
   'materials',
+  'automaticRotation',
 ];
 
 /** Seals a record's secrets under the root key, bound to the record and field. */
@@ -216,6 +224,14 @@ export class RecordCodec {
             ] as const),
           }),
       ...(primaryArn === undefined ? {} : { primaryArn }),
+      ...(v.automaticRotation === undefined
+        ? {}
+        : {
+            automaticRotation: loadAutomaticRotation(
+              v.automaticRotation,
+              `${path}.automaticRotation`,
+            ),
+          }),
     };
     return key;
   }
@@ -275,6 +291,19 @@ export class RecordCodec {
       expiresAt: seconds(v, 'expiresAt', path),
     };
   }
+}
+
+/** Written by EnableKeyRotation (older state files have none: rotation off). */
+function loadAutomaticRotation(raw: unknown, path: string): AutomaticRotation {
+  const v = object(raw, path);
+  only(v, path, ['periodInDays', 'since']);
+  const period = v.periodInDays;
+  // The service model's RotationPeriodInDaysType: 90 to 2560.
+  if (!(Number.isInteger(period) && Number(period) >= 90 && Number(period) <= 2560))
+    throw new StateRecordError(
+      `${path}.periodInDays is not a whole number of days from 90 to 2560`,
+    );
+  return { periodInDays: period as number, since: seconds(v, 'since', path) };
 }
 
 function loadTag(raw: unknown, path: string): Tag {

@@ -45,6 +45,15 @@ export interface KeyRecord {
   replicaArns: string[];
   tags: Tag[];
   materials: MaterialRecord[];
+  /** Present while automatic rotation is enabled. */
+  automaticRotation?: AutomaticRotation;
+}
+
+/** Automatic rotation: every `periodInDays`, counted from `since` (enable date or last automatic rotation). */
+export interface AutomaticRotation {
+  periodInDays: number;
+  /** Epoch seconds. */
+  since: number;
 }
 
 export interface AliasRecord {
