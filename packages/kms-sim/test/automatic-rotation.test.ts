@@ -9,13 +9,14 @@ import {
   EnableKeyRotationCommand,
   EncryptCommand,
   GetKeyRotationStatusCommand,
+  KMSClient,
   ListKeyRotationsCommand,
+  ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
-  type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKmsSim, type KmsSim } from '../src/index.js';
+import { REHEARSAL_CREDENTIALS, startKmsSim, type KmsSim } from '../src/index.js';
 import { adminRequest, kmsClient, tempDir } from './helpers.js';
 
 const DAY = 24 * 3600;
@@ -23,7 +24,7 @@ const DAY = 24 * 3600;
 let sim: KmsSim;
 let kms: KMSClient;
 beforeAll(async () => {
-  sim = await startKmsSim({ wrappingKeyPool: false });
+  sim = await startKmsSim({ wrappingKeyPool: false, otherRegions: ['us-east-1'] });
   kms = kmsClient(sim);
 });
 afterAll(async () => {
@@ -167,6 +168,59 @@ describe('automatic key rotation on the simulator clock', () => {
     expect(
       (await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }))).RotationPeriodInDays,
     ).toBe(180);
+  });
+});
+
+describe('automatic rotation of a multi-Region key', () => {
+  it('is set on the primary; its replicas take the same new material', async () => {
+    const east = new KMSClient({
+      endpoint: sim.url,
+      region: 'us-east-1',
+      credentials: REHEARSAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    try {
+      const primary = await newKey({ MultiRegion: true });
+      const replica = (
+        await kms.send(
+          new ReplicateKeyCommand({ KeyId: primary.KeyId, ReplicaRegion: 'us-east-1' }),
+        )
+      ).ReplicaKeyMetadata!;
+      await expect(
+        east.send(new EnableKeyRotationCommand({ KeyId: replica.Arn })),
+      ).rejects.toMatchObject({ name: 'UnsupportedOperationException' });
+      await kms.send(
+        new EnableKeyRotationCommand({ KeyId: primary.KeyId, RotationPeriodInDays: 90 }),
+      );
+      const replicaStatus = await east.send(
+        new GetKeyRotationStatusCommand({ KeyId: replica.Arn }),
+      );
+      expect(replicaStatus).toMatchObject({
+        KeyId: replica.Arn,
+        KeyRotationEnabled: true,
+        RotationPeriodInDays: 90,
+      });
+      const plaintext = Buffer.from('before the rotation, in the primary Region');
+      const old = await kms.send(
+        new EncryptCommand({ KeyId: primary.KeyId, Plaintext: plaintext }),
+      );
+      await advance(seconds(replicaStatus.NextRotationDate!) - seconds(sim.now()) + 60);
+      const primaryCurrent = (await kms.send(new DescribeKeyCommand({ KeyId: primary.KeyId })))
+        .KeyMetadata!.CurrentKeyMaterialId;
+      const replicaRotations = await east.send(new ListKeyRotationsCommand({ KeyId: replica.Arn }));
+      expect(replicaRotations.Rotations!.map((r) => [r.KeyMaterialId, r.RotationType])).toEqual([
+        [primaryCurrent, 'AUTOMATIC'],
+      ]);
+      const fresh = await east.send(
+        new EncryptCommand({ KeyId: replica.Arn, Plaintext: plaintext }),
+      );
+      for (const blob of [old.CiphertextBlob, fresh.CiphertextBlob]) {
+        const decrypted = await east.send(new DecryptCommand({ CiphertextBlob: blob }));
+        expect(Buffer.from(decrypted.Plaintext!)).toEqual(plaintext);
+      }
+    } finally {
+      east.destroy();
+    }
   });
 });
 
