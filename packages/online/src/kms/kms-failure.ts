@@ -7,11 +7,8 @@ import { ByokError } from '@byok-ceremony/shared';
  */
 export type KmsFailureKind = 'throttled' | 'refused' | 'unknown';
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'LimitExceededException',
-  'RequestLimitExceeded',
-]);
+// LimitExceededException is a quota (25 on-demand rotations, keys per Region): refused, not throttling.
+const THROTTLING = new Set(['ThrottlingException', 'RequestLimitExceeded']);
 
 export function kmsFailureKind(error: unknown): KmsFailureKind {
   const sdk = error instanceof ByokError ? error.cause : error;

@@ -45,6 +45,27 @@ function backoffMs(attempt: number): number {
   return Math.round(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
 }
 
+/** More pages than KMS ever has for one list (ListKeys: 1,000 keys a page). */
+const MAX_PAGES = 10_000;
+
+/** The marker of the next page, or undefined at the end; a marker seen before is refused. */
+function nextMarker(
+  operation: string,
+  out: { readonly Truncated?: boolean | undefined; readonly NextMarker?: string | undefined },
+  seen: Set<string>,
+): string | undefined {
+  if (out.Truncated !== true) return undefined;
+  if (out.NextMarker === undefined) throw missing(operation, 'NextMarker');
+  if (seen.has(out.NextMarker) || seen.size >= MAX_PAGES)
+    throw new ByokError(
+      'ERR_KMS',
+      `KMS ${operation} answered page ${seen.size + 1} with ${seen.has(out.NextMarker) ? 'a NextMarker it gave before' : `more than ${MAX_PAGES} pages`}`,
+      { hint: 'The endpoint does not behave like KMS: check --endpoint-url.' },
+    );
+  seen.add(out.NextMarker);
+  return out.NextMarker;
+}
+
 function missing(operation: string, field: string): ByokError {
   return new ByokError('ERR_KMS', `KMS ${operation} answered without ${field}`, {
     hint: 'The endpoint does not behave like KMS: check --endpoint-url.',
@@ -265,6 +286,7 @@ export function sdkKmsPort(
 
     async listKeyMaterials(keyId) {
       const entries: KeyMaterialEntry[] = [];
+      const seen = new Set<string>();
       let marker: string | undefined;
       do {
         const out = await call('ListKeyRotations', keyId, () =>
@@ -288,7 +310,7 @@ export function sdkKmsPort(
             rotationType: optional(r.RotationType, checkEnum, op, 'RotationType'),
           });
         }
-        marker = out.Truncated === true ? out.NextMarker : undefined;
+        marker = nextMarker('ListKeyRotations', out, seen);
       } while (marker !== undefined);
       return entries;
     },
@@ -328,6 +350,7 @@ export function sdkKmsPort(
 
     async listKeys() {
       const keys: { keyId: string; arn: string }[] = [];
+      const seen = new Set<string>();
       let marker: string | undefined;
       do {
         const out = await call('ListKeys', 'the Region', () =>
@@ -339,7 +362,7 @@ export function sdkKmsPort(
               keyId: checkKeyId('ListKeys', 'KeyId', k.KeyId),
               arn: checkKeyArn('ListKeys', 'KeyArn', k.KeyArn),
             });
-        marker = out.Truncated === true ? out.NextMarker : undefined;
+        marker = nextMarker('ListKeys', out, seen);
       } while (marker !== undefined);
       return keys;
     },

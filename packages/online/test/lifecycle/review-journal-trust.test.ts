@@ -1,0 +1,58 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleDigest, type Bundle } from '@byok-ceremony/shared';
+import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { Ceremony } from './ceremony-steps.js';
+
+let s: SimEnv;
+beforeAll(async () => {
+  s = await startSimEnv();
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('import --resume trusts the journal beside the request', () => {
+  it('a key the journal calls imported is checked in KMS before the run reports it imported', async () => {
+    const c = await Ceremony.start(s);
+    const arn = await c.createKey();
+    const prep = await c.prepare('r.json', ['--key-id', arn]);
+    const code = await c.wrap('r.json', prep.checkCode, 'w.json');
+    const digest = async (name: string) =>
+      bundleDigest(JSON.parse(await readFile(join(c.onlineDir, name), 'utf8')) as Bundle);
+    // Whoever holds the folder (the USB stick the request travels on) writes two lines.
+    const time = new Date().toISOString();
+    await writeFile(
+      join(c.onlineDir, 'r.json.journal.jsonl'),
+      [
+        {
+          format: 'byok-import-journal/2',
+          request: await digest('r.json'),
+          wrapped: await digest('w.json'),
+          targets: 1,
+          time,
+        },
+        {
+          event: 'imported',
+          target: 0,
+          keyArn: arn,
+          time,
+          keyState: 'Enabled',
+          keyMaterialId: 'd'.repeat(64),
+          proof: 'kcv-only',
+          proven: false,
+          alreadyHeld: false,
+          current: true,
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n') + '\n',
+    );
+    const r = await c.importRaw('r.json', 'w.json', code, ['--resume']);
+    const state = (await s.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState;
+    // Today: exit 0, "imported" with KeyMaterialId dddd…, and the key never received material.
+    expect(r.code === 0 ? state : 'refused or imported').not.toBe('PendingImport');
+  });
+});
