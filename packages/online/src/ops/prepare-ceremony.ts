@@ -89,7 +89,7 @@ export async function prepareCeremony(
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
   const started = ports.now();
-  const opened = new Map<string, KmsPort>();
+  const opened = new Map<string, Promise<KmsPort>>();
   const prepared = await withKms(ports, async (kms) => {
     try {
       return await prepareImport(
@@ -108,16 +108,24 @@ export async function prepareCeremony(
           withReplicas: input.withReplicas,
           concurrency: input.concurrency,
         },
-        async (region) => {
-          const existing = opened.get(region);
-          if (existing !== undefined) return existing;
-          const regionKms = await ports.openKms(region);
-          opened.set(region, regionKms);
+        (region) => {
+          // The promise is kept, so keys of one Region in flight at once share one client.
+          let regionKms = opened.get(region);
+          if (regionKms === undefined) {
+            regionKms = ports.openKms(region);
+            opened.set(region, regionKms);
+          }
           return regionKms;
         },
       );
     } finally {
-      for (const regionKms of opened.values()) regionKms.close();
+      for (const regionKms of opened.values())
+        await regionKms.then(
+          (k) => {
+            k.close();
+          },
+          () => undefined,
+        );
     }
   });
   const unknownKcvArns = [...input.expectKcv.keys()].filter(
