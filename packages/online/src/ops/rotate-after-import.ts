@@ -1,5 +1,5 @@
 import type { AuditFacts } from '@byok-ceremony/node-io';
-import type { ImportRequestBundle } from '@byok-ceremony/shared';
+import { ByokError, type ImportRequestBundle } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
 import type { ImportedKey } from './import-wrapped-keys.js';
 import {
@@ -13,6 +13,17 @@ export interface RotationOutcome {
   readonly rotated: readonly Rotation[];
   /** Keys whose new material is imported and pending rotation, left for byok-online rotate. */
   readonly pending: readonly { readonly keyArn: string; readonly keyMaterialId: string }[];
+}
+
+/** The material this request imported is not the one KMS would rotate to: nothing is rotated. */
+function notOurs(keyArn: string, ours: string | null, found: string): ByokError {
+  return new ByokError(
+    'ERR_KEY_NOT_ROTATABLE',
+    `${keyArn}: the material this request imported (${ours ?? 'unknown'}) is neither pending rotation nor current: ${found}`,
+    {
+      hint: "Nothing was rotated. See the key's materials with byok-online status --key-id KEY; the material may have been deleted or replaced since it was imported.",
+    },
+  );
 }
 
 /**
@@ -35,26 +46,32 @@ export async function rotateAfterImport(
     if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
       continue;
     if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
+    const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId ?? null;
     const keyMaterialId = await pendingRotation(kms, target.keyArn);
     if (keyMaterialId === undefined) {
       // Rotated already, by a run that stopped before its audit entry (import --resume): on record now.
-      const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId;
       const described = await kms.describeKey(target.keyArn);
-      if (ours != null && described.currentKeyMaterialId === ours) {
-        facts.outputs[`rotation:${target.keyArn}`] = ours;
-        rotated.push({
-          keyArn: target.keyArn,
-          keyMaterialId: ours,
-          replicaArns: described.replicaKeyArns,
-        });
-      }
+      if (ours === null || described.currentKeyMaterialId !== ours)
+        throw notOurs(
+          target.keyArn,
+          ours,
+          `none is pending rotation, and ${described.currentKeyMaterialId ?? 'none'} is current`,
+        );
+      facts.outputs[`rotation:${target.keyArn}`] = ours;
+      rotated.push({
+        keyArn: target.keyArn,
+        keyMaterialId: ours,
+        replicaArns: described.replicaKeyArns,
+      });
       continue;
     }
+    if (ours !== null && keyMaterialId !== ours)
+      throw notOurs(target.keyArn, ours, `${keyMaterialId} is pending rotation instead`);
     if (!rotate) {
       pending.push({ keyArn: target.keyArn, keyMaterialId });
       continue;
     }
-    const rotation = await rotateImportedMaterial(kms, target.keyArn, wait);
+    const rotation = await rotateImportedMaterial(kms, target.keyArn, wait, keyMaterialId);
     facts.outputs[`rotation:${rotation.keyArn}`] = rotation.keyMaterialId;
     rotated.push(rotation);
   }

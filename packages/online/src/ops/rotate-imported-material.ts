@@ -48,6 +48,8 @@ export async function rotateImportedMaterial(
   kms: KmsPort,
   keyArn: string,
   wait: WaitOptions,
+  /** The material the caller imported: any other pending material is refused. */
+  expected?: string,
 ): Promise<Rotation> {
   const described = await kms.describeKey(keyArn);
   if (described.multiRegionKeyType === 'REPLICA')
@@ -61,6 +63,14 @@ export async function rotateImportedMaterial(
       `${described.arn} has no imported material pending rotation`,
       {
         hint: 'Import new material first: byok-online prepare --new-material, byok-offline wrap, byok-online import.',
+      },
+    );
+  if (expected !== undefined && keyMaterialId !== expected)
+    throw new ByokError(
+      'ERR_KEY_NOT_ROTATABLE',
+      `${described.arn}: ${keyMaterialId} is pending rotation, not ${expected}, the material imported`,
+      {
+        hint: "Nothing was rotated. See the key's materials with byok-online status --key-id KEY.",
       },
     );
   for (const replicaArn of described.replicaKeyArns) {

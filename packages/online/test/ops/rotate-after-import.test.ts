@@ -93,3 +93,36 @@ describe('rotateAfterImport', () => {
     expect(facts.outputs[`rotation:${ARN}`]).toBeUndefined();
   });
 });
+
+describe('import --rotate after a resume: only the material this request imported', () => {
+  const FOREIGN = 'f'.repeat(64);
+
+  it('does not rotate to a pending material this request did not import', async () => {
+    // Ours was deleted since (delete-material --key-material-id) and another one imported.
+    const { kms, calls } = rotatingKms([
+      { id: OLD, state: 'CURRENT' },
+      { id: FOREIGN, state: 'PENDING_ROTATION' },
+    ]);
+    const facts = new AuditSession('import', ['ALICE', 'BOB']);
+    await expect(
+      rotateAfterImport(kms, request, true, WAIT, facts, imported),
+    ).rejects.toMatchObject({
+      code: 'ERR_KEY_NOT_ROTATABLE',
+      message: expect.stringContaining(`${FOREIGN} is pending rotation instead`),
+    });
+    expect(calls).toEqual([]);
+    expect(facts.outputs[`rotation:${ARN}`]).toBeUndefined();
+  });
+
+  it('says so when the material imported is neither pending nor current', async () => {
+    const { kms, calls } = rotatingKms([{ id: OLD, state: 'CURRENT' }]);
+    const facts = new AuditSession('import', ['ALICE', 'BOB']);
+    await expect(
+      rotateAfterImport(kms, request, true, WAIT, facts, imported),
+    ).rejects.toMatchObject({
+      code: 'ERR_KEY_NOT_ROTATABLE',
+      message: expect.stringContaining('neither pending rotation nor current'),
+    });
+    expect(calls).toEqual([]);
+  });
+});
