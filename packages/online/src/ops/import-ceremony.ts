@@ -173,6 +173,11 @@ export async function importCeremony(
         } finally {
           facts.keys = journal.auditKeys;
         }
+        for (const key of journal.imported)
+          if (key.keyState === 'PendingImport')
+            ports.say(
+              `warning: ${key.keyArn} stays PendingImport until every one of its materials is imported again: re-import the others (byok-online status --key-id ${key.keyArn} lists them)`,
+            );
         return await rotateAfterImport(
           kms,
           request,

@@ -14,8 +14,8 @@ import { runBounded } from './run-bounded.js';
 import type { Expiration } from './resolve-expiration.js';
 import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
-import { waitForImported, type WaitOptions } from './wait-for-imported.js';
-import { isPendingRotation } from './pending-rotation.js';
+import { waitForImported, waitForMaterialImported, type WaitOptions } from './wait-for-imported.js';
+import { alreadyHolds, journaledDoneHolds } from './already-holds.js';
 
 export interface ImportedKey {
   readonly keyArn: string;
@@ -48,69 +48,6 @@ export interface ImportRun {
   readonly now: () => Date;
   /** Told of each key as it settles, in completion order (progress, --json-lines). */
   readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
-}
-
-/**
- * New material of a rotation stays pending until RotateKeyOnDemand, so it is held when the
- * material this log recorded is imported; any other material pending rotation is refused before
- * sending, as KMS allows one and an import of unknown outcome is later judged by it (importLanded).
- */
-async function newMaterialHeld(
-  kms: KmsPort,
-  keyArn: string,
-  recorded: string | undefined,
-): Promise<{ proof: ProofKind; proven: boolean } | undefined> {
-  const materials = await kms.listKeyMaterials(keyArn);
-  if (materials.some((m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED'))
-    return { proof: 'kcv-only', proven: false };
-  const pending = materials.find((m) => isPendingRotation(m));
-  if (pending !== undefined)
-    throw new ByokError(
-      'ERR_KEY_NOT_ROTATABLE',
-      `${keyArn} already has material ${pending.keyMaterialId ?? '(no id)'} pending rotation, not from this request`,
-      {
-        hint: 'KMS keeps one pending material per key. Nothing was sent for this key. Make that material current (byok-online rotate) or delete it (byok-online delete-material --key-material-id ID), then prepare again with --new-material.',
-      },
-    );
-  return undefined;
-}
-
-/**
- * Whether an Enabled key already holds this material, so a re-run after an interruption does
- * exactly the rest: HMAC and asymmetric keys by their proof, symmetric keys by the
- * KeyMaterialId this log recorded for them.
- */
-async function alreadyHolds(
-  kms: KmsPort,
-  target: ImportRequestBundle['targets'][number],
-  material: WrappedKeyBundle['materials'][number],
-  requestDigest: string,
-  run: ImportRun,
-): Promise<{
-  described: KeyDescription;
-  held: { proof: ProofKind; proven: boolean } | undefined;
-}> {
-  const described = await kms.describeKey(target.keyArn);
-  if (described.keyState !== 'Enabled') return { described, held: undefined };
-  if (material.proof.kind === 'kcv-only') {
-    const recorded = run.onRecord.get(target.keyArn);
-    if (target.importType === 'NEW_KEY_MATERIAL')
-      return { described, held: await newMaterialHeld(kms, target.keyArn, recorded) };
-    return {
-      described,
-      held:
-        recorded !== undefined && described.currentKeyMaterialId === recorded
-          ? { proof: 'kcv-only', proven: false }
-          : undefined,
-    };
-  }
-  try {
-    return { described, held: await proveMaterial(kms, target, material, requestDigest) };
-  } catch (error) {
-    if (error instanceof ByokError && error.code === 'ERR_PROOF_FAILED')
-      return { described, held: undefined };
-    throw error;
-  }
 }
 
 /** Target indices in two waves: the first target of each material group, then the rest. */
@@ -197,7 +134,17 @@ export async function importWrappedKeys(
     };
 
     const earlier = run.journal.earlier.keys.get(i);
-    if (earlier?.done !== undefined) return done(earlier.done, false);
+    if (earlier?.done !== undefined) {
+      if (await journaledDoneHolds(kms, target, material, requestDigest, earlier.done))
+        return done(earlier.done, false);
+      throw new ByokError(
+        'ERR_JOURNAL',
+        `the import journal says ${target.keyArn} was imported (material ${earlier.done.keyMaterialId ?? 'unknown'}), but KMS does not hold it`,
+        {
+          hint: 'Nothing more was sent. The journal beside the request does not match KMS: find out who could write there. To import anyway, move the journal aside and run import without --resume (KMS is checked for every key first).',
+        },
+      );
+    }
     let before: KeyBefore;
     if (earlier?.sending !== undefined) {
       // Sent by an earlier run that never recorded the answer: find out before sending again.
@@ -211,9 +158,15 @@ export async function importWrappedKeys(
       }
       before = earlier.sending;
     } else {
-      const { described, held } = await alreadyHolds(kms, target, material, requestDigest, run);
+      const recorded = run.onRecord.get(target.keyArn);
+      const { described, held } = await alreadyHolds(
+        kms,
+        target,
+        material,
+        requestDigest,
+        recorded,
+      );
       if (held !== undefined) {
-        const recorded = run.onRecord.get(target.keyArn);
         // New material held is the recorded one, pending rotation; otherwise the current one.
         const keyMaterialId =
           (target.importType === 'NEW_KEY_MATERIAL'
@@ -254,7 +207,15 @@ export async function importWrappedKeys(
       before,
       sleep: wait.sleep,
     });
-    const described = await waitForImported(kms, target.keyArn, wait);
+    // A named re-import may leave the key PendingImport while other materials still await theirs.
+    const named =
+      target.importType === 'EXISTING_KEY_MATERIAL' && typeof target.keyMaterialId === 'string'
+        ? target.keyMaterialId
+        : undefined;
+    const described =
+      named === undefined
+        ? await waitForImported(kms, target.keyArn, wait)
+        : await waitForMaterialImported(kms, target.keyArn, named, wait);
     const keyMaterialId = result.keyMaterialId ?? described.currentKeyMaterialId ?? null;
     audit[i] = {
       ...keyRecord,

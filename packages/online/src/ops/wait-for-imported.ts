@@ -1,6 +1,6 @@
 import { ByokError } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
-import { pollKey } from './poll-key.js';
+import { pollKey, pollUntil } from './poll-key.js';
 
 export interface WaitOptions {
   readonly sleep: (ms: number) => Promise<void>;
@@ -31,4 +31,31 @@ export function waitForImported(
         },
       ),
   );
+}
+
+/**
+ * Polls ListKeyRotations until the named material is imported: a key that lost several materials
+ * stays PendingImport until every one is back, so the key state cannot say this one landed.
+ */
+export async function waitForMaterialImported(
+  kms: KmsPort,
+  keyArn: string,
+  keyMaterialId: string,
+  options: WaitOptions,
+): Promise<KeyDescription> {
+  await pollUntil(
+    () => kms.listKeyMaterials(keyArn),
+    options,
+    (materials) =>
+      materials.some((m) => m.keyMaterialId === keyMaterialId && m.importState === 'IMPORTED'),
+    (_, seconds) =>
+      new ByokError(
+        'ERR_TIMEOUT',
+        `${keyArn}: material ${keyMaterialId} is still not imported ${seconds} s after ImportKeyMaterial`,
+        {
+          hint: 'Check it with byok-online status --key-id KEY; running import again with the same bundles is safe.',
+        },
+      ),
+  );
+  return kms.describeKey(keyArn);
 }

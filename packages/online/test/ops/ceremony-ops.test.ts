@@ -289,8 +289,14 @@ describe('importCeremony', () => {
     const again = await importCeremony({ ...input, resume: true }, ports, resumed);
     expect(again.keys.map((k) => k.alreadyHeld)).toEqual([false, false, false]);
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
-    // Keys done before are taken from the journal: KMS sees only the third key's work.
-    expect(kms.calls).toEqual(['DescribeKey', 'ImportKeyMaterial', 'DescribeKey']);
+    // Keys done before are confirmed read-only (the journal is not trusted alone); only the
+    // third key is imported.
+    expect(kms.calls.filter((c) => c !== 'ListKeyRotations')).toEqual([
+      'DescribeKey',
+      'ImportKeyMaterial',
+      'DescribeKey',
+    ]);
+    expect(kms.calls.filter((c) => c === 'ListKeyRotations')).toHaveLength(2);
     expect(resumed.inputs['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
     expect(resumed.keys.map((k) => k.keyArn)).toEqual(prepared.bundle.targets.map((t) => t.keyArn));
     expect(ports.said).toContain(

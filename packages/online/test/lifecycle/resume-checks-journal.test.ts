@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ afterAll(async () => {
   await s.close();
 });
 
-describe('import --resume trusts the journal beside the request', () => {
-  it('a key the journal calls imported is checked in KMS before the run reports it imported', async () => {
+describe('import --resume checks the journal beside the request against KMS', () => {
+  it('a key a forged journal calls imported, but KMS does not hold, stops the resume', async () => {
     const c = await Ceremony.start(s);
     const arn = await c.createKey();
     const prep = await c.prepare('r.json', ['--key-id', arn]);
@@ -52,7 +52,19 @@ describe('import --resume trusts the journal beside the request', () => {
     );
     const r = await c.importRaw('r.json', 'w.json', code, ['--resume']);
     const state = (await s.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState;
-    // Today: exit 0, "imported" with KeyMaterialId dddd…, and the key never received material.
-    expect(r.code === 0 ? state : 'refused or imported').not.toBe('PendingImport');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      `byok-online: error: the import journal says ${arn} was imported (material ${'d'.repeat(64)}), but KMS does not hold it`,
+    );
+    expect(r.stderr).toMatch(/^byok-online: hint: Nothing more was sent\./m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(state).toBe('PendingImport');
+    // Moved aside, a plain import does the work.
+    await rename(join(c.onlineDir, 'r.json.journal.jsonl'), join(c.onlineDir, 'forged.jsonl'));
+    const again = await c.importRaw('r.json', 'w.json', code);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await s.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState).toBe(
+      'Enabled',
+    );
   });
 });

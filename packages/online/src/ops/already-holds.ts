@@ -1,0 +1,103 @@
+import { ByokError, type ImportTarget, type WrappedKeyBundle } from '@byok-ceremony/shared';
+import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import type { KeyDone } from './import-journal.js';
+import { isPendingRotation } from './pending-rotation.js';
+import { proveMaterial, type ProofKind } from './prove-material.js';
+
+type WrappedMaterial = WrappedKeyBundle['materials'][number];
+
+/** The proof, or undefined when it fails: the key does not hold this material. */
+async function proofOrUndefined(
+  kms: KmsPort,
+  target: ImportTarget,
+  material: WrappedMaterial,
+  requestDigest: string,
+): Promise<{ proof: ProofKind; proven: boolean } | undefined> {
+  try {
+    return await proveMaterial(kms, target, material, requestDigest);
+  } catch (error) {
+    if (error instanceof ByokError && error.code === 'ERR_PROOF_FAILED') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * New material of a rotation stays pending until RotateKeyOnDemand, so it is held when the
+ * material this log recorded is imported; any other material pending rotation is refused before
+ * sending, as KMS allows one and an import of unknown outcome is later judged by it (importLanded).
+ */
+async function newMaterialHeld(
+  kms: KmsPort,
+  keyArn: string,
+  recorded: string | undefined,
+): Promise<{ proof: ProofKind; proven: boolean } | undefined> {
+  const materials = await kms.listKeyMaterials(keyArn);
+  if (materials.some((m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED'))
+    return { proof: 'kcv-only', proven: false };
+  const pending = materials.find((m) => isPendingRotation(m));
+  if (pending !== undefined)
+    throw new ByokError(
+      'ERR_KEY_NOT_ROTATABLE',
+      `${keyArn} already has material ${pending.keyMaterialId ?? '(no id)'} pending rotation, not from this request`,
+      {
+        hint: 'KMS keeps one pending material per key. Nothing was sent for this key. Make that material current (byok-online rotate) or delete it (byok-online delete-material --key-material-id ID), then prepare again with --new-material.',
+      },
+    );
+  return undefined;
+}
+
+/**
+ * Whether an Enabled key already holds this material, so a re-run after an interruption does
+ * exactly the rest: HMAC and asymmetric keys by their proof, symmetric keys by the
+ * KeyMaterialId this log recorded for them (`recorded`).
+ */
+export async function alreadyHolds(
+  kms: KmsPort,
+  target: ImportTarget,
+  material: WrappedMaterial,
+  requestDigest: string,
+  recorded: string | undefined,
+): Promise<{
+  described: KeyDescription;
+  held: { proof: ProofKind; proven: boolean } | undefined;
+}> {
+  const described = await kms.describeKey(target.keyArn);
+  if (described.keyState !== 'Enabled') return { described, held: undefined };
+  if (material.proof.kind === 'kcv-only') {
+    if (target.importType === 'NEW_KEY_MATERIAL')
+      return { described, held: await newMaterialHeld(kms, target.keyArn, recorded) };
+    return {
+      described,
+      held:
+        recorded !== undefined && described.currentKeyMaterialId === recorded
+          ? { proof: 'kcv-only', proven: false }
+          : undefined,
+    };
+  }
+  return { described, held: await proofOrUndefined(kms, target, material, requestDigest) };
+}
+
+/**
+ * Whether KMS holds what the journal says an earlier run imported, by read-only calls: the
+ * journal sits beside the request, so whoever can write there could claim a key done that never
+ * took material. Symmetric keys by the journaled KeyMaterialId being imported; HMAC and
+ * asymmetric keys by their proof.
+ */
+export async function journaledDoneHolds(
+  kms: KmsPort,
+  target: ImportTarget,
+  material: WrappedMaterial,
+  requestDigest: string,
+  done: KeyDone,
+): Promise<boolean> {
+  if (material.proof.kind === 'kcv-only') {
+    if (done.keyMaterialId === null) return false;
+    const materials = await kms.listKeyMaterials(target.keyArn);
+    return materials.some(
+      (m) => m.keyMaterialId === done.keyMaterialId && m.importState === 'IMPORTED',
+    );
+  }
+  const described = await kms.describeKey(target.keyArn);
+  if (described.keyState === 'PendingImport') return false;
+  return (await proofOrUndefined(kms, target, material, requestDigest)) !== undefined;
+}
