@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { KEY_SPEC_RULES, isImportableKeySpec, isKeySpec } from '@byok-ceremony/shared';
-import type { KeyUsage } from '@byok-ceremony/shared';
+import { isKeySpec } from '@byok-ceremony/shared';
 import { keyMaterialIdOf } from '../crypto/key-material-id.js';
 import { generateKeyMaterial } from '../crypto/material.js';
 import { unsupported, validation } from '../errors.js';
+import { importAcceptanceOf } from '../model/import-acceptance.js';
 import { keyMetadataOf } from '../state/key-metadata.js';
 import { SimState } from '../state/store.js';
 import type { KeyRecord } from '../state/types.js';
@@ -26,15 +26,18 @@ export const createKey: Handler<'CreateKey'> = (state, input, context) => {
   if (keySpec === 'SM2' && !context.region.startsWith('cn-')) {
     throw unsupported('SM2 key spec is only supported in China Regions');
   }
-  const rule = KEY_SPEC_RULES[keySpec];
-  const keyUsage: KeyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
-  if (!rule.keyUsages.includes(keyUsage)) {
-    throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
-  }
-  if (origin === 'EXTERNAL' && !isImportableKeySpec(keySpec)) {
+  // Which specs and usages come from the simulator's own table, not the tools' rules.
+  const acceptance = importAcceptanceOf(keySpec);
+  if (acceptance === undefined) {
     throw unsupported(
-      `KeySpec ${keySpec} does not support imported key material (Origin EXTERNAL)`,
+      origin === 'EXTERNAL'
+        ? `KeySpec ${keySpec} does not support imported key material (Origin EXTERNAL)`
+        : `byok-kms-sim does not generate ${keySpec} keys`,
     );
+  }
+  const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+  if (!acceptance.usages.includes(keyUsage)) {
+    throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
   }
   const multiRegion = input.MultiRegion ?? false;
   const keyId = multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
