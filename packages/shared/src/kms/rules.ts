@@ -1,7 +1,7 @@
 /**
  * What AWS KMS accepts for imported key material, as one table used by the online tool
- * (to refuse a key before asking for import parameters), the offline tool (to refuse a
- * request before wrapping) and the simulator (to answer as KMS does).
+ * (to refuse a key before asking for import parameters) and the offline tool (to refuse a
+ * request before wrapping). The simulator keeps its own table, so a mistake here shows in tests.
  * Source: the KMS Developer Guide pages on importing key material; see docs/kms-rules.md.
  */
 
