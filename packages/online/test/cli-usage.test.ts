@@ -196,10 +196,12 @@ describe('pure option handling', () => {
   it('material groups: one per key, shared by the Regions of one multi-Region key', () => {
     expect(
       assignMaterialGroups([
-        { arn: 'arn:aws:kms:eu-west-2:1:key/mrk-a', keyId: 'mrk-a', multiRegion: true },
-        { arn: 'arn:aws:kms:eu-west-2:1:key/b', keyId: 'b', multiRegion: false },
-        { arn: 'arn:aws:kms:us-east-1:1:key/mrk-a', keyId: 'mrk-a', multiRegion: true },
+        { arn: 'arn:aws:kms:eu-west-2:1:key/mrk-a', multiRegion: true },
+        { arn: 'arn:aws:kms:eu-west-2:1:key/b', multiRegion: false },
+        { arn: 'arn:aws:kms:us-east-1:1:key/mrk-a', multiRegion: true },
+        // The same mrk- id in another account is another key: never the same material.
+        { arn: 'arn:aws:kms:us-east-1:2:key/mrk-a', multiRegion: true },
       ]),
-    ).toEqual(['k1', 'k2', 'k1']);
+    ).toEqual(['k1', 'k2', 'k1', 'k3']);
   });
 });

@@ -24,6 +24,7 @@ import {
   type ImportPlan,
   type PrepareMode,
 } from './plan-import-type.js';
+import { replicaDescriptionProblem, replicaListProblem } from './replica-trust.js';
 import { runBounded } from './run-bounded.js';
 
 /** States in which KMS accepts material: a first import, or a re-import of the same material. */
@@ -130,9 +131,21 @@ async function withReplicaDescriptions(
     );
     return [primary];
   }
+  const listProblem = replicaListProblem(primary);
+  if (listProblem !== undefined) {
+    problems.push(`${primary.arn}: ${listProblem}`);
+    return [primary];
+  }
   const all = [primary];
-  for (const arn of primary.replicaKeyArns)
-    all.push(await (await kmsOf(kms, arn, kmsFor)).describeKey(arn));
+  for (const arn of primary.replicaKeyArns) {
+    const replica = await (await kmsOf(kms, arn, kmsFor)).describeKey(arn);
+    const problem = replicaDescriptionProblem(primary, arn, replica);
+    if (problem !== undefined) {
+      problems.push(`${primary.arn}: ${problem}`);
+      return [primary];
+    }
+    all.push(replica);
+  }
   return all;
 }
 
@@ -183,7 +196,10 @@ export async function prepareImport(
     const d = key.description;
     const outcome = listed[i]!;
     const materials = outcome.started ? outcome.value : null;
-    const primaryPlan = input.withReplicas ? primaryPlans.get(d.keyId) : undefined;
+    const primaryPlan =
+      input.withReplicas && d.primaryKeyArn !== undefined
+        ? primaryPlans.get(d.primaryKeyArn)
+        : undefined;
     // A replica takes its primary's material, which KMS then knows: EXISTING, under the same id.
     const plan =
       primaryPlan !== undefined && d.multiRegionKeyType === 'REPLICA'
@@ -197,7 +213,7 @@ export async function prepareImport(
       problems.push(`${d.arn}: ${plan.problem}`);
       continue;
     }
-    if (d.multiRegionKeyType === 'PRIMARY') primaryPlans.set(d.keyId, plan);
+    if (d.multiRegionKeyType === 'PRIMARY') primaryPlans.set(d.arn, plan);
     checked.push({ ...key, plan });
   }
   assertNoProblems(problems);
