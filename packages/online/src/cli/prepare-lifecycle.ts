@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError } from '@byok-ceremony/shared';
-import { auditLogEntriesOf, readInputFile } from '@byok-ceremony/node-io';
+import { readInputFile } from '@byok-ceremony/node-io';
 import { kcvOnRecord } from '../ops/kcv-on-record.js';
 import type { PrepareMode } from '../ops/plan-import-type.js';
 import { stringList } from './global-options.js';
@@ -97,9 +97,8 @@ export async function prepareLifecycleOf(
     record === undefined
       ? undefined
       : kcvOnRecord(
-          auditLogEntriesOf(
-            (await readInputFile(resolve(cwd, record), 'original record')).toString('utf8'),
-          ),
+          (await readInputFile(resolve(cwd, record), 'original record')).toString('utf8'),
+          record,
         );
   return {
     mode,

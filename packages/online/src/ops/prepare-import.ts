@@ -190,7 +190,7 @@ export async function prepareImport(
     const d = key.description;
     return listsMaterials(d) ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn) : null;
   });
-  const checked: CheckedKey[] = [];
+  const checked: (CheckedKey & { readonly expectedKcv: string | null })[] = [];
   const primaryPlans = new Map<string, ImportPlan>();
   for (const [i, key] of usable.entries()) {
     const d = key.description;
@@ -214,7 +214,12 @@ export async function prepareImport(
       continue;
     }
     if (d.multiRegionKeyType === 'PRIMARY') primaryPlans.set(d.arn, plan);
-    checked.push({ ...key, plan });
+    // Asked here, before any GetParametersForImport, so a record with no answer stops the run first.
+    const expectedKcv =
+      plan.importType === 'EXISTING_KEY_MATERIAL'
+        ? (input.expectedKcv(d.arn, plan.keyMaterialId) ?? null)
+        : null;
+    checked.push({ ...key, plan, expectedKcv });
   }
   assertNoProblems(problems);
 
@@ -244,10 +249,7 @@ export async function prepareImport(
       parametersValidTo: rfc3339(parameters.parametersValidTo),
       importType: key.plan.importType,
       keyMaterialId: key.plan.keyMaterialId,
-      expectedKcv:
-        key.plan.importType === 'EXISTING_KEY_MATERIAL'
-          ? (input.expectedKcv(key.description.arn, key.plan.keyMaterialId) ?? null)
-          : null,
+      expectedKcv: key.expectedKcv,
     });
     raw.push({
       keyId: key.description.keyId,
