@@ -19,6 +19,8 @@ describe('byok-online counts people, not spellings', () => {
     ['create-key', '--key-spec', 'SYMMETRIC_DEFAULT'],
     ['import', '--request', 'request.json', '--wrapped', 'wrapped.json'],
     ['prepare', '--key-id', 'alias/x', '--out', 'request.json'],
+    ['rotate', '--key-id', 'alias/x'],
+    ['delete-material', '--key-id', 'alias/x'],
   ];
   for (const command of commands)
     it.each(cases)(`${command[0]!} refuses --operator %j --operator %j`, async (a, b, _, msg) => {

@@ -4,6 +4,7 @@ import { AuditSession } from '@byok-ceremony/node-io';
 import { deleteMaterialCeremony } from '../ops/delete-material-ceremony.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
 import type { CliDeps } from './deps.js';
+import { assertTwoPerson, withSingleOperatorOption } from './two-person.js';
 import { globalOptionsOf } from './global-options.js';
 
 export function deleteMaterialCommand(cli: Argv, deps: CliDeps): Argv {
@@ -11,7 +12,7 @@ export function deleteMaterialCommand(cli: Argv, deps: CliDeps): Argv {
     'delete-material',
     'DeleteImportedKeyMaterial: the key becomes PendingImport until the same material is imported again',
     (y) =>
-      y
+      withSingleOperatorOption(y)
         .option('key-id', { type: 'string', describe: 'Key id, ARN or alias' })
         .option('key-material-id', {
           type: 'string',
@@ -30,6 +31,7 @@ export function deleteMaterialCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'A KeyMaterialId is 64 lowercase hex digits; byok-online status --key-id KEY lists them.',
         });
       const session = new AuditSession('delete-material', globals.operators);
+      assertTwoPerson(args, globals.operators, session);
       const deleted = await runOnlineAudited(deps, globals, session, () =>
         deleteMaterialCeremony(
           { keyId, keyMaterialId },

@@ -4,6 +4,7 @@ import { AuditSession } from '@byok-ceremony/node-io';
 import { rotateCeremony } from '../ops/rotate-ceremony.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import type { CliDeps } from './deps.js';
+import { assertTwoPerson, withSingleOperatorOption } from './two-person.js';
 import { globalOptionsOf, stringList } from './global-options.js';
 
 export function rotateCommand(cli: Argv, deps: CliDeps): Argv {
@@ -11,7 +12,7 @@ export function rotateCommand(cli: Argv, deps: CliDeps): Argv {
     'rotate',
     'RotateKeyOnDemand for keys whose new imported material is pending rotation, and wait until it is current',
     (y) =>
-      y.option('key-id', {
+      withSingleOperatorOption(y).option('key-id', {
         type: 'string',
         array: true,
         describe:
@@ -25,6 +26,7 @@ export function rotateCommand(cli: Argv, deps: CliDeps): Argv {
           hint: 'Name each key whose new material is imported: --key-id KEY (repeatable).',
         });
       const session = new AuditSession('rotate', globals.operators);
+      assertTwoPerson(args, globals.operators, session);
       const rotated = await runOnlineAudited(deps, globals, session, () =>
         rotateCeremony(
           { keyIds },

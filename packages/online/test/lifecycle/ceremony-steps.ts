@@ -29,6 +29,11 @@ export class Ceremony {
     return runOnline([...flags, ...argv], { cwd: this.onlineDir, env: this.s.env });
   }
 
+  /** A byok-online command that changes key material, run by the two online operators. */
+  operated(argv: readonly string[]): Promise<CliResult> {
+    return this.online([...argv, ...ONLINE_OPS]);
+  }
+
   offline(argv: readonly string[]): Promise<CliResult> {
     return runChild(OFFLINE_BIN, argv, { cwd: this.offlineDir, env: this.s.env });
   }

@@ -36,7 +36,7 @@ describe('re-import into a rotated key that lost both materials', () => {
     );
     const idB = two.keys[0]!.keyMaterialId;
     for (const id of [idA, idB]) {
-      const del = await c.online(['delete-material', '--key-id', arn, '--key-material-id', id]);
+      const del = await c.operated(['delete-material', '--key-id', arn, '--key-material-id', id]);
       expect(del.code, del.stderr).toBe(0);
     }
 

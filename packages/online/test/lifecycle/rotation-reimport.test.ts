@@ -108,7 +108,7 @@ describe('rotation with imported material, through the CLIs', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/already has material [0-9a-f]{64} pending rotation/);
 
-    const r = await c.online(['rotate', '--key-id', arn, '--json']);
+    const r = await c.operated(['rotate', '--key-id', arn, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       rotated: [{ keyArn: arn, keyMaterialId: newId, replicaArns: [] }],
@@ -116,7 +116,7 @@ describe('rotation with imported material, through the CLIs', () => {
     const described = await s.kms.send(new DescribeKeyCommand({ KeyId: arn }));
     expect(described.KeyMetadata?.CurrentKeyMaterialId).toBe(newId);
 
-    const nothing = await c.online(['rotate', '--key-id', arn]);
+    const nothing = await c.operated(['rotate', '--key-id', arn]);
     expect(nothing.code).not.toBe(0);
     expect(nothing.stderr).toContain('has no imported material pending rotation');
   });
@@ -157,7 +157,7 @@ describe('re-import of the same material, through the CLIs', () => {
     const { keyMaterialId, kcv } = one.keys[0]!;
     const before = await encrypt(arn, 'kept across re-imports');
 
-    const del = await c.online(['delete-material', '--key-id', arn, '--json']);
+    const del = await c.operated(['delete-material', '--key-id', arn, '--json']);
     expect(del.code, del.stderr).toBe(0);
     expect(JSON.parse(del.stdout)).toEqual({
       keyArn: arn,
@@ -245,5 +245,48 @@ describe('re-import of the same material, through the CLIs', () => {
     const four = await c.import<Imported>('after.json', 'w4.json', afterCode);
     expect(four.keys[0]).toMatchObject({ keyMaterialId, keyState: 'Enabled' });
     expect(await decrypt(before)).toBe('kept across re-imports');
+  });
+});
+
+describe('rotate and delete-material change key material: two operators, as import', () => {
+  it('refuses either with no --operator before the log or KMS; --single-operator is on record', async () => {
+    const c = await Ceremony.start(s);
+    const arn = await c.createKey();
+    const prep = await c.prepare('r.json', ['--key-id', arn]);
+    const code = await c.wrap('r.json', prep.checkCode, 'w.json');
+    expect((await c.importRaw('r.json', 'w.json', code)).code).toBe(0);
+    const log = join(c.onlineDir, 'byok-online-audit.jsonl');
+    const logged = await readFile(log, 'utf8');
+
+    for (const command of ['delete-material', 'rotate']) {
+      const alone = await c.online([command, '--key-id', arn]);
+      expect(alone.code).not.toBe(0);
+      expect(alone.stderr).toContain('byok-online: error: two operators are required, got 0');
+      expect(alone.stderr).toMatch(/^byok-online: hint: Name both operators/m);
+    }
+    // Refused with the arguments: no entry, and the key still holds its material.
+    expect(await readFile(log, 'utf8')).toBe(logged);
+    const status = await c.online(['status', '--key-id', arn, '--json']);
+    expect((JSON.parse(status.stdout) as { keyState: string }).keyState).toBe('Enabled');
+
+    const rehearsal = await c.online([
+      'delete-material',
+      '--key-id',
+      arn,
+      '--operator',
+      'ALICE',
+      '--single-operator',
+    ]);
+    expect(rehearsal.code, rehearsal.stderr).toBe(0);
+    const entry = JSON.parse((await readFile(log, 'utf8')).trimEnd().split('\n').at(-1)!) as {
+      command: string;
+      operators: string[];
+      exceptions: string[];
+    };
+    expect(entry).toMatchObject({
+      command: 'delete-material',
+      operators: ['ALICE'],
+      exceptions: ['single-operator'],
+    });
   });
 });

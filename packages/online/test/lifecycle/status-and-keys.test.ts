@@ -87,7 +87,7 @@ describe('status for monitoring, create-key --count', () => {
     expect(arns).toEqual(expect.arrayContaining([soon, never]));
 
     // Deleted material awaits re-import: that fails a monitor too.
-    expect((await c.online(['delete-material', '--key-id', soon])).code).toBe(0);
+    expect((await c.operated(['delete-material', '--key-id', soon])).code).toBe(0);
     const deleted = await c.online(['status', '--key-id', soon, '--warn-days', '2']);
     expect(deleted.code).toBe(1);
     expect(deleted.stderr).toContain('has expired or was deleted: it awaits re-import');

@@ -12,6 +12,8 @@ export const OFFLINE_TOOL = 'byok-offline';
 export const ONLINE_TOOL = 'byok-online';
 /** Commands that use a bundle and so must be confirmed by two operators. */
 export const TWO_PERSON_COMMANDS: readonly string[] = ['wrap', 'import'];
+/** Commands that change a key's material in KMS without a bundle: two operators all the same. */
+export const MATERIAL_CHANGE_COMMANDS: readonly string[] = ['rotate', 'delete-material'];
 export const SINGLE_OPERATOR_EXCEPTION = 'single-operator';
 /** The bundle digest labels the commands record, see docs/audit-log.md. */
 export const REQUEST_LABEL = 'request';
@@ -97,7 +99,9 @@ function where(e: LoggedEntry): string {
 
 function checkOperators(e: LoggedEntry, report: Report): void {
   const { entry } = e;
-  if (!TWO_PERSON_COMMANDS.includes(entry.command) || entry.outcome !== 'ok') return;
+  const ruled =
+    TWO_PERSON_COMMANDS.includes(entry.command) || MATERIAL_CHANGE_COMMANDS.includes(entry.command);
+  if (!ruled || entry.outcome !== 'ok') return;
   const collisions = operatorNameCollisions(entry.operators);
   if (collisions.length > 0) {
     report(

@@ -111,6 +111,25 @@ describe('verifyTranscript', () => {
     ]);
   });
 
+  it('holds rotate and delete-material to the two-person rule, as wrap and import', () => {
+    const logs = ceremonyLogs();
+    for (const command of ['rotate', 'delete-material']) {
+      const alone = forgeTail(logs.online, 3, (e) => ({ ...e, command, operators: ['ALICE'] }));
+      expect(codes(verify(alone, logs.offline).findings)).toEqual([
+        'two-person-rule@online.jsonl:4',
+      ]);
+      const rehearsal = forgeTail(logs.online, 3, (e) => ({
+        ...e,
+        command,
+        operators: ['ALICE'],
+        exceptions: ['single-operator'],
+      }));
+      const result = verify(rehearsal, logs.offline);
+      expect(result.ok).toBe(true);
+      expect(codes(result.findings, 'exception')).toEqual(['single-operator@online.jsonl:4']);
+    }
+  });
+
   it('records --single-operator as an exception and refuses one operator without it', () => {
     const rehearsal = ceremonyLogs({
       wrapOperators: ['ALICE'],
