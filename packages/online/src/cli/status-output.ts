@@ -63,7 +63,16 @@ export function textOf(report: ReturnType<typeof reportOf>): string[] {
 
 export function findingText(f: ExpiryFinding): string {
   const material = f.keyMaterialId === null ? '' : ` material ${f.keyMaterialId}`;
-  return f.kind === 'missing'
-    ? `${f.keyArn}${material} has expired or was deleted: it awaits re-import (prepare --reimport)`
-    : `${f.keyArn}${material} expires ${iso(f.validTo) ?? ''} (in ${f.daysLeft ?? 0} day(s)): re-import it before then`;
+  switch (f.kind) {
+    case 'missing':
+      return `${f.keyArn}${material} has expired or was deleted: it awaits re-import (prepare --reimport)`;
+    case 'expires':
+      return `${f.keyArn}${material} expires ${iso(f.validTo) ?? ''} (in ${f.daysLeft ?? 0} day(s)): re-import it before then`;
+    case 'awaits-import':
+      return f.mayHaveHeldMaterial === true
+        ? `${f.keyArn} awaits import (never imported, or its material was deleted or expired; KMS does not say which for this key spec): it cannot be used until material is imported`
+        : `${f.keyArn} awaits its first import: it holds no material and cannot be used`;
+    case 'pending-deletion':
+      return `${f.keyArn} is ${f.keyState ?? 'PendingDeletion'}: KMS deletes the key at the end of its waiting period (cancel-key-deletion stops it)`;
+  }
 }

@@ -27,7 +27,7 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
         })
         .option('warn-days', {
           type: 'number',
-          describe: `Exit 1 when any material expires within N days or awaits re-import (warnings: ${DEFAULT_WARN_DAYS} days)`,
+          describe: `Exit 1 when any material expires within N days or awaits import, or a key is pending deletion (warnings: ${DEFAULT_WARN_DAYS} days)`,
         })
         .conflicts('key-id', 'all-external'),
     async (args) => {
@@ -79,9 +79,9 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
       if (warnDays !== undefined && findings.length > 0)
         throw new ByokError(
           'ERR_MATERIAL_EXPIRING',
-          `${findings.length} key material(s) expire within ${warnDays} day(s) or await re-import`,
+          `${findings.length} key material(s) expire within ${warnDays} day(s), await import, or belong to keys pending deletion`,
           {
-            hint: 'Re-import each with byok-online prepare --reimport --key-id KEY before it expires.',
+            hint: 'Re-import each material with byok-online prepare --reimport --key-id KEY before it expires; import keys that await it; cancel a deletion that is a mistake (aws kms cancel-key-deletion).',
           },
         );
     },

@@ -14,7 +14,8 @@ export async function keysToWatch(
   for (const keyId of ids) {
     if (all) {
       const d = await kms.describeKey(keyId);
-      if (d.origin !== 'EXTERNAL' || d.keyState === 'PendingDeletion') continue;
+      // Keys pending deletion stay in: status warns about them.
+      if (d.origin !== 'EXTERNAL') continue;
     }
     statuses.push(await keyStatus(kms, keyId));
   }

@@ -1,4 +1,4 @@
-import { ListAliasesCommand } from '@aws-sdk/client-kms';
+import { ListAliasesCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
@@ -79,17 +79,75 @@ describe('status for monitoring, create-key --count', () => {
     const outside = await c.online(['status', '--key-id', soon, '--warn-days', '2']);
     expect(outside.code, outside.stderr).toBe(0);
 
+    // A key never imported awaits import: --all-external finds it, and a monitor fails on it.
+    const fresh = await c.createKey();
     const all = await c.online(['status', '--all-external', '--warn-days', '2', '--json']);
-    expect(all.code, all.stderr).toBe(0);
-    const arns = (JSON.parse(all.stdout) as { keys: { keyArn: string }[] }).keys.map(
-      (k) => k.keyArn,
+    expect(all.code, all.stderr).toBe(1);
+    const whole = JSON.parse(all.stdout) as {
+      keys: { keyArn: string }[];
+      expiring: { keyArn: string; kind: string }[];
+    };
+    expect(whole.keys.map((k) => k.keyArn)).toEqual(expect.arrayContaining([soon, never, fresh]));
+    expect(whole.expiring).toContainEqual(
+      expect.objectContaining({ keyArn: fresh, kind: 'awaits-import', mayHaveHeldMaterial: false }),
     );
-    expect(arns).toEqual(expect.arrayContaining([soon, never]));
+    expect(whole.expiring.map((f) => f.keyArn)).not.toContain(soon);
+    expect(whole.expiring.map((f) => f.keyArn)).not.toContain(never);
+    expect(all.stderr).toContain(`warning: ${fresh} awaits its first import`);
 
     // Deleted material awaits re-import: that fails a monitor too.
     expect((await c.operated(['delete-material', '--key-id', soon])).code).toBe(0);
     const deleted = await c.online(['status', '--key-id', soon, '--warn-days', '2']);
     expect(deleted.code).toBe(1);
     expect(deleted.stderr).toContain('has expired or was deleted: it awaits re-import');
+  });
+
+  it('an HMAC key whose material was deleted awaits import: the monitor exits non-zero', async () => {
+    const c = await Ceremony.start(s);
+    const hmac = await c.createKey(['--key-spec', 'HMAC_256']);
+    const prep = await c.prepare('r.json', ['--key-id', hmac]);
+    const code = await c.wrap('r.json', prep.checkCode, 'w.json');
+    const imp = await c.importRaw('r.json', 'w.json', code);
+    expect(imp.code, imp.stderr).toBe(0);
+
+    const before = await c.online(['status', '--key-id', hmac, '--warn-days', '2']);
+    expect(before.code, before.stderr).toBe(0);
+
+    const del = await c.operated(['delete-material', '--key-id', hmac]);
+    expect(del.code, del.stderr).toBe(0);
+    const shown = await c.online(['status', '--key-id', hmac, '--json']);
+    expect((JSON.parse(shown.stdout) as { keyState: string }).keyState).toBe('PendingImport');
+
+    // KMS lists no materials of an HMAC key, yet it cannot be used until the same one is back.
+    const after = await c.online(['status', '--key-id', hmac, '--warn-days', '2']);
+    expect(after.code, after.stderr).toBe(1);
+    expect(after.stderr).toContain(
+      `warning: ${hmac} awaits import (never imported, or its material was deleted or expired`,
+    );
+  });
+
+  it('a key pending deletion is a finding, and --all-external lists it', async () => {
+    const c = await Ceremony.start(s);
+    const arn = await c.createKey();
+    const prep = await c.prepare('r.json', ['--key-id', arn]);
+    const code = await c.wrap('r.json', prep.checkCode, 'w.json');
+    expect((await c.importRaw('r.json', 'w.json', code)).code).toBe(0);
+    await s.kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+
+    const one = await c.online(['status', '--key-id', arn, '--warn-days', '2']);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain(`warning: ${arn} is PendingDeletion`);
+    const all = await c.online(['status', '--all-external', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    const report = JSON.parse(all.stdout) as {
+      keys: { keyArn: string; keyState: string }[];
+      expiring: { keyArn: string; kind: string }[];
+    };
+    expect(report.keys).toContainEqual(
+      expect.objectContaining({ keyArn: arn, keyState: 'PendingDeletion' }),
+    );
+    expect(report.expiring).toContainEqual(
+      expect.objectContaining({ keyArn: arn, kind: 'pending-deletion' }),
+    );
   });
 });
