@@ -17,9 +17,11 @@ import {
   presentQrFrames,
   qrFramesPort,
   qrShowFlagsOf,
+  readAuditLogEntries,
   withQrShowOptions,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
+import { keysImportedOnRecord } from '../ops/keys-imported-on-record.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
 import { onlinePorts, runOnlineAudited } from './audited.js';
 import { concurrencyOf, withConcurrencyOption } from './concurrency-option.js';
@@ -100,7 +102,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
         `Import request, check code ${code}: confirm it on the offline machine`;
 
       const session = new AuditSession('prepare', globals.operators);
-      const result = await runOnlineAudited(deps, globals, session, ({ logHead }) =>
+      const result = await runOnlineAudited(deps, globals, session, async ({ logHead }) =>
         prepareCeremony(
           {
             keyIds,
@@ -114,6 +116,7 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
             expectKcv: lifecycle.expectKcv,
             kcvOnRecord: lifecycle.kcvOnRecord,
             withReplicas: lifecycle.withReplicas,
+            importedOnRecord: keysImportedOnRecord(await readAuditLogEntries(globals.auditLog)),
             concurrency,
           },
           {

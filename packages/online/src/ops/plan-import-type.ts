@@ -52,6 +52,7 @@ export function planImportType(
   materials: readonly KeyMaterialEntry[] | null,
   mode: PrepareMode,
   namedMaterialId: string | undefined,
+  importedOnRecord: boolean,
 ): ImportPlan | { readonly problem: string } {
   const symmetric = d.keySpec === 'SYMMETRIC_DEFAULT';
   const replica = d.multiRegionKeyType === 'REPLICA';
@@ -84,9 +85,11 @@ export function planImportType(
       };
     return { importType: 'NEW_KEY_MATERIAL', keyMaterialId: null };
   }
+  // KMS lists no materials of HMAC and asymmetric keys: a PendingImport one may have lost its
+  // material (deleted or expired), which only this machine's log of an earlier import can tell.
   const firstImport = symmetric
     ? (materials ?? []).length === 0
-    : d.keyState === 'PendingImport' && d.currentKeyMaterialId === undefined;
+    : d.keyState === 'PendingImport' && d.currentKeyMaterialId === undefined && !importedOnRecord;
   if (mode === 'auto' && firstImport)
     return {
       importType: replica ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL',

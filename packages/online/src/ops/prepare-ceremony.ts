@@ -38,6 +38,8 @@ export interface PrepareCeremonyInput {
   readonly kcvOnRecord:
     ((keyArn: string, keyMaterialId: string | null) => string | undefined) | undefined;
   readonly withReplicas: boolean;
+  /** Key ARNs this machine's log shows holding imported material. */
+  readonly importedOnRecord: ReadonlySet<string>;
   /** KMS calls in flight at once. */
   readonly concurrency: number;
 }
@@ -106,6 +108,7 @@ export async function prepareCeremony(
           keyMaterialId: input.keyMaterialId,
           expectedKcv: (arn, id) => input.expectKcv.get(arn) ?? input.kcvOnRecord?.(arn, id),
           withReplicas: input.withReplicas,
+          importedOnRecord: input.importedOnRecord,
           concurrency: input.concurrency,
         },
         (region) => {

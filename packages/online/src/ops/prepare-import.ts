@@ -46,6 +46,8 @@ export interface PrepareImportInput {
   readonly expectedKcv: (keyArn: string, keyMaterialId: string | null) => string | undefined;
   /** Each --key-id is a multi-Region primary: its replicas join the request, one material group. */
   readonly withReplicas: boolean;
+  /** Key ARNs this machine's log shows holding imported material (see keysImportedOnRecord). */
+  readonly importedOnRecord: ReadonlySet<string>;
   /** Calls in flight at once; answers keep the order of keyIds. */
   readonly concurrency?: number;
 }
@@ -208,7 +210,13 @@ export async function prepareImport(
             keyMaterialId:
               primaryPlan.importType === 'EXISTING_KEY_MATERIAL' ? primaryPlan.keyMaterialId : null,
           }
-        : planImportType(d, materials, input.mode, input.keyMaterialId);
+        : planImportType(
+            d,
+            materials,
+            input.mode,
+            input.keyMaterialId,
+            input.importedOnRecord.has(d.arn),
+          );
     if ('problem' in plan) {
       problems.push(`${d.arn}: ${plan.problem}`);
       continue;

@@ -248,6 +248,34 @@ describe('re-import of the same material, through the CLIs', () => {
   });
 });
 
+describe('re-import into an HMAC key, whose materials KMS does not list', () => {
+  it('after its material was deleted, plain prepare is a re-import (this log holds the import): generating is refused, the original goes back', async () => {
+    const c = await Ceremony.start(s);
+    const hmac = await c.createKey(['--key-spec', 'HMAC_256']);
+    const material = await c.materialFile('hmac.bin');
+    const prep = await c.prepare('r.json', ['--key-id', hmac]);
+    expect(prep.targets[0]).toMatchObject({ importType: 'NEW_KEY_MATERIAL' });
+    const code = await c.wrap('r.json', prep.checkCode, 'w.json', ['--material-file', material]);
+    expect((await c.importRaw('r.json', 'w.json', code)).code).toBe(0);
+    expect((await c.operated(['delete-material', '--key-id', hmac])).code).toBe(0);
+
+    // DescribeKey shows no CurrentKeyMaterialId for HMAC keys: only the log says it held material.
+    const again = await c.prepare('again.json', ['--key-id', hmac]);
+    expect(again.targets[0]).toMatchObject({ importType: 'EXISTING_KEY_MATERIAL' });
+    const generated = await c.wrapRaw('again.json', again.checkCode, 'w2.json', ['--no-backup']);
+    // Fresh material can never go into this key (KMS takes only the original back).
+    expect(generated.code).not.toBe(0);
+    expect(generated.stderr).toContain('new material would be refused by KMS');
+
+    const reCode = await c.wrap('again.json', again.checkCode, 'w3.json', [
+      '--material-file',
+      material,
+    ]);
+    const back = await c.import<Imported>('again.json', 'w3.json', reCode);
+    expect(back.keys[0]).toMatchObject({ keyArn: hmac, keyState: 'Enabled' });
+  });
+});
+
 describe('rotate and delete-material change key material: two operators, as import', () => {
   it('refuses either with no --operator before the log or KMS; --single-operator is on record', async () => {
     const c = await Ceremony.start(s);

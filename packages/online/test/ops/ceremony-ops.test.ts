@@ -72,6 +72,7 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       expectKcv: new Map(),
       kcvOnRecord: undefined,
       withReplicas: false,
+      importedOnRecord: new Set<string>(),
       concurrency: 4,
     },
     {
@@ -159,6 +160,7 @@ describe('prepareCeremony', () => {
         expectKcv: new Map(),
         kcvOnRecord: undefined,
         withReplicas: false,
+        importedOnRecord: new Set<string>(),
         concurrency: 1,
       },
       {

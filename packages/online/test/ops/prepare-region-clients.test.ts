@@ -81,6 +81,7 @@ describe('prepare --with-replicas --concurrency: every Region client opened is c
         expectKcv: new Map(),
         kcvOnRecord: undefined,
         withReplicas: true,
+        importedOnRecord: new Set<string>(),
         concurrency: 4,
       },
       {

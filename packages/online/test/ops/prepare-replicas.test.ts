@@ -68,6 +68,7 @@ const INPUT: PrepareImportInput = {
   keyMaterialId: undefined,
   expectedKcv: () => undefined,
   withReplicas: true,
+  importedOnRecord: new Set(),
 };
 
 async function prepareWith(replicas: KeyDescription[]) {
