@@ -32,8 +32,15 @@ export function assertExpectedKcvs(
     );
 }
 
+const GENERATE_HINT =
+  'Give the original material: --material-file FILE, or recover it from its backup; generating is for first imports and rotations.';
+
 /** Refuses, before any code is asked, generating material for groups that must re-import the original. */
-export function assertNoGeneratedReimport(request: ImportRequestBundle, generating: boolean): void {
+export function assertNoGeneratedReimport(
+  request: ImportRequestBundle,
+  generating: boolean,
+  hint: string = GENERATE_HINT,
+): void {
   if (!generating) return;
   const reimports = request.targets.filter((t) => t.importType === 'EXISTING_KEY_MATERIAL');
   const groups = new Set(
@@ -46,8 +53,6 @@ export function assertNoGeneratedReimport(request: ImportRequestBundle, generati
     throw new ByokError(
       'ERR_USAGE',
       `the request re-imports existing material into ${blocked.map((t) => t.keyArn).join(', ')}: new material would be refused by KMS`,
-      {
-        hint: 'Give the original material: --material-file FILE, or recover it from its backup; generating is for first imports and rotations.',
-      },
+      { hint },
     );
 }

@@ -12,6 +12,7 @@ import {
   type AuditFacts,
   type InputFileKind,
 } from '@byok-ceremony/node-io';
+import { assertNoGeneratedReimport } from './check-expected-kcv.js';
 import type { BackupFile } from './make-backups.js';
 import { makeComponents } from './make-components.js';
 import { nodeSha256 } from './node-sha256.js';
@@ -56,7 +57,6 @@ export async function componentsNewCeremony(
   ports: ComponentsNewPorts,
   facts: AuditFacts,
 ): Promise<{ readonly written: number; readonly groups: readonly ComponentsNewGroup[] }> {
-  await ports.prepareDir(input.outDir);
   let ceremonyId: string = randomUUID();
   let wanted: Wanted[] = [
     { materialGroup: 'k1', keySpec: input.keySpec ?? 'SYMMETRIC_DEFAULT', keyArns: [] },
@@ -67,6 +67,12 @@ export async function componentsNewCeremony(
     const request = parseJsonFile(bytes, input.request, 'import request');
     assertImportRequestBundle(request);
     facts.inputs['request'] = bundleDigest(request);
+    // New components are new material: KMS takes only the original back into such a key.
+    assertNoGeneratedReimport(
+      request,
+      true,
+      "components new makes new material, for first imports and rotations: re-import the original custodians' forms with wrap --components, or its backup; nothing was written.",
+    );
     ceremonyId = request.ceremonyId;
     wanted = [];
     for (const t of request.targets) {
@@ -76,6 +82,8 @@ export async function componentsNewCeremony(
       else known.keyArns.push(t.keyArn);
     }
   }
+  // The folder is made only once the request is known to want new material.
+  await ports.prepareDir(input.outDir);
   const files: BackupFile[] = [];
   const groups: ComponentsNewGroup[] = [];
   for (const w of wanted) {

@@ -437,6 +437,36 @@ describe('components new and wrap --components', () => {
   });
 });
 
+describe('components new for a re-import request', () => {
+  it('refuses to make new material for groups that must re-import the original, as wrap does', async () => {
+    const dir = tempDir();
+    const base = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
+    // Version 2, EXISTING_KEY_MATERIAL of a named material, no KCV pinned (no --expect-kcv given).
+    put(dir, 'request.json', {
+      ...base,
+      version: 2,
+      targets: base.targets.map((t) => ({
+        ...t,
+        importType: 'EXISTING_KEY_MATERIAL',
+        keyMaterialId: 'c'.repeat(64),
+        expectedKcv: null,
+      })),
+    });
+    const made = await runCli(
+      ['components', 'new', '--custodians', '2', '--request', 'request.json', '--out-dir', 'forms'],
+      dir,
+    );
+    // New components are new material: KMS takes only the original back into this key.
+    // ERR_USAGE, as wrap refuses generating for such a request: exit 2.
+    expect(made.code, made.stderr).toBe(2);
+    expect(made.stderr).toContain(
+      `error: the request re-imports existing material into ${base.targets[0]!.keyArn}: new material would be refused by KMS`,
+    );
+    expect(made.stderr).toMatch(/^byok-offline: hint: components new makes new material/m);
+    expect(existsSync(join(dir, 'forms'))).toBe(false);
+  });
+});
+
 describe('wrap --console-zip (raw mode)', () => {
   it('wraps under the public key of the console zip, in both layouts', async () => {
     const { publicKey, privateKey } = wrappingKeyPair(2048, 3);
