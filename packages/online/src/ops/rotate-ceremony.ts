@@ -17,19 +17,30 @@ export async function rotateCeremony(
     const rotated: Rotation[] = [];
     try {
       for (const keyId of input.keyIds) {
-        const rotation = await rotateImportedMaterial(kms, keyId, ports.wait);
+        const start = facts.keys.length;
+        const arnsOf = (r: Rotation) => [r.keyArn, ...r.replicaArns];
+        // On record before RotateKeyOnDemand: if its answer is lost, the entry still names the
+        // key and the material that may have become current.
+        const rotation = await rotateImportedMaterial(
+          kms,
+          keyId,
+          ports.wait,
+          undefined,
+          (planned) => {
+            for (const keyArn of arnsOf(planned))
+              facts.keys.push({ keyArn, keyMaterialId: planned.keyMaterialId });
+          },
+        );
         rotated.push(rotation);
-        facts.keys.push({
-          keyArn: rotation.keyArn,
-          keyMaterialId: rotation.keyMaterialId,
-          keyState: 'Enabled',
-        });
-        for (const replicaArn of rotation.replicaArns)
-          facts.keys.push({
-            keyArn: replicaArn,
+        facts.keys.splice(
+          start,
+          facts.keys.length - start,
+          ...arnsOf(rotation).map((keyArn) => ({
+            keyArn,
             keyMaterialId: rotation.keyMaterialId,
             keyState: 'Enabled',
-          });
+          })),
+        );
       }
       return rotated;
     } finally {

@@ -50,6 +50,8 @@ export async function rotateImportedMaterial(
   wait: WaitOptions,
   /** The material the caller imported: any other pending material is refused. */
   expected?: string,
+  /** Told what is about to rotate, just before RotateKeyOnDemand goes out, to put it on record. */
+  beforeRotate: (planned: Rotation) => void = () => undefined,
 ): Promise<Rotation> {
   const described = await kms.describeKey(keyArn);
   if (described.multiRegionKeyType === 'REPLICA')
@@ -88,9 +90,11 @@ export async function rotateImportedMaterial(
         },
       );
   }
+  const rotation = { keyArn: described.arn, keyMaterialId, replicaArns: described.replicaKeyArns };
+  beforeRotate(rotation);
   await kms.rotateKeyOnDemand(described.arn);
   await waitForCurrent(kms, described.arn, keyMaterialId, wait);
   for (const replicaArn of described.replicaKeyArns)
     await waitForCurrent(kms, replicaArn, keyMaterialId, wait);
-  return { keyArn: described.arn, keyMaterialId, replicaArns: described.replicaKeyArns };
+  return rotation;
 }
