@@ -33,7 +33,7 @@ export function printImported(deps: CliDeps, json: boolean, result: ImportCeremo
   for (const p of rotation.pending)
     lines.push(
       '',
-      `New material ${p.keyMaterialId} of ${p.keyArn} is pending rotation: run byok-online rotate --key-id ${p.keyArn}`,
+      `New material ${p.keyMaterialId} of ${p.keyArn} is pending rotation: run byok-online rotate --key-id ${p.keyArn} --operator A --operator B`,
     );
   deps.stdout(`${lines.join('\n')}\n`);
 }
