@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { bundleToQrFrames } from '../packages/shared/dist/index.js';
-import { renderQrMatrix } from '../packages/node-io/dist/index.js';
+import { renderQrMatrix } from '../packages/node-io/dist/qr/qr-encode.js';
 import { readQrImage } from '../packages/node-io/dist/io/qr-scan.js';
 import {
   HEIGHT,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WrappingKeyPool } from './crypto/wrapping-key-pool.js';
 import { readWrappingKeyPoolFile } from './crypto/wrapping-key-pool-file.js';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS } from './defaults.js';
 import { RequestLog } from './protocol/request-log.js';
 import type { HandlerContext } from './handlers/context.js';
 import { parseFaults, seededRandom } from './protocol/faults.js';
@@ -19,17 +20,7 @@ export { WRAPPING_KEY_POOL_FORMAT } from './crypto/wrapping-key-pool-file.js';
 export { MAX_CLOCK_OFFSET_SECONDS } from './state/clock.js';
 export { isLoopbackHost } from './admin/loopback.js';
 
-/**
- * Credentials the simulator accepts unless told otherwise. They are not AWS credentials.
- * Not frozen: the AWS SDK marks the credential objects it is given.
- */
-export const REHEARSAL_CREDENTIALS: Credentials = {
-  accessKeyId: 'BYOKREHEARSALKEY0001',
-  secretAccessKey: 'byok-kms-sim-rehearsal-secret-not-for-aws',
-};
-
-export const DEFAULT_REGION = 'eu-west-2';
-export const DEFAULT_ACCOUNT = '111122223333';
+export { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS } from './defaults.js';
 
 export interface KmsSimOptions {
   /** Default 127.0.0.1. */

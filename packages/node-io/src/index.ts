@@ -34,10 +34,11 @@ export { unlockOperatorKey } from './ops/operator-key-unlock.js';
 export { promptCheckCodes } from './io/prompt-check-codes.js';
 export { readHiddenLine, type HiddenLineOptions } from './io/read-hidden-line.js';
 
-// QR frames out: symbols, PNGs, the player page, the terminal. The image decoders (pngjs,
-// jpeg-js, jsQR, zxing-wasm) are loaded on use, through '@byok-ceremony/node-io/qr-scan'.
-export { renderQrMatrix, type QrMatrix } from './qr/qr-matrix.js';
-export { encodeQrPng, type QrPngOptions } from './qr/qr-png.js';
+// QR frames out: the player page, the terminal. The encoders (qrcode, pngjs) are loaded on use,
+// as '@byok-ceremony/node-io/qr-encode'; the image decoders (pngjs, jpeg-js, jsQR, zxing-wasm)
+// as '@byok-ceremony/node-io/qr-scan'.
+export type { QrMatrix } from './qr/qr-matrix.js';
+export type { QrPngOptions } from './qr/qr-png.js';
 export { writeQrFrameDirectory } from './io/qr-write.js';
 export { playQrTerminal, type PlayQrTerminalOptions } from './io/qr-terminal.js';
 export { assertQrFolderUsable } from './io/qr-folder.js';

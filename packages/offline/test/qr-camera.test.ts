@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import { ByokError, splitIntoFrames } from '@byok-ceremony/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureCameraStills, scanQrCamera } from '../src/io/qr-camera.js';

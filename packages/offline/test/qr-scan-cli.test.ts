@@ -10,7 +10,7 @@ import {
   type AuditEntry,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
-import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isLoopbackHost, startKmsSim } from '../index.js';
+import { isLoopbackHost } from '../admin/loopback.js';
 import type { KmsSimOptions } from '../index.js';
 import { fail } from './failure.js';
 import { parseSimOptions } from './options.js';
@@ -31,6 +31,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   }
   let sim;
   try {
+    // Loaded once the flags are good: --help and usage errors never load the server.
+    const { startKmsSim } = await import('../index.js');
     sim = await startKmsSim(options);
   } catch (error) {
     return fail(deps, error, options);

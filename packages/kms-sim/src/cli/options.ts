@@ -1,11 +1,7 @@
 import yargs from 'yargs';
-import {
-  DEFAULT_ACCOUNT,
-  DEFAULT_POOL_SIZE,
-  DEFAULT_REGION,
-  MAX_CLOCK_OFFSET_SECONDS,
-  REHEARSAL_CREDENTIALS,
-} from '../index.js';
+import { DEFAULT_POOL_SIZE } from '../crypto/wrapping-key-pool.js';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS } from '../defaults.js';
+import { MAX_CLOCK_OFFSET_SECONDS } from '../state/clock.js';
 import type { KmsSimOptions } from '../index.js';
 import { UsageError, parseCredential } from './usage-error.js';
 

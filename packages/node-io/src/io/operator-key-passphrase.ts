@@ -1,12 +1,11 @@
 import { ByokError, MIN_PASSPHRASE_LENGTH } from '@byok-ceremony/shared';
+import { graphemesOf } from './graphemes.js';
 import { readHiddenLine } from './read-hidden-line.js';
 import { readInputFile } from './read-input-file.js';
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
 /** Counted in characters as the operator sees them (graphemes), not in UTF-8 bytes. */
 function assertLongEnough(passphrase: Buffer, where: string): void {
-  if (Array.from(graphemes.segment(passphrase.toString('utf8'))).length < MIN_PASSPHRASE_LENGTH) {
+  if (graphemesOf(passphrase.toString('utf8')).length < MIN_PASSPHRASE_LENGTH) {
     passphrase.fill(0);
     throw new ByokError(
       'ERR_OPERATOR_KEY',

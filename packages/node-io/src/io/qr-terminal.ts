@@ -1,4 +1,3 @@
-import { renderQrMatrix } from '../qr/qr-matrix.js';
 import { renderQrTerminal } from '../qr/render-terminal.js';
 
 export interface PlayQrTerminalOptions {
@@ -19,6 +18,8 @@ export async function playQrTerminal(
   frameTexts: readonly string[],
   options: PlayQrTerminalOptions,
 ): Promise<void> {
+  // Loaded here: only --qr-terminal needs the QR encoder.
+  const { renderQrMatrix } = await import('../qr/qr-matrix.js');
   const screens = frameTexts.map(
     (text, i) => `${renderQrTerminal(renderQrMatrix(text))}frame ${i + 1}/${frameTexts.length}\n`,
   );

@@ -1,7 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByokError } from '@byok-ceremony/shared';
-import { buildQrFrameFiles } from '../qr/qr-frame-files.js';
 import type { QrHtmlPlayerOptions } from '../qr/render-html-player.js';
 import { writeFileExclusive } from './output-file.js';
 
@@ -14,6 +13,8 @@ export async function writeQrFrameDirectory(
   frameTexts: readonly string[],
   player: QrHtmlPlayerOptions,
 ): Promise<string[]> {
+  // Loaded here: only --qr needs the QR and PNG encoders.
+  const { buildQrFrameFiles } = await import('../qr/qr-frame-files.js');
   const files = buildQrFrameFiles(frameTexts, player);
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0)

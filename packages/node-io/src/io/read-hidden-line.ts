@@ -1,4 +1,5 @@
 import { ByokError, type ByokErrorCode } from '@byok-ceremony/shared';
+import { graphemesOf } from './graphemes.js';
 
 interface TerminalInput extends NodeJS.ReadableStream {
   readonly isTTY?: boolean;
@@ -30,7 +31,6 @@ function continuationBytes(lead: number): number {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * One line from stdin, never echoed: on a terminal in raw mode (the terminal shows nothing, and
@@ -67,14 +67,7 @@ export async function readHiddenLine(
         pending.fill(0);
         pending = [];
         expect = 0;
-        const parts = [...graphemes.segment(typed.toString('utf8'))];
-        const next = Buffer.from(
-          parts
-            .slice(0, -1)
-            .map((p) => p.segment)
-            .join(''),
-          'utf8',
-        );
+        const next = Buffer.from(graphemesOf(typed.toString('utf8')).slice(0, -1).join(''), 'utf8');
         typed.fill(0);
         typed = next;
       };

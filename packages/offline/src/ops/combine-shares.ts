@@ -1,4 +1,3 @@
-import { combine } from 'shamir-secret-sharing';
 import {
   ByokError,
   materialSetDigest,
@@ -111,6 +110,8 @@ export interface CombinedShares {
 
 export async function combineShares(inputs: readonly ShareInput[]): Promise<CombinedShares> {
   if (inputs.length === 0) throw mismatch('no share given', 'Give the share files with --shares.');
+  // Loaded here: only recover from shares needs it.
+  const { combine } = await import('shamir-secret-sharing');
   const shares = parseEach(inputs);
   let secret: Uint8Array | undefined;
   try {

@@ -1,4 +1,3 @@
-import { Decrypter } from 'age-encryption';
 import { bytesOf, streamOf } from './web-stream-bytes.js';
 import { ByokError, parseMaterialSet, type MaterialSet } from '@byok-ceremony/shared';
 
@@ -43,6 +42,8 @@ export async function decryptMaterialSet(file: Uint8Array, key: AgeKey): Promise
         hint: 'Give material-set.age as wrap wrote it.',
       },
     );
+  // Loaded here: age and its curves are needed only when a backup is decrypted.
+  const { Decrypter } = await import('age-encryption');
   const decrypter = new Decrypter();
   if (key.kind === 'passphrase') decrypter.addPassphrase(key.passphrase);
   else for (const identity of key.identities) decrypter.addIdentity(identity);

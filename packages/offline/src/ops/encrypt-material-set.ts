@@ -1,4 +1,3 @@
-import { Encrypter } from 'age-encryption';
 import { ByokError, serializeMaterialSet, type MaterialSet } from '@byok-ceremony/shared';
 import { bytesOf, streamOf } from './web-stream-bytes.js';
 
@@ -12,6 +11,8 @@ export type AgeTarget =
  * which `age -d -i key.txt` (or `age -d` and the passphrase) decrypts to the set's JSON.
  */
 export async function encryptMaterialSet(set: MaterialSet, target: AgeTarget): Promise<Uint8Array> {
+  // Loaded here: age and its curves are needed only when a backup is encrypted.
+  const { Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
   try {
     if (target.kind === 'passphrase') encrypter.setPassphrase(target.passphrase);

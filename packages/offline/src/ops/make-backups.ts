@@ -9,7 +9,6 @@ import {
 } from '@byok-ceremony/shared';
 import { encryptMaterialSet, type AgeTarget } from './encrypt-material-set.js';
 import { nodeSha256 } from './node-sha256.js';
-import { renderSharePage } from './render-share-page.js';
 import { splitMaterialSet } from './split-material-set.js';
 
 /** One file of a backup: a share, its page or the age file. */
@@ -56,6 +55,8 @@ export async function makeBackups(
   const shares: { index: number; count: number; threshold: number }[] = [];
   const shamir = specs.find((s) => s.kind === 'shamir');
   if (shamir !== undefined) {
+    // Loaded here: the QR encoder is needed only for the share pages.
+    const { renderSharePage } = await import('./render-share-page.js');
     const split = await splitMaterialSet(set, shamir.threshold, shamir.shares);
     for (const file of split.files) {
       const share = parseShareFile(file.text, nodeSha256);

@@ -1,5 +1,5 @@
 import { encodeBase64, escapeHtml, type ShareFile } from '@byok-ceremony/shared';
-import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 
 /** Characters of the share file per QR code: version 25 or so in byte mode at level M. */
 export const SHARE_QR_CHUNK_CHARS = 900;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { split } from 'shamir-secret-sharing';
 import {
   formatShareFile,
   materialSetDigest,
@@ -34,6 +33,8 @@ export async function splitMaterialSet(
   threshold: number,
   count: number,
 ): Promise<MaterialShares> {
+  // Loaded here, before the secret exists: only a Shamir backup needs it.
+  const { split } = await import('shamir-secret-sharing');
   const secret = new TextEncoder().encode(serializeMaterialSet(set));
   let shares: Uint8Array[] = [];
   try {

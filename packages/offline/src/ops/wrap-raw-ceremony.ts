@@ -10,7 +10,6 @@ import {
 } from '@byok-ceremony/shared';
 import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
 import { loadMaterial } from './load-material.js';
-import { readConsoleZip } from './read-console-zip.js';
 import { materialKcv } from './material-kcv.js';
 import { parseWrappingKey } from './parse-wrapping-key.js';
 import { wrapKeyMaterial } from './wrap-key-material.js';
@@ -63,6 +62,8 @@ export async function wrapRawCeremony(
   if (input.consoleZip !== undefined) {
     const zip = await ports.readFile(input.consoleZip, 'console zip');
     facts.input('consoleZip', zip);
+    // Loaded here: only a console zip needs the unzip code.
+    const { readConsoleZip } = await import('./read-console-zip.js');
     const params = readConsoleZip(zip);
     spki = params.publicKey;
     const files =

@@ -13,7 +13,7 @@ import {
   splitIntoFrames,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
-import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import { describe, expect, it } from 'vitest';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';

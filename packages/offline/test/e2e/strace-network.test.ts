@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io';
+import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import { bundleDigest, bundleToQrFrames, checkCodeOf } from '@byok-ceremony/shared';
 import { describe, expect, it } from 'vitest';
 import { importRequest } from '../helpers/request-fixture.js';

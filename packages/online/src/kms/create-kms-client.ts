@@ -1,8 +1,6 @@
-import { KMSClient } from '@aws-sdk/client-kms';
 import { ByokError } from '@byok-ceremony/shared';
 import { assertProfileExists, regionAsCliFindsIt } from './aws-profile.js';
 import type { KmsPort } from './kms-port.js';
-import { sdkKmsPort } from './sdk-kms-port.js';
 
 export interface KmsClientOptions {
   readonly region: string | undefined;
@@ -97,6 +95,8 @@ export const createKmsClient: KmsClientFactory = async (options) => {
   // Retries are the port's, per operation (sdkKmsPort): the SDK's own would resend
   // ImportKeyMaterial blindly, and its adaptive rate limiter and retry quota stall a batch under
   // steady throttling (docs/performance.md).
+  // The SDK is loaded only here, when a command calls KMS: --help and usage errors never load it.
+  const { KMSClient, sdkKmsPort } = await import('./sdk-client.js');
   const client = new KMSClient({ ...common, maxAttempts: 1 });
   let resolved: string;
   try {
