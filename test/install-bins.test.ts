@@ -1,8 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLIS = { offline: 'byok-offline', online: 'byok-online', 'kms-sim': 'byok-kms-sim' };
@@ -30,4 +40,66 @@ describe('the installed CLIs', () => {
       expect(help.stdout.startsWith(`${name} `)).toBe(true);
     });
   }
+});
+
+describe('a bin and the bundle', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** byok-offline's bin and bundle in a new tree, with a tsc output that only names itself. */
+  function copyOfTheTree(): { root: string; run: () => SpawnSyncReturns<string> } {
+    const root = mkdtempSync(join(tmpdir(), 'byok-bins-'));
+    dirs.push(root);
+    const pkg = join(root, 'packages', 'offline');
+    cpSync(join(ROOT, 'packages/offline/bin'), join(pkg, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'packages/offline/dist/bundle'), join(pkg, 'dist/bundle'), {
+      recursive: true,
+    });
+    mkdirSync(join(pkg, 'dist/cli'));
+    writeFileSync(join(pkg, 'dist/cli/main.js'), "process.stdout.write('the tsc output\\n');\n");
+    for (const name of ['shared', 'node-io', 'offline']) {
+      mkdirSync(join(root, 'packages', name), { recursive: true });
+      const info = join(root, 'packages', name, 'tsconfig.tsbuildinfo');
+      writeFileSync(info, '{}');
+      utimesSync(info, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    }
+    const run = () =>
+      spawnSync(process.execPath, [join(pkg, 'bin/byok-offline.mjs'), '--help'], {
+        encoding: 'utf8',
+      });
+    return { root, run };
+  }
+
+  it('runs the bundle while no package in it was compiled after it', () => {
+    const { run } = copyOfTheTree();
+    const help = run();
+    expect(help.stderr).toBe('');
+    expect(help.stdout.startsWith('byok-offline ')).toBe(true);
+  });
+
+  it('runs the tsc output once a package in the bundle has been compiled since', () => {
+    const { root, run } = copyOfTheTree();
+    const info = join(root, 'packages/shared/tsconfig.tsbuildinfo');
+    utimesSync(info, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    expect(run().stdout).toBe('the tsc output\n');
+  });
+
+  it('runs the tsc output when the bundle does not say what it holds', () => {
+    const { root, run } = copyOfTheTree();
+    rmSync(join(root, 'packages/offline/dist/bundle/compiled-from.json'));
+    expect(run().stdout).toBe('the tsc output\n');
+  });
+
+  it('refuses, with a hint, when nothing is built', () => {
+    const { root, run } = copyOfTheTree();
+    rmSync(join(root, 'packages/offline/dist'), { recursive: true });
+    const result = run();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'byok-offline: error: the CLI is not built\nbyok-offline: hint: run npm run build\n',
+    );
+  });
 });

@@ -1,0 +1,81 @@
+// The three CLIs as bundles, for start-up time: packages/<pkg>/dist/bundle/main.mjs and the
+// chunks it loads on demand (one per dynamic import(): QR codecs, age, the AWS SDK, the
+// simulator's server). Loading one file for --help costs a fraction of resolving and compiling
+// about 200 modules one by one (docs/performance.md). Run after `tsc --build`; the root
+// `build` and `prepare` scripts and the test setup run both. The committed bins use a bundle
+// only while no package it holds has been compiled since (compiled-from.json), otherwise the
+// tsc output in dist/cli/: a stale bundle is never run.
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { englishOnlyY18n } from './build-offline/english-only-y18n.mjs';
+import { oneStringWidth } from './build-clis/one-string-width.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLIS = ['offline', 'online', 'kms-sim'];
+
+/** The tsbuildinfo of the workspace package that holds a bundled file, or undefined for node_modules. */
+function tsBuildInfoOf(input) {
+  const m = /^packages\/([^/]+)\/dist\//.exec(input);
+  return m === null ? undefined : join(ROOT, 'packages', m[1], 'tsconfig.tsbuildinfo');
+}
+
+async function bundle(pkg) {
+  const outDir = join(ROOT, 'packages', pkg, 'dist', 'bundle');
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { main: `packages/${pkg}/dist/cli/main.js` },
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // As written, not rebuilt with new RegExp() at load (string-width's /v patterns: 10 ms).
+    supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true },
+    // Bundled CommonJS (yargs' helpers, pngjs, qrcode, proper-lockfile) calls require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as byokCreateRequire } from 'node:module';\nconst require = byokCreateRequire(import.meta.url);",
+    },
+    // Files stay where node_modules resolves them (zxing-wasm's .wasm through import.meta.resolve).
+    plugins: [englishOnlyY18n(ROOT, new Map()), oneStringWidth(ROOT)],
+    // Whitespace and syntax only: names stay, so --debug stack traces still read.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+
+  const compiledFrom = new Set();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const info = tsBuildInfoOf(input);
+    if (info !== undefined) compiledFrom.add(info);
+  }
+  for (const info of compiledFrom) statSync(info); // fails the build if tsc has not run
+  const entry = join(outDir, 'main.mjs');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const files = result.outputFiles.filter((f) => f.path !== entry);
+  const main = result.outputFiles.find((f) => f.path === entry);
+  if (main === undefined) throw new Error(`esbuild wrote no ${entry}`);
+  for (const file of files) writeFileSync(file.path, file.contents);
+  writeFileSync(
+    join(outDir, 'compiled-from.json'),
+    `${JSON.stringify({ compiledFrom: [...compiledFrom].map((p) => relative(outDir, p)).sort() }, null, 2)}\n`,
+  );
+  // The entry last, and whole: its time is what the bins compare with the tsbuildinfo files.
+  writeFileSync(`${entry}.tmp`, main.contents);
+  renameSync(`${entry}.tmp`, entry);
+  const bytes = result.outputFiles.reduce((sum, f) => sum + f.contents.length, 0);
+  return `${relative(ROOT, entry)}: ${main.contents.length} bytes, ${files.length} more chunks (${bytes} bytes in all)`;
+}
+
+const only = process.argv.slice(2);
+for (const pkg of CLIS.filter((p) => only.length === 0 || only.includes(p))) {
+  process.stdout.write(`${await bundle(pkg)}\n`);
+}
