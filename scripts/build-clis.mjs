@@ -40,7 +40,13 @@ async function bundle(pkg) {
       js: "import { createRequire as byokCreateRequire } from 'node:module';\nconst require = byokCreateRequire(import.meta.url);",
     },
     // Files stay where node_modules resolves them (zxing-wasm's .wasm through import.meta.resolve).
-    plugins: [englishOnlyY18n(ROOT, new Map()), oneStringWidth(ROOT)],
+    plugins: [
+      // yargs guesses a version from the nearest package.json (we give it one): the package's own.
+      englishOnlyY18n(ROOT, new Map(), {
+        mainDir: "fileURLToPath(new URL('../../', import.meta.url))",
+      }),
+      oneStringWidth(ROOT),
+    ],
     // Whitespace and syntax only: names stay, so --debug stack traces still read.
     minifyWhitespace: true,
     minifySyntax: true,

@@ -40,8 +40,16 @@ function byokEnglishY18n() {
 }
 `;
 
-/** esbuild plugin: yargs' shim with y18n replaced by byokEnglishY18n; `patched` as embedZxingWasm's. */
-export function englishOnlyY18n(root, patched) {
+/** Where the shim's folder search for a package.json starts: the folder above node_modules. */
+const MAIN_FILENAME =
+  "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+
+/**
+ * esbuild plugin: yargs' shim with y18n replaced by byokEnglishY18n; `patched` as embedZxingWasm's.
+ * `mainDir`, if given, is a JS expression for the folder the shim starts its package.json search
+ * in: bundled, the shim is not under node_modules, and would search from the working directory.
+ */
+export function englishOnlyY18n(root, patched, { mainDir } = {}) {
   return {
     name: 'english-only-y18n',
     setup(b) {
@@ -51,7 +59,15 @@ export function englishOnlyY18n(root, patched) {
           throw new Error(
             `${args.path}: the y18n call changed; update scripts/build-offline/english-only-y18n.mjs`,
           );
-        const contents = `${source.replace(Y18N_CALL, 'y18n: byokEnglishY18n()')}\n${ENGLISH_ONLY}`;
+        if (mainDir !== undefined && source.split(MAIN_FILENAME).length !== 2)
+          throw new Error(
+            `${args.path}: the mainFilename line changed; update scripts/build-offline/english-only-y18n.mjs`,
+          );
+        const shim =
+          mainDir === undefined
+            ? source
+            : source.replace(MAIN_FILENAME, `const mainFilename = ${mainDir};`);
+        const contents = `${shim.replace(Y18N_CALL, 'y18n: byokEnglishY18n()')}\n${ENGLISH_ONLY}`;
         const path = args.path
           .slice(root.length + 1)
           .split('\\')

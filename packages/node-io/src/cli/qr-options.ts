@@ -16,7 +16,7 @@ export function withQrShowOptions<T>(cli: Argv<T>, defaultDensity: QrDensity) {
     .option('qr', {
       type: 'string',
       describe:
-        'Also write the bundle as QR frames (frame-001.png …) and index.html, a player that opens from file://, into this new or empty folder',
+        'Also write the bundle as QR frames (frame-001.png, ...) and index.html, a player that opens from file://, into this new or empty folder',
     })
     .option('qr-terminal', {
       type: 'boolean',
