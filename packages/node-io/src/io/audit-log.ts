@@ -12,7 +12,6 @@ import {
   type AuditSigner,
   type ChainPosition,
 } from '@byok-ceremony/shared';
-import { lock } from 'proper-lockfile';
 import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
 import { BoundedReadError, readFileBounded } from './read-bounded.js';
 
@@ -87,6 +86,8 @@ async function withLogLock<T>(path: string, work: (isCompromised: () => boolean)
   let compromised = false;
   let release: () => Promise<void>;
   try {
+    // Loaded here: proper-lockfile and graceful-fs (which patches fs) only when a command logs.
+    const { lock } = await import('./file-lock.js');
     release = await lock(path, {
       realpath: false,
       lockfilePath: `${path}.lock`,
