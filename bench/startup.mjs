@@ -3,8 +3,12 @@
 // file cache, in rounds that run every case once (so that load on the machine falls on all of
 // them alike), the median of each. The wrap's request comes from byok-online prepare against an
 // in-process byok-kms-sim, made before any timing; each wrap writes a new output file.
+// Two environments: this process's, and PATH alone. Settings such as NODE_EXTRA_CA_CERTS (read
+// at every Node start) add the same milliseconds to each command and to the baseline alike.
+// Besides wall time, each child's own CPU time (user + system, from a preloaded exit hook that
+// every case gets alike), which other load on the machine changes far less.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +25,12 @@ const BIN = {
   kmsSim: join(root, 'packages/kms-sim/bin/byok-kms-sim.mjs'),
 };
 const OPERATORS = ['--operator', 'Alice', '--operator', 'Bob'];
+/** Preloaded into every case: writes the process's CPU time (ms) to the file the env names. */
+const CPU_HOOK = `process.on('exit', () => {
+  const { user, system } = process.cpuUsage();
+  require('node:fs').writeFileSync(process.env.BYOK_BENCH_CPU_FILE, String((user + system) / 1000));
+});
+`;
 
 /** A 1-key import request in a new folder, and the check code prepare printed for it. */
 async function prepareOneKeyRequest() {
@@ -95,22 +105,41 @@ export async function run({ log, quick }) {
       ],
     ],
   ];
-  const times = cases.map(() => []);
+  const hook = join(dir, 'cpu-hook.cjs');
+  const cpuFile = join(dir, 'cpu-ms');
+  await writeFile(hook, CPU_HOOK);
+  const envs = [
+    ['this environment', { ...process.env, BYOK_BENCH_CPU_FILE: cpuFile }],
+    ['PATH only', { PATH: process.env.PATH, BYOK_BENCH_CPU_FILE: cpuFile }],
+  ];
+  const wall = envs.map(() => cases.map(() => []));
+  const cpu = envs.map(() => cases.map(() => []));
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const [i, [, argsOf]] of cases.entries()) {
-        const args = argsOf();
-        const started = performance.now();
-        await exec(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH } });
-        times[i].push(performance.now() - started);
+      for (const [e, [, env]] of envs.entries()) {
+        for (const [i, [, argsOf]] of cases.entries()) {
+          const args = ['--require', hook, ...argsOf()];
+          const started = performance.now();
+          await exec(process.execPath, args, { cwd: dir, env });
+          wall[e][i].push(performance.now() - started);
+          cpu[e][i].push(Number(await readFile(cpuFile, 'utf8')));
+        }
       }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const medians = times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
-  log(`| command | median ms (${rounds} runs) | ratio to node -e 0 |`);
-  log('| --- | ---: | ---: |');
-  for (const [i, [label]] of cases.entries())
-    log(`| ${label} | ${medians[i].toFixed(0)} | ${(medians[i] / medians[0]).toFixed(2)} |`);
+  const median = (t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
+  log(`median of ${rounds} runs each; ratio to node -e 0 in the same environment`);
+  for (const [e, [label]] of envs.entries()) {
+    const w = wall[e].map(median);
+    const c = cpu[e].map(median);
+    log('');
+    log(`| ${label} | wall ms | ratio | CPU ms | ratio |`);
+    log('| --- | ---: | ---: | ---: | ---: |');
+    for (const [i, [name]] of cases.entries())
+      log(
+        `| ${name} | ${w[i].toFixed(0)} | ${(w[i] / w[0]).toFixed(2)} | ${c[i].toFixed(0)} | ${(c[i] / c[0]).toFixed(2)} |`,
+      );
+  }
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
-import { CLI, runProcess } from '../helpers/run-process.js';
+import { BIN, CLI, runProcess } from '../helpers/run-process.js';
 import { traceNetwork } from '../helpers/trace-network.js';
 
 // byok-offline's own sources and the shared Node-side I/O it loads.
@@ -56,11 +56,15 @@ function moduleListHook(dir: string, extra = ''): string {
   const facts = {
     modules: 'process.moduleLoadList',
     globals: `${JSON.stringify(NETWORK_GLOBALS)}.filter((name) => name in globalThis)`,
+    fetchReads: 'globalThis.byokFetchReads',
     stdinIsTerminal: 'fstatSync(0).isCharacterDevice()',
   };
   writeFileSync(
     hook,
     `import { fstatSync, writeFileSync } from 'node:fs';\n${extra}\n` +
+      // Any read of fetch before byok-offline deletes it is counted (the getter goes with it).
+      `globalThis.byokFetchReads = 0;\nconst fetch = globalThis.fetch;\n` +
+      `Object.defineProperty(globalThis, 'fetch', { configurable: true, get() { globalThis.byokFetchReads++; return fetch; } });\n` +
       Object.entries(facts)
         .map(
           ([name, expression]) =>
@@ -100,42 +104,51 @@ describe('byok-offline never touches the network', () => {
     ).toHaveLength(2);
   });
 
-  it('a full wrap through the built CLI loads no network module, while a preloaded one is seen', () => {
-    const dir = tempDir();
-    const request = importRequest([
-      { keySpec: 'HMAC_256', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
-    ]);
-    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
-    const hook = moduleListHook(dir);
-    const result = runProcess(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--single-operator',
-        '--operator',
-        'ALICE',
-        '--check-code',
-        checkCodeOf(bundleDigest(request)),
-      ],
-      dir,
-      ['--import', hook],
-    );
-    expect(result.stderr).not.toContain('error:');
-    expect(result.code).toBe(0);
-    expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
-    expect(loadedNetworkModules(dir)).toEqual([]);
-    // Deleted at start-up, before any other module of the CLI was evaluated.
-    expect(fact<string[]>(dir, 'globals')).toEqual([]);
+  it.each([
+    ['the tsc output', CLI],
+    ['the bundled bin', BIN],
+  ])(
+    'a full wrap through %s loads no network module, while a preloaded one is seen',
+    (_, entry) => {
+      const dir = tempDir();
+      const request = importRequest([
+        { keySpec: 'HMAC_256', validTo: new Date(Date.now() + 24 * 3600 * 1000) },
+      ]);
+      writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+      const hook = moduleListHook(dir);
+      const result = runProcess(
+        [
+          'wrap',
+          '--request',
+          'request.json',
+          '--out',
+          'wrapped.json',
+          '--no-backup',
+          '--single-operator',
+          '--operator',
+          'ALICE',
+          '--check-code',
+          checkCodeOf(bundleDigest(request)),
+        ],
+        dir,
+        ['--import', hook],
+        {},
+        entry,
+      );
+      expect(result.stderr).not.toContain('error:');
+      expect(result.code).toBe(0);
+      expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
+      expect(loadedNetworkModules(dir)).toEqual([]);
+      // Deleted at start-up, before any other module of the CLI was evaluated: none read it.
+      expect(fact<string[]>(dir, 'globals')).toEqual([]);
+      expect(fact<number>(dir, 'fetchReads')).toBe(0);
 
-    const control = tempDir();
-    const controlHook = moduleListHook(control, "await import('node:https');");
-    runProcess(['inspect', '--help'], control, ['--import', controlHook]);
-    expect(loadedNetworkModules(control)).toContain('NativeModule https');
-  });
+      const control = tempDir();
+      const controlHook = moduleListHook(control, "await import('node:https');");
+      runProcess(['inspect', '--help'], control, ['--import', controlHook]);
+      expect(loadedNetworkModules(control)).toContain('NativeModule https');
+    },
+  );
   it('with a terminal as stdin, Node loads net for the tty, and still no socket is opened', () => {
     const dir = tempDir();
     const request = importRequest([

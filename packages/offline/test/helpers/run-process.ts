@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The committed bin, which runs the bundle of scripts/build-clis.mjs (built by the test setup). */
+export const BIN = fileURLToPath(new URL('../../bin/byok-offline.mjs', import.meta.url));
 
 export interface ProcessResult {
   readonly code: number | null;
@@ -20,13 +22,14 @@ export function runProcess(
   cwd: string,
   nodeOptions: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  entry: string = CLI,
 ): ProcessResult {
   const outPath = join(cwd, `.stdout-${process.hrtime.bigint()}`);
   const errPath = `${outPath}.err`;
   const out = openSync(outPath, 'w');
   const err = openSync(errPath, 'w');
   try {
-    const result = spawnSync(process.execPath, [...nodeOptions, CLI, ...args], {
+    const result = spawnSync(process.execPath, [...nodeOptions, entry, ...args], {
       cwd,
       stdio: ['ignore', out, err],
       env: { PATH: process.env['PATH'] ?? '', ...env },
