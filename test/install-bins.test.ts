@@ -42,6 +42,41 @@ describe('the installed CLIs', () => {
   }
 });
 
+describe('the bundles', () => {
+  const HELP: [string, string, string[]][] = [
+    ['offline', 'byok-offline', ['--help']],
+    ['offline', 'byok-offline', ['wrap', '--help']],
+    ['online', 'byok-online', ['--help']],
+    ['online', 'byok-online', ['prepare', '--help']],
+    ['kms-sim', 'byok-kms-sim', ['--help']],
+  ];
+  for (const [pkg, name, args] of HELP) {
+    it(`${name} ${args.join(' ')}: the bundle prints what the tsc output prints`, () => {
+      const dir = join(ROOT, 'packages', pkg);
+      // The test setup built the bundle after tsc: the bin runs it, not its fallback.
+      const bundle = join(dir, 'dist/bundle/main.mjs');
+      const { compiledFrom } = JSON.parse(
+        readFileSync(join(dir, 'dist/bundle/compiled-from.json'), 'utf8'),
+      ) as { compiledFrom: string[] };
+      for (const info of compiledFrom)
+        expect(statSync(join(dir, 'dist/bundle', info)).mtimeMs).toBeLessThanOrEqual(
+          statSync(bundle).mtimeMs,
+        );
+      const run = (entry: string) =>
+        spawnSync(process.execPath, [join(dir, entry), ...args], {
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'] ?? '' },
+        });
+      const bundled = run(`bin/${name}.mjs`);
+      const compiled = run('dist/cli/main.js');
+      expect(bundled.stderr).toBe('');
+      expect(bundled.status).toBe(0);
+      expect(bundled.stdout.length).toBeGreaterThan(200);
+      expect(bundled.stdout).toBe(compiled.stdout);
+    });
+  }
+});
+
 describe('a bin and the bundle', () => {
   const dirs: string[] = [];
   afterEach(() => {
