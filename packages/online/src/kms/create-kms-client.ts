@@ -1,5 +1,4 @@
 import { ByokError } from '@byok-ceremony/shared';
-import { assertProfileExists, regionAsCliFindsIt } from './aws-profile.js';
 import type { KmsPort } from './kms-port.js';
 
 export interface KmsClientOptions {
@@ -82,6 +81,8 @@ export function resolveEndpointUrl(
  */
 export const createKmsClient: KmsClientFactory = async (options) => {
   const endpoint = resolveEndpointUrl(options.endpointUrl, options.env);
+  // Loaded here, as the SDK below: the profile files are read with the SDK's own reader.
+  const { assertProfileExists, regionAsCliFindsIt } = await import('./aws-profile.js');
   await assertProfileExists(options.profile, options.env);
   const region = regionAsCliFindsIt(options.region, options.env);
   const common = {
