@@ -20,6 +20,8 @@ export const STRICT_JSON_MAX_DEPTH = 64;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/** Characters a string holds as they are: any from U+0020 but the quote and the backslash. */
+const PLAIN_RUN = /[ !#-[\]-\uffff]*/y;
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
@@ -73,6 +75,10 @@ export function parseStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH):
     let out = '';
     let runStart = at;
     for (;;) {
+      // Skip a run of plain characters natively (bundles are mostly long base64 strings).
+      PLAIN_RUN.lastIndex = at;
+      PLAIN_RUN.test(text);
+      at = PLAIN_RUN.lastIndex;
       if (at >= text.length) fail('syntax', 'unterminated string at end of input');
       const c = text.charCodeAt(at);
       if (c === 0x22) {
