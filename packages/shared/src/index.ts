@@ -58,8 +58,11 @@ export {
 } from './bundle/types.js';
 export { assertImportRequestBundle } from './bundle/assert-import-request.js';
 export { assertWrappedKeyBundle } from './bundle/assert-wrapped-keys.js';
-export { assertWrappedAnswersRequest } from './bundle/assert-answers-request.js';
-export { bundleDigest } from './bundle/digest.js';
+export {
+  assertWrappedAnswersRequest,
+  type KnownRequestDigests,
+} from './bundle/assert-answers-request.js';
+export { BUNDLE_DIGEST_DOMAIN, bundleDigest } from './bundle/digest.js';
 export { existingMaterialGroups, expectedKcvOf } from './bundle/material-lifecycle.js';
 export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
 export {
@@ -84,7 +87,13 @@ export type {
   AuditKmsRecord,
   AuditRecord,
 } from './audit/record.js';
-export { auditEntryHash, nextAuditEntryLine, type ChainPosition } from './audit/chain.js';
+export {
+  AUDIT_ENTRY_DOMAIN,
+  auditEntryHash,
+  nextAuditEntry,
+  nextAuditEntryLine,
+  type ChainPosition,
+} from './audit/chain.js';
 export { formatAuditFinding, type AuditFinding } from './audit/audit-finding.js';
 export { verifyAuditChain } from './audit/verify-chain.js';
 export {

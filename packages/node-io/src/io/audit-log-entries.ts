@@ -1,4 +1,5 @@
-import { auditEntryHash, parseStrictJson, type AuditEntry } from '@byok-ceremony/shared';
+import { parseStrictJson, type AuditEntry } from '@byok-ceremony/shared';
+import { nodeAuditEntryHash } from '../crypto/bundle-digest.js';
 import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
 import { readFileBounded } from './read-bounded.js';
 
@@ -33,7 +34,7 @@ export function auditLogEntriesOf(text: string): LoggedAuditEntry[] {
     .filter((line) => line.length > 0)
     .flatMap((line) => {
       try {
-        return [{ hash: auditEntryHash(line), entry: parseStrictJson(line) as AuditEntry }];
+        return [{ hash: nodeAuditEntryHash(line), entry: parseStrictJson(line) as AuditEntry }];
       } catch {
         return [];
       }

@@ -2,16 +2,16 @@ import { constants } from 'node:fs';
 import { access, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
-  auditEntryHash,
   ByokError,
   canonicalJson,
-  nextAuditEntryLine,
+  nextAuditEntry,
   parseStrictJson,
   signAuditEntry,
   type AuditRecord,
   type AuditSigner,
   type ChainPosition,
 } from '@byok-ceremony/shared';
+import { nodeAuditEntryHash } from '../crypto/bundle-digest.js';
 import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
 import { BoundedReadError, readFileBounded } from './read-bounded.js';
 
@@ -41,7 +41,7 @@ export async function readAuditLogPosition(path: string): Promise<ChainPosition>
       },
     );
   }
-  return { seq: lines.length, head: last === undefined ? null : auditEntryHash(last) };
+  return { seq: lines.length, head: last === undefined ? null : nodeAuditEntryHash(last) };
 }
 
 /** Why a log path cannot be read or appended to, as an operator can act on it. */
@@ -135,9 +135,9 @@ export async function appendAuditEntry(
 ): Promise<string> {
   return withLogLock(path, async (isCompromised) => {
     const position = await readAuditLogPosition(path);
-    const { entry } = nextAuditEntryLine(position, record, meta);
+    const entry = nextAuditEntry(position, record, meta);
     const line = canonicalJson(signAuditEntry(entry, signers));
-    const hash = auditEntryHash(line);
+    const hash = nodeAuditEntryHash(line);
     let handle;
     try {
       handle = await open(
@@ -222,7 +222,7 @@ async function assertChainTail(path: string, position: ChainPosition): Promise<v
     .filter((line) => line.length > 0);
   const last = parseStrictJson(lines.at(-1)!) as { seq?: unknown; prev?: unknown } | null;
   const previous = lines.at(-2);
-  const prev = previous === undefined ? null : auditEntryHash(previous);
+  const prev = previous === undefined ? null : nodeAuditEntryHash(previous);
   if (
     last === null ||
     typeof last !== 'object' ||

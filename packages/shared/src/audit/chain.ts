@@ -5,7 +5,9 @@ import { encodeHex } from '../encoding/hex.js';
 import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
 import type { AuditEntry, AuditRecord } from './record.js';
 
-const DOMAIN = encodeUtf8('byok-ceremony audit entry v1\n');
+/** The domain label hashed before an entry's line; platform code hashing natively uses it too. */
+export const AUDIT_ENTRY_DOMAIN = 'byok-ceremony audit entry v1\n';
+const DOMAIN = encodeUtf8(AUDIT_ENTRY_DOMAIN);
 
 /** The hash that the next entry names as `prev` and that bundles carry as the log head. */
 export function auditEntryHash(line: string): string {
@@ -23,12 +25,12 @@ export interface ChainPosition {
   readonly head: string | null;
 }
 
-/** The canonical JSON line that extends a log at `position`. */
-export function nextAuditEntryLine(
+/** The entry that extends a log at `position` (before any signature). */
+export function nextAuditEntry(
   position: ChainPosition,
   record: AuditRecord,
   meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
-): { readonly entry: AuditEntry; readonly line: string; readonly hash: string } {
+): AuditEntry {
   const error =
     record.error === null
       ? null
@@ -36,7 +38,16 @@ export function nextAuditEntryLine(
           code: boundText(record.error.code, 64),
           message: boundText(record.error.message, AUDIT_ERROR_MESSAGE_MAX_CHARS),
         };
-  const entry: AuditEntry = { ...record, error, seq: position.seq, prev: position.head, ...meta };
+  return { ...record, error, seq: position.seq, prev: position.head, ...meta };
+}
+
+/** The canonical JSON line that extends a log at `position`. */
+export function nextAuditEntryLine(
+  position: ChainPosition,
+  record: AuditRecord,
+  meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
+): { readonly entry: AuditEntry; readonly line: string; readonly hash: string } {
+  const entry = nextAuditEntry(position, record, meta);
   const line = canonicalJson(entry);
   return { entry, line, hash: auditEntryHash(line) };
 }

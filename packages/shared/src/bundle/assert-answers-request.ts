@@ -5,6 +5,20 @@ import { wrappingKeyFingerprint } from '../material/fingerprint.js';
 import { bundleDigest } from './digest.js';
 import type { ImportRequestBundle, WrappedKeyBundle } from './types.js';
 
+function fingerprintOf(publicKey: string): string | undefined {
+  const spki = decodeBase64(publicKey);
+  return spki === undefined ? undefined : wrappingKeyFingerprint(spki);
+}
+
+/**
+ * What the caller already computed from this same request object, so that a large request is
+ * hashed once: its bundle digest, and each target's wrapping key fingerprint in target order.
+ */
+export interface KnownRequestDigests {
+  readonly requestDigest?: string;
+  readonly fingerprints?: readonly string[];
+}
+
 /**
  * Checks that a wrapped bundle answers exactly this request: same digest, same targets in the
  * same order, each wrapped under the public key the request carried, one material per group.
@@ -12,9 +26,14 @@ import type { ImportRequestBundle, WrappedKeyBundle } from './types.js';
 export function assertWrappedAnswersRequest(
   request: ImportRequestBundle,
   wrapped: WrappedKeyBundle,
+  known: KnownRequestDigests = {},
 ): void {
   const problems: string[] = [];
-  const digest = bundleDigest(request);
+  const digest = known.requestDigest ?? bundleDigest(request);
+  // The first material of each group, as a search from the front finds it.
+  const materialOf = new Map<string, WrappedKeyBundle['materials'][number]>();
+  for (const m of wrapped.materials)
+    if (!materialOf.has(m.materialGroup)) materialOf.set(m.materialGroup, m);
   if (wrapped.requestDigest !== digest) {
     problems.push(
       `it answers request ${wrapped.requestDigest.slice(0, 16)}…, not this one (${digest.slice(0, 16)}…)`,
@@ -37,11 +56,11 @@ export function assertWrappedAnswersRequest(
         `targets[${i}] uses material group ${answer.materialGroup}, expected ${target.materialGroup}`,
       );
     }
-    const spki = decodeBase64(target.publicKey);
-    if (spki === undefined || answer.wrappingKeyFingerprint !== wrappingKeyFingerprint(spki)) {
+    const fingerprint = known.fingerprints?.[i] ?? fingerprintOf(target.publicKey);
+    if (fingerprint === undefined || answer.wrappingKeyFingerprint !== fingerprint) {
       problems.push(`targets[${i}] was wrapped under another public key than the request's`);
     }
-    const material = wrapped.materials.find((m) => m.materialGroup === target.materialGroup);
+    const material = materialOf.get(target.materialGroup);
     if (material === undefined) problems.push(`no material for group ${target.materialGroup}`);
     else if (material.keySpec !== target.keySpec) {
       problems.push(

@@ -4,7 +4,9 @@ import { encodeHex } from '../encoding/hex.js';
 import { concatBytes, encodeUtf8 } from '../encoding/utf8.js';
 import type { Bundle } from './types.js';
 
-const DOMAIN = encodeUtf8('byok-ceremony bundle digest v1\n');
+/** The domain label hashed before the canonical JSON; platform code hashing natively uses it too. */
+export const BUNDLE_DIGEST_DOMAIN = 'byok-ceremony bundle digest v1\n';
+const DOMAIN = encodeUtf8(BUNDLE_DIGEST_DOMAIN);
 
 /**
  * SHA-256 over a domain label and the canonical JSON of the whole bundle, so the digest (and
