@@ -1,4 +1,4 @@
-import { bundleDigest, type AuditSigner, type WrappedKeyBundle } from '@byok-ceremony/shared';
+import type { AuditSigner, WrappedKeyBundle } from '@byok-ceremony/shared';
 import {
   AuditSession,
   fileOutputWriter,
@@ -10,7 +10,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import type { MaterialSource } from '../ops/material-source.js';
-import { wrapCeremony, type BackupPlan } from '../ops/wrap-ceremony.js';
+import { wrapCeremony, type BackupPlan, type WrapCeremonyResult } from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
 import { readOfflineFile } from './material-of.js';
 import { collectCheckCodes } from './collect-check-codes.js';
@@ -81,7 +81,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
       session,
     ),
   );
-  printResult(flags, result.bundle, result.checkCode, result.requestCheckCode, deps);
+  printResult(flags, result, deps);
   if (result.qrFrames !== undefined && flags.qr !== undefined)
     await presentQrFrames(
       result.qrFrames,
@@ -94,9 +94,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
 
 function printResult(
   flags: WrapBundleFlags,
-  bundle: WrappedKeyBundle,
-  checkCode: string,
-  requestCheckCode: string,
+  { bundle, checkCode, requestCheckCode, digest }: WrapCeremonyResult,
   deps: CliDeps,
 ): void {
   const materials = bundle.materials.map((m) => ({
@@ -112,7 +110,7 @@ function printResult(
         checkCode,
         requestCheckCode,
         requestDigest: bundle.requestDigest,
-        digest: bundleDigest(bundle),
+        digest,
         out: flags.out,
         materials,
         targets,

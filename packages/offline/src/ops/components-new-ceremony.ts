@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   assertImportRequestBundle,
-  bundleDigest,
   formatComponentFile,
   type KeySpec,
 } from '@byok-ceremony/shared';
@@ -12,6 +11,7 @@ import {
   type AuditFacts,
   type InputFileKind,
 } from '@byok-ceremony/node-io';
+import { nodeBundleDigest } from '@byok-ceremony/node-io/key-material';
 import { assertNoGeneratedReimport } from './check-expected-kcv.js';
 import type { BackupFile } from './make-backups.js';
 import { makeComponents } from './make-components.js';
@@ -66,7 +66,7 @@ export async function componentsNewCeremony(
     facts.input('requestFile', bytes);
     const request = parseJsonFile(bytes, input.request, 'import request');
     assertImportRequestBundle(request);
-    facts.inputs['request'] = bundleDigest(request);
+    facts.inputs['request'] = nodeBundleDigest(request);
     // New components are new material: KMS takes only the original back into such a key.
     assertNoGeneratedReimport(
       request,

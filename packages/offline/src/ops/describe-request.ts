@@ -1,6 +1,5 @@
+import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import {
-  decodeBase64,
-  wrappingKeyFingerprint,
   type ImportRequestBundle,
   type KeySpec,
   type KeyUsage,
@@ -35,7 +34,12 @@ export interface RequestSummary {
  * What an operator needs to see of a validated import request, timed by `now`. Never its check
  * code or digest: the machine that reads a bundle must not show what its operators will type.
  */
-export function describeRequest(request: ImportRequestBundle, now: Date): RequestSummary {
+export function describeRequest(
+  request: ImportRequestBundle,
+  now: Date,
+  /** Each target's wrapping key fingerprint, when the caller has them already. */
+  fingerprints?: readonly string[],
+): RequestSummary {
   return {
     kind: 'import-request',
     ceremonyId: request.ceremonyId,
@@ -43,14 +47,15 @@ export function describeRequest(request: ImportRequestBundle, now: Date): Reques
     operators: request.operators,
     auditLogHead: request.auditLogHead,
     clock: now.toISOString(),
-    targets: request.targets.map((t) => ({
+    targets: request.targets.map((t, i) => ({
       keyArn: t.keyArn,
       keySpec: t.keySpec,
       keyUsage: t.keyUsage,
       materialGroup: t.materialGroup,
       wrappingAlgorithm: t.wrappingAlgorithm,
       wrappingKeySpec: t.wrappingKeySpec,
-      wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+      wrappingKeyFingerprint:
+        fingerprints?.[i] ?? nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
       parametersValidTo: t.parametersValidTo,
       secondsLeft: Math.floor((Date.parse(t.parametersValidTo) - now.getTime()) / 1000),
     })),

@@ -2,10 +2,10 @@ import {
   canonicalJson,
   OPERATOR_KEY_VERSION,
   OPERATOR_PUBLIC_KEY_FORMAT,
-  wrappingKeyFingerprint,
   type OperatorPublicKeyFile,
 } from '@byok-ceremony/shared';
 import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { createOperatorKey } from './operator-key-create.js';
 
 export interface OperatorKeygenInput {
@@ -49,7 +49,7 @@ export async function operatorKeygenCeremony(
     name: input.name,
     publicKey: file.publicKey,
   };
-  const fingerprint = wrappingKeyFingerprint(Buffer.from(file.publicKey, 'base64'));
+  const fingerprint = nodeWrappingKeyFingerprint(Buffer.from(file.publicKey, 'base64'));
   await ports.writer.write(input.out, `${JSON.stringify(file, null, 2)}\n`, 0o600);
   await ports.writer.write(input.publicOut, `${canonicalJson(publicFile)}\n`, 0o644);
   facts.outputs['operatorPublicKey'] = fingerprint;

@@ -1,10 +1,6 @@
-import {
-  bundleFromQrTransfer,
-  decodeBase64,
-  wrappingKeyFingerprint,
-  type AssembledTransfer,
-} from '@byok-ceremony/shared';
+import { bundleFromQrTransfer, type AssembledTransfer } from '@byok-ceremony/shared';
 import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 
 export interface ScanCeremonyPorts {
@@ -38,11 +34,12 @@ export async function scanCeremony(
     keyArn: t.keyArn,
     keySpec: t.keySpec,
     materialGroup: t.materialGroup,
-    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+    wrappingKeyFingerprint: nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
     parametersValidTo: t.parametersValidTo,
   }));
   const text = `${JSON.stringify(request, null, 2)}\n`;
   await ports.writer.write(out, text, 0o644);
   facts.output('requestFile', text);
-  return { frames: transfer.frames, summary: describeRequest(request, ports.now()) };
+  const fingerprints = facts.keys.map((k) => k.wrappingKeyFingerprint!);
+  return { frames: transfer.frames, summary: describeRequest(request, ports.now(), fingerprints) };
 }

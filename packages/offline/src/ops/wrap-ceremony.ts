@@ -5,12 +5,9 @@ import {
   assertOperators,
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
-  bundleDigest,
   checkCodeOf,
-  decodeBase64,
   formatCheckCodeConfirmed,
   parseStrictJson,
-  wrappingKeyFingerprint,
   type AuditBackupRecord,
   type ImportRequestBundle,
   type KeySpec,
@@ -24,6 +21,7 @@ import {
   type QrFramesPort,
   type QrFramesWritten,
 } from '@byok-ceremony/node-io';
+import { nodeBundleDigest } from '@byok-ceremony/node-io/key-material';
 import { assertExpectedKcvs, assertNoGeneratedReimport } from './check-expected-kcv.js';
 import { checkParametersValid } from './check-parameters-valid.js';
 import { describeRequest, type RequestSummary } from './describe-request.js';
@@ -37,6 +35,7 @@ import {
 import {
   checkRequestTargets,
   groupTargets,
+  requestWrappingKeys,
   wrapRequest,
   type MaterialReady,
 } from './wrap-request.js';
@@ -127,14 +126,17 @@ export async function wrapCeremony(
   const request = parseJsonFile(requestBytes, input.request, 'import request');
   assertImportRequestBundle(request);
   facts.peerLogHead = request.auditLogHead;
-  facts.keys = request.targets.map((t) => ({
+  // Each wrapping key is decoded and fingerprinted once, here; the rest of the command reuses them.
+  const wrappingKeys = requestWrappingKeys(request);
+  const fingerprints = wrappingKeys.map((k) => k.fingerprint);
+  facts.keys = request.targets.map((t, i) => ({
     keyArn: t.keyArn,
     keySpec: t.keySpec,
     materialGroup: t.materialGroup,
-    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey) ?? new Uint8Array()),
+    wrappingKeyFingerprint: fingerprints[i]!,
     parametersValidTo: t.parametersValidTo,
   }));
-  const checked = checkRequestTargets(request);
+  const checked = checkRequestTargets(request, wrappingKeys);
   const groups = new Map<string, KeySpec>(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
   );
@@ -148,8 +150,8 @@ export async function wrapCeremony(
   assertOperators(input.operators, { singleOperator: input.singleOperator });
   if (input.singleOperator) facts.exceptions.push('single-operator');
 
-  ports.showRequest(describeRequest(request, ports.now()));
-  const requestDigest = bundleDigest(request);
+  ports.showRequest(describeRequest(request, ports.now(), fingerprints));
+  const requestDigest = nodeBundleDigest(request);
   const requestCheckCode = checkCodeOf(requestDigest);
   assertCheckCodesConfirmed(
     requestCheckCode,
@@ -184,6 +186,7 @@ export async function wrapCeremony(
     }
     bundle = wrapRequest({
       request,
+      requestDigest,
       checked,
       materials,
       operators: input.operators,
@@ -196,8 +199,8 @@ export async function wrapCeremony(
   const text = `${JSON.stringify(bundle, null, 2)}\n`;
   // Check what is about to be written the way import will read it.
   assertWrappedKeyBundle(parseStrictJson(text));
-  assertWrappedAnswersRequest(request, bundle);
-  const digest = bundleDigest(bundle);
+  assertWrappedAnswersRequest(request, bundle, { requestDigest, fingerprints });
+  const digest = nodeBundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
   await ports.writer.write(input.out, text, 0o644);
   const qrFrames = await ports.qr?.write(bundle);
@@ -205,8 +208,10 @@ export async function wrapCeremony(
   facts.outputs['wrapped'] = digest;
   facts.output('wrappedFile', text);
   facts.checkCodes['wrapped'] = checkCode;
+  const materialOf = new Map(bundle.materials.map((m) => [m.materialGroup, m]));
   facts.keys = facts.keys.map((key) => {
-    const material = bundle.materials.find((m) => m.materialGroup === key.materialGroup);
+    const material =
+      key.materialGroup === undefined ? undefined : materialOf.get(key.materialGroup);
     return material === undefined ? key : { ...key, kcv: material.kcv, proof: material.proof.kind };
   });
   return { bundle, checkCode, requestCheckCode, digest, qrFrames };

@@ -3,12 +3,12 @@ import {
   ByokError,
   assertOperators,
   checkWrappingCombination,
-  wrappingKeyFingerprint,
   type KeySpec,
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
 import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { loadMaterial } from './load-material.js';
 import { materialKcv } from './material-kcv.js';
 import { parseWrappingKey } from './parse-wrapping-key.js';
@@ -81,7 +81,7 @@ export async function wrapRawCeremony(
     });
   }
   facts.input('publicKey', spki);
-  const fingerprint = wrappingKeyFingerprint(spki);
+  const fingerprint = nodeWrappingKeyFingerprint(spki);
   const wrappingKey = parseWrappingKey(
     Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
     input.wrappingKeySpec,

@@ -1,12 +1,9 @@
+import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import {
   BUNDLE_VERSION,
   ByokError,
   WRAPPED_KEYS_FORMAT,
-  bundleDigest,
   checkWrappingCombination,
-  decodeBase64,
-  encodeBase64,
-  wrappingKeyFingerprint,
   type ImportRequestBundle,
   type ImportTarget,
   type KeySpec,
@@ -30,6 +27,8 @@ export interface MaterialReady {
 
 export interface WrapRequestInput {
   readonly request: ImportRequestBundle;
+  /** The request's bundle digest, computed once by the caller. */
+  readonly requestDigest: string;
   /** Checked by checkRequestTargets, before any material existed. */
   readonly checked: readonly CheckedTarget[];
   /** One per material group, keyed by group. */
@@ -45,8 +44,25 @@ export interface CheckedTarget {
   readonly fingerprint: string;
 }
 
+/** A target's wrapping key as DER SPKI and its fingerprint (SHA-256 hex). */
+export interface RequestWrappingKey {
+  readonly spki: Buffer;
+  readonly fingerprint: string;
+}
+
+/**
+ * Each target's wrapping key as DER and its fingerprint, in target order: computed once per
+ * request and passed along. The request is validated, so its base64 is strict already.
+ */
+export function requestWrappingKeys(request: ImportRequestBundle): RequestWrappingKey[] {
+  return request.targets.map((t) => {
+    const spki = Buffer.from(t.publicKey, 'base64');
+    return { spki, fingerprint: nodeWrappingKeyFingerprint(spki) };
+  });
+}
+
 /** Refuses a target KMS would refuse, before any material exists. */
-function checkTarget(target: ImportTarget, index: number): CheckedTarget {
+function checkTarget(target: ImportTarget, index: number, key: RequestWrappingKey): CheckedTarget {
   const verdict = checkWrappingCombination(
     target.keySpec,
     target.wrappingAlgorithm,
@@ -57,19 +73,20 @@ function checkTarget(target: ImportTarget, index: number): CheckedTarget {
       hint: 'Run byok-online prepare again with a wrapping algorithm and key spec KMS accepts for this key.',
     });
   }
-  const spki = decodeBase64(target.publicKey);
-  if (spki === undefined) throw new ByokError('ERR_INTERNAL', 'validated public key is not base64');
   const wrappingKey = parseWrappingKey(
-    spki,
+    key.spki,
     target.wrappingKeySpec,
     `wrapping key of targets[${index}] (${target.keyArn})`,
   );
-  return { target, wrappingKey, fingerprint: wrappingKeyFingerprint(spki) };
+  return { target, wrappingKey, fingerprint: key.fingerprint };
 }
 
 /** Refuses any target KMS would refuse, naming it, before any material exists. */
-export function checkRequestTargets(request: ImportRequestBundle): CheckedTarget[] {
-  return request.targets.map(checkTarget);
+export function checkRequestTargets(
+  request: ImportRequestBundle,
+  keys: readonly RequestWrappingKey[] = requestWrappingKeys(request),
+): CheckedTarget[] {
+  return request.targets.map((target, i) => checkTarget(target, i, keys[i]!));
 }
 
 /** Targets by material group, in the order groups first appear. */
@@ -88,8 +105,7 @@ export function groupTargets(targets: readonly CheckedTarget[]): Map<string, Che
  * share one material). Every material Buffer is zeroed before this returns or throws.
  */
 export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
-  const { request, checked } = input;
-  const requestDigest = bundleDigest(request);
+  const { request, checked, requestDigest } = input;
   const materials: MaterialRecord[] = [];
   const wrapped = new Map<CheckedTarget, string>();
   try {
@@ -111,7 +127,7 @@ export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
           member.wrappingKey.key,
           member.target.wrappingAlgorithm,
         );
-        wrapped.set(member, encodeBase64(blob));
+        wrapped.set(member, blob.toString('base64'));
       }
     }
   } finally {

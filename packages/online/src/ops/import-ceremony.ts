@@ -3,7 +3,6 @@ import {
   assertImportRequestBundle,
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
-  bundleDigest,
   checkCodeOf,
   formatCheckCodeConfirmed,
   type ImportRequestBundle,
@@ -15,6 +14,7 @@ import {
   type AuditFacts,
   type LoggedAuditEntry,
 } from '@byok-ceremony/node-io';
+import { nodeBundleDigest } from '@byok-ceremony/node-io/key-material';
 import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
@@ -123,22 +123,23 @@ export async function importCeremony(
   }
   assertWrappedKeyBundle(wrapped);
   facts.peerLogHead = wrapped.auditLogHead;
-  assertWrappedAnswersRequest(request, wrapped);
+  // Each bundle is hashed once; the digests are recorded only after the codes match.
+  const requestDigest = nodeBundleDigest(request);
+  const wrappedDigest = nodeBundleDigest(wrapped);
+  assertWrappedAnswersRequest(request, wrapped, { requestDigest });
   assertParametersFresh(request, ports.now());
   if (!requestCameFromLog(request, ports.localLog))
     ports.say(
       `warning: the import request was not prepared with this audit log (${ports.localLogPath}): its log head is not an entry of it; check --audit-log and that this is the ceremony's request`,
     );
 
-  const checkCode = checkCodeOf(bundleDigest(wrapped));
+  const checkCode = checkCodeOf(wrappedDigest);
   assertCheckCodesConfirmed(
     checkCode,
     input.operators,
     await ports.typedCheckCodes(),
     'wrapped-key bundle',
   );
-  const requestDigest = bundleDigest(request);
-  const wrappedDigest = bundleDigest(wrapped);
   facts.inputs['request'] = requestDigest;
   facts.inputs['wrapped'] = wrappedDigest;
   facts.checkCodes['wrapped'] = checkCode;

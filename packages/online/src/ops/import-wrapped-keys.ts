@@ -1,12 +1,12 @@
 import {
   ByokError,
-  bundleDigest,
   type AuditKeyRecord,
   type ImportRequestBundle,
   type ImportTarget,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import { interruptedError } from '@byok-ceremony/node-io';
+import { nodeBundleDigest } from '@byok-ceremony/node-io/key-material';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { importExactlyOnce, importLanded } from './import-exactly-once.js';
 import type { ImportJournalPort, KeyBefore, KeyDone } from './import-journal.js';
@@ -80,7 +80,7 @@ export async function importWrappedKeys(
   journal: ImportJournal,
   run: ImportRun,
 ): Promise<void> {
-  const requestDigest = bundleDigest(request);
+  const requestDigest = nodeBundleDigest(request);
   const audit: (AuditKeyRecord | undefined)[] = request.targets.map(() => undefined);
   const imported: (ImportedKey | undefined)[] = request.targets.map(() => undefined);
   const settled = (index: number, key: ImportedKey, record: AuditKeyRecord): void => {

@@ -1,9 +1,6 @@
 import {
   ByokError,
-  bundleDigest,
   checkCodeOf,
-  decodeBase64,
-  wrappingKeyFingerprint,
   type ImportRequestBundle,
   type KeySpec,
   type WrappingAlgorithm,
@@ -15,6 +12,7 @@ import type {
   QrFramesPort,
   QrFramesWritten,
 } from '@byok-ceremony/node-io';
+import { nodeBundleDigest, nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWindowWarning } from './import-window.js';
@@ -152,7 +150,7 @@ export async function prepareCeremony(
       Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
     ),
   });
-  const digest = bundleDigest(bundle);
+  const digest = nodeBundleDigest(bundle);
   const checkCode = checkCodeOf(digest);
   const targets: PreparedTarget[] = bundle.targets.map((t) => ({
     keyArn: t.keyArn,
@@ -160,7 +158,7 @@ export async function prepareCeremony(
     materialGroup: t.materialGroup,
     wrappingAlgorithm: t.wrappingAlgorithm,
     wrappingKeySpec: t.wrappingKeySpec,
-    wrappingKeyFingerprint: wrappingKeyFingerprint(decodeBase64(t.publicKey)!),
+    wrappingKeyFingerprint: nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
     parametersValidTo: t.parametersValidTo,
     importType: t.importType ?? 'NEW_KEY_MATERIAL',
     keyMaterialId: t.keyMaterialId ?? null,
