@@ -1,0 +1,211 @@
+// byok-offline wrap of K keys against the seed's OpenSSL step per key, in the same run.
+//   baseline: the seed's step 7, `openssl pkeyutl -encrypt ... rsa_oaep_md:sha256`, one child
+//             process per key (K times), on files written before the timing; beside it, the
+//             seed's three per-key openssl calls around the wrap (`openssl rand` of the material,
+//             `openssl enc -d -base64` of the public key, then `pkeyutl`).
+//   byok:     one `byok-offline wrap` child process for all K keys (generated material,
+//             --no-backup, two check-code confirmations, proofs, the audit log entry).
+// The import requests are made before the timing: K EXTERNAL SYMMETRIC_DEFAULT keys in an
+// in-process byok-kms-sim whose RSA_2048 wrapping keys come from the test fixture pool, then
+// `byok-online prepare`. The byok figure is the median of a few runs (fewer at 1,000 keys).
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const name = 'wrap-vs-openssl';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const exec = promisify(execFile);
+const ONLINE = join(root, 'packages/online/bin/byok-online.mjs');
+const OFFLINE = join(root, 'packages/offline/bin/byok-offline.mjs');
+const POOL = join(root, 'packages/online/test/fixtures/wrapping-key-pool-1000.json');
+const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function createKeys(kms, CreateKeyCommand, count) {
+  const arns = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const i = next++;
+      const out = await kms.send(
+        new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'SYMMETRIC_DEFAULT' }),
+      );
+      arns[i] = out.KeyMetadata.Arn;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return arns;
+}
+
+/** K runs of the seed's `openssl pkeyutl` (and optionally its rand and base64 decode) per key. */
+async function opensslPerKey(dir, publicKeys, withSeedCalls) {
+  const files = [];
+  for (let i = 0; i < publicKeys.length; i++) {
+    const spki = Buffer.from(publicKeys[i], 'base64');
+    const f = {
+      b64: join(dir, `PublicKey-${i}.b64`),
+      der: join(dir, `PublicKey-${i}.bin`),
+      plain: join(dir, `PlaintextKeyMaterial-${i}.bin`),
+      out: join(dir, `EncryptedKeyMaterial-${i}.bin`),
+    };
+    await writeFile(f.b64, `${publicKeys[i]}\n`);
+    await writeFile(f.der, spki);
+    await writeFile(f.plain, randomBytes(32), { mode: 0o600 });
+    files.push(f);
+  }
+  const started = performance.now();
+  for (const f of files) {
+    if (withSeedCalls) {
+      await exec('openssl', ['rand', '-out', f.plain, '32']);
+      await exec('openssl', ['enc', '-d', '-base64', '-A', '-in', f.b64, '-out', f.der]);
+    }
+    await exec('openssl', [
+      'pkeyutl',
+      '-in',
+      f.plain,
+      '-out',
+      f.out,
+      '-inkey',
+      f.der,
+      '-keyform',
+      'DER',
+      '-pubin',
+      '-encrypt',
+      '-pkeyopt',
+      'rsa_padding_mode:oaep',
+      '-pkeyopt',
+      'rsa_oaep_md:sha256',
+    ]);
+  }
+  return performance.now() - started;
+}
+
+/** One `byok-offline wrap` of the whole request, in a fresh folder (its own audit log). */
+async function byokWrap(dir, request, checkCode, env) {
+  await mkdir(dir);
+  const started = performance.now();
+  const { stdout } = await exec(
+    process.execPath,
+    [
+      OFFLINE,
+      'wrap',
+      '--request',
+      request,
+      '--out',
+      'wrapped.json',
+      '--operator',
+      'CAROL',
+      '--operator',
+      'DAVE',
+      '--check-code',
+      checkCode,
+      '--check-code',
+      checkCode,
+      '--no-backup',
+      '--json',
+    ],
+    { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const ms = performance.now() - started;
+  if (JSON.parse(stdout).targets.length === 0) throw new Error('wrap wrote no targets');
+  return ms;
+}
+
+export async function run({ log, quick }) {
+  const { KMSClient, CreateKeyCommand } = await import('@aws-sdk/client-kms');
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
+    join(root, 'packages/kms-sim/dist/index.js')
+  );
+  const sizes = quick ? [1, 10, 100] : [1, 100, 1000];
+  const sim = await startKmsSim({ wrappingKeyPoolFile: POOL });
+  const dir = await mkdtemp(join(tmpdir(), 'byok-bench-wrap-'));
+  const kms = new KMSClient({
+    endpoint: sim.url,
+    region: sim.region,
+    credentials: REHEARSAL_CREDENTIALS,
+  });
+  try {
+    await writeFile(join(dir, 'empty'), '');
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
+      AWS_CONFIG_FILE: join(dir, 'empty'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'empty'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const rows = [];
+    for (const keys of [...sizes].sort((a, b) => b - a)) {
+      // Outside the timing: the keys, their import parameters, the request file.
+      const arns = await createKeys(kms, CreateKeyCommand, keys);
+      const request = join(dir, `request-${keys}.json`);
+      const prepared = await exec(
+        process.execPath,
+        [
+          ONLINE,
+          '--endpoint-url',
+          sim.url,
+          '--region',
+          sim.region,
+          'prepare',
+          ...arns.flatMap((arn) => ['--key-id', arn]),
+          '--wrapping-key-spec',
+          'RSA_2048',
+          '--out',
+          request,
+          ...OPS,
+          '--json',
+        ],
+        { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const { checkCode } = JSON.parse(prepared.stdout);
+      const publicKeys = JSON.parse(await readFile(request, 'utf8')).targets.map(
+        (t) => t.publicKey,
+      );
+
+      const runs = keys >= 1000 ? 3 : 5;
+      const byokMs = [];
+      const baseMs = [];
+      const seedMs = [];
+      // Interleaved, so a burst of load on the shared machine hits both sides alike.
+      for (let r = 0; r < runs; r++) {
+        byokMs.push(await byokWrap(join(dir, `wrap-${keys}-${r}`), request, checkCode, env));
+        if (keys < 1000 || r === 0) {
+          const odir = join(dir, `openssl-${keys}-${r}`);
+          await mkdir(odir);
+          baseMs.push(await opensslPerKey(odir, publicKeys, false));
+          seedMs.push(await opensslPerKey(odir, publicKeys, true));
+          await rm(odir, { recursive: true, force: true });
+        }
+      }
+      rows.push({ keys, byok: median(byokMs), base: median(baseMs), seed: median(seedMs) });
+    }
+    rows.sort((a, b) => a.keys - b.keys);
+    log(
+      '| keys | openssl pkeyutl per key, ms | byok-offline wrap, ms | ratio (pkeyutl / byok) | seed openssl calls per key, ms | ratio |',
+    );
+    log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows)
+      log(
+        `| ${r.keys} | ${r.base.toFixed(0)} | ${r.byok.toFixed(0)} | ${(r.base / r.byok).toFixed(2)}× | ${r.seed.toFixed(0)} | ${(r.seed / r.byok).toFixed(2)}× |`,
+      );
+    log(
+      '(ms for all K keys; byok is one process for the batch, median of its runs; targets: ≥ 5× at 100 keys, ≥ 20× at 1,000 against pkeyutl.)',
+    );
+  } finally {
+    kms.destroy();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
