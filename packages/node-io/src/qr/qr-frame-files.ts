@@ -17,11 +17,16 @@ export function buildQrFrameFiles(
   player: QrHtmlPlayerOptions,
 ): QrFrameFile[] {
   const digits = Math.max(3, String(frameTexts.length).length);
+  // Each symbol is rendered once, for its PNG and for the player's inline image.
+  const matrices = frameTexts.map(renderQrMatrix);
   return [
-    ...frameTexts.map((text, i) => ({
+    ...matrices.map((matrix, i) => ({
       name: `frame-${String(i + 1).padStart(digits, '0')}.png`,
-      bytes: encodeQrPng(renderQrMatrix(text), { scale: 8, margin: 4 }),
+      bytes: encodeQrPng(matrix, { scale: 8, margin: 4 }),
     })),
-    { name: 'index.html', bytes: Buffer.from(renderQrHtmlPlayer(frameTexts, player), 'utf8') },
+    {
+      name: 'index.html',
+      bytes: Buffer.from(renderQrHtmlPlayer(frameTexts, player, matrices), 'utf8'),
+    },
   ];
 }

@@ -1,6 +1,6 @@
 import { escapeHtml, type QrPayloadKind } from '@byok-ceremony/shared';
 import { encodeQrPng } from './qr-png.js';
-import { renderQrMatrix } from './qr-matrix.js';
+import { renderQrMatrix, type QrMatrix } from './qr-matrix.js';
 
 export interface QrHtmlPlayerOptions {
   /** What the frames carry; it names the page. */
@@ -25,10 +25,12 @@ const TITLES: Readonly<Record<QrPayloadKind, string>> = {
 export function renderQrHtmlPlayer(
   frameTexts: readonly string[],
   options: QrHtmlPlayerOptions,
+  /** The frames' QR symbols, when the caller has rendered them already (one per frame text). */
+  matrices: readonly QrMatrix[] = frameTexts.map(renderQrMatrix),
 ): string {
-  const images = frameTexts.map(
-    (text) =>
-      `data:image/png;base64,${encodeQrPng(renderQrMatrix(text), { scale: 1, margin: 4 }).toString('base64')}`,
+  const images = matrices.map(
+    (matrix) =>
+      `data:image/png;base64,${encodeQrPng(matrix, { scale: 1, margin: 4 }).toString('base64')}`,
   );
   const interval = Math.max(100, Math.round(options.intervalMs ?? 500));
   const title = escapeHtml(TITLES[options.kind]);
