@@ -14,7 +14,7 @@ import {
   type AuditFacts,
   type LoggedAuditEntry,
 } from '@byok-ceremony/node-io';
-import { nodeBundleDigest } from '@byok-ceremony/node-io/key-material';
+import { nodeBundleDigest, nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
@@ -126,7 +126,10 @@ export async function importCeremony(
   // Each bundle is hashed once; the digests are recorded only after the codes match.
   const requestDigest = nodeBundleDigest(request);
   const wrappedDigest = nodeBundleDigest(wrapped);
-  assertWrappedAnswersRequest(request, wrapped, { requestDigest });
+  const fingerprints = request.targets.map((t) =>
+    nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
+  );
+  assertWrappedAnswersRequest(request, wrapped, { requestDigest, fingerprints });
   assertParametersFresh(request, ports.now());
   if (!requestCameFromLog(request, ports.localLog))
     ports.say(
@@ -166,6 +169,7 @@ export async function importCeremony(
           await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
             signal: ports.signal,
             onRecord: keysOnRecord(ports.localLog, requestDigest),
+            requestDigest,
             concurrency: input.concurrency,
             journal: record,
             now: ports.now,

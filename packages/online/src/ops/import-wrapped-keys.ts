@@ -48,6 +48,8 @@ export interface ImportRun {
   readonly now: () => Date;
   /** Told of each key as it settles, in completion order (progress, --json-lines). */
   readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
+  /** The request's bundle digest when the caller computed it already. */
+  readonly requestDigest?: string;
 }
 
 /** Target indices in two waves: the first target of each material group, then the rest. */
@@ -80,7 +82,7 @@ export async function importWrappedKeys(
   journal: ImportJournal,
   run: ImportRun,
 ): Promise<void> {
-  const requestDigest = nodeBundleDigest(request);
+  const requestDigest = run.requestDigest ?? nodeBundleDigest(request);
   const audit: (AuditKeyRecord | undefined)[] = request.targets.map(() => undefined);
   const imported: (ImportedKey | undefined)[] = request.targets.map(() => undefined);
   const settled = (index: number, key: ImportedKey, record: AuditKeyRecord): void => {
