@@ -103,7 +103,10 @@ export async function readHiddenLine(
               return;
             }
             if (b === CTRL_C) {
-              fail(`interrupted while ${options.what} was typed`);
+              fail(
+                `interrupted while ${options.what} was typed`,
+                'Ctrl-C stopped the command at the prompt. Run it again when ready.',
+              );
               return;
             }
             if (BACKSPACE.has(b)) takeBack();

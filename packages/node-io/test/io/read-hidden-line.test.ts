@@ -76,6 +76,7 @@ describe('the passphrase prompt', () => {
     const interrupted = await typePassphrase([...'grüne', '\x03']);
     expect(interrupted.error).toMatchObject({
       message: 'interrupted while the passphrase was typed',
+      hint: expect.stringMatching(/^Ctrl-C stopped the command/),
     });
   });
 
