@@ -1,5 +1,6 @@
 import { ByokError, type ImportTarget, type WrappedKeyBundle } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import { holdsImported } from './holds-imported.js';
 import type { KeyDone } from './import-journal.js';
 import { isPendingRotation } from './pending-rotation.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
@@ -32,8 +33,7 @@ async function newMaterialHeld(
   recorded: string | undefined,
 ): Promise<{ proof: ProofKind; proven: boolean } | undefined> {
   const materials = await kms.listKeyMaterials(keyArn);
-  if (materials.some((m) => m.keyMaterialId === recorded && m.importState === 'IMPORTED'))
-    return { proof: 'kcv-only', proven: false };
+  if (holdsImported(materials, recorded)) return { proof: 'kcv-only', proven: false };
   const pending = materials.find((m) => isPendingRotation(m));
   if (pending !== undefined)
     throw new ByokError(
@@ -92,10 +92,7 @@ export async function journaledDoneHolds(
 ): Promise<boolean> {
   if (material.proof.kind === 'kcv-only') {
     if (done.keyMaterialId === null) return false;
-    const materials = await kms.listKeyMaterials(target.keyArn);
-    return materials.some(
-      (m) => m.keyMaterialId === done.keyMaterialId && m.importState === 'IMPORTED',
-    );
+    return holdsImported(await kms.listKeyMaterials(target.keyArn), done.keyMaterialId);
   }
   const described = await kms.describeKey(target.keyArn);
   if (described.keyState === 'PendingImport') return false;

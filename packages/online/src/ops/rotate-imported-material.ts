@@ -1,6 +1,7 @@
 import { ByokError } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import type { WaitOptions } from './wait-for-imported.js';
+import { holdsImported } from './holds-imported.js';
 import { isPendingRotation } from './pending-rotation.js';
 import { pollKey } from './poll-key.js';
 
@@ -76,12 +77,7 @@ export async function rotateImportedMaterial(
       },
     );
   for (const replicaArn of described.replicaKeyArns) {
-    const replicaMaterials = await kms.listKeyMaterials(replicaArn);
-    if (
-      !replicaMaterials.some(
-        (m) => m.keyMaterialId === keyMaterialId && m.importState === 'IMPORTED',
-      )
-    )
+    if (!holdsImported(await kms.listKeyMaterials(replicaArn), keyMaterialId))
       throw new ByokError(
         'ERR_KEY_NOT_ROTATABLE',
         `replica ${replicaArn} has not imported material ${keyMaterialId}: KMS rotates only once every Region holds it`,

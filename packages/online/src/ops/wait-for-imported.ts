@@ -1,5 +1,6 @@
 import { ByokError } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import { holdsImported } from './holds-imported.js';
 import { pollKey, pollUntil } from './poll-key.js';
 
 export interface WaitOptions {
@@ -46,8 +47,7 @@ export async function waitForMaterialImported(
   await pollUntil(
     () => kms.listKeyMaterials(keyArn),
     options,
-    (materials) =>
-      materials.some((m) => m.keyMaterialId === keyMaterialId && m.importState === 'IMPORTED'),
+    (materials) => holdsImported(materials, keyMaterialId),
     (_, seconds) =>
       new ByokError(
         'ERR_TIMEOUT',
