@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { ByokError } from '@byok-ceremony/shared';
 
-export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
 
 /** --concurrency: KMS calls in flight at once (prepare and import). */

@@ -2,12 +2,12 @@
  * Time allowed for what happens between prepare and import away from this machine: carrying the
  * request, confirming its code, wrapping offline and carrying the answer back.
  */
-export const OFFLINE_ALLOWANCE_MS = 2 * 60 * 60 * 1000;
+const OFFLINE_ALLOWANCE_MS = 2 * 60 * 60 * 1000;
 /**
  * Import makes about 1.5 times the KMS calls per key that prepare makes (DescribeKey,
  * ImportKeyMaterial, DescribeKey until imported, against DescribeKey and GetParametersForImport).
  */
-export const IMPORT_TO_PREPARE_RATIO = 1.5;
+const IMPORT_TO_PREPARE_RATIO = 1.5;
 
 export interface ImportWindow {
   readonly keys: number;

@@ -6,7 +6,7 @@ import { isPendingRotation } from './pending-rotation.js';
 export type PrepareMode = 'auto' | 'new-material' | 'reimport';
 
 /** KMS allows at most this many on-demand rotations per key. */
-export const ON_DEMAND_ROTATION_QUOTA = 25;
+const ON_DEMAND_ROTATION_QUOTA = 25;
 
 export interface ImportPlan {
   readonly importType: ImportType;

@@ -291,6 +291,6 @@ export async function prepareImport(
 }
 
 /** RFC 3339 UTC without milliseconds, as the bundle formats expect. */
-export function rfc3339(date: Date): string {
+function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -2,7 +2,7 @@ import type { KeyDescription } from '../kms/kms-port.js';
 import { regionOfArn } from './key-region.js';
 
 /** More replicas than AWS has Regions (one replica per Region) is no answer KMS gives. */
-export const MAX_REPLICAS = 48;
+const MAX_REPLICAS = 48;
 
 /** The ARN of the same key in another Region: only the Region field differs. */
 export function arnInRegion(arn: string, region: string): string {
