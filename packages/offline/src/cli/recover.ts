@@ -96,8 +96,8 @@ export function recoverCommand(cli: Argv, deps: CliDeps): Argv {
               argv.identity === undefined ? undefined : path(argv.identity),
               ports,
             );
-      const keyFiles = argv['operator-key'];
-      const passphraseFiles = argv['passphrase-file'];
+      const keyFiles = argv['operator-key'] ?? [];
+      const passphraseFiles = argv['passphrase-file'] ?? [];
       assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
       await runWrapBundle(
         {

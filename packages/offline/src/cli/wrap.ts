@@ -19,6 +19,7 @@ import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { materialPlanOf } from './material-flags.js';
 import { materialOf } from './material-of.js';
 import { withMaterialOptions } from './material-options.js';
+import { withOperatorKeyOptions } from './operator-key-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { RAW_ONLY, runWrapRaw, wrapRawCommand } from './wrap-raw.js';
 
@@ -52,53 +53,43 @@ export function wrapCommand(cli: Argv, deps: CliDeps): Argv {
     'wrap',
     'Generate or load key material and wrap it for KMS import (wrap raw: the seed procedure)',
     (y) =>
-      wrapRawCommand(
-        withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
-        deps,
+      withOperatorKeyOptions(
+        wrapRawCommand(
+          withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+          deps,
+        )
+          .option('request', {
+            type: 'string',
+            describe: 'Import request written by byok-online prepare',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'Output: wrapped-key bundle (or raw blob in raw mode)',
+          })
+          .option('public-key', {
+            type: 'string',
+            describe: 'wrap raw: DER wrapping public key (PublicKey.bin)',
+          })
+          .option('console-zip', {
+            type: 'string',
+            describe: "wrap raw: the AWS console's import-parameters zip instead of --public-key",
+          })
+          .option('wrapping-algorithm', {
+            type: 'string',
+            choices: WRAPPING_ALGORITHMS,
+            describe: 'wrap raw: the wrapping algorithm of the import parameters',
+          })
+          .option('key-spec', {
+            type: 'string',
+            choices: KEY_SPECS,
+            describe: 'wrap raw: key spec of the material (default SYMMETRIC_DEFAULT)',
+          })
+          .option('wrapping-key-spec', {
+            type: 'string',
+            choices: WRAPPING_KEY_SPECS,
+            describe: "wrap raw: declared wrapping key spec (default: the public key's size)",
+          }),
       )
-        .option('request', {
-          type: 'string',
-          describe: 'Import request written by byok-online prepare',
-        })
-        .option('out', {
-          type: 'string',
-          describe: 'Output: wrapped-key bundle (or raw blob in raw mode)',
-        })
-        .option('public-key', {
-          type: 'string',
-          describe: 'wrap raw: DER wrapping public key (PublicKey.bin)',
-        })
-        .option('console-zip', {
-          type: 'string',
-          describe: "wrap raw: the AWS console's import-parameters zip instead of --public-key",
-        })
-        .option('wrapping-algorithm', {
-          type: 'string',
-          choices: WRAPPING_ALGORITHMS,
-          describe: 'wrap raw: the wrapping algorithm of the import parameters',
-        })
-        .option('key-spec', {
-          type: 'string',
-          choices: KEY_SPECS,
-          describe: 'wrap raw: key spec of the material (default SYMMETRIC_DEFAULT)',
-        })
-        .option('wrapping-key-spec', {
-          type: 'string',
-          choices: WRAPPING_KEY_SPECS,
-          describe: "wrap raw: declared wrapping key spec (default: the public key's size)",
-        })
-        .option('operator-key', {
-          type: 'string',
-          array: true,
-          describe:
-            'Operator key files (operator keygen), in --operator order: each operator signs the log entry',
-        })
-        .option('passphrase-file', {
-          type: 'string',
-          array: true,
-          describe:
-            'Scripted runs: one passphrase file per --operator-key (else asked on the terminal)',
-        })
         .conflicts('public-key', [...BUNDLE_ONLY, 'console-zip'])
         .conflicts('console-zip', BUNDLE_ONLY)
         .conflicts('request', RAW_ONLY)
