@@ -33,7 +33,7 @@ export { decodeBase64, encodeBase64 } from './encoding/base64.js';
 export { encodeHex } from './encoding/hex.js';
 export { escapeHtml } from './encoding/escape-html.js';
 export { parseStrictJson } from './encoding/strict-json.js';
-export { boundText, quoteForMessage } from './encoding/bounded-text.js';
+export { quoteForMessage } from './encoding/bounded-text.js';
 export { sha256 } from './digest/sha256.js';
 export { canonicalJson } from './digest/canonical-json.js';
 
@@ -42,8 +42,6 @@ export {
   BUNDLE_VERSION,
   IMPORT_REQUEST_FORMAT,
   IMPORT_REQUEST_VERSION,
-  IMPORT_REQUEST_VERSIONS,
-  IMPORT_TYPES,
   WRAPPED_KEYS_FORMAT,
   type Bundle,
   type ImportRequestBundle,
@@ -63,7 +61,7 @@ export {
   type KnownRequestDigests,
 } from './bundle/assert-answers-request.js';
 export { BUNDLE_DIGEST_DOMAIN, bundleDigest } from './bundle/digest.js';
-export { existingMaterialGroups, expectedKcvOf } from './bundle/material-lifecycle.js';
+export { expectedKcvOf } from './bundle/material-lifecycle.js';
 export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
 export {
   assertCheckCodesConfirmed,
@@ -154,24 +152,15 @@ export {
 
 // Operator names, log anchors, head codes and the paper record.
 export {
-  OPERATOR_NAME,
-  OPERATOR_NAME_RULE,
   assertDistinctOperators,
-  normalizeOperatorName,
   operatorIdentity,
   operatorNameCollisions,
   parseOperatorName,
   parseOperatorNames,
 } from './validation/operator-name.js';
-export {
-  anchorCoverage,
-  type AnchorLog,
-  type AnchorRoot,
-  type Coverage,
-} from './audit/anchor-coverage.js';
+export { type AnchorRoot, type Coverage } from './audit/anchor-coverage.js';
 export {
   HEAD_CODE_BITS,
-  HEAD_CODE_GROUPS,
   headCodeOf,
   headMatches,
   parseExpectedHead,
@@ -180,14 +169,11 @@ export {
 export {
   PAPER_RECORD_MAGIC,
   PAPER_RECORD_MAX_BYTES,
-  PAPER_RECORD_MAX_HEADS,
   paperRecordLine,
   parsePaperRecord,
 } from './audit/paper-record.js';
 export {
-  MATERIAL_SET_FORMAT,
   MATERIAL_SET_MAX_CHARS,
-  MATERIAL_SET_VERSION,
   parseMaterialSet,
   serializeMaterialSet,
   zeroMaterialSet,
@@ -195,8 +181,6 @@ export {
   type MaterialSetGroup,
 } from './custody/material-set.js';
 export {
-  SHARE_FILE_HEADER,
-  SHARE_FILE_MAX_CHARS,
   formatShareFile,
   materialSetDigest,
   parseShareFile,
@@ -205,11 +189,8 @@ export {
   type ShareFile,
 } from './custody/share-file.js';
 export {
-  COMPONENT_FILE_HEADER,
-  COMPONENT_FILE_MAX_CHARS,
   componentBytesProblem,
   formatComponentFile,
-  formatComponentHex,
   parseComponentFile,
   parseComponentHex,
   type ComponentFile,
