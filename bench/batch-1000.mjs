@@ -2,26 +2,19 @@
 // through byok-online prepare, byok-offline wrap and byok-online import, child processes against
 // a byok-kms-sim child process, without faults and with --faults throttle=0.2,internal=0.05,
 // reset=0.05. Creating the keys is outside the timing. Reports keys/s of the three commands.
-import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, POOL } from './lib/setup.mjs';
 
 export const name = 'batch-1000';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
-const exec = promisify(execFile);
-const ONLINE = join(root, 'packages/online/bin/byok-online.mjs');
-const OFFLINE = join(root, 'packages/offline/bin/byok-offline.mjs');
-const SIM = join(root, 'packages/kms-sim/bin/byok-kms-sim.mjs');
-const POOL = join(root, 'packages/online/test/fixtures/wrapping-key-pool-1000.json');
 const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 async function startSim(faults) {
-  const args = [SIM, '--port', '0', '--wrapping-key-pool-file', POOL];
+  const args = [BIN.kmsSim, '--port', '0', '--wrapping-key-pool-file', POOL];
   if (faults !== undefined) args.push('--faults', faults);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((done, fail) => {
@@ -37,45 +30,20 @@ async function startSim(faults) {
 }
 
 async function batch(keys, faults) {
-  const { KMSClient, CreateKeyCommand } = await import('@aws-sdk/client-kms');
-  const { REHEARSAL_CREDENTIALS } = await import(join(root, 'packages/kms-sim/dist/index.js'));
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { REHEARSAL_CREDENTIALS } = await importKmsSim();
   const sim = await startSim(faults);
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-batch-'));
   try {
-    await writeFile(join(dir, 'empty'), '');
-    const env = {
-      PATH: process.env.PATH,
-      AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'empty'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'empty'),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
     const kms = new KMSClient({
       endpoint: sim.url,
       region: 'eu-west-2',
       credentials: REHEARSAL_CREDENTIALS,
       maxAttempts: 1,
     });
-    const arns = new Array(keys);
-    let next = 0;
-    const lane = async () => {
-      while (next < keys) {
-        const i = next++;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const out = await kms.send(
-              new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'SYMMETRIC_DEFAULT' }),
-            );
-            arns[i] = out.KeyMetadata.Arn;
-            break;
-          } catch (error) {
-            if (attempt >= 30) throw error;
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 16 }, lane));
+    // With --faults the simulator refuses some calls: each key is tried up to 30 times.
+    const arns = await createExternalKeys(kms, keys, { lanes: 16, attempts: 30 });
     kms.destroy();
     const online = join(dir, 'online');
     await mkdir(online);
@@ -85,7 +53,7 @@ async function batch(keys, faults) {
     const prep = await exec(
       process.execPath,
       [
-        ONLINE,
+        BIN.online,
         ...flags,
         'prepare',
         ...arns.flatMap((a) => ['--key-id', a]),
@@ -103,7 +71,7 @@ async function batch(keys, faults) {
     const wrap = await exec(
       process.execPath,
       [
-        OFFLINE,
+        BIN.offline,
         'wrap',
         '--request',
         'request.json',
@@ -127,7 +95,7 @@ async function batch(keys, faults) {
     await exec(
       process.execPath,
       [
-        ONLINE,
+        BIN.online,
         ...flags,
         'import',
         '--request',

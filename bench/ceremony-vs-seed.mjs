@@ -6,20 +6,12 @@
 // to K; byok runs all K. Both sides get their RSA_2048 wrapping keys from the test fixture pool
 // (pre-generated), so neither waits for the simulator's RSA generation. Reports ms per key, the
 // ratio, and the bytes that cross the air gap per key.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, POOL } from './lib/setup.mjs';
 
 export const name = 'ceremony-vs-seed';
-
-const root = resolve(fileURLToPath(import.meta.url), '../..');
-const exec = promisify(execFile);
-const ONLINE = join(root, 'packages/online/bin/byok-online.mjs');
-const OFFLINE = join(root, 'packages/offline/bin/byok-offline.mjs');
-const POOL = join(root, 'packages/online/test/fixtures/wrapping-key-pool-1000.json');
 
 const SEED_PER_KEY = (keyId, region) => `
 set -euo pipefail
@@ -35,53 +27,28 @@ shred -u PlaintextKeyMaterial.bin
 `;
 
 export async function run({ log, quick }) {
-  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
-    join(root, 'packages/kms-sim/dist/index.js')
-  );
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await importKmsSim();
   const sim = await startKmsSim({ wrappingKeyPoolFile: POOL });
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-'));
-  const empty = join(dir, 'empty');
-  await writeFile(empty, '');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
+  const env = await cliEnv(dir, REHEARSAL_CREDENTIALS, {
     AWS_DEFAULT_REGION: sim.region,
     AWS_ENDPOINT_URL: sim.url,
-    AWS_CONFIG_FILE: empty,
-    AWS_SHARED_CREDENTIALS_FILE: empty,
     AWS_PAGER: '',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  });
   const node = (bin, args) =>
     exec(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 24 }).then((r) =>
       JSON.parse(r.stdout),
     );
   const online = (args) =>
-    node(ONLINE, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
-  const { KMSClient, CreateKeyCommand } = await import('@aws-sdk/client-kms');
+    node(BIN.online, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
+  const { KMSClient } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({
     endpoint: sim.url,
     region: sim.region,
     credentials: REHEARSAL_CREDENTIALS,
   });
   // Outside both timings: EXTERNAL keys made directly with the SDK, eight at a time.
-  const createKeys = async (count) => {
-    const arns = new Array(count);
-    let next = 0;
-    const lane = async () => {
-      while (next < count) {
-        const i = next++;
-        const out = await kms.send(
-          new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'SYMMETRIC_DEFAULT' }),
-        );
-        arns[i] = out.KeyMetadata.Arn;
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, lane));
-    return arns;
-  };
+  const createKeys = (count) => createExternalKeys(kms, count);
 
   try {
     const sizes = quick ? [1, 10] : [1, 10, 100];
@@ -121,7 +88,7 @@ export async function run({ log, quick }) {
         `${tag}-request.json`,
         ...ops,
       ]);
-      const wrapped = await node(OFFLINE, [
+      const wrapped = await node(BIN.offline, [
         'wrap',
         '--request',
         `${tag}-request.json`,

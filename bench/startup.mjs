@@ -7,23 +7,14 @@
 // at every Node start) add the same milliseconds to each command and to the baseline alike.
 // Besides wall time, each child's own CPU time (user + system, from a preloaded exit hook that
 // every case gets alike), which other load on the machine changes far less.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { BIN, cliEnv, exec, importKmsSim, median } from './lib/setup.mjs';
 
 export const name = 'startup';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
-const exec = promisify(execFile);
-const BIN = {
-  offline: join(root, 'packages/offline/bin/byok-offline.mjs'),
-  online: join(root, 'packages/online/bin/byok-online.mjs'),
-  kmsSim: join(root, 'packages/kms-sim/bin/byok-kms-sim.mjs'),
-};
 const OPERATORS = ['--operator', 'Alice', '--operator', 'Bob'];
 /** Preloaded into every case: writes the process's CPU time (ms) to the file the env names. */
 const CPU_HOOK = `process.on('exit', () => {
@@ -34,21 +25,10 @@ const CPU_HOOK = `process.on('exit', () => {
 
 /** A 1-key import request in a new folder, and the check code prepare printed for it. */
 async function prepareOneKeyRequest() {
-  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
-    join(root, 'packages/kms-sim/dist/index.js')
-  );
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await importKmsSim();
   const sim = await startKmsSim({ wrappingKeyPool: false });
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-startup-'));
-  const empty = join(dir, 'empty');
-  await writeFile(empty, '');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
-    AWS_CONFIG_FILE: empty,
-    AWS_SHARED_CREDENTIALS_FILE: empty,
-  };
+  const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
   const online = async (args) =>
     JSON.parse(
       (
@@ -129,7 +109,6 @@ export async function run({ log, quick }) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const median = (t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)];
   log(`median of ${rounds} runs each; ratio to node -e 0 in the same environment`);
   for (const [e, [label]] of envs.entries()) {
     const w = wall[e].map(median);

@@ -8,22 +8,15 @@
 // The import requests are made before the timing: K EXTERNAL SYMMETRIC_DEFAULT keys in an
 // in-process byok-kms-sim whose RSA_2048 wrapping keys come from the test fixture pool, then
 // `byok-online prepare`. The byok figure is the median of a few runs (fewer at 1,000 keys).
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, median, POOL } from './lib/setup.mjs';
 
 export const name = 'wrap-vs-openssl';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
-const exec = promisify(execFile);
-const ONLINE = join(root, 'packages/online/bin/byok-online.mjs');
-const OFFLINE = join(root, 'packages/offline/bin/byok-offline.mjs');
-const POOL = join(root, 'packages/online/test/fixtures/wrapping-key-pool-1000.json');
 const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 /**
@@ -43,27 +36,6 @@ async function measured(work) {
   const started = performance.now();
   const result = await work();
   return { wall: performance.now() - started, cpu: (await childCpuMs()) - cpu, result };
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-async function createKeys(kms, CreateKeyCommand, count) {
-  const arns = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const i = next++;
-      const out = await kms.send(
-        new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'SYMMETRIC_DEFAULT' }),
-      );
-      arns[i] = out.KeyMetadata.Arn;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  return arns;
 }
 
 /** K runs of the seed's `openssl pkeyutl` (and optionally its rand and base64 decode) per key. */
@@ -117,7 +89,7 @@ async function byokWrap(dir, request, checkCode, env) {
     exec(
       process.execPath,
       [
-        OFFLINE,
+        BIN.offline,
         'wrap',
         '--request',
         request,
@@ -142,10 +114,8 @@ async function byokWrap(dir, request, checkCode, env) {
 }
 
 export async function run({ log, quick }) {
-  const { KMSClient, CreateKeyCommand } = await import('@aws-sdk/client-kms');
-  const { startKmsSim, REHEARSAL_CREDENTIALS } = await import(
-    join(root, 'packages/kms-sim/dist/index.js')
-  );
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { startKmsSim, REHEARSAL_CREDENTIALS } = await importKmsSim();
   const sizes = quick ? [1, 10, 100] : [1, 100, 1000];
   const sim = await startKmsSim({ wrappingKeyPoolFile: POOL });
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-wrap-'));
@@ -155,25 +125,16 @@ export async function run({ log, quick }) {
     credentials: REHEARSAL_CREDENTIALS,
   });
   try {
-    await writeFile(join(dir, 'empty'), '');
-    const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'empty'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'empty'),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
     const rows = [];
     for (const keys of [...sizes].sort((a, b) => b - a)) {
       // Outside the timing: the keys, their import parameters, the request file.
-      const arns = await createKeys(kms, CreateKeyCommand, keys);
+      const arns = await createExternalKeys(kms, keys);
       const request = join(dir, `request-${keys}.json`);
       const prepared = await exec(
         process.execPath,
         [
-          ONLINE,
+          BIN.online,
           '--endpoint-url',
           sim.url,
           '--region',
