@@ -266,7 +266,8 @@ export function createSimServer(deps: ServerDeps): Server {
         return failed({ ...outcome, contentType: ADMIN_JSON }, error);
       }
     }
-    const keyId = keyIdOfBody(body);
+    // Only the request log shows the KeyId: without one, the body is parsed once, by the handler.
+    const keyId = deps.requestLog === undefined ? undefined : keyIdOfBody(body);
     if (keyId !== undefined) outcome.keyId = keyId;
     try {
       return await handleKms(req, body, outcome);
