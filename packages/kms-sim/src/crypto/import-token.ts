@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isWrappingAlgorithm, isWrappingKeySpec } from '@byok-ceremony/shared';
 import type { WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
-import { open, seal } from './secret-box.js';
+import { open, seal, SEALED_OVERHEAD_BYTES } from './secret-box.js';
 
 export interface ImportTokenClaims {
   tokenId: string;
@@ -27,10 +27,9 @@ export function issueImportToken(tokenKey: Buffer, claims: ImportTokenClaims): B
   const json = Buffer.from(JSON.stringify(claims), 'utf8');
   const length = Buffer.alloc(2);
   length.writeUInt16BE(json.length);
-  const sealedOverhead = seal(tokenKey, Buffer.alloc(0), TOKEN_MAGIC).length;
   const padding = Math.max(
     0,
-    IMPORT_TOKEN_BYTES - TOKEN_MAGIC.length - sealedOverhead - 2 - json.length,
+    IMPORT_TOKEN_BYTES - TOKEN_MAGIC.length - SEALED_OVERHEAD_BYTES - 2 - json.length,
   );
   const body = Buffer.concat([length, json, randomBytes(padding)]);
   return Buffer.concat([TOKEN_MAGIC, seal(tokenKey, body, TOKEN_MAGIC)]);

@@ -3,6 +3,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** What `seal` adds to the plaintext's length. */
+export const SEALED_OVERHEAD_BYTES = IV_BYTES + TAG_BYTES;
+
 /** AES-256-GCM: iv || tag || ciphertext, with optional associated data. */
 export function seal(key: Buffer, plaintext: Buffer, aad?: Buffer): Buffer {
   const iv = randomBytes(IV_BYTES);
