@@ -18,6 +18,9 @@ export const invalidState = (message: string): KmsError =>
   new KmsError('KMSInvalidStateException', message);
 export const unsupported = (message: string): KmsError =>
   new KmsError('UnsupportedOperationException', message);
+/** AWS's answer for an operation the key's origin does not allow (public error reports record it for EXTERNAL keys). */
+export const originNotValid = (key: { arn: string; origin: string }): KmsError =>
+  unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
 
 /** A member KMS needs here although the model lets other uses leave it out. */
 export function requireMember<T>(value: T | undefined, path: string): T {

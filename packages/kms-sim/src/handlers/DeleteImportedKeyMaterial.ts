@@ -1,4 +1,4 @@
-import { KmsError, invalidState, unsupported } from '../errors.js';
+import { KmsError, invalidState, originNotValid } from '../errors.js';
 import { currentMaterial } from '../state/store.js';
 import type { Handler } from './context.js';
 
@@ -9,7 +9,7 @@ export const deleteImportedKeyMaterial: Handler<'DeleteImportedKeyMaterial'> = (
 ) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.origin !== 'EXTERNAL') {
-    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    throw originNotValid(key);
   }
   if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
   const wanted = input.KeyMaterialId;

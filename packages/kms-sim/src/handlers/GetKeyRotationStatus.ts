@@ -1,10 +1,10 @@
 import { nextRotationDate } from '../state/rotation.js';
 import type { Handler } from './context.js';
-import { externalOriginRefused } from './lib/rotation-key.js';
+import { originNotValid } from '../errors.js';
 
 export const getKeyRotationStatus: Handler<'GetKeyRotationStatus'> = (state, input, context) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
-  if (key.origin === 'EXTERNAL') throw externalOriginRefused(key);
+  if (key.origin === 'EXTERNAL') throw originNotValid(key);
   // Replicas follow their primary's setting.
   const holder =
     key.multiRegionKeyType === 'REPLICA' ? (state.keys.get(key.primaryArn!) ?? key) : key;

@@ -5,7 +5,7 @@ import {
 } from '@byok-ceremony/shared';
 import { issueImportToken, newTokenId } from '../crypto/import-token.js';
 import { acceptsWrapping } from '../model/import-acceptance.js';
-import { KmsError, invalidState, unsupported, validation } from '../errors.js';
+import { KmsError, invalidState, originNotValid, unsupported, validation } from '../errors.js';
 import type { Handler } from './context.js';
 
 export const getParametersForImport: Handler<'GetParametersForImport'> = async (
@@ -15,7 +15,7 @@ export const getParametersForImport: Handler<'GetParametersForImport'> = async (
 ) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
   if (key.origin !== 'EXTERNAL') {
-    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    throw originNotValid(key);
   }
   if (key.deletionDate !== undefined) throw invalidState(`${key.arn} is pending deletion.`);
   const algorithm = input.WrappingAlgorithm;

@@ -3,7 +3,7 @@ import { readImportToken } from '../crypto/import-token.js';
 import { keyMaterialIdOf } from '../crypto/key-material-id.js';
 import { checkKeyMaterial } from '../crypto/material.js';
 import { unwrapKeyMaterial } from '../crypto/unwrap.js';
-import { KmsError, invalidState, unsupported, validation } from '../errors.js';
+import { KmsError, invalidState, originNotValid, unsupported, validation } from '../errors.js';
 import { keyStateOf } from '../state/store.js';
 import type { ImportKeyMaterialRequest } from '../model/kms-types.js';
 import type { KeyRecord, MaterialRecord } from '../state/types.js';
@@ -46,7 +46,7 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
   }
 
   if (key.origin !== 'EXTERNAL') {
-    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    throw originNotValid(key);
   }
   const keyState = keyStateOf(key);
   if (keyState !== 'Enabled' && keyState !== 'PendingImport') {

@@ -1,13 +1,8 @@
-import { unsupported } from '../../errors.js';
+import { originNotValid, unsupported } from '../../errors.js';
 import { requireUsable } from '../../state/store.js';
 import type { SimState } from '../../state/store.js';
 import type { KeyRecord } from '../../state/types.js';
 import type { HandlerContext } from '../context.js';
-
-/** AWS's answer for a key with imported material, recorded in public error reports of GetKeyRotationStatus. */
-export function externalOriginRefused(key: KeyRecord): Error {
-  return unsupported(`${key.arn} origin is EXTERNAL which is not valid for this operation.`);
-}
 
 /**
  * Resolves the key of EnableKeyRotation or DisableKeyRotation: automatic rotation exists for
@@ -20,7 +15,7 @@ export function keyForAutomaticRotation(
   context: HandlerContext,
 ): KeyRecord {
   const key = state.resolveKey(keyId, context, { aliases: false });
-  if (key.origin === 'EXTERNAL') throw externalOriginRefused(key);
+  if (key.origin === 'EXTERNAL') throw originNotValid(key);
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
     // No public record of AWS's wording was found; this one follows its "... which is not valid" pattern.
     throw unsupported(
