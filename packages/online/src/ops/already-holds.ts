@@ -1,5 +1,7 @@
 import { ByokError, type ImportTarget, type WrappedKeyBundle } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import { claimedMaterialProblem } from './claimed-material-problem.js';
+import type { HeldAtPrepare } from './held-at-prepare.js';
 import { holdsImported } from './holds-imported.js';
 import type { KeyDone } from './import-journal.js';
 import { isPendingRotation } from './pending-rotation.js';
@@ -78,23 +80,31 @@ export async function alreadyHolds(
 }
 
 /**
- * Whether KMS holds what the journal says an earlier run imported, by read-only calls: the
- * journal sits beside the request, so whoever can write there could claim a key done that never
- * took material. Symmetric keys by the journaled KeyMaterialId being imported; HMAC and
- * asymmetric keys by their proof.
+ * Why KMS does not bear out what the journal says an earlier run imported, by read-only calls, or
+ * undefined when it does: the journal sits beside the request, so whoever can write there could
+ * claim a key done that never took material. Symmetric keys by claimedMaterialProblem (the old
+ * material is imported too, so that alone proves nothing); HMAC and asymmetric keys by their proof.
  */
-export async function journaledDoneHolds(
+export async function journaledDoneProblem(
   kms: KmsPort,
   target: ImportTarget,
   material: WrappedMaterial,
   requestDigest: string,
   done: KeyDone,
-): Promise<boolean> {
+  heldAtPrepare: HeldAtPrepare,
+): Promise<string | undefined> {
   if (material.proof.kind === 'kcv-only') {
-    if (done.keyMaterialId === null) return false;
-    return holdsImported(await kms.listKeyMaterials(target.keyArn), done.keyMaterialId);
+    if (done.keyMaterialId === null) return 'KMS does not hold it';
+    return claimedMaterialProblem(
+      await kms.listKeyMaterials(target.keyArn),
+      target,
+      done.keyMaterialId,
+      heldAtPrepare,
+    );
   }
   const described = await kms.describeKey(target.keyArn);
-  if (described.keyState === 'PendingImport') return false;
-  return (await proofOrUndefined(kms, target, material, requestDigest)) !== undefined;
+  if (described.keyState === 'PendingImport') return 'KMS does not hold it';
+  return (await proofOrUndefined(kms, target, material, requestDigest)) === undefined
+    ? 'KMS does not hold it'
+    : undefined;
 }
