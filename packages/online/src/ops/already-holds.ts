@@ -79,32 +79,45 @@ export async function alreadyHolds(
   return { described, held: await proofOrUndefined(kms, target, material, requestDigest) };
 }
 
+/** What KMS says of a key the journal calls done: why it does not bear that out, or its standing. */
+export type JournaledDoneCheck =
+  | { readonly problem: string }
+  | {
+      readonly problem: undefined;
+      /** KMS lists the material pending rotation, so it is not current whatever the journal says. */
+      readonly pendingRotation: boolean;
+    };
+
 /**
- * Why KMS does not bear out what the journal says an earlier run imported, by read-only calls, or
- * undefined when it does: the journal sits beside the request, so whoever can write there could
- * claim a key done that never took material. Symmetric keys by claimedMaterialProblem (the old
- * material is imported too, so that alone proves nothing); HMAC and asymmetric keys by their proof.
+ * Checks what the journal says an earlier run imported against KMS, by read-only calls: the
+ * journal sits beside the request, so whoever can write there could claim a key done that never
+ * took material. Symmetric keys by claimedMaterialProblem (the old material is imported too, so
+ * that alone proves nothing), and a material KMS lists pending rotation is not current, whatever
+ * the journal says (import --rotate rotates it); HMAC and asymmetric keys by their proof.
  */
-export async function journaledDoneProblem(
+export async function checkJournaledDone(
   kms: KmsPort,
   target: ImportTarget,
   material: WrappedMaterial,
   requestDigest: string,
   done: KeyDone,
   heldAtPrepare: HeldAtPrepare,
-): Promise<string | undefined> {
+): Promise<JournaledDoneCheck> {
+  const notHeld = { problem: 'KMS does not hold it' };
   if (material.proof.kind === 'kcv-only') {
-    if (done.keyMaterialId === null) return 'KMS does not hold it';
-    return claimedMaterialProblem(
-      await kms.listKeyMaterials(target.keyArn),
-      target,
-      done.keyMaterialId,
-      heldAtPrepare,
-    );
+    if (done.keyMaterialId === null) return notHeld;
+    const materials = await kms.listKeyMaterials(target.keyArn);
+    const problem = claimedMaterialProblem(materials, target, done.keyMaterialId, heldAtPrepare);
+    if (problem !== undefined) return { problem };
+    const listed = materials.find((m) => m.keyMaterialId === done.keyMaterialId);
+    return {
+      problem: undefined,
+      pendingRotation: listed !== undefined && isPendingRotation(listed),
+    };
   }
   const described = await kms.describeKey(target.keyArn);
-  if (described.keyState === 'PendingImport') return 'KMS does not hold it';
+  if (described.keyState === 'PendingImport') return notHeld;
   return (await proofOrUndefined(kms, target, material, requestDigest)) === undefined
-    ? 'KMS does not hold it'
-    : undefined;
+    ? notHeld
+    : { problem: undefined, pendingRotation: false };
 }

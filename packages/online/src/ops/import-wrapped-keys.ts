@@ -15,7 +15,7 @@ import type { Expiration } from './resolve-expiration.js';
 import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
 import { waitForImported, waitForMaterialImported, type WaitOptions } from './wait-for-imported.js';
-import { alreadyHolds, journaledDoneProblem } from './already-holds.js';
+import { alreadyHolds, checkJournaledDone } from './already-holds.js';
 import { claimedMaterialProblem } from './claimed-material-problem.js';
 import type { HeldAtPrepare } from './held-at-prepare.js';
 
@@ -148,7 +148,7 @@ export async function importWrappedKeys(
 
     const earlier = run.journal.earlier.keys.get(i);
     if (earlier?.done !== undefined) {
-      const problem = await journaledDoneProblem(
+      const check = await checkJournaledDone(
         kms,
         target,
         material,
@@ -156,10 +156,14 @@ export async function importWrappedKeys(
         earlier.done,
         run.heldAtPrepare,
       );
-      if (problem === undefined) return done(earlier.done, false);
+      if (check.problem === undefined)
+        return done(
+          { ...earlier.done, current: earlier.done.current && !check.pendingRotation },
+          false,
+        );
       throw journalNotBorneOut(
         `the import journal says ${target.keyArn} was imported (material ${earlier.done.keyMaterialId ?? 'unknown'})`,
-        problem,
+        check.problem,
       );
     }
     let before: KeyBefore;

@@ -174,4 +174,23 @@ describe('a journal planted beside the request cannot fake a rotation', () => {
     expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(result.verdict).toBe('VERIFIED');
   });
+
+  it('a journal that calls imported new material current cannot make import --rotate --resume skip the rotation', async () => {
+    const c = await Ceremony.start(s);
+    const { arn, code } = await keyWithNewMaterialWrapped(c);
+    const two = await c.import<Imported>('rot.json', 'w2.json', code);
+    const newId = two.keys[0]!.keyMaterialId;
+    const journal = join(c.onlineDir, 'rot.json.journal.jsonl');
+    const edited = (await readFile(journal, 'utf8')).replace('"current":false', '"current":true');
+    expect(edited).toContain(`"keyMaterialId":"${newId}"`);
+    await writeFile(journal, edited);
+    const r = await c.import<Imported>('rot.json', 'w2.json', code, ['--rotate', '--resume']);
+    expect(r.rotated).toEqual([{ keyArn: arn, keyMaterialId: newId, replicaArns: [] }]);
+    const listed = await s.kms.send(
+      new ListKeyRotationsCommand({ KeyId: arn, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }),
+    );
+    expect(listed.Rotations?.find((m) => m.KeyMaterialId === newId)?.KeyMaterialState).toBe(
+      'CURRENT',
+    );
+  });
 });
