@@ -52,7 +52,11 @@ describe("kmsError: hints for AWS's answers about rotation and MAC algorithms", 
   });
 
   it('other operations keep the general hint of KMSInvalidStateException', () => {
-    const e = kmsError('Encrypt', ARN, refused('KMSInvalidStateException', `${ARN} is pending import.`));
+    const e = kmsError(
+      'Encrypt',
+      ARN,
+      refused('KMSInvalidStateException', `${ARN} is pending import.`),
+    );
     expect(e.hint).toMatch(/^The key is not in a state that allows this/);
   });
 });
