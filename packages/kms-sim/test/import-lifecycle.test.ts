@@ -201,6 +201,33 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
     expect(a.KeyMaterialId).not.toBe(b.KeyMaterialId);
   });
 
+  it("refuses a second new material and a rotation with none pending in AWS's words", async () => {
+    const key = await newKey();
+    await importInto(key.KeyId!, randomBytes(32));
+    await expect(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })),
+    ).rejects.toMatchObject({
+      name: 'KMSInvalidStateException',
+      message: `No available key material pending rotation for the key: ${key.Arn}.`,
+    });
+    const pending = await importInto(key.KeyId!, randomBytes(32), {
+      ImportType: 'NEW_KEY_MATERIAL',
+    });
+    const refused = await importInto(key.KeyId!, randomBytes(32), {
+      ImportType: 'NEW_KEY_MATERIAL',
+    }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(refused?.name).toBe('KMSInvalidStateException');
+    const m =
+      /^New key material \(id: ([0-9a-f]{64})\) cannot be imported into KMS key (\S+), because another key material \(id: ([0-9a-f]{64})\) is pending rotation\.$/.exec(
+        refused?.message ?? '',
+      );
+    expect(m?.slice(2)).toEqual([key.KeyId, pending.KeyMaterialId]);
+    expect(m?.[1]).not.toBe(pending.KeyMaterialId);
+  });
+
   it('rotates to new imported material on demand and lists every material', async () => {
     const key = await newKey();
     const first = await importInto(key.KeyId!, randomBytes(32));

@@ -276,6 +276,11 @@ describe('protocol, authentication and key operations', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'KMSInvalidMacException' });
+    // AWS's answer to a MAC algorithm of another spec, for GenerateMac and VerifyMac alike.
+    const incompatible = {
+      name: 'InvalidKeyUsageException',
+      message: 'Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_384.',
+    };
     await expect(
       kms.send(
         new GenerateMacCommand({
@@ -284,7 +289,17 @@ describe('protocol, authentication and key operations', () => {
           MacAlgorithm: 'HMAC_SHA_256',
         }),
       ),
-    ).rejects.toMatchObject({ name: 'InvalidKeyUsageException' });
+    ).rejects.toMatchObject(incompatible);
+    await expect(
+      kms.send(
+        new VerifyMacCommand({
+          KeyId: hmac.KeyId,
+          Message: message,
+          Mac: mac.Mac,
+          MacAlgorithm: 'HMAC_SHA_256',
+        }),
+      ),
+    ).rejects.toMatchObject(incompatible);
   });
 
   it('answers unknown keys and malformed key ids with NotFoundException', async () => {

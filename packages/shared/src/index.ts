@@ -105,6 +105,7 @@ export {
   type TranscriptOptions,
   type TranscriptResult,
 } from './audit/verify-transcript.js';
+export { isAuditLabel, rotationLabel } from './audit/audit-label.js';
 export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
 export { verificationFailed } from './audit/verification-failed.js';
 export {

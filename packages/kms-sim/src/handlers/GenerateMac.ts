@@ -14,9 +14,10 @@ export function macOf(
 ): Buffer {
   const rule = KEY_SPEC_RULES[key.keySpec].material;
   if (rule?.kind !== 'hmac' || rule.macAlgorithm !== algorithm) {
+    // AWS's words for GenerateMac and VerifyMac alike (LocalStack's snapshot, recorded against AWS).
     throw new KmsError(
       'InvalidKeyUsageException',
-      `The MAC algorithm ${algorithm} is not valid for ${key.arn}.`,
+      `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
     );
   }
   return createHmac(rule.hash, material).update(message).digest();

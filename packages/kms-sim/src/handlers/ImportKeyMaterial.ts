@@ -173,14 +173,13 @@ function placeMaterial(
     key.materials.push(record);
     return record;
   }
-  if (
-    key.materials.some(
-      (m) =>
-        m.state === 'PENDING_ROTATION' || m.state === 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
-    )
-  ) {
+  const pending = key.materials.find(
+    (m) => m.state === 'PENDING_ROTATION' || m.state === 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
+  );
+  if (pending !== undefined) {
+    // AWS's words (LocalStack's snapshot, recorded against AWS): the key by its id, not its ARN.
     throw invalidState(
-      `${key.arn} already has key material pending rotation; rotate it with RotateKeyOnDemand first.`,
+      `New key material (id: ${id}) cannot be imported into KMS key ${key.keyId}, because another key material (id: ${pending.id}) is pending rotation.`,
     );
   }
   const record: MaterialRecord = {

@@ -51,9 +51,10 @@ export const rotateKeyOnDemand: Handler<'RotateKeyOnDemand'> = (state, input, co
     (m) => m.state === 'PENDING_ROTATION' || m.state === 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
   );
   if (pending?.material === undefined) {
+    // AWS's words (LocalStack's snapshot, recorded against AWS).
     throw new KmsError(
       'KMSInvalidStateException',
-      `${key.arn} has no imported key material pending rotation; import new key material first.`,
+      `No available key material pending rotation for the key: ${key.arn}.`,
     );
   }
   const replicas = key.replicaArns.map((arn) => state.keys.get(arn)).filter((r) => r !== undefined);

@@ -27,6 +27,16 @@ const HINTS: Readonly<Record<string, string>> = {
   UnsupportedOperationException:
     'KMS does not support this for the key (its key spec, origin or store); see docs/online.md.',
   ValidationException: 'KMS rejected a parameter; check the values given on the command line.',
+  InvalidKeyUsageException:
+    "The key's usage or key spec does not allow this (an HMAC key takes only the MAC algorithm of its key spec): check the key with byok-online status --key-id KEY.",
+};
+
+/** Where one exception means something narrower for one operation than its general hint says. */
+const OPERATION_HINTS: Readonly<Record<string, string>> = {
+  'RotateKeyOnDemand KMSInvalidStateException':
+    "KMS rotates a key of imported material only to new material imported and pending rotation: import it first (prepare --new-material, wrap, import), and see the key's materials with byok-online status --key-id KEY.",
+  'ImportKeyMaterial KMSInvalidStateException':
+    'The key does not take this material now: a key with new material pending rotation takes no other until that one is rotated (byok-online rotate) or deleted (byok-online delete-material), and a key pending deletion must be restored first. Check it with byok-online status --key-id KEY.',
 };
 
 const NETWORK_CODES = new Set([
@@ -78,7 +88,9 @@ export function kmsError(operation: string, key: string, error: unknown): ByokEr
     });
   }
   const hint =
-    HINTS[error.name] ?? 'See the KMS error above; docs/online.md lists the common ones.';
+    OPERATION_HINTS[`${operation} ${error.name}`] ??
+    HINTS[error.name] ??
+    'See the KMS error above; docs/online.md lists the common ones.';
   return new ByokError(
     'ERR_KMS',
     `KMS refused ${operation} for ${key}: ${error.name}: ${error.message}`,

@@ -1,5 +1,7 @@
 import { ByokError, type ImportTarget, type WrappedKeyBundle } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import { claimedMaterialProblem } from './claimed-material-problem.js';
+import type { HeldAtPrepare } from './held-at-prepare.js';
 import { holdsImported } from './holds-imported.js';
 import type { KeyDone } from './import-journal.js';
 import { isPendingRotation } from './pending-rotation.js';
@@ -77,24 +79,45 @@ export async function alreadyHolds(
   return { described, held: await proofOrUndefined(kms, target, material, requestDigest) };
 }
 
+/** What KMS says of a key the journal calls done: why it does not bear that out, or its standing. */
+export type JournaledDoneCheck =
+  | { readonly problem: string }
+  | {
+      readonly problem: undefined;
+      /** KMS lists the material pending rotation, so it is not current whatever the journal says. */
+      readonly pendingRotation: boolean;
+    };
+
 /**
- * Whether KMS holds what the journal says an earlier run imported, by read-only calls: the
+ * Checks what the journal says an earlier run imported against KMS, by read-only calls: the
  * journal sits beside the request, so whoever can write there could claim a key done that never
- * took material. Symmetric keys by the journaled KeyMaterialId being imported; HMAC and
- * asymmetric keys by their proof.
+ * took material. Symmetric keys by claimedMaterialProblem (the old material is imported too, so
+ * that alone proves nothing), and a material KMS lists pending rotation is not current, whatever
+ * the journal says (import --rotate rotates it); HMAC and asymmetric keys by their proof.
  */
-export async function journaledDoneHolds(
+export async function checkJournaledDone(
   kms: KmsPort,
   target: ImportTarget,
   material: WrappedMaterial,
   requestDigest: string,
   done: KeyDone,
-): Promise<boolean> {
+  heldAtPrepare: HeldAtPrepare,
+): Promise<JournaledDoneCheck> {
+  const notHeld = { problem: 'KMS does not hold it' };
   if (material.proof.kind === 'kcv-only') {
-    if (done.keyMaterialId === null) return false;
-    return holdsImported(await kms.listKeyMaterials(target.keyArn), done.keyMaterialId);
+    if (done.keyMaterialId === null) return notHeld;
+    const materials = await kms.listKeyMaterials(target.keyArn);
+    const problem = claimedMaterialProblem(materials, target, done.keyMaterialId, heldAtPrepare);
+    if (problem !== undefined) return { problem };
+    const listed = materials.find((m) => m.keyMaterialId === done.keyMaterialId);
+    return {
+      problem: undefined,
+      pendingRotation: listed !== undefined && isPendingRotation(listed),
+    };
   }
   const described = await kms.describeKey(target.keyArn);
-  if (described.keyState === 'PendingImport') return false;
-  return (await proofOrUndefined(kms, target, material, requestDigest)) !== undefined;
+  if (described.keyState === 'PendingImport') return notHeld;
+  return (await proofOrUndefined(kms, target, material, requestDigest)) === undefined
+    ? notHeld
+    : { problem: undefined, pendingRotation: false };
 }

@@ -19,6 +19,7 @@ import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
+import { materialsHeldAtPrepare } from './held-at-prepare.js';
 import { regionRoutedKms } from './region-routed-kms.js';
 import { resumeNote, type OpenJournal } from './import-journal.js';
 import type { Expiration } from './resolve-expiration.js';
@@ -169,6 +170,7 @@ export async function importCeremony(
           await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
             signal: ports.signal,
             onRecord: keysOnRecord(ports.localLog, requestDigest),
+            heldAtPrepare: materialsHeldAtPrepare(ports.localLog, requestDigest),
             requestDigest,
             concurrency: input.concurrency,
             journal: record,

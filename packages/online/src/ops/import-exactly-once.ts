@@ -1,4 +1,4 @@
-import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
+import type { KeyDescription, KeyMaterialEntry, KmsPort } from '../kms/kms-port.js';
 import { kmsFailureKind } from '../kms/kms-failure.js';
 import type { KeyBefore } from './import-journal.js';
 import type { ImportTarget } from '@byok-ceremony/shared';
@@ -13,6 +13,8 @@ const BACKOFF_CAP_MS = 5_000;
 export interface Landed {
   readonly described: KeyDescription;
   readonly keyMaterialId: string | undefined;
+  /** ListKeyRotations as it was read to decide, for checks of the material found. */
+  readonly materials: readonly KeyMaterialEntry[];
 }
 
 /**
@@ -33,7 +35,8 @@ export async function importLanded(
 ): Promise<Landed | undefined> {
   const now = await kms.describeKey(target.keyArn);
   if (target.importType === 'NEW_KEY_MATERIAL' && before.keyState !== 'PendingImport') {
-    const pending = (await kms.listKeyMaterials(target.keyArn)).find(
+    const materials = await kms.listKeyMaterials(target.keyArn);
+    const pending = materials.find(
       (m) =>
         isPendingRotation(m) &&
         m.importState === 'IMPORTED' &&
@@ -41,15 +44,14 @@ export async function importLanded(
     );
     return pending === undefined
       ? undefined
-      : { described: now, keyMaterialId: pending.keyMaterialId };
+      : { described: now, keyMaterialId: pending.keyMaterialId, materials };
   }
   const named = typeof target.keyMaterialId === 'string' ? target.keyMaterialId : undefined;
   if (named !== undefined && before.keyState === 'PendingImport') {
-    const material = (await kms.listKeyMaterials(target.keyArn)).find(
-      (m) => m.keyMaterialId === named,
-    );
+    const materials = await kms.listKeyMaterials(target.keyArn);
+    const material = materials.find((m) => m.keyMaterialId === named);
     return material?.importState === 'IMPORTED'
-      ? { described: now, keyMaterialId: named }
+      ? { described: now, keyMaterialId: named, materials }
       : undefined;
   }
   if (now.keyState === 'PendingImport' || now.currentKeyMaterialId === undefined) return undefined;
@@ -58,7 +60,7 @@ export async function importLanded(
   const materials = await kms.listKeyMaterials(target.keyArn);
   const current = materials.find((m) => m.keyMaterialId === now.currentKeyMaterialId);
   return current?.importState === 'IMPORTED'
-    ? { described: now, keyMaterialId: now.currentKeyMaterialId }
+    ? { described: now, keyMaterialId: now.currentKeyMaterialId, materials }
     : undefined;
 }
 

@@ -15,7 +15,9 @@ import type { Expiration } from './resolve-expiration.js';
 import { importTypeParameters } from './import-type-parameters.js';
 import { proveMaterial, type ProofKind } from './prove-material.js';
 import { waitForImported, waitForMaterialImported, type WaitOptions } from './wait-for-imported.js';
-import { alreadyHolds, journaledDoneHolds } from './already-holds.js';
+import { alreadyHolds, checkJournaledDone } from './already-holds.js';
+import { claimedMaterialProblem } from './claimed-material-problem.js';
+import type { HeldAtPrepare } from './held-at-prepare.js';
 
 export interface ImportedKey {
   readonly keyArn: string;
@@ -41,6 +43,8 @@ export interface ImportRun {
   readonly signal: AbortSignal;
   /** Key ARN → KeyMaterialId this machine's log records as imported from this same request. */
   readonly onRecord: ReadonlyMap<string, string>;
+  /** What the keys had when the request was prepared, to judge what a journal claims. */
+  readonly heldAtPrepare: HeldAtPrepare;
   /** Keys in flight at once (DescribeKey, ImportKeyMaterial, the proof). */
   readonly concurrency: number;
   /** Where each key's sending and outcome go, durably, before the next step. */
@@ -50,6 +54,13 @@ export interface ImportRun {
   readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
   /** The request's bundle digest when the caller computed it already. */
   readonly requestDigest?: string;
+}
+
+/** A journal's claim that KMS does not bear out: nothing more is sent, nothing counts as done. */
+function journalNotBorneOut(claim: string, problem: string): ByokError {
+  return new ByokError('ERR_JOURNAL', `${claim}, but ${problem}`, {
+    hint: 'Nothing more was sent. The journal beside the request does not match KMS: find out who could write there. To import anyway, move the journal aside and run import without --resume (KMS is checked for every key first).',
+  });
 }
 
 /** Target indices in two waves: the first target of each material group, then the rest. */
@@ -137,14 +148,22 @@ export async function importWrappedKeys(
 
     const earlier = run.journal.earlier.keys.get(i);
     if (earlier?.done !== undefined) {
-      if (await journaledDoneHolds(kms, target, material, requestDigest, earlier.done))
-        return done(earlier.done, false);
-      throw new ByokError(
-        'ERR_JOURNAL',
-        `the import journal says ${target.keyArn} was imported (material ${earlier.done.keyMaterialId ?? 'unknown'}), but KMS does not hold it`,
-        {
-          hint: 'Nothing more was sent. The journal beside the request does not match KMS: find out who could write there. To import anyway, move the journal aside and run import without --resume (KMS is checked for every key first).',
-        },
+      const check = await checkJournaledDone(
+        kms,
+        target,
+        material,
+        requestDigest,
+        earlier.done,
+        run.heldAtPrepare,
+      );
+      if (check.problem === undefined)
+        return done(
+          { ...earlier.done, current: earlier.done.current && !check.pendingRotation },
+          false,
+        );
+      throw journalNotBorneOut(
+        `the import journal says ${target.keyArn} was imported (material ${earlier.done.keyMaterialId ?? 'unknown'})`,
+        check.problem,
       );
     }
     let before: KeyBefore;
@@ -153,6 +172,16 @@ export async function importWrappedKeys(
       const landed = await importLanded(kms, target, earlier.sending);
       if (landed !== undefined) {
         const keyMaterialId = landed.keyMaterialId ?? null;
+        // The key as it was before sending comes from the journal too: KMS must bear it out.
+        const problem =
+          material.proof.kind === 'kcv-only' && keyMaterialId !== null
+            ? claimedMaterialProblem(landed.materials, target, keyMaterialId, run.heldAtPrepare)
+            : undefined;
+        if (problem !== undefined)
+          throw journalNotBorneOut(
+            `the import journal says material was sent to ${target.keyArn}, and KMS shows ${keyMaterialId ?? 'none'}`,
+            problem,
+          );
         const { proof, proven } = await prove(landed.described, keyMaterialId);
         const current = keyMaterialId === (landed.described.currentKeyMaterialId ?? null);
         const keyState = landed.described.keyState;

@@ -164,15 +164,20 @@ export async function prepareCeremony(
     keyMaterialId: t.keyMaterialId ?? null,
     expectedKcv: t.expectedKcv ?? null,
   }));
-  facts.keys = targets.map((t) => ({
-    keyArn: t.keyArn,
-    keySpec: t.keySpec,
-    materialGroup: t.materialGroup,
-    wrappingKeyFingerprint: t.wrappingKeyFingerprint,
-    parametersValidTo: t.parametersValidTo,
-    ...(t.keyMaterialId === null ? {} : { keyMaterialId: t.keyMaterialId }),
-    ...(t.expectedKcv === null ? {} : { kcv: t.expectedKcv }),
-  }));
+  facts.keys = targets.map((t, i) => {
+    // What the key had: an import of new material that names it later is refused and flagged.
+    const current = prepared.currentKeyMaterialIds[i] ?? null;
+    return {
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      materialGroup: t.materialGroup,
+      wrappingKeyFingerprint: t.wrappingKeyFingerprint,
+      parametersValidTo: t.parametersValidTo,
+      ...(t.keyMaterialId === null ? {} : { keyMaterialId: t.keyMaterialId }),
+      ...(current === null ? {} : { currentKeyMaterialId: current }),
+      ...(t.expectedKcv === null ? {} : { kcv: t.expectedKcv }),
+    };
+  });
   facts.checkCodes['request'] = checkCode;
 
   const text = `${JSON.stringify(bundle, null, 2)}\n`;

@@ -59,6 +59,8 @@ export interface PreparedImport {
   readonly bundle: ImportRequestBundle;
   /** Keys that already hold material, so the import will be a re-import. */
   readonly reimports: readonly KeyDescription[];
+  /** Per target, in target order: the key's CurrentKeyMaterialId as DescribeKey gave it, or null. */
+  readonly currentKeyMaterialIds: readonly (string | null)[];
   /** Raw import parameters per target, in target order, for --raw-dir. */
   readonly raw: readonly {
     readonly keyId: string;
@@ -286,6 +288,7 @@ export async function prepareImport(
           c.description.multiRegionKeyType !== 'REPLICA',
       )
       .map((c) => c.description),
+    currentKeyMaterialIds: checked.map((c) => c.description.currentKeyMaterialId ?? null),
     raw,
   };
 }

@@ -1,5 +1,5 @@
 import type { AuditFacts } from '@byok-ceremony/node-io';
-import { ByokError, type ImportRequestBundle } from '@byok-ceremony/shared';
+import { ByokError, rotationLabel, type ImportRequestBundle } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
 import type { ImportedKey } from './import-wrapped-keys.js';
 import {
@@ -57,7 +57,7 @@ export async function rotateAfterImport(
           ours,
           `none is pending rotation, and ${described.currentKeyMaterialId ?? 'none'} is current`,
         );
-      facts.outputs[`rotation:${target.keyArn}`] = ours;
+      facts.outputs[rotationLabel(target.keyArn)] = ours;
       rotated.push({
         keyArn: target.keyArn,
         keyMaterialId: ours,
@@ -72,7 +72,7 @@ export async function rotateAfterImport(
       continue;
     }
     const rotation = await rotateImportedMaterial(kms, target.keyArn, wait, keyMaterialId);
-    facts.outputs[`rotation:${rotation.keyArn}`] = rotation.keyMaterialId;
+    facts.outputs[rotationLabel(rotation.keyArn)] = rotation.keyMaterialId;
     rotated.push(rotation);
   }
   return { rotated, pending };

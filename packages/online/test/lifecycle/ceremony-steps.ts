@@ -38,6 +38,27 @@ export class Ceremony {
     return runChild(OFFLINE_BIN, argv, { cwd: this.offlineDir, env: this.s.env });
   }
 
+  /**
+   * audit verify of both machines' logs, anchored by both heads as the paper record gives them:
+   * the verdict and every finding (--json).
+   */
+  async verifyLogs(): Promise<{
+    verdict: string;
+    findings: { severity: string; code: string; message: string }[];
+  }> {
+    const logs = [
+      join(this.onlineDir, 'byok-online-audit.jsonl'),
+      join(this.offlineDir, 'byok-offline-audit.jsonl'),
+    ];
+    const heads = await this.online(['audit', 'head', ...logs, '--json']);
+    expect(heads.code, heads.stderr).toBe(0);
+    const expected = (JSON.parse(heads.stdout) as { logs: { head: string }[] }).logs.flatMap(
+      (l) => ['--expect-head', l.head],
+    );
+    const r = await this.online(['audit', 'verify', ...logs, ...expected, '--json']);
+    return JSON.parse(r.stdout) as Awaited<ReturnType<Ceremony['verifyLogs']>>;
+  }
+
   async createKey(extra: readonly string[] = []): Promise<string> {
     const r = await this.online(['create-key', ...extra, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -116,6 +116,11 @@ describe('a multi-Region key and its replicas in one ceremony, through the CLIs'
       .get('ap-southeast-2')!
       .send(new DecryptCommand({ CiphertextBlob: old }));
     expect(Buffer.from(back.Plaintext!).toString()).toBe('old');
+    // The record of both ceremonies verifies: the rotation is on record under the primary's
+    // ARN, and it covers the replicas of its material group.
+    const verified = await c.verifyLogs();
+    expect(verified.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(verified.verdict).toBe('VERIFIED');
   });
 
   it('a key ARN of another Region than --region says so plainly; --with-replicas refuses a key that is not a primary', async () => {

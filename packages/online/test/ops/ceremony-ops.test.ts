@@ -87,7 +87,13 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
     session,
   );
   const logged: LoggedAuditEntry[] = [];
-  const line = JSON.stringify({ seq: 0, command: 'prepare', outputs: session.outputs, keys: [] });
+  const line = JSON.stringify({
+    seq: 0,
+    command: 'prepare',
+    outcome: 'ok',
+    outputs: session.outputs,
+    keys: [],
+  });
   logged.push({ hash: auditEntryHash(line), entry: JSON.parse(line) as AuditEntry });
   return { prepared, files, session, logged };
 }
@@ -282,7 +288,12 @@ describe('importCeremony', () => {
     ]);
     // A plain run is refused while the journal exists; --resume does the rest.
     kms.beforeImport = () => undefined;
-    const ports = importPorts(kms, files, { typedCheckCodes: codes, openJournal: journal.open });
+    // The same log: its prepare shows what the keys had, so KMS can bear out the journal.
+    const ports = importPorts(kms, files, {
+      localLog: logged,
+      typedCheckCodes: codes,
+      openJournal: journal.open,
+    });
     await expect(
       importCeremony(input, ports, new AuditSession('import', OPERATORS)),
     ).rejects.toThrow('journal exists');

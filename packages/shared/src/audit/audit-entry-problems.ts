@@ -6,6 +6,7 @@ import {
   KMS_KEY_ARN,
   MATERIAL_GROUP,
 } from '../validation/field-checker.js';
+import { isAuditLabel } from './audit-label.js';
 import type { AuditEntry } from './record.js';
 
 const ENTRY_FIELDS = [
@@ -34,6 +35,7 @@ const KEY_FIELDS = [
   'parametersValidTo',
   'kcv',
   'keyMaterialId',
+  'currentKeyMaterialId',
   'keyState',
   'proof',
 ] as const;
@@ -49,7 +51,6 @@ export const KMS_KEY_STATES = [
   'Updating',
 ] as const;
 const KEY_SPEC = /^[A-Z][A-Z0-9_]{0,31}$/;
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const CHECK_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -64,7 +65,7 @@ function digestMap(c: FieldChecker, value: unknown, path: string, values: RegExp
     return;
   }
   for (const [label, v] of Object.entries(value as Record<string, unknown>)) {
-    if (!LABEL.test(label)) c.fail(`${path}.${label}`, 'is not a valid label');
+    if (!isAuditLabel(label)) c.fail(`${path}.${label}`, 'is not a valid label');
     c.string(v, `${path}.${label}`, values);
   }
 }
@@ -209,6 +210,13 @@ export function auditEntryProblems(value: unknown): string[] {
     if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
     if (k['keyMaterialId'] !== undefined)
       c.string(k['keyMaterialId'], `${path}.keyMaterialId`, HEX_DIGEST, '64 lowercase hex digits');
+    if (k['currentKeyMaterialId'] !== undefined)
+      c.string(
+        k['currentKeyMaterialId'],
+        `${path}.currentKeyMaterialId`,
+        HEX_DIGEST,
+        '64 lowercase hex digits',
+      );
     if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
     if (k['proof'] !== undefined)
       c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);

@@ -31,6 +31,9 @@ export type AuditFindingCode =
   | 'interlock'
   | 'check-code-mismatch'
   | 'incomplete'
+  | 'kcv-conflict'
+  | 'material-not-new'
+  | 'rotation-missing'
   | 'not-checked';
 
 export interface AuditFinding {

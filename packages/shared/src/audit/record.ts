@@ -7,6 +7,11 @@ export interface AuditKeyRecord {
   readonly parametersValidTo?: string;
   readonly kcv?: string;
   readonly keyMaterialId?: string;
+  /**
+   * prepare: the key's CurrentKeyMaterialId when the request was prepared, so that what an import
+   * of new material claims can be told apart from the material the key already had.
+   */
+  readonly currentKeyMaterialId?: string;
   readonly keyState?: string;
   readonly proof?: 'hmac' | 'public-key' | 'kcv-only';
 }

@@ -2,11 +2,13 @@ import { checkCodeOf } from '../check-code/check-code.js';
 import { ByokError } from '../errors.js';
 import { anchorCoverage, type AnchorRoot, type Coverage } from './anchor-coverage.js';
 import type { AuditFinding } from './audit-finding.js';
+import { REQUEST_LABEL, WRAPPED_LABEL } from './audit-label.js';
 import { headMatches, parseExpectedHead, type ExpectedHead } from './head-code.js';
 import { operatorNameCollisions } from '../validation/operator-name.js';
 import type { AuditEntry } from './record.js';
 import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
 import type { AuditChainResult, LoggedEntry } from './verify-chain.js';
+import { checkNewMaterialImports, checkOneKcvPerMaterial } from './verify-material-records.js';
 
 export const OFFLINE_TOOL = 'byok-offline';
 export const ONLINE_TOOL = 'byok-online';
@@ -15,9 +17,7 @@ export const TWO_PERSON_COMMANDS: readonly string[] = ['wrap', 'import'];
 /** Commands that change a key's material in KMS without a bundle: two operators all the same. */
 export const MATERIAL_CHANGE_COMMANDS: readonly string[] = ['rotate', 'delete-material'];
 export const SINGLE_OPERATOR_EXCEPTION = 'single-operator';
-/** The bundle digest labels the commands record, see docs/audit-log.md. */
-export const REQUEST_LABEL = 'request';
-export const WRAPPED_LABEL = 'wrapped';
+export { REQUEST_LABEL, WRAPPED_LABEL } from './audit-label.js';
 const PROOF_KINDS: readonly string[] = ['hmac', 'public-key', 'kcv-only'];
 
 export interface PinnedOperatorKey {
@@ -631,6 +631,8 @@ export function verifyTranscript(
       'the interlock between the two machines was not checked: give both logs',
     );
   }
+  checkOneKcvPerMaterial(entries, report);
+  if (online !== undefined) checkNewMaterialImports(online, report);
   const anchorsGiven = expected.length > 0 || (options.pinnedKeys ?? []).length > 0;
   const roots = anchorRoots(chains, expected, pinnedSigned);
   const covered = checkAnchors(chains, roots, anchorsGiven, report);

@@ -85,6 +85,50 @@ describe('auditEntryProblems', () => {
     ]);
   });
 
+  it('takes labels that name any KMS key ARN, as rotations and raw files do, and only those', () => {
+    const entry = importEntry();
+    const id = 'd'.repeat(64);
+    const arns = [
+      'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555',
+      'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef',
+      'arn:aws-iso-b:kms:us-isob-east-1:111122223333:key/11111111-2222-3333-4444-555555555555',
+      'arn:aws-cn:kms:cn-northwest-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef',
+    ];
+    for (const arn of arns) {
+      expect(arn.length + 'rotation:'.length).toBeGreaterThan(64);
+      const outputs = {
+        [`rotation:${arn}`]: id,
+        [`raw:${arn}/PublicKey.bin`]: id,
+        [`raw:${arn}/ImportToken.bin`]: id,
+      };
+      expect(auditEntryProblems({ ...entry, outputs })).toEqual([]);
+      expect(auditEntryProblems({ ...entry, inputs: outputs })).toEqual([]);
+    }
+    const arn = arns[0]!;
+    for (const label of [
+      `rotation:${arn.replace('key/', 'alias/')}`,
+      `rotation:${arn}0`,
+      `rotation:${arn}/`,
+      `rotation:${arn}/../x`,
+      `rotation:${arn}/a/b`,
+      `rotation:arn:aws:kms:eu-west-1:111122223333:key/not-a-key-id`,
+      `rotation ${arn}`,
+      `:${arn}`,
+      `x${'y'.repeat(64)}`,
+      'a/b',
+    ])
+      expect(auditEntryProblems({ ...entry, outputs: { [label]: id } })).toEqual([
+        `entry.outputs.${label}: is not a valid label`,
+      ]);
+  });
+
+  it('checks the CurrentKeyMaterialId a prepare records as a KeyMaterialId', () => {
+    expect(auditEntryProblems(withKey({ currentKeyMaterialId: 'e'.repeat(64) }))).toEqual([]);
+    expect(auditEntryProblems(withKey({ currentKeyMaterialId: 'E'.repeat(64) }))).toEqual([
+      'entry.keys[0].currentKeyMaterialId: must be 64 lowercase hex digits',
+    ]);
+  });
+
   it('refuses unknown fields at every depth', () => {
     const entry = importEntry();
     expect(auditEntryProblems({ ...entry, note: 'x' })).toEqual(['entry.note: unknown field']);

@@ -163,7 +163,8 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
         ...k,
         keyState: options.keyState ?? 'Enabled',
         proof: k.keyArn === ARN_A ? ('kcv-only' as const) : ('hmac' as const),
-        keyMaterialId: 'c'.repeat(64),
+        // KMS gives each key its own KeyMaterialId, derived from the key and the material.
+        keyMaterialId: (k.keyArn === ARN_A ? 'c' : 'e').repeat(64),
       })),
       kmsRequestIds: ['r5', 'r6'],
       peerLogHead: wrappedHead,
@@ -175,6 +176,104 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
     options.signers,
   );
   online.append(record({ command: 'status', operators: [], keys }));
+  return { online: online.text(), offline: offline.text() };
+}
+
+export const OLD_MATERIAL = '1'.repeat(64);
+export const NEW_MATERIAL = '2'.repeat(64);
+const ARN_C = 'arn:aws:kms:eu-west-1:111122223333:key/33333333-4444-5555-6666-777777777777';
+const NEW_MATERIAL_C = '5'.repeat(64);
+
+export interface RotationOptions {
+  /** What the rotation's import records as the material of the first key: the new one, unless faked. */
+  readonly importedId?: string;
+  /** The KCV that import records for the first key: the new material's, unless faked. */
+  readonly importedKcv?: string;
+  /** Where it records the first key rotated to: the imported material, unless given; null for none. */
+  readonly rotatedTo?: string | null;
+  /** Two keys, each with its own material group; only the first one's rotation is recorded. */
+  readonly secondKey?: boolean;
+  /** The original import in another log: this online log starts at the rotation's prepare. */
+  readonly withoutFirstImport?: boolean;
+}
+
+/**
+ * Two logs of a key's first import and then its rotation (prepare --new-material, wrap, import
+ * --rotate) as the tools write them: the rotation's prepare records the material the key had.
+ */
+export function rotationLogs(options: RotationOptions = {}): { online: string; offline: string } {
+  const online = new Log('byok-online');
+  const offline = new Log('byok-offline');
+  const arns = options.secondKey === true ? [ARN_A, ARN_C] : [ARN_A];
+  const keys = arns.map((keyArn, i) => ({
+    keyArn,
+    keySpec: 'SYMMETRIC_DEFAULT',
+    materialGroup: `g${i}`,
+  }));
+  const run = (
+    request: string,
+    wrapped: string,
+    prepared: readonly Record<string, unknown>[],
+    imported: readonly Record<string, unknown>[],
+    outputs: Record<string, string>,
+  ): void => {
+    const requestHead = online.append(
+      record({
+        command: 'prepare',
+        outputs: { request },
+        checkCodes: { request: checkCodeOf(request) },
+        keys: keys.map((k, i) => ({ ...k, ...prepared[i] })),
+      }),
+    );
+    const wrappedHead = offline.append(
+      record({
+        command: 'wrap',
+        inputs: { request },
+        outputs: { wrapped },
+        checkCodes: { request: checkCodeOf(request), wrapped: checkCodeOf(wrapped) },
+        keys: keys.map((k, i) => ({ ...k, kcv: imported[i]!['kcv'] as string })),
+        peerLogHead: requestHead,
+      }),
+    );
+    online.append(
+      record({
+        command: 'import',
+        inputs: { request, wrapped },
+        outputs,
+        checkCodes: { wrapped: checkCodeOf(wrapped) },
+        keys: keys.map((k, i) => ({
+          ...k,
+          ...imported[i],
+          keyState: 'Enabled',
+          proof: 'kcv-only' as const,
+        })),
+        peerLogHead: wrappedHead,
+      }),
+    );
+  };
+  online.append(record({ command: 'create-key', operators: [], keys }));
+  const olds = arns.map((_, i) => (i === 0 ? OLD_MATERIAL : '4'.repeat(64)));
+  if (options.withoutFirstImport !== true)
+    run(
+      REQUEST,
+      WRAPPED,
+      keys.map(() => ({})),
+      olds.map((keyMaterialId, i) => ({ keyMaterialId, kcv: i === 0 ? 'AAAAAA' : 'CCCCCC' })),
+      {},
+    );
+  const importedId = options.importedId ?? NEW_MATERIAL;
+  const rotatedTo = options.rotatedTo === undefined ? importedId : options.rotatedTo;
+  run(
+    '3'.repeat(64),
+    '6'.repeat(64),
+    olds.map((currentKeyMaterialId) => ({ currentKeyMaterialId })),
+    arns.map((_, i) =>
+      i === 0
+        ? { keyMaterialId: importedId, kcv: options.importedKcv ?? 'BBBBBB' }
+        : { keyMaterialId: NEW_MATERIAL_C, kcv: 'DDDDDD' },
+    ),
+    rotatedTo === null ? {} : { [`rotation:${ARN_A}`]: rotatedTo },
+  );
   return { online: online.text(), offline: offline.text() };
 }
 

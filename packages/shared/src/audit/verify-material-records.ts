@@ -1,0 +1,107 @@
+import type { AuditFinding } from './audit-finding.js';
+import { REQUEST_LABEL, rotationLabel } from './audit-label.js';
+import type { AuditKeyRecord } from './record.js';
+import type { LoggedEntry } from './verify-chain.js';
+
+type Report = (
+  severity: AuditFinding['severity'],
+  code: AuditFinding['code'],
+  at: LoggedEntry | null,
+  message: string,
+) => void;
+
+function where(e: LoggedEntry): string {
+  return `line ${e.line} (${e.entry.command})`;
+}
+
+/**
+ * One material has one KCV: a KeyMaterialId recorded with two KCVs, in any entry of either log,
+ * means one record is false (new material put on record under the old material's id, say).
+ * prepare is left out: the KCV it records is what a re-import expects, and wrap refuses material
+ * that does not have it.
+ */
+export function checkOneKcvPerMaterial(entries: readonly LoggedEntry[], report: Report): void {
+  const seen = new Map<string, { kcv: string; at: LoggedEntry }>();
+  for (const e of entries) {
+    if (e.entry.command === 'prepare') continue;
+    for (const key of e.entry.keys) {
+      if (key.keyMaterialId === undefined || key.kcv === undefined) continue;
+      const first = seen.get(key.keyMaterialId);
+      if (first === undefined) seen.set(key.keyMaterialId, { kcv: key.kcv, at: e });
+      else if (first.kcv !== key.kcv)
+        report(
+          'error',
+          'kcv-conflict',
+          e,
+          `${where(e)} records KeyMaterialId ${key.keyMaterialId} of ${key.keyArn} with KCV ${key.kcv}, but ${first.at.file}:${first.at.line} records it with KCV ${first.kcv}: one material has one KCV, so one of the records is false`,
+        );
+    }
+  }
+}
+
+/** Keys of a prepare that take new material while holding material: a rotation's keys. */
+function keysTakingNewMaterial(prepare: LoggedEntry): AuditKeyRecord[] {
+  return prepare.entry.keys.filter(
+    (k) => k.currentKeyMaterialId !== undefined && k.keyMaterialId === undefined,
+  );
+}
+
+/**
+ * An import of new material into keys that held material (a rotation, as its prepare recorded
+ * the key's CurrentKeyMaterialId and named no material) must put a material on record that the
+ * key did not have then, and rotate to it. An import that rotated any key (run with --rotate)
+ * rotated every material group taking new material, each to the material it imported.
+ */
+export function checkNewMaterialImports(online: readonly LoggedEntry[], report: Report): void {
+  const prepares = online.filter((e) => e.entry.command === 'prepare' && e.entry.outcome === 'ok');
+  for (const i of online) {
+    if (i.entry.command !== 'import' || i.entry.outcome !== 'ok') continue;
+    const request = i.entry.inputs[REQUEST_LABEL];
+    const p = prepares.find(
+      (x) => request !== undefined && x.entry.outputs[REQUEST_LABEL] === request,
+    );
+    if (p === undefined) continue;
+    const rotating = keysTakingNewMaterial(p);
+    const rotated = Object.keys(i.entry.outputs).some((label) =>
+      label.startsWith(rotationLabel('')),
+    );
+    const groupsRotated = new Set<string>();
+    for (const before of rotating) {
+      const old = before.currentKeyMaterialId!;
+      const imported = i.entry.keys.find((k) => k.keyArn === before.keyArn)?.keyMaterialId;
+      const rotation = i.entry.outputs[rotationLabel(before.keyArn)];
+      for (const [what, id] of [
+        ['as the material it imported', imported],
+        ['as the material it rotated to', rotation],
+      ] as const)
+        if (id === old)
+          report(
+            'error',
+            'material-not-new',
+            i,
+            `${where(i)} records ${id} for ${before.keyArn} ${what}, but the key already had that material when the request was prepared (${p.file}:${p.line}): nothing new was imported`,
+          );
+      if (rotation === undefined) continue;
+      if (before.materialGroup !== undefined) groupsRotated.add(before.materialGroup);
+      if (imported !== undefined && rotation !== imported)
+        report(
+          'error',
+          'rotation-missing',
+          i,
+          `${where(i)} records a rotation of ${before.keyArn} to ${rotation}, not to ${imported}, the material it imported`,
+        );
+    }
+    if (!rotated) continue;
+    for (const before of rotating) {
+      const group = before.materialGroup;
+      if (group === undefined || groupsRotated.has(group)) continue;
+      groupsRotated.add(group);
+      report(
+        'error',
+        'rotation-missing',
+        i,
+        `${where(i)} rotated keys (--rotate) but records no rotation of material group ${group} (${before.keyArn}), which took new material: it was not rotated, or its rotation is not on record`,
+      );
+    }
+  }
+}
