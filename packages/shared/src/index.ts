@@ -106,6 +106,12 @@ export {
   type TranscriptResult,
 } from './audit/verify-transcript.js';
 export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
+export {
+  RAW_IMPORT_TOKEN_LABEL,
+  RAW_MATERIAL_LABEL,
+  RAW_PUBLIC_KEY_LABEL,
+  rawParameterLabel,
+} from './audit/raw-labels.js';
 export { verificationFailed } from './audit/verification-failed.js';
 export {
   MIN_PASSPHRASE_LENGTH,
@@ -153,7 +159,8 @@ export {
 // Operator names, log anchors, head codes and the paper record.
 export {
   assertDistinctOperators,
-  operatorIdentity,
+  operatorIdentities,
+  sameOperator,
   operatorNameCollisions,
   parseOperatorName,
   parseOperatorNames,

@@ -4,6 +4,7 @@ import { anchorCoverage, type AnchorRoot, type Coverage } from './anchor-coverag
 import type { AuditFinding } from './audit-finding.js';
 import { headMatches, parseExpectedHead, type ExpectedHead } from './head-code.js';
 import { operatorNameCollisions } from '../validation/operator-name.js';
+import { checkRawCompletion, checkRawInterlock, isRawEntry } from './raw-interlock.js';
 import type { AuditEntry } from './record.js';
 import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
 import type { AuditChainResult, LoggedEntry } from './verify-chain.js';
@@ -300,8 +301,9 @@ function checkInterlock(
     }
   }
   const prepares = okEntries(online, 'prepare');
-  const wraps = okEntries(offline, 'wrap');
-  const runs: CeremonyRun[] = [];
+  // Raw mode's entries link by their raw files' digests (raw-interlock.ts).
+  const wraps = okEntries(offline, 'wrap').filter((w) => !isRawEntry(w.entry));
+  const runs: CeremonyRun[] = checkRawInterlock(offline, online, report);
   for (const w of wraps) {
     const request = w.entry.inputs[REQUEST_LABEL];
     const p = prepares.find(
@@ -332,7 +334,7 @@ function checkInterlock(
         `${where(w)} records another request check code than online line ${p.line}`,
       );
   }
-  for (const i of okEntries(online, 'import')) {
+  for (const i of okEntries(online, 'import').filter((x) => !isRawEntry(x.entry))) {
     const wrapped = i.entry.inputs[WRAPPED_LABEL];
     const request = i.entry.inputs[REQUEST_LABEL];
     // The wrap that wrote the bundle is the entry right after the offline head the import names.
@@ -510,6 +512,10 @@ function checkCompletion(online: readonly LoggedEntry[], report: Report): void {
       null,
       'the ceremony did not complete: the online log has no successful import',
     );
+    return;
+  }
+  if (isRawEntry(last.entry)) {
+    checkRawCompletion(online, last, report);
     return;
   }
   const request = last.entry.inputs[REQUEST_LABEL];
