@@ -106,6 +106,7 @@ export {
   type TranscriptResult,
 } from './audit/verify-transcript.js';
 export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
+export { isAwsKmsEndpoint, type KmsEndpointUse } from './audit/kms-endpoint.js';
 export {
   RAW_IMPORT_TOKEN_LABEL,
   RAW_MATERIAL_LABEL,

@@ -2,6 +2,7 @@ import { checkCodeOf } from '../check-code/check-code.js';
 import { ByokError } from '../errors.js';
 import { anchorCoverage, type AnchorRoot, type Coverage } from './anchor-coverage.js';
 import type { AuditFinding } from './audit-finding.js';
+import { kmsEndpointsOf, rehearsalOf, type KmsEndpointUse } from './kms-endpoint.js';
 import { headMatches, parseExpectedHead, type ExpectedHead } from './head-code.js';
 import { operatorNameCollisions } from '../validation/operator-name.js';
 import { checkRawCompletion, checkRawInterlock, isRawEntry } from './raw-interlock.js';
@@ -79,6 +80,13 @@ export interface TranscriptResult {
   readonly entries: readonly LoggedEntry[];
   readonly runs: readonly CeremonyRun[];
   readonly findings: readonly AuditFinding[];
+  /** Every KMS endpoint the online entries recorded. */
+  readonly kmsEndpoints: readonly KmsEndpointUse[];
+  /**
+   * Why this is a rehearsal's record (a KMS endpoint that is not AWS), or null. It does not
+   * change the verdict: a rehearsal is a legitimate run, but never a production record.
+   */
+  readonly rehearsal: string | null;
 }
 
 type Report = (
@@ -654,6 +662,7 @@ export function verifyTranscript(
       wrappedDigest: w.entry.outputs[WRAPPED_LABEL] ?? null,
     }));
   }
+  const kmsEndpoints = kmsEndpointsOf(entries);
   const errors = findings.filter((f) => f.severity === 'error');
   const verdict: TranscriptVerdict =
     errors.length === 0
@@ -672,5 +681,7 @@ export function verifyTranscript(
     entries,
     runs,
     findings,
+    kmsEndpoints,
+    rehearsal: rehearsalOf(kmsEndpoints),
   };
 }
