@@ -212,16 +212,27 @@ describe('raw mode needs two operators', () => {
     expect(v.result.verdict).toBe('VERIFIED');
     const alone = v.result.findings.filter((f) => f.code === 'single-operator');
     expect(alone.map((f) => f.severity)).toEqual(['exception', 'exception']);
-    const text = await c.online([
-      'audit',
-      'verify',
-      join(c.onlineDir, ONLINE_LOG),
-      join(c.offlineDir, OFFLINE_LOG),
-      '--expect-head',
-      logHead(await readFile(join(c.onlineDir, ONLINE_LOG), 'utf8')),
-      '--expect-head',
-      logHead(await readFile(join(c.offlineDir, OFFLINE_LOG), 'utf8')),
+    // The printed record lists both exceptions too.
+    const heads = await Promise.all(
+      [join(c.onlineDir, ONLINE_LOG), join(c.offlineDir, OFFLINE_LOG)].map(async (log) => [
+        '--log',
+        log,
+        '--expect-head',
+        logHead(await readFile(log, 'utf8')),
+      ]),
+    );
+    const report = await c.online([
+      'report',
+      ...heads.flat(),
+      '--format',
+      'md',
+      '--out',
+      'record.md',
     ]);
-    expect(text.stdout).toContain('alone (--single-operator)');
+    expect(report.code, report.stderr).toBe(0);
+    const record = await readFile(join(c.onlineDir, 'record.md'), 'utf8');
+    const exceptions = record.slice(record.indexOf('## Exceptions'));
+    for (const who of ['CAROL', 'ALICE'])
+      expect(exceptions).toMatch(new RegExp(`was done by ${who} alone \\\\?\\(--single-operator`));
   });
 });
