@@ -208,8 +208,13 @@ try {
     say(`    ${log.file.padEnd(26)} ${log.lineCount} entries, head ${log.head}`);
   for (const f of verified.findings.filter((x) => x.severity !== 'info'))
     say(`    ${f.severity}: ${f.file ?? ''}${f.line === null ? '' : `:${f.line}`} ${f.message}`);
-  say(`  Verdict: ${verified.ok ? 'VERIFIED' : 'FAILED'}`);
+  for (const use of verified.kmsEndpoints)
+    say(`    KMS endpoint ${use.endpoint ?? "the SDK's default"} (${use.aws ? 'AWS' : 'not AWS'})`);
+  const rehearsal = verified.rehearsal === null ? '' : ` (rehearsal: ${verified.rehearsal})`;
+  say(`  Verdict: ${verified.verdict}${rehearsal}`);
   if (!verified.ok) throw new Error('the audit logs did not verify');
+  // Against the embedded simulator, verify must never let the record pass for a production one.
+  if (verified.rehearsal === null) throw new Error('audit verify did not mark the rehearsal');
 
   step('online', 'The printable ceremony record, for the operators and the witness to sign.');
   const report = await tool('byok-online', online, [

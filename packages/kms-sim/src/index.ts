@@ -13,7 +13,7 @@ import { StateFile } from './state/persist.js';
 import { SimState } from './state/store.js';
 
 export type { Credentials } from './protocol/sigv4.js';
-export type { RequestLogEntry } from './protocol/request-log.js';
+export { parseRequestLog, type RequestLogEntry } from './protocol/request-log.js';
 export { FaultSyntaxError, parseFaults } from './protocol/faults.js';
 export { DEFAULT_POOL_SIZE } from './crypto/wrapping-key-pool.js';
 export { WRAPPING_KEY_POOL_FORMAT } from './crypto/wrapping-key-pool-file.js';

@@ -179,8 +179,10 @@ describe('the admin endpoint /_sim/clock', () => {
     await sim.close();
   });
 
-  const advance = (value: string, options: { contentType?: string; token?: string | null } = {}) =>
-    adminRequest(sim, '/_sim/clock', { body: value, ...options });
+  const advance = (
+    value: string | Uint8Array,
+    options: { contentType?: string; token?: string | null } = {},
+  ) => adminRequest(sim, '/_sim/clock', { body: value, ...options });
 
   it('answers only with the token byok-kms-sim printed at start', async () => {
     expect(sim.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -221,6 +223,57 @@ describe('the admin endpoint /_sim/clock', () => {
       sim.advanceClock(1e300);
     }).toThrow(RangeError);
     expect((await advance('{"advanceSeconds": 60}')).json.offsetSeconds).toBe(60);
+  });
+
+  it('reads bodies strictly: a member given twice, an unknown member, an oversize or non-UTF-8 body are 400', async () => {
+    const before = (await adminRequest(sim, '/_sim/clock')).json.offsetSeconds;
+    for (const [body, message] of [
+      // JSON.parse keeps the last value: a proxy that read the first would see another request.
+      ['{"advanceSeconds": 60, "advanceSeconds": 0}', 'duplicate key "advanceSeconds"'],
+      ['{"advanceSeconds": 60, "__proto__": {}}', 'unknown member(s) "__proto__"'],
+      ['{"advanceSeconds": 60, "note": "x"}', 'unknown member(s) "note"'],
+      ['{}', 'the body lacks advanceSeconds'],
+      [`{"advanceSeconds": 60, "pad": "${'x'.repeat(1024)}"}`, 'admin bodies are at most 1024'],
+      [`{"advanceSeconds": 60}${' '.repeat(1010)}`, 'the body has 1032 bytes'],
+      [new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), 'not UTF-8'],
+      ['{"advanceSeconds": 60', 'not strict JSON'],
+    ] as const) {
+      const refused = await advance(body);
+      expect(refused.status, String(body)).toBe(400);
+      expect(refused.json.message).toContain(message);
+      expect(refused.json.message).toContain('send {"advanceSeconds": 3600}');
+    }
+    expect((await adminRequest(sim, '/_sim/clock')).json.offsetSeconds).toBe(before);
+  });
+
+  it('refuses a GET that carries a body', async () => {
+    const body = '{"advanceSeconds": 60}';
+    const { request } = await import('node:http');
+    const url = new URL(sim.url);
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'GET',
+          path: '/_sim/clock',
+          headers: {
+            authorization: `Bearer ${sim.adminToken}`,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('GET takes no body');
   });
 
   it('answers only a loopback Host header', async () => {

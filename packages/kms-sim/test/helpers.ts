@@ -109,7 +109,12 @@ export async function signedRequest(
 export async function adminRequest(
   sim: KmsSim,
   path: string,
-  options: { method?: string; body?: string; contentType?: string; token?: string | null } = {},
+  options: {
+    method?: string;
+    body?: string | Uint8Array;
+    contentType?: string;
+    token?: string | null;
+  } = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? sim.adminToken : options.token;

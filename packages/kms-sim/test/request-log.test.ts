@@ -2,16 +2,23 @@ import { CreateKeyCommand, DescribeKeyCommand, ListKeysCommand } from '@aws-sdk/
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startKmsSim } from '../src/index.js';
+import { parseRequestLog, startKmsSim } from '../src/index.js';
 import type { RequestLogEntry } from '../src/index.js';
 import { adminRequest, kmsClient, signedRequest, tempDir } from './helpers.js';
 
 function entries(path: string): RequestLogEntry[] {
-  return readFileSync(path, 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RequestLogEntry);
+  return parseRequestLog(readFileSync(path, 'utf8'));
 }
+
+describe('parseRequestLog', () => {
+  it('reads only whole lines: a line caught half-written is left for the next read', () => {
+    const whole = '{"time":"t","operation":"CreateKey","status":200,"ms":1}\n';
+    expect(parseRequestLog('')).toEqual([]);
+    expect(parseRequestLog(whole)).toHaveLength(1);
+    expect(parseRequestLog(`${whole}{"time":"t","operation":"Desc`)).toHaveLength(1);
+    expect(parseRequestLog(`${whole}${whole}`)).toHaveLength(2);
+  });
+});
 
 describe('--request-log', () => {
   const temp = tempDir();

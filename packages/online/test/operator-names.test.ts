@@ -14,10 +14,25 @@ describe('byok-online counts people, not spellings', () => {
     ['ALICE', 'alice', 'ERR_OPERATORS', 'the same operator is named twice'],
     ['Bob', `B${CYRILLIC_O}b`, 'ERR_OPERATORS', 'the same operator is named twice'],
     ['Bob', 'Bob ', 'ERR_USAGE', '--operator "Bob " is not a valid name'],
+    // Cyrillic capitals that read as Latin ones: В О М А Х К Е Н Т.
+    ['BOB', '\u0412\u041e\u0412', 'ERR_OPERATORS', 'the same operator is named twice'],
+    ['TOM', '\u0422\u041e\u041c', 'ERR_OPERATORS', 'the same operator is named twice'],
+    ['MAX', '\u041c\u0410\u0425', 'ERR_OPERATORS', 'the same operator is named twice'],
+    ['KEH', '\u041a\u0415\u041d', 'ERR_OPERATORS', 'the same operator is named twice'],
   ] as const;
   const commands = [
     ['create-key', '--key-spec', 'SYMMETRIC_DEFAULT'],
     ['import', '--request', 'request.json', '--wrapped', 'wrapped.json'],
+    [
+      'import',
+      'raw',
+      '--key-id',
+      'k',
+      '--import-token',
+      't.bin',
+      '--encrypted-key-material',
+      'm.bin',
+    ],
     ['prepare', '--key-id', 'alias/x', '--out', 'request.json'],
     ['rotate', '--key-id', 'alias/x'],
     ['delete-material', '--key-id', 'alias/x'],

@@ -87,6 +87,8 @@ describe('raw mode, as the seed procedure', () => {
       'EncryptedKeyMaterial.bin',
       '--operator',
       'ALICE',
+      '--operator',
+      'BOB',
       '--json',
     ]);
     expect(imp.code, imp.stderr).toBe(0);
@@ -178,6 +180,10 @@ describe('raw mode, as the seed procedure', () => {
       join('ra', a.keyId, 'ImportToken.bin'),
       '--encrypted-key-material',
       'ekm.bin',
+      '--operator',
+      'ALICE',
+      '--operator',
+      'BOB',
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(

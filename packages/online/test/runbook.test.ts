@@ -193,7 +193,13 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
   it('ends with both logs verified, signed by both operators, and the record written', async () => {
     const { transcript, dirs, vars } = ceremony;
     const verify = transcript.find((t) => t.step.line.startsWith('byok-online audit verify'));
-    expect(verify?.result.stdout).toMatch(/^VERIFIED: 2 log\(s\)/m);
+    // Rehearsed against the simulator: verified, and marked as a rehearsal's record.
+    expect(verify?.result.stdout).toMatch(
+      /^VERIFIED \(rehearsal: KMS endpoint http:\/\/127\.0\.0\.1:\d+ is not AWS\): 2 log\(s\)/m,
+    );
+    expect(verify?.result.stdout).toMatch(
+      /^KMS endpoint: http:\/\/127\.0\.0\.1:\d+ \(not AWS: a rehearsal\), in \d+ online line\(s\)$/m,
+    );
     // Both heads were read off their machines' screens and checked.
     expect(verify?.step.line).toContain(`--expect-head ${'"$OFFLINE_HEAD"'}`);
     const headCode = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/;

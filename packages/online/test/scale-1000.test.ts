@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
+import { parseRequestLog, REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import type { AuditEntry } from '@byok-ceremony/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBounded } from '../src/ops/run-bounded.js';
@@ -16,13 +16,6 @@ const SIM_BIN = fileURLToPath(new URL('../../kms-sim/bin/byok-kms-sim.mjs', impo
 /** 1,000 throwaway RSA_2048 wrapping keys generated once, so the run is not RSA generation. */
 const POOL = fileURLToPath(new URL('./fixtures/wrapping-key-pool-1000.json', import.meta.url));
 const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
-
-interface LoggedRequest {
-  readonly operation?: string;
-  readonly keyId?: string;
-  readonly status: number;
-  readonly fault?: string;
-}
 
 let dir: string;
 let sim: ChildProcess;
@@ -43,11 +36,9 @@ async function faultFree<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-async function loggedRequests(): Promise<LoggedRequest[]> {
-  return (await readFile(requestLog(), 'utf8'))
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as LoggedRequest);
+/** The simulator's request log so far: it is read while the simulator writes it. */
+async function loggedRequests() {
+  return parseRequestLog(await readFile(requestLog(), 'utf8'));
 }
 
 beforeAll(async () => {
@@ -242,5 +233,5 @@ describe(`${KEYS} keys through prepare, wrap and import under --faults ${FAULTS}
     process.stderr.write(
       `scale test: ${KEYS} keys; ${atKill} imported before kill -9; ${imports.length} ImportKeyMaterial requests (${imports.filter((r) => r.fault !== undefined).length} faulted)\n`,
     );
-  }, 900_000);
+  });
 });

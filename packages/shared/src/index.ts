@@ -107,6 +107,13 @@ export {
 } from './audit/verify-transcript.js';
 export { isAuditLabel, rotationLabel } from './audit/audit-label.js';
 export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
+export { isAwsKmsEndpoint, type KmsEndpointUse } from './audit/kms-endpoint.js';
+export {
+  RAW_IMPORT_TOKEN_LABEL,
+  RAW_MATERIAL_LABEL,
+  RAW_PUBLIC_KEY_LABEL,
+  rawParameterLabel,
+} from './audit/raw-labels.js';
 export { verificationFailed } from './audit/verification-failed.js';
 export {
   MIN_PASSPHRASE_LENGTH,
@@ -154,7 +161,8 @@ export {
 // Operator names, log anchors, head codes and the paper record.
 export {
   assertDistinctOperators,
-  operatorIdentity,
+  operatorIdentities,
+  sameOperator,
   operatorNameCollisions,
   parseOperatorName,
   parseOperatorNames,

@@ -3,10 +3,11 @@ import {
   assertDistinctOperators,
   assertOperators,
   ByokError,
-  operatorIdentity,
+  operatorIdentities,
   operatorNameCollisions,
   parseOperatorName,
   parseOperatorNames,
+  sameOperator,
 } from '../src/index.js';
 
 function errorOf(fn: () => unknown): ByokError {
@@ -36,15 +37,40 @@ describe('operator names', () => {
   });
 
   it('collide by case, compatibility form and confusable skeleton (UTS #39)', () => {
-    expect(operatorIdentity('ALICE')).toBe(operatorIdentity('alice'));
-    expect(operatorIdentity('Bob')).toBe(operatorIdentity('B\u043eb')); // Cyrillic о
-    expect(operatorIdentity('PAUL')).toBe(operatorIdentity('\u0420AUL')); // Cyrillic Р
-    expect(operatorIdentity('Straße')).toBe(operatorIdentity('STRASSE'));
-    expect(operatorIdentity('ALICE')).not.toBe(operatorIdentity('BOB'));
+    expect(sameOperator('ALICE', 'alice')).toBe(true);
+    expect(sameOperator('Bob', 'B\u043eb')).toBe(true); // Cyrillic о
+    expect(sameOperator('PAUL', '\u0420AUL')).toBe(true); // Cyrillic Р
+    expect(sameOperator('Straße', 'STRASSE')).toBe(true);
+    expect(sameOperator('ALICE', 'BOB')).toBe(false);
+    expect(operatorIdentities('ALICE')).not.toEqual(operatorIdentities('BOB'));
     expect(operatorNameCollisions(['ALICE', 'BOB', 'alice', 'B\u043eB'])).toEqual([
       ['ALICE', 'alice'],
       ['BOB', 'B\u043eB'],
     ]);
+  });
+
+  // All in Cyrillic capitals: В О М А Х К Е Н Т, whose lower case looks like no Latin letter.
+  const CYRILLIC_CAPITALS: readonly (readonly [string, string])[] = [
+    ['BOB', '\u0412\u041e\u0412'],
+    ['TOM', '\u0422\u041e\u041c'],
+    ['MAX', '\u041c\u0410\u0425'],
+    ['KEH', '\u041a\u0415\u041d'],
+  ];
+
+  it('collide when written in look-alike capitals of another script', () => {
+    for (const [latin, cyrillic] of CYRILLIC_CAPITALS) {
+      expect(latin).not.toBe(cyrillic);
+      expect(sameOperator(latin, cyrillic), `${latin} / ${cyrillic}`).toBe(true);
+      // Any spelling of the same person collides too: case does not tell people apart.
+      expect(sameOperator(latin.toLowerCase(), cyrillic), `${latin} / ${cyrillic}`).toBe(true);
+      expect(operatorNameCollisions([latin, 'ALICE', cyrillic])).toEqual([[latin, cyrillic]]);
+      const error = errorOf(() => parseOperatorNames([latin, cyrillic]));
+      expect(error.code).toBe('ERR_OPERATORS');
+      expect(error.message).toContain(cyrillic);
+    }
+    // Cyrillic Н is a look-alike of H, not of N: КЕН and KEN are two names a reader tells apart.
+    expect(sameOperator('KEN', '\u041a\u0415\u041d')).toBe(false);
+    expect(sameOperator('TOM', 'TIM')).toBe(false);
   });
 
   it('refuse two names for one person, with a hint', () => {

@@ -2,14 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { SimClock } from '../state/clock.js';
 import { MAX_CLOCK_OFFSET_SECONDS } from '../state/clock.js';
+import { parseAdminBody } from './admin-body.js';
 
 /** The admin endpoints' answer: a status and a JSON body. */
 export interface AdminAnswer {
   status: number;
   body: Record<string, unknown>;
 }
-
-export const MAX_ADMIN_BODY_BYTES = 1024;
 
 const LOOPBACK_HOST = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d{1,5})?$/i;
 
@@ -42,18 +41,9 @@ export function checkAdminRequest(req: IncomingMessage, token: string): AdminAns
 }
 
 function parseAdvance(body: Buffer): number | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return 'body must be JSON like {"advanceSeconds": 3600}';
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    return 'body must be a JSON object like {"advanceSeconds": 3600}';
-  const names = Object.keys(parsed);
-  if (names.length !== 1 || names[0] !== 'advanceSeconds')
-    return 'body must have exactly one member, advanceSeconds';
-  const advance = (parsed as { advanceSeconds: unknown }).advanceSeconds;
+  const parsed = parseAdminBody(body, ['advanceSeconds'], '{"advanceSeconds": 3600}');
+  if (!parsed.ok) return parsed.refused;
+  const advance = parsed.members['advanceSeconds'];
   if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0)
     return 'advanceSeconds must be a finite, non-negative number of seconds';
   return advance;
@@ -81,6 +71,8 @@ export function handleClock(
     onMoved();
   } else if (req.method !== 'GET') {
     return refuse(405, 'use GET or POST');
+  } else if (body.length > 0) {
+    return refuse(400, 'GET takes no body; POST {"advanceSeconds": N} moves the clock');
   }
   return {
     status: 200,

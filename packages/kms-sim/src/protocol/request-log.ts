@@ -32,6 +32,18 @@ export function keyIdOfBody(body: Buffer): string | undefined {
   }
 }
 
+/**
+ * The entries of a request log read while the simulator may still be writing it: only lines
+ * that end in a newline, so a line caught half-written is left for the next read, not misread.
+ */
+export function parseRequestLog(text: string): RequestLogEntry[] {
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  return complete
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as RequestLogEntry);
+}
+
 /** `--request-log FILE`: one JSON line per request, appended and written before the answer is sent. */
 export class RequestLog {
   readonly #fd: number;

@@ -47,7 +47,7 @@ export function sha256Hex(bytes: Uint8Array | string): string {
 /** The accounts of the keys, from their ARNs: no KMS call needed. */
 function accountsOf(keys: readonly AuditKeyRecord[]): string[] {
   const accounts = keys.flatMap(
-    (k) => /^arn:aws[a-z-]*:kms:[^:]+:(\d{12}):/.exec(k.keyArn)?.[1] ?? [],
+    (k) => /^arn:aws[a-z-]*:kms:[^:]+:(\d{12}):/.exec(k.keyArn ?? '')?.[1] ?? [],
   );
   return [...new Set(accounts)].sort();
 }

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { ByokError } from '@byok-ceremony/shared';
-import { appendAuditEntry, assertAuditLogUsable } from '../io/audit-log.js';
+import { appendAuditEntry, assertAuditLogUsable, AuditLogHeadMovedError } from '../io/audit-log.js';
 import type { AuditSession } from './audit-session.js';
 
 /** Where SIGINT and SIGTERM come from: the process, or a test's emitter. */
@@ -24,7 +24,10 @@ export interface RunAuditedOptions {
 export interface AuditedRun {
   /** Aborted on SIGINT or SIGTERM: operations check it between keys and stop with ERR_INTERRUPTED. */
   readonly signal: AbortSignal;
-  /** The log's last entry hash before this command's entry (null for a new log): bundles carry it. */
+  /**
+   * The log's last entry hash before this command's entry (null for a new log): bundles carry
+   * it. Once read, the entry is appended only if the log still ends there (see runAudited).
+   */
   readonly logHead: string | null;
 }
 
@@ -79,9 +82,21 @@ export async function runAudited<T>(
     tool: options.tool,
     toolVersion: options.toolVersion,
   });
+  // The head is read before the body and the entry appended after it, each under the lock but
+  // not one lock across both: so a body that gave the head out (in a bundle) has its append
+  // refused if another command appended in between, rather than chain after an entry its
+  // bundle does not name. A body that never read it (most commands) is not held to it.
+  const headUse = { givenOut: false };
+  const run: AuditedRun = {
+    signal: controller.signal,
+    get logHead() {
+      headUse.givenOut = true;
+      return head;
+    },
+  };
   let result: T;
   try {
-    result = await body({ signal: controller.signal, logHead: head });
+    result = await body(run);
   } catch (failure) {
     await removeWritten(session);
     try {
@@ -97,10 +112,26 @@ export async function runAudited<T>(
     signals.off('SIGTERM', stop);
   }
   try {
-    await appendAuditEntry(options.auditLog, session.record(undefined), meta(), session.signers);
+    await appendAuditEntry(
+      options.auditLog,
+      session.record(undefined),
+      meta(),
+      session.signers,
+      headUse.givenOut ? head : undefined,
+    );
   } catch (error) {
     await removeWritten(session);
-    throw auditLogError(options.auditLog, error, 'succeeded');
+    if (!(error instanceof AuditLogHeadMovedError))
+      throw auditLogError(options.auditLog, error, 'succeeded');
+    // What the command did (KMS calls included) stays on record, as a failure.
+    try {
+      await appendAuditEntry(options.auditLog, session.record(error), meta(), session.signers);
+    } catch (again) {
+      options.stderr(
+        `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, again, 'failed').message}\n`,
+      );
+    }
+    throw error;
   }
   return result;
 }

@@ -121,20 +121,41 @@ async function withLogLock<T>(path: string, work: (isCompromised: () => boolean)
 }
 
 /**
+ * The refusal of an append whose command gave out the log's head (in a bundle) and found another
+ * entry after it: its entry would not follow the head its bundle names, breaking the interlock.
+ */
+export class AuditLogHeadMovedError extends ByokError {
+  constructor(path: string, expected: string | null, found: ChainPosition) {
+    super(
+      'ERR_AUDIT_LOG',
+      `the audit log ${path} moved while this command ran: its bundle names the head ${expected ?? 'of an empty log'}, but another command appended line ${found.seq} after it`,
+      {
+        hint: `Run one command at a time on ${path}, then run this command again: its outputs were removed, since the head they carry is no longer the head of the log.`,
+      },
+    );
+  }
+}
+
+/**
  * Appends one entry and flushes it to disk before the command reports success. Under the log's
  * lock, the position is read and the entry written, so concurrent commands chain one after the
- * other. The log is opened with O_NOFOLLOW: a symbolic link at its path is refused, not followed.
- * Operators who hold operator keys sign the entry (seq, prev and time included) as their
- * confirmation.
+ * other. With `expectedHead` (the head a command gave out in a bundle), the append is refused
+ * with AuditLogHeadMovedError if the log no longer ends there: checked under the same lock as
+ * the write. The log is opened with O_NOFOLLOW: a symbolic link at its path is refused, not
+ * followed. Operators who hold operator keys sign the entry (seq, prev and time included) as
+ * their confirmation.
  */
 export async function appendAuditEntry(
   path: string,
   record: AuditRecord,
   meta: { readonly time: string; readonly tool: string; readonly toolVersion: string },
   signers: readonly AuditSigner[] = [],
+  expectedHead?: string | null,
 ): Promise<string> {
   return withLogLock(path, async (isCompromised) => {
     const position = await readAuditLogPosition(path);
+    if (expectedHead !== undefined && position.head !== expectedHead)
+      throw new AuditLogHeadMovedError(path, expectedHead, position);
     const entry = nextAuditEntry(position, record, meta);
     const line = canonicalJson(signAuditEntry(entry, signers));
     const hash = nodeAuditEntryHash(line);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ByokError, type AuditEntry } from '@byok-ceremony/shared';
+import { ByokError, verifyAuditChain, type AuditEntry } from '@byok-ceremony/shared';
 import { AuditSession } from '../../src/audit/audit-session.js';
 import { interruptedError, runAudited, type SignalSource } from '../../src/audit/run-audited.js';
 import { appendAuditEntry } from '../../src/io/audit-log.js';
@@ -165,6 +165,67 @@ describe('runAudited', () => {
       outcome: 'error',
       error: { code: 'ERR_INTERRUPTED' },
       keys: [{ keyArn: 'arn:aws:kms:eu-west-2:111122223333:key/one' }],
+    });
+  });
+  describe('two commands on one log', () => {
+    /** A tool the chain verifier knows, so that the log can be verified. */
+    const onLog = (log: string) => ({ ...options(log), tool: 'byok-online' });
+
+    /** A command that writes an output and, before it returns, lets a second command log. */
+    function interleaved(log: string, out: string, readHead: boolean) {
+      const session = new AuditSession('prepare', ['ALICE', 'BOB']);
+      return runAudited(
+        session,
+        async (run) => {
+          const head = readHead ? run.logHead : undefined;
+          writeFileSync(out, JSON.stringify({ auditLogHead: head ?? null }));
+          session.wrote(out);
+          session.output('request', 'bundle');
+          // The second command runs to the end while the first is still working.
+          await runAudited(new AuditSession('status', []), () => Promise.resolve(), onLog(log));
+          return 'done';
+        },
+        onLog(log),
+      );
+    }
+
+    it('refuses the append of a command whose bundle carries a head that moved; the log still verifies', async () => {
+      const dir = folder();
+      const log = join(dir, 'audit.jsonl');
+      await appendAuditEntry(log, new AuditSession('create-key', []).record(undefined), {
+        time: '2026-12-01T07:00:00Z',
+        tool: 'byok-online',
+        toolVersion: '0.0.0',
+      });
+      const out = join(dir, 'request.json');
+      const attempt = interleaved(log, out, true);
+      await expect(attempt).rejects.toMatchObject({
+        code: 'ERR_AUDIT_LOG',
+        message: expect.stringMatching(/moved while this command ran/),
+        hint: expect.stringMatching(/^Run one command at a time/),
+      });
+      expect(existsSync(out)).toBe(false);
+      const logged = entries(log);
+      expect(logged.map((e) => [e.seq, e.command, e.outcome])).toEqual([
+        [0, 'create-key', 'ok'],
+        [1, 'status', 'ok'],
+        [2, 'prepare', 'error'],
+      ]);
+      expect(logged[2]!.error).toMatchObject({ code: 'ERR_AUDIT_LOG' });
+      expect(verifyAuditChain('audit.jsonl', readFileSync(log, 'utf8')).findings).toEqual([]);
+    });
+
+    it('chains both, one after the other, when the first gave no head out', async () => {
+      const dir = folder();
+      const log = join(dir, 'audit.jsonl');
+      const out = join(dir, 'status.txt');
+      await expect(interleaved(log, out, false)).resolves.toBe('done');
+      expect(existsSync(out)).toBe(true);
+      expect(entries(log).map((e) => [e.seq, e.command, e.outcome])).toEqual([
+        [0, 'status', 'ok'],
+        [1, 'prepare', 'ok'],
+      ]);
+      expect(verifyAuditChain('audit.jsonl', readFileSync(log, 'utf8')).findings).toEqual([]);
     });
   });
 });

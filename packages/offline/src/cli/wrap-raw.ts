@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
+  assertOperators,
   formatFingerprint,
   type KeySpec,
   type WrappingAlgorithm,
@@ -27,9 +28,12 @@ export async function runWrapRaw(
   argv: Readonly<Record<string, unknown>>,
   deps: CliDeps,
 ): Promise<void> {
+  const operators = parseOperators((argv['operator'] as string[] | undefined) ?? []);
+  const singleOperator = argv['single-operator'] === true;
+  // Two people, as for a bundle wrap, refused before any file is read or the log is touched.
+  assertOperators(operators, { singleOperator });
   await assertSelfTestPasses();
   const path = (p: unknown): string => resolve(deps.cwd, String(p));
-  const operators = parseOperators((argv['operator'] as string[] | undefined) ?? []);
   const keySpec = (argv['key-spec'] as KeySpec | undefined) ?? 'SYMMETRIC_DEFAULT';
   const wrappingAlgorithm = argv['wrapping-algorithm'] as WrappingAlgorithm;
   const out = path(argv['out']);
@@ -45,7 +49,7 @@ export async function runWrapRaw(
         materialFile: path(argv['material-file']),
         out,
         operators,
-        singleOperator: argv['single-operator'] === true,
+        singleOperator,
       },
       { readFile: readOfflineFile, writer: fileOutputWriter(session), say: sayOn(deps) },
       session,

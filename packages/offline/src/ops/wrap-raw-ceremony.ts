@@ -3,6 +3,8 @@ import {
   ByokError,
   assertOperators,
   checkWrappingCombination,
+  RAW_MATERIAL_LABEL,
+  RAW_PUBLIC_KEY_LABEL,
   type KeySpec,
   type WrappingAlgorithm,
   type WrappingKeySpec,
@@ -43,8 +45,8 @@ export interface WrapRawCeremonyResult {
   readonly bytes: number;
 }
 
-/** The key ARN is unknown in raw mode: the seed's files do not carry it. */
-const UNKNOWN_KEY = 'unknown';
+/** Raw mode cannot name the key: PublicKey.bin and the console zip carry no key ARN. */
+const UNKNOWN_KEY = null;
 
 /** `wrap raw`, the seed's step 7: PublicKey.bin + material → EncryptedKeyMaterial.bin, no bundle. */
 export async function wrapRawCeremony(
@@ -52,12 +54,11 @@ export async function wrapRawCeremony(
   ports: WrapRawCeremonyPorts,
   facts: AuditFacts,
 ): Promise<WrapRawCeremonyResult> {
+  // The two-person rule holds in raw mode too; the command checks it before the log is touched.
+  assertOperators(input.operators, { singleOperator: input.singleOperator });
   facts.exceptions.push('raw-mode');
+  if (input.singleOperator) facts.exceptions.push('single-operator');
   await ports.writer.assertWritable(input.out);
-  if (input.operators.length > 0 || input.singleOperator) {
-    assertOperators(input.operators, { singleOperator: input.singleOperator });
-    if (input.singleOperator) facts.exceptions.push('single-operator');
-  }
   let spki: Uint8Array;
   if (input.consoleZip !== undefined) {
     const zip = await ports.readFile(input.consoleZip, 'console zip');
@@ -80,7 +81,7 @@ export async function wrapRawCeremony(
       hint: "Give the wrapping public key (PublicKey.bin) or the console's import-parameters zip.",
     });
   }
-  facts.input('publicKey', spki);
+  facts.input(RAW_PUBLIC_KEY_LABEL, spki);
   const fingerprint = nodeWrappingKeyFingerprint(spki);
   const wrappingKey = parseWrappingKey(
     Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength),
@@ -118,7 +119,7 @@ export async function wrapRawCeremony(
     materialBytes.fill(0);
   }
   await ports.writer.write(input.out, blob, 0o644);
-  facts.output('encryptedKeyMaterial', blob);
+  facts.output(RAW_MATERIAL_LABEL, blob);
   facts.keys = [
     { keyArn: UNKNOWN_KEY, keySpec: input.keySpec, wrappingKeyFingerprint: fingerprint, kcv },
   ];

@@ -498,6 +498,10 @@ describe('wrap --console-zip (raw mode)', () => {
           'material.bin',
           '--out',
           'blob.bin',
+          '--operator',
+          'ALICE',
+          '--operator',
+          'BOB',
         ],
         dir,
       );

@@ -22,6 +22,10 @@ const RAW = [
   'material.bin',
   '--out',
   'EncryptedKeyMaterial.bin',
+  '--operator',
+  'ALICE',
+  '--operator',
+  'BOB',
 ];
 
 describe('wrap --public-key (raw mode) refuses', () => {

@@ -313,7 +313,7 @@ describe('wrapRawCeremony', () => {
         wrappingKeySpec: undefined,
         materialFile: '/m/material.bin',
         out: '/m/EncryptedKeyMaterial.bin',
-        operators: [],
+        operators: ['ALICE', 'BOB'],
         singleOperator: false,
       },
       { readFile: (path) => Promise.resolve(files.get(path)!), writer },
@@ -322,7 +322,37 @@ describe('wrapRawCeremony', () => {
     const blob = Buffer.from(files.get('/m/EncryptedKeyMaterial.bin')!);
     expect(unwrapBlob(blob, pair.privateKey, 'RSAES_OAEP_SHA_256')).toEqual(Buffer.alloc(32, 5));
     expect(files.get('/m/material.bin')).toEqual(Buffer.alloc(32));
-    expect(session.keys).toEqual([expect.objectContaining({ keyArn: 'unknown', kcv: result.kcv })]);
+    // PublicKey.bin names no key: the entry says so with null rather than a made-up ARN.
+    expect(session.keys).toEqual([expect.objectContaining({ keyArn: null, kcv: result.kcv })]);
     expect(session.exceptions).toEqual(['raw-mode']);
+  });
+
+  it('refuses fewer than two operators before reading a file', async () => {
+    const { writer } = memory();
+    const read: string[] = [];
+    for (const operators of [[], ['ALICE']]) {
+      const attempt = wrapRawCeremony(
+        {
+          publicKey: '/m/PublicKey.bin',
+          wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          keySpec: 'SYMMETRIC_DEFAULT',
+          wrappingKeySpec: undefined,
+          materialFile: '/m/material.bin',
+          out: '/m/EncryptedKeyMaterial.bin',
+          operators,
+          singleOperator: false,
+        },
+        {
+          readFile: (path) => {
+            read.push(path);
+            return Promise.resolve(new Uint8Array());
+          },
+          writer,
+        },
+        new AuditSession('wrap', operators),
+      );
+      await expect(attempt).rejects.toMatchObject({ code: 'ERR_OPERATORS' });
+    }
+    expect(read).toEqual([]);
   });
 });

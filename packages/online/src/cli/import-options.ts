@@ -5,15 +5,7 @@ import { withConcurrencyOption } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { importRawCommand, withExpirationOptions } from './import-raw.js';
 
-const BUNDLE_FLAGS = [
-  'request',
-  'wrapped',
-  'scan',
-  'check-code',
-  'single-operator',
-  'operator-key',
-  'rotate',
-];
+const BUNDLE_FLAGS = ['request', 'wrapped', 'scan', 'check-code', 'operator-key', 'rotate'];
 
 /** The flags of `import` (bundle mode, the raw alias, resume and output forms). */
 export function withImportOptions(y: Argv, deps: CliDeps): Argv {

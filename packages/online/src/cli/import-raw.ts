@@ -7,6 +7,7 @@ import { resolveExpiration, type Expiration } from '../ops/resolve-expiration.js
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf } from './global-options.js';
+import { assertTwoPerson } from './two-person.js';
 
 export const RAW_FLAGS = ['key-id', 'import-token', 'encrypted-key-material'] as const;
 
@@ -54,8 +55,10 @@ export async function runImportRaw(
   deps: CliDeps,
 ): Promise<void> {
   const globals = globalOptionsOf(args, deps);
-  const expiration = expirationOf(args, deps);
   const session = new AuditSession('import', globals.operators);
+  // Two people, as for a bundle import, refused before any file is read or the log is touched.
+  assertTwoPerson(args, globals.operators, session);
+  const expiration = expirationOf(args, deps);
   const result = await runOnlineAudited(deps, globals, session, () =>
     importRawCeremony(
       {

@@ -89,7 +89,8 @@ function keysOnRecord(
   for (const { entry } of log) {
     if (entry.command !== 'import' || entry.inputs['request'] !== requestDigest) continue;
     for (const key of entry.keys)
-      if (key.keyMaterialId !== undefined) found.set(key.keyArn, key.keyMaterialId);
+      if (key.keyMaterialId !== undefined && key.keyArn !== null)
+        found.set(key.keyArn, key.keyMaterialId);
   }
   return found;
 }

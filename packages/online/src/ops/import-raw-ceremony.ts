@@ -1,3 +1,4 @@
+import { RAW_IMPORT_TOKEN_LABEL, RAW_MATERIAL_LABEL } from '@byok-ceremony/shared';
 import type { AuditFacts } from '@byok-ceremony/node-io';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importRawMaterial } from './import-raw-material.js';
@@ -27,12 +28,12 @@ export async function importRawCeremony(
 ): Promise<ImportRawCeremonyResult> {
   facts.exceptions.push('raw-mode');
   const importToken = await ports.readFile(input.importToken, 'import token');
-  facts.input('importToken', importToken);
+  facts.input(RAW_IMPORT_TOKEN_LABEL, importToken);
   const encryptedKeyMaterial = await ports.readFile(
     input.encryptedKeyMaterial,
     'encrypted key material',
   );
-  facts.input('encryptedKeyMaterial', encryptedKeyMaterial);
+  facts.input(RAW_MATERIAL_LABEL, encryptedKeyMaterial);
   const { description, keyMaterialId } = await withKms(ports, (kms) =>
     importRawMaterial(
       kms,

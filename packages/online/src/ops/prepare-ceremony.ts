@@ -1,4 +1,5 @@
 import {
+  rawParameterLabel,
   ByokError,
   checkCodeOf,
   type ImportRequestBundle,
@@ -190,8 +191,8 @@ export async function prepareCeremony(
   facts.output('requestFile', text);
   if (input.rawDir !== undefined)
     for (const r of prepared.raw) {
-      facts.output(`raw:${r.keyId}/PublicKey.bin`, r.publicKey);
-      facts.output(`raw:${r.keyId}/ImportToken.bin`, r.importToken);
+      facts.output(rawParameterLabel(r.keyId, 'PublicKey'), r.publicKey);
+      facts.output(rawParameterLabel(r.keyId, 'ImportToken'), r.importToken);
     }
   return {
     bundle,

@@ -55,5 +55,5 @@ describe('re-import into a rotated key that lost both materials', () => {
     expect(r.stderr).toContain(
       `warning: ${arn} stays PendingImport until every one of its materials is imported again`,
     );
-  }, 90_000);
+  });
 });

@@ -188,7 +188,7 @@ export function auditEntryProblems(value: unknown): string[] {
     const path = `entry.keys[${i}]`;
     const k = optionalFields(c, key, path, KEY_FIELDS);
     if (k === undefined) return;
-    c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
+    if (k['keyArn'] !== null) c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
     // Each field checked on its own, so no field escapes validation (keyState once did).
     if (k['keySpec'] !== undefined)
       c.string(k['keySpec'], `${path}.keySpec`, KEY_SPEC, 'a KMS key spec');

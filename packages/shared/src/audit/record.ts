@@ -1,6 +1,7 @@
 /** What one ceremony command puts on record. Never a secret: only digests, codes, ids and names. */
 export interface AuditKeyRecord {
-  readonly keyArn: string;
+  /** Null where the command cannot know the key: wrap raw reads only a public key. */
+  readonly keyArn: string | null;
   readonly keySpec?: string;
   readonly materialGroup?: string;
   readonly wrappingKeyFingerprint?: string;

@@ -114,6 +114,8 @@ function ceremonyIdOf(result: TranscriptResult): string | null {
 }
 
 function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
+  // A wrap raw names no key; the import raw that follows it names the key and its state.
+  if (key.keyArn === null) return;
   const was = into.get(key.keyArn);
   into.set(key.keyArn, {
     keyArn: key.keyArn,

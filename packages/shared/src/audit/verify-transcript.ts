@@ -3,8 +3,10 @@ import { ByokError } from '../errors.js';
 import { anchorCoverage, type AnchorRoot, type Coverage } from './anchor-coverage.js';
 import type { AuditFinding } from './audit-finding.js';
 import { REQUEST_LABEL, WRAPPED_LABEL } from './audit-label.js';
+import { kmsEndpointsOf, rehearsalOf, type KmsEndpointUse } from './kms-endpoint.js';
 import { headMatches, parseExpectedHead, type ExpectedHead } from './head-code.js';
 import { operatorNameCollisions } from '../validation/operator-name.js';
+import { checkRawCompletion, checkRawInterlock, isRawEntry } from './raw-interlock.js';
 import type { AuditEntry } from './record.js';
 import { auditSignaturePayload, type VerifyEd25519 } from './signed-confirmation.js';
 import type { AuditChainResult, LoggedEntry } from './verify-chain.js';
@@ -78,6 +80,13 @@ export interface TranscriptResult {
   readonly entries: readonly LoggedEntry[];
   readonly runs: readonly CeremonyRun[];
   readonly findings: readonly AuditFinding[];
+  /** Every KMS endpoint the online entries recorded. */
+  readonly kmsEndpoints: readonly KmsEndpointUse[];
+  /**
+   * Why this is a rehearsal's record (a KMS endpoint that is not AWS), or null. It does not
+   * change the verdict: a rehearsal is a legitimate run, but never a production record.
+   */
+  readonly rehearsal: string | null;
 }
 
 type Report = (
@@ -300,8 +309,9 @@ function checkInterlock(
     }
   }
   const prepares = okEntries(online, 'prepare');
-  const wraps = okEntries(offline, 'wrap');
-  const runs: CeremonyRun[] = [];
+  // Raw mode's entries link by their raw files' digests (raw-interlock.ts).
+  const wraps = okEntries(offline, 'wrap').filter((w) => !isRawEntry(w.entry));
+  const runs: CeremonyRun[] = checkRawInterlock(offline, online, report);
   for (const w of wraps) {
     const request = w.entry.inputs[REQUEST_LABEL];
     const p = prepares.find(
@@ -332,7 +342,7 @@ function checkInterlock(
         `${where(w)} records another request check code than online line ${p.line}`,
       );
   }
-  for (const i of okEntries(online, 'import')) {
+  for (const i of okEntries(online, 'import').filter((x) => !isRawEntry(x.entry))) {
     const wrapped = i.entry.inputs[WRAPPED_LABEL];
     const request = i.entry.inputs[REQUEST_LABEL];
     // The wrap that wrote the bundle is the entry right after the offline head the import names.
@@ -512,6 +522,10 @@ function checkCompletion(online: readonly LoggedEntry[], report: Report): void {
     );
     return;
   }
+  if (isRawEntry(last.entry)) {
+    checkRawCompletion(online, last, report);
+    return;
+  }
   const request = last.entry.inputs[REQUEST_LABEL];
   const prepare = okEntries(online, 'prepare').find(
     (p) => request !== undefined && p.entry.outputs[REQUEST_LABEL] === request,
@@ -650,6 +664,7 @@ export function verifyTranscript(
       wrappedDigest: w.entry.outputs[WRAPPED_LABEL] ?? null,
     }));
   }
+  const kmsEndpoints = kmsEndpointsOf(entries);
   const errors = findings.filter((f) => f.severity === 'error');
   const verdict: TranscriptVerdict =
     errors.length === 0
@@ -668,5 +683,7 @@ export function verifyTranscript(
     entries,
     runs,
     findings,
+    kmsEndpoints,
+    rehearsal: rehearsalOf(kmsEndpoints),
   };
 }

@@ -15,26 +15,33 @@ export function normalizeOperatorName(name: string): string {
 }
 
 /**
- * Who a name denotes: case-folded, then the UTS #39 skeleton (NFD, each character replaced by
- * its prototype from Unicode's confusables.txt, NFD), then folded again. Two names with the same
- * identity look alike to a person, so they cannot be two people.
+ * Who a name denotes, as the keys two names for one person share at least one of: the UTS #39
+ * skeleton (NFD, each character replaced by its prototype from Unicode's confusables.txt, NFD)
+ * of the name as written, of its capitals, and of its case-folded form (folded again). Folding
+ * first alone misses look-alike capitals: Cyrillic ВОВ folds to вов, whose skeleton is not bob,
+ * while the skeletons of ВОВ and BOB are both BOB.
  */
-export function operatorIdentity(name: string): string {
+export function operatorIdentities(name: string): readonly [string, string, string] {
   const fold = (s: string): string => s.toUpperCase().toLowerCase();
   const skeleton = (s: string): string => unhomoglyph(s.normalize('NFD')).normalize('NFD');
-  return fold(skeleton(fold(normalizeOperatorName(name))));
+  const recorded = normalizeOperatorName(name);
+  return [skeleton(recorded), skeleton(recorded.toUpperCase()), fold(skeleton(fold(recorded)))];
+}
+
+/** Whether two names denote one person: any of their identities (operatorIdentities) match. */
+export function sameOperator(a: string, b: string): boolean {
+  const x = operatorIdentities(a);
+  const y = operatorIdentities(b);
+  return x.some((id, i) => id === y[i]);
 }
 
 /** Each pair of names that denote one person, in the order given. */
 export function operatorNameCollisions(names: readonly string[]): [string, string][] {
-  const seen = new Map<string, string>();
   const pairs: [string, string][] = [];
-  for (const name of names) {
-    const id = operatorIdentity(name);
-    const first = seen.get(id);
-    if (first === undefined) seen.set(id, name);
-    else pairs.push([first, name]);
-  }
+  names.forEach((name, i) => {
+    const first = names.slice(0, i).find((earlier) => sameOperator(earlier, name));
+    if (first !== undefined) pairs.push([first, name]);
+  });
   return pairs;
 }
 

@@ -148,6 +148,11 @@ describe('verifyTranscript', () => {
       ['ALICE', 'alice'],
       ['Bob', 'B\u043eb'],
       ['Bob', '\uff22ob'],
+      // Look-alike capitals: Cyrillic ВОВ, ТОМ, МАХ, КЕН.
+      ['BOB', '\u0412\u041e\u0412'],
+      ['TOM', '\u0422\u041e\u041c'],
+      ['MAX', '\u041c\u0410\u0425'],
+      ['KEH', '\u041a\u0415\u041d'],
     ]) {
       const twice = ceremonyLogs({ wrapOperators: pair });
       expect(codes(verify(twice.online, twice.offline).findings), pair.join('/')).toEqual([
