@@ -23,8 +23,9 @@ export function materialsHeldAtPrepare(
   );
   if (at < 0) return undefined;
   const held = new Map<string, Set<string>>();
-  const add = (keyArn: string, keyMaterialId: string | undefined): void => {
-    if (keyMaterialId === undefined) return;
+  // A wrap raw entry names no key (keyArn null): it holds nothing of a key here.
+  const add = (keyArn: string | null, keyMaterialId: string | undefined): void => {
+    if (keyArn === null || keyMaterialId === undefined) return;
     const ids = held.get(keyArn) ?? new Set<string>();
     ids.add(keyMaterialId);
     held.set(keyArn, ids);

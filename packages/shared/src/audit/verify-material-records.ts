@@ -67,6 +67,7 @@ export function checkNewMaterialImports(online: readonly LoggedEntry[], report: 
     );
     const groupsRotated = new Set<string>();
     for (const before of rotating) {
+      if (before.keyArn === null) continue; // prepare names every key; only wrap raw has none
       const old = before.currentKeyMaterialId!;
       const imported = i.entry.keys.find((k) => k.keyArn === before.keyArn)?.keyMaterialId;
       const rotation = i.entry.outputs[rotationLabel(before.keyArn)];
