@@ -4,6 +4,7 @@ import { katAesKeyWrap } from './aes-key-wrap.js';
 import { katCsprng } from './csprng.js';
 import { katEd25519 } from './ed25519.js';
 import { katHmac } from './hmac.js';
+import { katKeyCheckValue } from './key-check-value.js';
 import type { KatResult } from './kat-result.js';
 import { katRsaOaep } from './rsa-oaep.js';
 import { katSha256 } from './sha256.js';
@@ -21,6 +22,7 @@ export async function runSelfTest(): Promise<SelfTestReport> {
     katAesKeyWrap(),
     katAesCmac(),
     katHmac(),
+    katKeyCheckValue(),
     katEd25519(),
     katSha256(),
     await katShamir(),
