@@ -177,6 +177,7 @@ export {
   MATERIAL_SET_MAX_CHARS,
   parseMaterialSet,
   serializeMaterialSet,
+  serializeMaterialSetBytes,
   zeroMaterialSet,
   type MaterialSet,
   type MaterialSetGroup,
