@@ -12,8 +12,8 @@ import { nodeSha256 } from './node-sha256.js';
 
 export interface ComponentsPorts {
   readonly readPrivate: (path: string, what: 'component file') => Promise<Buffer>;
-  /** One line typed without echo (a component), as bytes the caller zeroes. */
-  readonly askHidden: (prompt: string) => Promise<Buffer>;
+  /** One line typed without echo (`what`: for errors, e.g. `the component`), as bytes the caller zeroes. */
+  readonly askHidden: (prompt: string, what: string) => Promise<Buffer>;
   /** One line for the custodians (stderr). */
   readonly say: (line: string) => void;
 }
@@ -96,6 +96,7 @@ async function typedEntries(
     for (let i = 1; i <= count; i++) {
       const typed = await ports.askHidden(
         `Custodian ${i} of ${count}, type your component for ${group} (${keySpec}), hex: `,
+        'the component',
       );
       pending = parseComponentHex(typed.toString('latin1'));
       typed.fill(0);
@@ -106,6 +107,7 @@ async function typedEntries(
         );
       const kcv = await ports.askHidden(
         `Custodian ${i}, type your component's KCV (on your form): `,
+        "the component's KCV",
       );
       entries.push({
         custodian: `custodian ${i}`,
@@ -117,6 +119,7 @@ async function typedEntries(
     }
     const typedKeyKcv = await ports.askHidden(
       `All custodians of ${group}: type the key KCV from the forms (key-kcv, the same on every form): `,
+      'the key KCV',
     );
     const keyKcv = typedKeyKcv.toString('latin1').trim().toUpperCase();
     typedKeyKcv.fill(0);
