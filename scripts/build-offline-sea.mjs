@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkCodeOf } from '@byok-ceremony/shared';
+import { sha256ReadAloud } from '@byok-ceremony/shared';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, 'dist');
@@ -80,8 +80,8 @@ writeFileSync(join(OUT_DIR, 'byok-offline-sea.sha256'), `${sha256}  byok-offline
 process.stdout.write(
   [
     `dist/byok-offline-sea: Node ${process.version} (${process.execPath}, SHA-256 ${nodeSha256}) with byok-offline inside`,
-    `SHA-256: ${sha256}`,
-    `Code:    ${checkCodeOf(sha256)}`,
+    `SHA-256:    ${sha256}`,
+    `Read aloud: ${sha256ReadAloud(sha256)}`,
     '',
   ].join('\n'),
 );

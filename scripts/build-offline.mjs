@@ -1,5 +1,6 @@
 // The single-file byok-offline for the air-gapped machine: dist/byok-offline.mjs, its SHA-256
-// (as a sha256sum file and as a check code) and a CycloneDX SBOM of what it bundles. See
+// (as a sha256sum file, and printed whole and in the short form read aloud, which the air-gapped
+// machine's own sha256sum and cut compute) and a CycloneDX SBOM of what it bundles. See
 // docs/airgap.md. Run after `tsc --build` (npm run build:offline does both).
 // Options: --out-dir DIR (default dist/ at the repository root); --sea (the CommonJS bundle that
 // scripts/build-offline-sea.mjs makes an executable of).
@@ -9,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { checkCodeOf } from '@byok-ceremony/shared';
+import { sha256ReadAloud } from '@byok-ceremony/shared';
 import { bundledComponents } from './build-offline/bundled-components.mjs';
 import { cycloneDxJson } from './build-offline/cyclonedx-json.mjs';
 import { embedZxingWasm } from './build-offline/embed-zxing-wasm.mjs';
@@ -74,7 +75,6 @@ if (metaOutput === undefined) throw new Error('the esbuild metafile has no entry
 const components = bundledComponents(ROOT, metaOutput.inputs, patched);
 
 const sha256 = createHash('sha256').update(output.contents).digest('hex');
-const code = checkCodeOf(sha256);
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, outName);
 writeFileSync(`${outFile}.tmp`, output.contents, { mode: 0o755 });
@@ -95,8 +95,8 @@ writeFileSync(
 process.stdout.write(
   [
     `${relative(process.cwd(), outFile) || outFile}: ${output.contents.length} bytes, ${components.length} packages (SBOM ${sbomName})`,
-    `SHA-256: ${sha256}`,
-    `Code:    ${code}`,
+    `SHA-256:    ${sha256}`,
+    `Read aloud: ${sha256ReadAloud(sha256)}`,
     '',
   ].join('\n'),
 );

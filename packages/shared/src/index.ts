@@ -63,6 +63,7 @@ export {
 export { BUNDLE_DIGEST_DOMAIN, bundleDigest } from './bundle/digest.js';
 export { expectedKcvOf } from './bundle/material-lifecycle.js';
 export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
+export { READ_ALOUD_HEX_DIGITS, sha256ReadAloud } from './digest/sha256-read-aloud.js';
 export {
   assertCheckCodesConfirmed,
   assertOperators,
@@ -185,6 +186,7 @@ export {
   MATERIAL_SET_MAX_CHARS,
   parseMaterialSet,
   serializeMaterialSet,
+  serializeMaterialSetBytes,
   zeroMaterialSet,
   type MaterialSet,
   type MaterialSetGroup,

@@ -7,7 +7,7 @@ import {
 import { parseJsonFile, readInputFile } from './read-input-file.js';
 
 export async function readOperatorKeyFile(path: string): Promise<OperatorKeyFile> {
-  const bytes = await readInputFile(path, 'operator key');
+  const bytes = await readInputFile(path, 'operator key', { regularFileOnly: true });
   return parseOperatorKeyFile(parseJsonFile(bytes, path, 'operator key'), path);
 }
 

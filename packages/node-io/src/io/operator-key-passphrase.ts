@@ -32,9 +32,12 @@ function nfcPassphrase(bytes: Uint8Array, where: string): Buffer {
   return Buffer.from(text.normalize('NFC'), 'utf8');
 }
 
-/** A passphrase file for scripted runs: its first line, without the line end. */
+/**
+ * A passphrase file for scripted runs: its first line, without the line end. A regular file
+ * only: a FIFO at the path is refused at once rather than waited on.
+ */
 export async function readPassphraseFile(path: string): Promise<Buffer> {
-  const bytes = await readInputFile(path, 'passphrase file');
+  const bytes = await readInputFile(path, 'passphrase file', { regularFileOnly: true });
   try {
     let end = bytes.indexOf(0x0a);
     if (end < 0) end = bytes.length;

@@ -43,16 +43,25 @@ export async function readHandleBounded(handle: FileHandle, maxBytes: number): P
     throw new BoundedReadError('too-large', tooLarge(stat.size, maxBytes));
   const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-    if (bytesRead === 0) break;
-    total += bytesRead;
-    if (total > maxBytes)
-      throw new BoundedReadError('too-large', `it holds more than the limit of ${maxBytes} bytes`);
-    chunks.push(chunk.subarray(0, bytesRead));
+  try {
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
+      chunks.push(chunk);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes)
+        throw new BoundedReadError(
+          'too-large',
+          `it holds more than the limit of ${maxBytes} bytes`,
+        );
+      chunks[chunks.length - 1] = chunk.subarray(0, bytesRead);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    // The returned copy is the caller's to zero; the read buffers may hold a passphrase.
+    for (const chunk of chunks) chunk.fill(0);
   }
-  return Buffer.concat(chunks, total);
 }
 
 function tooLarge(size: number, maxBytes: number): string {

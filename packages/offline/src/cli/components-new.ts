@@ -86,6 +86,7 @@ export function componentsCommand(cli: Argv, deps: CliDeps): Argv {
           }
           lines.push(
             'Each custodian takes their own form, checks its component KCV, and keeps it in a sealed bag.',
+            'The witness writes each key KCV on the record: at wrap, after the components, the custodians type it together.',
           );
           deps.stdout(`${lines.join('\n')}\n`);
         },

@@ -95,11 +95,11 @@ export function materialOf(
       return {
         material: componentsSource(plan.count, plan.files, {
           readPrivate: readPrivateFile,
-          askHidden: async (prompt) => {
+          askHidden: async (prompt, what) => {
             deps.stderr(prompt);
             try {
               return await readHiddenLine(deps.stdin, {
-                what: 'the component',
+                what,
                 code: 'ERR_COMPONENT_INVALID',
                 endHint: 'Run on a terminal, or give --component-file per custodian.',
               });

@@ -9,11 +9,18 @@ const WHAT_WAS_HASHED: Record<BuildKind, string> = {
   development: "the development build's entry file (its other files are not covered)",
 };
 
-/** `version`: what operators compare with the SHA-256 the build printed, before the ceremony. */
+/**
+ * The limit of a file that hashes itself: an altered file prints what its author chose, so the
+ * operators verify the file with the operating system's sha256sum (docs/airgap.md, Verify).
+ */
+const ONLY_ACCIDENTS =
+  "This is the file's own account of itself: it catches accidental damage only. A file altered on its way here can print the expected value; verify it with this machine's sha256sum, not with this command (docs/airgap.md, Verify).";
+
+/** `version`: the version and the SHA-256 of the running file, a check for accidental damage. */
 export function versionCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'version',
-    'Show the version and the SHA-256 and code of this very file, to compare with the build',
+    'Show the version and the SHA-256 of this file as it runs: catches accidental damage only, not a file altered in transit (verify that with sha256sum)',
     (y) =>
       y.option('json', {
         type: 'boolean',
@@ -23,15 +30,18 @@ export function versionCommand(cli: Argv, deps: CliDeps): Argv {
     async (argv) => {
       const own = await describeOwnFile();
       if (argv.json) {
-        deps.stdout(`${JSON.stringify({ tool: TOOL, version: TOOL_VERSION, ...own })}\n`);
+        deps.stdout(
+          `${JSON.stringify({ tool: TOOL, version: TOOL_VERSION, ...own, attests: 'accidental damage only' })}\n`,
+        );
         return;
       }
       deps.stdout(
         [
           `${TOOL} ${TOOL_VERSION}`,
-          `File:    ${own.path} (${WHAT_WAS_HASHED[own.kind]})`,
-          `SHA-256: ${own.sha256}`,
-          `Code:    ${own.code}`,
+          `File:       ${own.path} (${WHAT_WAS_HASHED[own.kind]})`,
+          `SHA-256:    ${own.sha256}`,
+          `Read aloud: ${own.readAloud}`,
+          ONLY_ACCIDENTS,
           '',
         ].join('\n'),
       );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { checkCodeOf } from '@byok-ceremony/shared';
+import { sha256ReadAloud } from '@byok-ceremony/shared';
 
 /** Set by scripts/build-offline.mjs: which artifact this code was bundled into, if any. */
 declare const BYOK_OFFLINE_BUILD: 'single-file' | 'sea' | undefined;
@@ -13,7 +13,8 @@ export interface OwnFile {
   /** What was hashed: the bundle, the executable, or the development build's entry file. */
   readonly path: string;
   readonly sha256: string;
-  readonly code: string;
+  /** The first 24 hex digits in groups of four, the form sha256sum and cut give (docs/airgap.md). */
+  readonly readAloud: string;
 }
 
 function buildKind(): BuildKind {
@@ -33,12 +34,15 @@ function ownPath(kind: BuildKind): string {
   }
 }
 
-/** The SHA-256 of the running tool's own file, and the code operators read aloud to compare it. */
+/**
+ * The SHA-256 of the running tool's own file. A file that was altered computes this too, and can
+ * print any value it likes: it shows accidental damage only, never tampering.
+ */
 export async function describeOwnFile(): Promise<OwnFile> {
   const kind = buildKind();
   const path = ownPath(kind);
   const sha256 = createHash('sha256')
     .update(await readFile(path))
     .digest('hex');
-  return { kind, path, sha256, code: checkCodeOf(sha256) };
+  return { kind, path, sha256, readAloud: sha256ReadAloud(sha256) };
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { constants, open } from 'node:fs/promises';
 import { ByokError } from '@byok-ceremony/shared';
 import { INPUT_FILE_LIMITS, type InputFileKind } from '@byok-ceremony/node-io';
 
@@ -6,9 +6,16 @@ import { INPUT_FILE_LIMITS, type InputFileKind } from '@byok-ceremony/node-io';
 const NOT_PRIVATE = 0o077;
 
 /**
- * Reads a file that holds secret material (material, material set, component, age identity):
- * a regular file, no larger than its kind's limit (INPUT_FILE_LIMITS, or a smaller `maxBytes`), with no group or other permission bits. The mode
- * is read from the opened descriptor, so a file swapped after the check is not read instead.
+ * Non-blocking, so that a FIFO (or a device) at the path cannot hold the open until a writer
+ * comes, past SIGTERM; no symbolic link followed, so what is checked is the file named.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/**
+ * Reads a file that holds secret material (material, material set, component, share, age
+ * identity): a regular file, no larger than its kind's limit (INPUT_FILE_LIMITS, or a smaller
+ * `maxBytes`), with no group or other permission bits. Type and mode are read from the opened
+ * descriptor, so a file swapped after the check is not read instead.
  */
 export async function readPrivateFile(
   path: string,
@@ -17,9 +24,13 @@ export async function readPrivateFile(
 ): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, OPEN_FLAGS);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      throw new ByokError('ERR_INPUT_FILE', `${what} ${path} is a symbolic link`, {
+        hint: `Give the path of the ${what} itself, not a link to it.`,
+      });
     throw new ByokError(
       'ERR_INPUT_FILE',
       code === 'ENOENT'
@@ -31,9 +42,11 @@ export async function readPrivateFile(
   try {
     const stat = await handle.stat();
     if (!stat.isFile())
-      throw new ByokError('ERR_INPUT_FILE', `${what} ${path} is not a regular file`, {
-        hint: `Give the ${what} as a plain file.`,
-      });
+      throw new ByokError(
+        'ERR_INPUT_FILE',
+        `${what} ${path} is not a regular file (${stat.isFIFO() ? 'a FIFO' : stat.isDirectory() ? 'a folder' : 'a device or socket'})`,
+        { hint: `Give the ${what} as a plain file, not a pipe, folder or device.` },
+      );
     if ((stat.mode & NOT_PRIVATE) !== 0)
       throw new ByokError(
         'ERR_MATERIAL_PERMISSIONS',

@@ -12,8 +12,8 @@ import { nodeSha256 } from './node-sha256.js';
 
 export interface ComponentsPorts {
   readonly readPrivate: (path: string, what: 'component file') => Promise<Buffer>;
-  /** One line typed without echo (a component), as bytes the caller zeroes. */
-  readonly askHidden: (prompt: string) => Promise<Buffer>;
+  /** One line typed without echo (`what`: for errors, e.g. `the component`), as bytes the caller zeroes. */
+  readonly askHidden: (prompt: string, what: string) => Promise<Buffer>;
   /** One line for the custodians (stderr). */
   readonly say: (line: string) => void;
 }
@@ -77,34 +77,69 @@ function fileEntries(
   }));
 }
 
+const KCV_TYPED = /^[0-9A-F]{6}$/;
+
+/**
+ * Each custodian's component and its own KCV, then the key KCV printed on every form of the key,
+ * typed once by the custodians together: the one value that ties the components to this key.
+ */
 async function typedEntries(
   group: string,
   keySpec: KeySpec,
   count: number,
   ports: ComponentsPorts,
-): Promise<ComponentEntry[]> {
+): Promise<{ entries: ComponentEntry[]; keyKcv: string }> {
   const entries: ComponentEntry[] = [];
-  for (let i = 1; i <= count; i++) {
-    const typed = await ports.askHidden(
-      `Custodian ${i} of ${count}, type your component for ${group} (${keySpec}), hex: `,
-    );
-    const component = parseComponentHex(typed.toString('latin1'));
-    typed.fill(0);
-    if (component === undefined)
-      throw invalid(
-        `custodian ${i}'s component for ${group} is not hex`,
-        'Type the hex digits of the form; spaces are ignored.',
+  // A component typed but not yet an entry (its KCV still to come), zeroed too on failure.
+  let pending: Uint8Array | undefined;
+  try {
+    for (let i = 1; i <= count; i++) {
+      const typed = await ports.askHidden(
+        `Custodian ${i} of ${count}, type your component for ${group} (${keySpec}), hex: `,
+        'the component',
       );
-    const kcv = await ports.askHidden(`Custodian ${i}, type your component's KCV (on your form): `);
-    entries.push({ custodian: `custodian ${i}`, component, kcv: kcv.toString('latin1').trim() });
-    kcv.fill(0);
+      pending = parseComponentHex(typed.toString('latin1'));
+      typed.fill(0);
+      if (pending === undefined)
+        throw invalid(
+          `custodian ${i}'s component for ${group} is not hex`,
+          'Type the hex digits of the form; spaces are ignored.',
+        );
+      const kcv = await ports.askHidden(
+        `Custodian ${i}, type your component's KCV (on your form): `,
+        "the component's KCV",
+      );
+      entries.push({
+        custodian: `custodian ${i}`,
+        component: pending,
+        kcv: kcv.toString('latin1').trim(),
+      });
+      pending = undefined;
+      kcv.fill(0);
+    }
+    const typedKeyKcv = await ports.askHidden(
+      `All custodians of ${group}: type the key KCV from the forms (key-kcv, the same on every form): `,
+      'the key KCV',
+    );
+    const keyKcv = typedKeyKcv.toString('latin1').trim().toUpperCase();
+    typedKeyKcv.fill(0);
+    if (!KCV_TYPED.test(keyKcv))
+      throw invalid(
+        `the key KCV typed for ${group} is not six hex digits`,
+        'Type the key-kcv line of the forms (six hex digits); nothing was combined.',
+      );
+    return { entries, keyKcv };
+  } catch (error) {
+    pending?.fill(0);
+    for (const e of entries) e.component.fill(0);
+    throw error;
   }
-  return entries;
 }
 
 /**
  * `wrap --components N`: each group's material combined (XOR, NIST SP 800-133) from N custodians'
- * components, typed hidden or read from `--component-file`s, each checked by its own KCV first.
+ * components, typed hidden or read from `--component-file`s, each checked by its own KCV first,
+ * and the combined key by the forms' key KCV (typed by the custodians, or read from the files).
  */
 export function componentsSource(
   count: number,
@@ -122,13 +157,17 @@ export function componentsSource(
         const covers: AuditBackupRecord['covers'][number][] = [];
         for (const [group, keySpec] of groups) {
           const mine = read.filter((f) => f.file.materialGroup === group || groups.length === 1);
-          const entries =
+          // From files, the forms' key KCV is on each (fileEntries checks they agree).
+          const { entries, keyKcv } =
             files.length > 0
-              ? fileEntries(group, keySpec, count, mine)
+              ? { entries: fileEntries(group, keySpec, count, mine), keyKcv: mine[0]!.file.keyKcv }
               : await typedEntries(group, keySpec, count, ports);
-          const expected = files.length > 0 ? mine[0]!.file.keyKcv : undefined;
-          const combined = combineComponents(keySpec, entries, expected);
-          for (const e of entries) e.component.fill(0);
+          let combined;
+          try {
+            combined = combineComponents(keySpec, entries, keyKcv);
+          } finally {
+            for (const e of entries) e.component.fill(0);
+          }
           materials.set(group, combined.material);
           covers.push({ materialGroup: group, keySpec, kcv: combined.kcv });
           ports.say(`Components of ${group} combined: key KCV ${combined.kcv}`);

@@ -1,4 +1,4 @@
-import { ByokError, serializeMaterialSet, type MaterialSet } from '@byok-ceremony/shared';
+import { ByokError, serializeMaterialSetBytes, type MaterialSet } from '@byok-ceremony/shared';
 import { bytesOf, streamOf } from './web-stream-bytes.js';
 
 /** To whom the age file is encrypted: X25519 recipients (`age1…`), or one passphrase. */
@@ -22,7 +22,7 @@ export async function encryptMaterialSet(set: MaterialSet, target: AgeTarget): P
       hint: 'Give X25519 recipients as age-keygen prints them (age1…).',
     });
   }
-  const plain = new TextEncoder().encode(serializeMaterialSet(set));
+  const plain = serializeMaterialSetBytes(set);
   try {
     return await bytesOf(await encrypter.encrypt(streamOf(plain)));
   } finally {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   materialSetDigest,
   parseShareFile,
-  serializeMaterialSet,
+  serializeMaterialSetBytes,
   type AuditBackupRecord,
   type BackupSpec,
   type MaterialSet,
@@ -48,7 +48,7 @@ export async function makeBackups(
   passphrase: string | undefined,
 ): Promise<Backups> {
   const files: BackupFile[] = [];
-  const plain = new TextEncoder().encode(serializeMaterialSet(set));
+  const plain = serializeMaterialSetBytes(set);
   const setDigest = materialSetDigest(plain, nodeSha256);
   plain.fill(0);
   let splitId: string | null = null;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   formatShareFile,
   materialSetDigest,
-  serializeMaterialSet,
+  serializeMaterialSetBytes,
   type MaterialSet,
   type ShareFile,
 } from '@byok-ceremony/shared';
@@ -35,7 +35,7 @@ export async function splitMaterialSet(
 ): Promise<MaterialShares> {
   // Loaded here, before the secret exists: only a Shamir backup needs it.
   const { split } = await import('shamir-secret-sharing');
-  const secret = new TextEncoder().encode(serializeMaterialSet(set));
+  const secret = serializeMaterialSetBytes(set);
   let shares: Uint8Array[] = [];
   try {
     const setDigest = materialSetDigest(secret, nodeSha256);

@@ -4,7 +4,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
+import { bundleDigest, sha256ReadAloud, type ImportRequestBundle } from '@byok-ceremony/shared';
 import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
 import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
 import { buildOffline, nodeModulesAbove } from './build.js';
@@ -75,23 +75,40 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
     expect(nodeModulesAbove(offlineDir)).toEqual([]);
   });
 
-  it('version prints the SHA-256 and code of the very file that runs', () => {
+  it("the OS's sha256sum gives the read-aloud form; version prints the same, and says it catches accidental damage only", () => {
+    // The verification docs/airgap.md gives, with the operating system's tools only.
+    const byOs = spawnSync(
+      'sh',
+      [
+        '-c',
+        "sha256sum byok-offline.mjs | cut -c1-4,5-8,9-12,13-16,17-20,21-24 --output-delimiter=' '",
+      ],
+      { cwd: offlineDir, encoding: 'utf8' },
+    ).stdout.trim();
+    const digest = createHash('sha256').update(readFileSync(artifact)).digest('hex');
+    expect(byOs).toBe(sha256ReadAloud(digest));
     const r = offline(['version', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const digest = createHash('sha256').update(readFileSync(artifact)).digest('hex');
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(JSON.parse(r.stdout)).toEqual({
       tool: 'byok-offline',
+      version: expect.any(String),
       kind: 'single-file',
       path: artifact,
       sha256: digest,
-      code: checkCodeOf(digest),
+      readAloud: byOs,
+      attests: 'accidental damage only',
     });
+    const human = offline(['version']);
+    expect(human.stdout).toContain(`Read aloud: ${byOs}`);
+    expect(human.stdout).toContain('it catches accidental damage only');
+    expect(human.stdout).toContain("verify it with this machine's sha256sum");
+    expect(offline(['version', '--help']).stdout).toContain('catches accidental damage only');
   });
 
   it('self-test passes', () => {
     const r = offline(['self-test']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^Self-test passed: 8 families/m);
+    expect(r.stdout).toMatch(/^Self-test passed: 9 families/m);
   });
 
   it('scans, inspects and wraps a request prepared against byok-kms-sim, without a socket; KMS imports the answer', async () => {

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkCodeOf } from '@byok-ceremony/shared';
 import { REPO, buildOffline, type OfflineBuild } from './build.js';
 
 interface CdxComponent {
@@ -51,10 +50,21 @@ describe('npm run build:offline', () => {
       expect(text.includes(local), local).toBe(false);
   });
 
-  it('prints the SHA-256 and its code, and writes a sha256sum file that sha256sum checks', () => {
+  it('prints the SHA-256 and the read-aloud form that sha256sum and cut give, and writes a sha256sum file', () => {
     const digest = sha256(first.bundle);
-    expect(first.printed).toContain(`SHA-256: ${digest}`);
-    expect(first.printed).toContain(`Code:    ${checkCodeOf(digest)}`);
+    expect(first.printed).toContain(`SHA-256:    ${digest}`);
+    // The command docs/airgap.md gives for the air-gapped machine, which has only its OS's tools.
+    const byOs = execFileSync(
+      'sh',
+      [
+        '-c',
+        "sha256sum byok-offline.mjs | cut -c1-4,5-8,9-12,13-16,17-20,21-24 --output-delimiter=' '",
+      ],
+      { cwd: first.outDir, encoding: 'utf8' },
+    ).trim();
+    expect(byOs).toMatch(/^([0-9a-f]{4} ){5}[0-9a-f]{4}$/);
+    expect(byOs).toBe(digest.slice(0, 24).replace(/(.{4})(?!$)/g, '$1 '));
+    expect(first.printed).toContain(`Read aloud: ${byOs}\n`);
     expect(readFileSync(join(first.outDir, 'byok-offline.mjs.sha256'), 'utf8')).toBe(
       `${digest}  byok-offline.mjs\n`,
     );

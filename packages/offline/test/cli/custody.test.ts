@@ -437,6 +437,61 @@ describe('components new and wrap --components', () => {
   });
 });
 
+describe('wrap --components typed (piped here; at a terminal in e2e/components-typed-pty.test.ts)', () => {
+  it('asks for the key KCV after the components, and refuses a missing or malformed one before combining', async () => {
+    const dir = tempDir();
+    const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
+    put(dir, 'request.json', request);
+    const made = await runCli(
+      ['components', 'new', '--custodians', '2', '--request', 'request.json', '--out-dir', 'forms'],
+      dir,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('the custodians type it together');
+    const group = request.targets[0]!.materialGroup;
+    const forms = [1, 2].map((i) =>
+      parseComponentFile(
+        readFileSync(join(dir, 'forms', `component-${group}-${i}-of-2.txt`), 'latin1'),
+        nodeSha256,
+      ),
+    );
+    const typed = forms.flatMap((f) => [Buffer.from(f.component).toString('hex'), f.componentKcv]);
+    const wrap = (lines: string[]): Promise<CliResult> =>
+      runCli(
+        [
+          'wrap',
+          '--request',
+          'request.json',
+          '--out',
+          'out.json',
+          '--components',
+          '2',
+          ...both(request),
+        ],
+        dir,
+        { stdinLines: lines },
+      );
+    const missing = await wrap(typed);
+    expectRefusal(
+      dir,
+      missing,
+      'ERR_COMPONENT_INVALID',
+      /input ended before the key KCV was typed/,
+    );
+    expect(missing.stderr).toContain(`All custodians of ${group}: type the key KCV from the forms`);
+    const malformed = await wrap([...typed, '12345']);
+    expectRefusal(
+      dir,
+      malformed,
+      'ERR_COMPONENT_INVALID',
+      new RegExp(`the key KCV typed for ${group} is not six hex digits`),
+    );
+    const ok = await wrap([...typed, forms[0]!.keyKcv.toLowerCase()]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(kcvsOf(dir, 'out.json')).toEqual([forms[0]!.keyKcv]);
+  });
+});
+
 describe('components new for a re-import request', () => {
   it('refuses to make new material for groups that must re-import the original, as wrap does', async () => {
     const dir = tempDir();

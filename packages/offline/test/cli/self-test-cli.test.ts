@@ -27,7 +27,7 @@ describe('byok-offline self-test through the built CLI', () => {
     const text = runProcess(['self-test'], dir);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^ok {4}RSA-OAEP decryption and wrapping \(\d+ checks\)$/m);
-    expect(text.stdout).toMatch(/^Self-test passed: 8 families, \d+ checks\.$/m);
+    expect(text.stdout).toMatch(/^Self-test passed: 9 families, \d+ checks\.$/m);
     const json = runProcess(['self-test', '--json'], dir);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { passed: boolean; results: { family: string }[] };

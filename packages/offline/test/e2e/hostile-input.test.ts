@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -181,4 +182,75 @@ describe('byok-offline against hostile input', () => {
     );
     expect(existsSync(join(dir, 'wrapped.json'))).toBe(false);
   });
+});
+
+describe('a FIFO where a secret file is expected', () => {
+  // With no writer, a blocking open of a FIFO never returns, and SIGTERM cannot end the wait.
+  // Each read must refuse it at once; a hang would end only at this bound, failing the test.
+  const KILL_AFTER_MS = 120_000;
+  const cases: { what: string; args: (fifo: string) => string[]; message: RegExp }[] = [
+    {
+      what: 'a material file',
+      args: (fifo) => ['wrap', '--material-file', fifo],
+      message: /material file \S*\/fifo is not a regular file \(a FIFO\)/,
+    },
+    {
+      what: 'a component file',
+      args: (fifo) => [
+        'wrap',
+        '--components',
+        '2',
+        '--component-file',
+        fifo,
+        '--component-file',
+        fifo,
+      ],
+      message: /component file \S*\/fifo is not a regular file \(a FIFO\)/,
+    },
+    {
+      what: 'a share file',
+      args: (fifo) => ['recover', '--shares', fifo, fifo],
+      message: /share file \S*\/fifo is not a regular file \(a FIFO\)/,
+    },
+    {
+      what: 'an age identity file',
+      args: (fifo) => ['recover', '--age', 'set.age', '--identity', fifo],
+      message: /age identity file \S*\/fifo is not a regular file \(a FIFO\)/,
+    },
+    {
+      what: 'an age passphrase file',
+      args: (fifo) => ['recover', '--age', 'set.age', '--age-passphrase-file', fifo],
+      message: /the passphrase file \S*\/fifo is refused: it is not a regular file/,
+    },
+    {
+      what: 'an operator key file',
+      args: (fifo) => ['wrap', '--no-backup', '--operator-key', fifo, '--passphrase-file', 'pass'],
+      message: /the operator key \S*\/fifo is refused: it is not a regular file/,
+    },
+  ];
+  for (const { what, args, message } of cases)
+    it(`${what}: refused at once with an error and a hint, nothing written`, () => {
+      const dir = tempDir();
+      const request = freshRequest();
+      writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+      writeFileSync(join(dir, 'set.age'), 'not read this far\n');
+      writeFileSync(join(dir, 'pass'), 'a passphrase long enough\n', { mode: 0o600 });
+      execFileSync('mkfifo', ['-m', '600', join(dir, 'fifo')]);
+      const code = checkCodeOf(bundleDigest(request));
+      const result = runProcess(
+        [
+          ...args('fifo'),
+          ...['--request', 'request.json', '--out', 'wrapped.json'],
+          ...['--operator', 'ALICE', '--single-operator', '--check-code', code],
+        ],
+        dir,
+        [],
+        {},
+        undefined,
+        KILL_AFTER_MS,
+      );
+      expect(result.signal, `killed after ${KILL_AFTER_MS} ms: ${result.stderr}`).toBeNull();
+      expectOneClearError(result, message);
+      expect(existsSync(join(dir, 'wrapped.json'))).toBe(false);
+    });
 });

@@ -11,11 +11,15 @@ export interface ProcessResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The signal that ended the child, SIGKILL when `killAfterMs` ran out (a hang). */
+  readonly signal: NodeJS.Signals | null;
 }
 
 /**
  * Runs the built byok-offline as a child process in `cwd`. stdout and stderr go to files, not
  * pipes: a piped stdout is a net.Socket in Node, which would hide a real network import.
+ * `killAfterMs` is a safety for tests of a hang: the child is killed (SIGKILL, which it cannot
+ * ignore) after that generous bound, and its result has no exit code.
  */
 export function runProcess(
   args: readonly string[],
@@ -23,6 +27,7 @@ export function runProcess(
   nodeOptions: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
   entry: string = CLI,
+  killAfterMs?: number,
 ): ProcessResult {
   const outPath = join(cwd, `.stdout-${process.hrtime.bigint()}`);
   const errPath = `${outPath}.err`;
@@ -33,9 +38,13 @@ export function runProcess(
       cwd,
       stdio: ['ignore', out, err],
       env: { PATH: process.env['PATH'] ?? '', ...env },
+      ...(killAfterMs === undefined
+        ? {}
+        : { timeout: killAfterMs, killSignal: 'SIGKILL' as const }),
     });
     return {
       code: result.status,
+      signal: result.signal,
       stdout: readFileSync(outPath, 'utf8'),
       stderr: readFileSync(errPath, 'utf8'),
     };

@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPrivateFile } from '../../src/io/read-private-file.js';
@@ -32,6 +32,19 @@ describe('readPrivateFile', () => {
     writeFileSync(big, Buffer.alloc(2048), { mode: 0o600 });
     await expect(readPrivateFile(big, 'material file', 1024)).rejects.toMatchObject({
       message: expect.stringMatching(/has 2048 bytes; one is at most 1024/),
+    });
+  });
+
+  it('refuses a symbolic link, even to a private file: what is checked is the file named', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'material.bin'), Buffer.alloc(32, 1), { mode: 0o600 });
+    symlinkSync(join(dir, 'material.bin'), join(dir, 'link.bin'));
+    await expect(
+      readPrivateFile(join(dir, 'link.bin'), 'material file', 1024),
+    ).rejects.toMatchObject({
+      code: 'ERR_INPUT_FILE',
+      message: expect.stringMatching(/link\.bin is a symbolic link$/),
+      hint: expect.stringContaining('not a link to it'),
     });
   });
 });

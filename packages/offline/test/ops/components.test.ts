@@ -70,10 +70,18 @@ describe('XOR key components', () => {
     const made = makeComponents('SYMMETRIC_DEFAULT', 2);
     const short = made.components[0]!.component.subarray(0, 31);
     expect(() =>
-      combineComponents('SYMMETRIC_DEFAULT', [
-        { custodian: 'C1', component: short, kcv: made.components[0]!.kcv },
-        { custodian: 'C2', component: made.components[1]!.component, kcv: made.components[1]!.kcv },
-      ]),
+      combineComponents(
+        'SYMMETRIC_DEFAULT',
+        [
+          { custodian: 'C1', component: short, kcv: made.components[0]!.kcv },
+          {
+            custodian: 'C2',
+            component: made.components[1]!.component,
+            kcv: made.components[1]!.kcv,
+          },
+        ],
+        made.keyKcv,
+      ),
     ).toThrow(/C1's component has 31 bytes: SYMMETRIC_DEFAULT components are 32 bytes/);
     const other = makeComponents('SYMMETRIC_DEFAULT', 2);
     const mixed = [made.components[0]!, other.components[1]!].map((c, i) => ({
@@ -82,8 +90,33 @@ describe('XOR key components', () => {
       kcv: c.kcv,
     }));
     expect(() => combineComponents('SYMMETRIC_DEFAULT', mixed, made.keyKcv)).toThrow(
-      /the combined key has KCV/,
+      /the combined key has KCV [0-9A-F]{6}, not [0-9A-F]{6}, the key KCV of the forms/,
     );
+  });
+
+  it('refuses a forged component that carries its own KCV: only the key KCV of the forms catches it', () => {
+    const made = makeComponents('SYMMETRIC_DEFAULT', 2);
+    const forged = makeComponents('SYMMETRIC_DEFAULT', 2).components[0]!;
+    const entries = [made.components[0]!, forged].map((c, i) => ({
+      custodian: `C${i + 1}`,
+      component: c.component,
+      kcv: c.kcv,
+    }));
+    expect(() => combineComponents('SYMMETRIC_DEFAULT', entries, made.keyKcv)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_COMPONENT_INVALID',
+        message: expect.stringContaining(`not ${made.keyKcv}, the key KCV of the forms`),
+        hint: expect.stringContaining('Nothing was wrapped'),
+      }),
+    );
+    // The typed key KCV is compared in any case, surrounding spaces ignored.
+    const honest = made.components.map((c, i) => ({ custodian: `C${i + 1}`, ...c }));
+    const combined = combineComponents(
+      'SYMMETRIC_DEFAULT',
+      honest,
+      ` ${made.keyKcv.toLowerCase()} `,
+    );
+    expect(combined.material.equals(made.material)).toBe(true);
   });
 
   it('refuses private-key specs and fewer than two custodians', () => {

@@ -1,4 +1,5 @@
-import { decodeBase64, encodeBase64 } from '../encoding/base64.js';
+import { base64Length, decodeBase64, encodeBase64, encodeBase64Into } from '../encoding/base64.js';
+import { encodeUtf8 } from '../encoding/utf8.js';
 import { StrictJsonError, parseStrictJson } from '../encoding/strict-json.js';
 import { ByokError } from '../errors.js';
 import { KEY_SPECS, KEY_SPEC_RULES, type KeySpec } from '../kms/rules.js';
@@ -47,11 +48,8 @@ function invalid(message: string, details: readonly string[] = []): ByokError {
   });
 }
 
-/**
- * The material set as UTF-8 JSON text with a fixed field order, two-space indented. These are
- * the bytes the Shamir shares split and the age file encrypts.
- */
-export function serializeMaterialSet(set: MaterialSet): string {
+/** The set's JSON with fixed field order, two-space indented, each material as `material(g)`. */
+function materialSetJson(set: MaterialSet, material: (g: MaterialSetGroup) => string): string {
   const doc = {
     format: MATERIAL_SET_FORMAT,
     version: MATERIAL_SET_VERSION,
@@ -62,13 +60,52 @@ export function serializeMaterialSet(set: MaterialSet): string {
       keySpec: g.keySpec,
       keyArns: g.keyArns,
       kcv: g.kcv,
-      material: encodeBase64(g.material),
+      material: material(g),
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Whether the length (and first byte) of material fit its key spec; undefined when they do. */
+/**
+ * The material set as UTF-8 JSON text with a fixed field order, two-space indented. Its bytes
+ * (serializeMaterialSetBytes) are what the Shamir shares split and the age file encrypts.
+ */
+export function serializeMaterialSet(set: MaterialSet): string {
+  return materialSetJson(set, (g) => encodeBase64(g.material));
+}
+
+/** Where each material goes: the one `"material": ""` of each group (no other field can hold quotes unescaped). */
+const EMPTY_MATERIAL = '"material": ""';
+
+/**
+ * The same bytes as the UTF-8 of serializeMaterialSet, made without a string that holds the
+ * material: the JSON is built with empty materials, and each material's base64 is written
+ * straight into the byte array. The caller zeroes it.
+ */
+export function serializeMaterialSetBytes(set: MaterialSet): Uint8Array {
+  const parts = materialSetJson(set, () => '').split(EMPTY_MATERIAL);
+  if (parts.length !== set.groups.length + 1)
+    throw new TypeError('the material set JSON has an unexpected shape');
+  const encoded = parts.map((p) => encodeUtf8(p));
+  const materialText = (g: MaterialSetGroup): number =>
+    EMPTY_MATERIAL.length + base64Length(g.material.length);
+  const total =
+    encoded.reduce((n, p) => n + p.length, 0) + set.groups.reduce((n, g) => n + materialText(g), 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const [i, part] of encoded.entries()) {
+    out.set(part, at);
+    at += part.length;
+    const group = set.groups[i];
+    if (group === undefined) break;
+    out.set(encodeUtf8(EMPTY_MATERIAL.slice(0, -1)), at);
+    at += EMPTY_MATERIAL.length - 1;
+    at = encodeBase64Into(group.material, out, at);
+    out[at++] = 0x22;
+  }
+  return out;
+}
+
 function materialProblem(keySpec: KeySpec, material: Uint8Array): string | undefined {
   const rule = KEY_SPEC_RULES[keySpec].material;
   switch (rule?.kind) {

@@ -25,6 +25,28 @@ export function encodeBase64(bytes: Uint8Array): string {
   return chunks.join('');
 }
 
+/** Length of the base64 text of `byteLength` bytes, padding included. */
+export function base64Length(byteLength: number): number {
+  return Math.ceil(byteLength / 3) * 4;
+}
+
+/**
+ * Writes the base64 of `bytes` as ASCII into `out` at `offset` (the same text as encodeBase64)
+ * and returns the offset after it: for secret bytes, whose base64 must not become a string
+ * that cannot be zeroed.
+ */
+export function encodeBase64Into(bytes: Uint8Array, out: Uint8Array, offset: number): number {
+  let at = offset;
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out[at++] = ALPHABET.charCodeAt((n >> 18) & 63);
+    out[at++] = ALPHABET.charCodeAt((n >> 12) & 63);
+    out[at++] = i + 1 < bytes.length ? ALPHABET.charCodeAt((n >> 6) & 63) : PAD;
+    out[at++] = i + 2 < bytes.length ? ALPHABET.charCodeAt(n & 63) : PAD;
+  }
+  return at;
+}
+
 function sextet(text: string, at: number): number {
   const code = text.charCodeAt(at);
   return code < 128 ? DECODE[code]! : 255;

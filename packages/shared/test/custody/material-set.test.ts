@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   MATERIAL_SET_MAX_CHARS,
   parseMaterialSet,
   serializeMaterialSet,
+  serializeMaterialSetBytes,
 } from '../../src/custody/material-set.js';
 import { sampleSet } from './helpers.js';
 
@@ -21,6 +23,22 @@ function refusal(text: string): { code: string; message: string } {
 }
 
 describe('material set format', () => {
+  it('serializes to bytes without a string of the material: the same bytes as the UTF-8 text', () => {
+    for (let n = 0; n < 40; n++) {
+      const set = sampleSet();
+      // Every padding case of base64 (length mod 3), and no group at all.
+      const groups = set.groups.map((g, i) => ({
+        ...g,
+        material: randomBytes(1 + ((n + i) % 7) * 11),
+      }));
+      const sized = { ...set, groups: n === 0 ? [] : groups };
+      const bytes = serializeMaterialSetBytes(sized);
+      expect(Buffer.from(bytes).equals(Buffer.from(serializeMaterialSet(sized), 'utf8'))).toBe(
+        true,
+      );
+    }
+  });
+
   it('round-trips every field and the material bytes', () => {
     const set = sampleSet();
     const parsed = parseMaterialSet(serializeMaterialSet(set));

@@ -4,6 +4,7 @@ import { katAesKeyWrap } from './aes-key-wrap.js';
 import { katCsprng } from './csprng.js';
 import { katEd25519 } from './ed25519.js';
 import { katHmac } from './hmac.js';
+import { katKeyCheckValue } from './key-check-value.js';
 import type { KatResult } from './kat-result.js';
 import { katRsaOaep } from './rsa-oaep.js';
 import { katSha256 } from './sha256.js';
@@ -21,6 +22,7 @@ export async function runSelfTest(): Promise<SelfTestReport> {
     katAesKeyWrap(),
     katAesCmac(),
     katHmac(),
+    katKeyCheckValue(),
     katEd25519(),
     katSha256(),
     await katShamir(),
@@ -34,7 +36,7 @@ export function selfTestError(report: SelfTestReport): ByokError {
   const failures = report.results.flatMap((r) => r.failures.map((f) => `${r.family}: ${f}`));
   const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed checks)` : '';
   return new ByokError('ERR_SELF_TEST', `self-test failed: ${failures[0] ?? 'no result'}${more}`, {
-    hint: "This machine's cryptography does not give the known answers: do not use it for the ceremony. Check the Node.js and OpenSSL installation, and the SHA-256 of byok-offline (byok-offline version).",
+    hint: "This machine's cryptography does not give the known answers: do not use it for the ceremony. Check the Node.js and OpenSSL installation, and the SHA-256 of byok-offline with sha256sum (docs/airgap.md, Verify).",
     details: failures,
   });
 }

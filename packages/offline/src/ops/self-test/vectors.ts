@@ -157,6 +157,90 @@ export const CMAC_VECTORS: readonly CmacVector[] = [
   },
 ];
 
+export interface KcvVector {
+  readonly name: string;
+  /** A KMS key spec: the rule of docs/bundle-format.md that gives the check value. */
+  readonly keySpec:
+    | 'SYMMETRIC_DEFAULT'
+    | 'HMAC_224'
+    | 'HMAC_256'
+    | 'HMAC_384'
+    | 'HMAC_512'
+    | 'ECC_NIST_P256'
+    | 'RSA_2048';
+  /** The material as KMS imports it, hex (raw key bytes, or PKCS#8 DER); `rsa-oaep-test-key` for RSA_OAEP_VECTORS' key. */
+  readonly material: string;
+  readonly kcv: string;
+}
+
+/**
+ * Key check values, computed with OpenSSL 3.0 apart from this code (a test recomputes each with
+ * the openssl CLI): AES-256-CMAC of the zero block for symmetric material (`openssl mac -cipher
+ * AES-256-CBC -macopt hexkey:KEY CMAC` over 16 zero bytes), HMAC of the zero block with the
+ * spec's hash for HMAC material, SHA-256 of the DER public key (`openssl pkey -pubout -outform
+ * DER | sha256sum`) for private keys; the first 3 bytes each. The AES key is SP 800-38B D.3's,
+ * whose CMAC of the empty message (028962F6…, above) is not the KCV: the KCV's input is a block
+ * of zeros. The EC key is RFC 6979 A.2.5's P-256 key.
+ */
+export const KCV_VECTORS: readonly KcvVector[] = [
+  {
+    name: 'SYMMETRIC_DEFAULT, SP 800-38B D.3 AES-256 key',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    material: CMAC_KEY_256,
+    kcv: '1A0B2D',
+  },
+  {
+    name: 'SYMMETRIC_DEFAULT, all-zero key',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    material: '00'.repeat(32),
+    kcv: '921105',
+  },
+  {
+    name: 'HMAC_224, key 01..1c',
+    keySpec: 'HMAC_224',
+    material: '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c',
+    kcv: 'F46BF0',
+  },
+  {
+    name: 'HMAC_256, key 01..20',
+    keySpec: 'HMAC_256',
+    material: '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20',
+    kcv: 'F08DCC',
+  },
+  {
+    name: 'HMAC_384, key 01..30',
+    keySpec: 'HMAC_384',
+    material:
+      '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20' +
+      '2122232425262728292a2b2c2d2e2f30',
+    kcv: '7FB5ED',
+  },
+  {
+    name: 'HMAC_512, key 01..40',
+    keySpec: 'HMAC_512',
+    material:
+      '0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20' +
+      '2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40',
+    kcv: 'BD50FE',
+  },
+  {
+    name: 'ECC_NIST_P256, RFC 6979 A.2.5 key (PKCS#8)',
+    keySpec: 'ECC_NIST_P256',
+    material:
+      '308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420' +
+      'c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721' +
+      'a1440342000460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6' +
+      '7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
+    kcv: '5A7A78',
+  },
+  {
+    name: "RSA_2048, the RSA-OAEP vectors' throwaway key",
+    keySpec: 'RSA_2048',
+    material: 'rsa-oaep-test-key',
+    kcv: '079281',
+  },
+];
+
 export type HmacHash = 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 export interface HmacVector {

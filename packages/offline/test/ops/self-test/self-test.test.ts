@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createCipheriv, createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import {
 } from '../../../src/ops/self-test/csprng.js';
 import { katEd25519 } from '../../../src/ops/self-test/ed25519.js';
 import { katHmac } from '../../../src/ops/self-test/hmac.js';
+import { katKeyCheckValue } from '../../../src/ops/self-test/key-check-value.js';
+import { materialKcv } from '../../../src/ops/material-kcv.js';
 import { katRsaOaep } from '../../../src/ops/self-test/rsa-oaep.js';
 import { runSelfTest } from '../../../src/ops/self-test/run-self-test.js';
 import { katSha256 } from '../../../src/ops/self-test/sha256.js';
@@ -21,6 +24,7 @@ import {
   CMAC_VECTORS,
   ED25519_VECTORS,
   HMAC_VECTORS,
+  KCV_VECTORS,
   KEY_WRAP_PAD_VECTORS,
   RSA_OAEP_VECTORS,
   SHA256_VECTORS,
@@ -43,7 +47,7 @@ describe('byok-offline self-test', () => {
       report.results.map((r) => [r.family, []]),
     );
     expect(report.passed).toBe(true);
-    expect(report.results).toHaveLength(8);
+    expect(report.results).toHaveLength(9);
     for (const r of report.results) expect(r.checks).toBeGreaterThan(0);
   });
 
@@ -83,6 +87,53 @@ describe('byok-offline self-test', () => {
     const r = katHmac([{ ...v, mac: { ...v.mac, sha384: corrupt(v.mac.sha384) } }]);
     expect(r.checks).toBe(4);
     expect(r.failures).toEqual([`${v.name} sha384: wrong answer`]);
+  });
+
+  it('key check values fail on a corrupted KCV or material, naming the vector', () => {
+    const v = KCV_VECTORS[2]!;
+    expect(katKeyCheckValue([{ ...v, kcv: corrupt(v.kcv) }]).failures).toEqual([
+      `${v.name}: wrong answer`,
+    ]);
+    expect(katKeyCheckValue([{ ...v, material: corrupt(v.material) }]).failures).toHaveLength(1);
+  });
+
+  it('a broken KCV function fails the family: CMAC of the empty message, one hash for every HMAC, the private key hashed', () => {
+    expect(katKeyCheckValue().failures).toEqual([]);
+    const names = (spec: string): string[] =>
+      KCV_VECTORS.filter((v) => v.keySpec.startsWith(spec)).map((v) => `${v.name}: wrong answer`);
+    // AES-CMAC over no input at all, a plausible slip: the KCV's input is a block of zeros.
+    const emptyCmac = (keySpec: Parameters<typeof materialKcv>[0], material: Buffer): string => {
+      if (keySpec !== 'SYMMETRIC_DEFAULT') return materialKcv(keySpec, material);
+      const mac = execFileSync(
+        'openssl',
+        ['mac', '-cipher', 'AES-256-CBC', '-macopt', `hexkey:${material.toString('hex')}`, 'CMAC'],
+        { input: '' },
+      );
+      return mac.toString().trim().slice(0, 6).toUpperCase();
+    };
+    expect(katKeyCheckValue(KCV_VECTORS, emptyCmac).failures).toEqual(names('SYMMETRIC'));
+    // AES-ECB of the zero block (the classic KCV of DES keys), not CMAC.
+    const ecb = (keySpec: Parameters<typeof materialKcv>[0], material: Buffer): string => {
+      if (keySpec !== 'SYMMETRIC_DEFAULT') return materialKcv(keySpec, material);
+      const c = createCipheriv('aes-256-ecb', material, null).setAutoPadding(false);
+      return c.update(Buffer.alloc(16)).subarray(0, 3).toString('hex').toUpperCase();
+    };
+    expect(katKeyCheckValue(KCV_VECTORS, ecb).failures).toEqual(names('SYMMETRIC'));
+    // SHA-256 for every HMAC spec: only HMAC_256 still passes.
+    const oneHash = (keySpec: Parameters<typeof materialKcv>[0], material: Buffer): string =>
+      materialKcv(keySpec.startsWith('HMAC_') ? 'HMAC_256' : keySpec, material);
+    expect(katKeyCheckValue(KCV_VECTORS, oneHash).failures).toEqual(
+      names('HMAC_').filter((n) => !n.startsWith('HMAC_256')),
+    );
+    // The PKCS#8 bytes hashed instead of the public key.
+    const privateHashed = (keySpec: Parameters<typeof materialKcv>[0], material: Buffer): string =>
+      keySpec.startsWith('ECC_') || keySpec.startsWith('RSA_')
+        ? createHash('sha256').update(material).digest('hex').slice(0, 6).toUpperCase()
+        : materialKcv(keySpec, material);
+    expect(katKeyCheckValue(KCV_VECTORS, privateHashed).failures).toEqual([
+      ...names('ECC_'),
+      ...names('RSA_'),
+    ]);
   });
 
   it('Ed25519 fails on a corrupted signature, public key or message', () => {
@@ -203,5 +254,70 @@ describe('the RSA-OAEP vectors', () => {
       ]);
       expect(plain.toString('hex')).toBe(v.plaintext);
     }
+  });
+});
+
+describe('the key check value vectors', () => {
+  it('are what openssl computes, an independent peer', () => {
+    const dir = tempDir();
+    const zero = join(dir, 'zero.bin');
+    writeFileSync(zero, Buffer.alloc(16));
+    for (const v of KCV_VECTORS) {
+      let full: string;
+      if (v.keySpec === 'SYMMETRIC_DEFAULT' || v.keySpec.startsWith('HMAC_')) {
+        const how =
+          v.keySpec === 'SYMMETRIC_DEFAULT'
+            ? ['-cipher', 'AES-256-CBC', '-macopt', `hexkey:${v.material}`, '-in', zero, 'CMAC']
+            : [
+                '-digest',
+                `SHA${v.keySpec.slice(5)}`,
+                '-macopt',
+                `hexkey:${v.material}`,
+                '-in',
+                zero,
+                'HMAC',
+              ];
+        full = execFileSync('openssl', ['mac', ...how])
+          .toString()
+          .trim();
+      } else {
+        const key = join(dir, `${v.keySpec}.der`);
+        writeFileSync(
+          key,
+          v.material === 'rsa-oaep-test-key'
+            ? createPrivateKey(RSA_OAEP_VECTORS.privateKeyPem).export({
+                type: 'pkcs8',
+                format: 'der',
+              })
+            : Buffer.from(v.material, 'hex'),
+        );
+        const spki = execFileSync('openssl', [
+          'pkey',
+          '-inform',
+          'DER',
+          '-in',
+          key,
+          '-pubout',
+          '-outform',
+          'DER',
+        ]);
+        full = execFileSync('sha256sum', { input: spki }).toString().slice(0, 64);
+      }
+      expect(full.slice(0, 6).toUpperCase(), v.name).toBe(v.kcv);
+    }
+  });
+
+  it('the EC key is RFC 6979 A.2.5, its public point as the RFC gives it', () => {
+    const v = KCV_VECTORS.find((k) => k.keySpec === 'ECC_NIST_P256')!;
+    const jwk = createPrivateKey({
+      key: Buffer.from(v.material, 'hex'),
+      format: 'der',
+      type: 'pkcs8',
+    }).export({ format: 'jwk' });
+    const hexOf = (b64url: string | undefined): string =>
+      Buffer.from(b64url ?? '', 'base64url').toString('hex');
+    expect(hexOf(jwk.d)).toBe('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721');
+    expect(hexOf(jwk.x)).toBe('60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6');
+    expect(hexOf(jwk.y)).toBe('7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299');
   });
 });
