@@ -6,11 +6,20 @@ import { expect } from 'vitest';
 import { OFFLINE_BIN, runChild, runOnline, type CliResult } from '../helpers/run-online.js';
 import type { SimEnv } from '../helpers/sim-env.js';
 
-const ONLINE_OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
-const OFFLINE_OPS = ['--operator', 'CAROL', '--operator', 'DAVE'];
+export const ONLINE_OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
+export const OFFLINE_OPS = ['--operator', 'CAROL', '--operator', 'DAVE'];
+
+/** One command a ceremony ran: the tool and its argv, global flags aside. */
+export interface RanCommand {
+  readonly tool: 'byok-online' | 'byok-offline';
+  readonly argv: readonly string[];
+}
 
 /** Two machines' folders and the three ceremony steps through the real CLIs against the simulator. */
 export class Ceremony {
+  /** Every command run through this ceremony, in order: what a test says it covers is checked against it. */
+  readonly ran: RanCommand[] = [];
+
   private constructor(
     readonly s: SimEnv,
     readonly onlineDir: string,
@@ -26,6 +35,7 @@ export class Ceremony {
   }
 
   online(argv: readonly string[], flags: readonly string[] = this.s.flags): Promise<CliResult> {
+    this.ran.push({ tool: 'byok-online', argv });
     return runOnline([...flags, ...argv], { cwd: this.onlineDir, env: this.s.env });
   }
 
@@ -35,6 +45,7 @@ export class Ceremony {
   }
 
   offline(argv: readonly string[]): Promise<CliResult> {
+    this.ran.push({ tool: 'byok-offline', argv });
     return runChild(OFFLINE_BIN, argv, { cwd: this.offlineDir, env: this.s.env });
   }
 
