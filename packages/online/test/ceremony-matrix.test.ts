@@ -198,11 +198,12 @@ async function recoverInto(
 }
 
 /** The hex and KCV a custodian reads off their form of components new. */
-async function componentForm(path: string): Promise<{ hex: string; kcv: string }> {
+async function componentForm(path: string): Promise<{ hex: string; kcv: string; keyKcv: string }> {
   const text = await readFile(path, 'utf8');
   return {
     hex: /^data: (.+)$/m.exec(text)![1]!,
     kcv: /^component-kcv: (\S+)$/m.exec(text)![1]!,
+    keyKcv: /^key-kcv: (\S+)$/m.exec(text)![1]!,
   };
 }
 
@@ -395,6 +396,8 @@ const ROWS: readonly Row[] = [
             { prompt: `Custodian ${i + 1} of 2, type your component for k1`, answer: form.hex },
             { prompt: `Custodian ${i + 1}, type your component's KCV`, answer: form.kcv },
           ]),
+          // Typed once by the custodians together: the combined key is checked against the forms.
+          { prompt: 'All custodians of k1: type the key KCV', answer: forms[0]!.keyKcv },
         ],
       );
       expect(typed.code, typed.output).toBe(0);

@@ -14,8 +14,10 @@ import { checkNewMaterialImports, checkOneKcvPerMaterial } from './verify-materi
 
 export const OFFLINE_TOOL = 'byok-offline';
 export const ONLINE_TOOL = 'byok-online';
+/** Commands that write a wrapped-key bundle: recover wraps recovered material exactly as wrap does. */
+export const WRAPPING_COMMANDS: readonly string[] = ['wrap', 'recover'];
 /** Commands that use a bundle and so must be confirmed by two operators. */
-export const TWO_PERSON_COMMANDS: readonly string[] = ['wrap', 'import'];
+export const TWO_PERSON_COMMANDS: readonly string[] = [...WRAPPING_COMMANDS, 'import'];
 /** Commands that change a key's material in KMS without a bundle: two operators all the same. */
 export const MATERIAL_CHANGE_COMMANDS: readonly string[] = ['rotate', 'delete-material'];
 export const SINGLE_OPERATOR_EXCEPTION = 'single-operator';
@@ -280,6 +282,11 @@ function okEntries(log: readonly LoggedEntry[], command: string): LoggedEntry[] 
   return log.filter((e) => e.entry.command === command && e.entry.outcome === 'ok');
 }
 
+/** The successful wraps and recovers: each wrote a wrapped-key bundle for a request. */
+function okWraps(log: readonly LoggedEntry[]): LoggedEntry[] {
+  return log.filter((e) => WRAPPING_COMMANDS.includes(e.entry.command) && e.entry.outcome === 'ok');
+}
+
 function sameCheckCode(a: AuditEntry, b: AuditEntry, label: string): boolean {
   const x = a.checkCodes[label];
   const y = b.checkCodes[label];
@@ -310,7 +317,7 @@ function checkInterlock(
   }
   const prepares = okEntries(online, 'prepare');
   // Raw mode's entries link by their raw files' digests (raw-interlock.ts).
-  const wraps = okEntries(offline, 'wrap').filter((w) => !isRawEntry(w.entry));
+  const wraps = okWraps(offline).filter((w) => !isRawEntry(w.entry));
   const runs: CeremonyRun[] = checkRawInterlock(offline, online, report);
   for (const w of wraps) {
     const request = w.entry.inputs[REQUEST_LABEL];
@@ -652,11 +659,11 @@ export function verifyTranscript(
   const covered = checkAnchors(chains, roots, anchorsGiven, report);
   if (online !== undefined) {
     checkCompletion(online, report);
-  } else if (offline !== undefined && okEntries(offline, 'wrap').length === 0) {
+  } else if (offline !== undefined && okWraps(offline).length === 0) {
     report('error', 'incomplete', null, 'the offline log has no successful wrap');
   }
   if (online === undefined && offline !== undefined) {
-    runs = okEntries(offline, 'wrap').map((w) => ({
+    runs = okWraps(offline).map((w) => ({
       prepare: null,
       wrap: w,
       import: null,
