@@ -11,15 +11,19 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, FieldChecker } from '@byok-ceremony/shared';
 import { SimState } from './store.js';
 import {
+  ALIAS_RULES,
+  KEY_RULES,
   RecordCodec,
   STATE_FORMAT,
   StateRecordError,
-  jsonObject,
+  WRAPPING_KEY_RULES,
+  checkRecord,
   loadAlias,
 } from './stored-records.js';
+import type { Json } from './stored-records.js';
 
 /** A state file larger than this is refused before it is read. */
 export const MAX_STATE_FILE_BYTES = 512 * 1024 * 1024;
@@ -84,7 +88,7 @@ function lineMac(macKey: Buffer, previous: Buffer, json: Buffer): Buffer {
 
 const GENESIS = Buffer.from(`${STATE_FORMAT}\n`, 'utf8');
 
-type RecordMap = Record<string, unknown>;
+type RecordMap = Json;
 
 interface Change {
   keys: RecordMap;
@@ -141,49 +145,76 @@ export function authenticatedLines(stateFile: string, bytes: Buffer, rootKey: Bu
   return lines;
 }
 
-function parseJsonLine(stateFile: string, json: Buffer, number: number): Record<string, unknown> {
+/** Each section maps an id to its record, or to null where a change line deleted it. */
+const SECTIONS = {
+  keys: { rules: KEY_RULES, id: 'arn' },
+  aliases: { rules: ALIAS_RULES, id: undefined },
+  wrappingKeys: { rules: WRAPPING_KEY_RULES, id: 'tokenId' },
+} as const;
+type Section = keyof typeof SECTIONS;
+
+function checkSection(check: FieldChecker, value: unknown, path: string, section: Section): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    check.fail(path, 'must be an object');
+    return;
+  }
+  const { rules, id } = SECTIONS[section];
+  for (const [name, raw] of Object.entries(value as Json)) {
+    if (raw === null) continue;
+    const where = `${path}[${JSON.stringify(name)}]`;
+    const record = checkRecord(check, raw, where, rules);
+    if (id !== undefined && record !== undefined && record[id] !== name)
+      check.fail(`${where}.${id}`, 'must be the id the record is filed under');
+  }
+}
+
+/** One line's JSON, checked whole: every problem of the line is listed in one error. */
+function checkedLine(stateFile: string, json: Buffer, number: number): Json {
   let value: unknown;
   try {
     value = JSON.parse(json.toString('utf8'));
   } catch {
     throw new StateRecordError(`${stateFile}: line ${number} is not JSON`);
   }
-  return jsonObject(value, `${stateFile}: line ${number}`);
+  const check = new FieldChecker();
+  const section = (name: Section) => (c: FieldChecker, v: unknown, p: string) => {
+    checkSection(c, v, p, name);
+  };
+  // The format is checked below, apart, to name the version a file was written by.
+  const snapshot = {
+    format: () => undefined,
+    secrets: (c: FieldChecker, v: unknown, p: string) => c.string(v, p),
+  };
+  const line = checkRecord(check, value, '$', {
+    required: number === 1 ? snapshot : {},
+    optional: {
+      keys: section('keys'),
+      aliases: section('aliases'),
+      wrappingKeys: section('wrappingKeys'),
+    },
+  });
+  if (number === 1 && line !== undefined && line.format !== STATE_FORMAT)
+    throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
+  if (check.count > 0)
+    throw new StateRecordError(
+      `${stateFile}: line ${number} holds no state byok-kms-sim can load (${check.count} problem(s)):\n${check.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  return line!;
 }
 
-/** Applies one authenticated line (the snapshot or a change) to the state. */
-function applyLine(
-  state: SimState,
-  codec: RecordCodec,
-  line: Record<string, unknown>,
-  path: string,
-): void {
-  for (const name of Object.keys(line)) {
-    if (!['format', 'secrets', 'keys', 'aliases', 'wrappingKeys'].includes(name))
-      throw new StateRecordError(`${path}.${name} is not expected`);
-  }
-  const section = (name: string): RecordMap =>
-    line[name] === undefined ? {} : jsonObject(line[name], `${path}.${name}`);
-  for (const [arn, raw] of Object.entries(section('keys'))) {
+/** Applies one checked line (the snapshot or a change) to the state. */
+function applyLine(state: SimState, codec: RecordCodec, line: Json): void {
+  for (const [arn, raw] of Object.entries((line.keys ?? {}) as Json)) {
     if (raw === null) state.keys.delete(arn);
-    else {
-      const key = codec.loadKey(raw, `${path}.keys[${arn}]`);
-      if (key.arn !== arn) throw new StateRecordError(`${path}.keys[${arn}] has another arn`);
-      state.keys.set(arn, key);
-    }
+    else state.keys.set(arn, codec.loadKey(raw as Json));
   }
-  for (const [id, raw] of Object.entries(section('aliases'))) {
+  for (const [id, raw] of Object.entries((line.aliases ?? {}) as Json)) {
     if (raw === null) state.aliases.delete(id);
-    else state.aliases.set(id, loadAlias(raw, `${path}.aliases[${id}]`));
+    else state.aliases.set(id, loadAlias(raw as Json));
   }
-  for (const [id, raw] of Object.entries(section('wrappingKeys'))) {
+  for (const [id, raw] of Object.entries((line.wrappingKeys ?? {}) as Json)) {
     if (raw === null) state.wrappingKeys.delete(id);
-    else {
-      const record = codec.loadWrappingKey(raw, `${path}.wrappingKeys[${id}]`);
-      if (record.tokenId !== id)
-        throw new StateRecordError(`${path}.wrappingKeys[${id}] has another tokenId`);
-      state.wrappingKeys.set(id, record);
-    }
+    else state.wrappingKeys.set(id, codec.loadWrappingKey(raw as Json));
   }
 }
 
@@ -204,22 +235,15 @@ export function parseStateFile(stateFile: string, bytes: Buffer, rootKey: Buffer
   if (old !== undefined) throw old;
   const lines = authenticatedLines(stateFile, bytes, rootKey);
   const codec = new RecordCodec(rootKey);
-  const first = parseJsonLine(stateFile, lines[0]!, 1);
-  if (first.format !== STATE_FORMAT)
-    throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
-  const secrets = codec.openSecrets(first, `${stateFile}: line 1`);
+  const first = checkedLine(stateFile, lines[0]!, 1);
+  const secrets = codec.openSecrets(first.secrets, `${stateFile}: line 1`);
   const state = new SimState({
     tokenKey: secrets.subarray(0, 32),
     materialIdKey: secrets.subarray(32, 64),
   });
-  applyLine(state, codec, first, `${stateFile}: line 1`);
-  for (let index = 1; index < lines.length; index += 1) {
-    const path = `${stateFile}: line ${index + 1}`;
-    const line = parseJsonLine(stateFile, lines[index]!, index + 1);
-    if (line.format !== undefined || line.secrets !== undefined)
-      throw new StateRecordError(`${path} is a change record but carries a snapshot field`);
-    applyLine(state, codec, line, path);
-  }
+  applyLine(state, codec, first);
+  for (let index = 1; index < lines.length; index += 1)
+    applyLine(state, codec, checkedLine(stateFile, lines[index]!, index + 1));
   return state;
 }
 
