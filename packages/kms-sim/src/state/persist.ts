@@ -13,13 +13,13 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { ByokError, FieldChecker } from '@byok-ceremony/shared';
 import { SimState } from './store.js';
+import type { TrackedMap } from './store.js';
 import {
-  ALIAS_RULES,
-  KEY_RULES,
+  CHANGE_RULES,
   RecordCodec,
+  SNAPSHOT_RULES,
   STATE_FORMAT,
   StateRecordError,
-  WRAPPING_KEY_RULES,
   checkRecord,
   loadAlias,
 } from './stored-records.js';
@@ -31,14 +31,19 @@ const MAC_HEX = 64;
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 
-function readExistingRootKey(path: string): Buffer | undefined {
-  let fd: number;
+/** A file opened for reading, or undefined when there is none yet. */
+function openIfPresent(path: string): number | undefined {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+function readExistingRootKey(path: string): Buffer | undefined {
+  const fd = openIfPresent(path);
+  if (fd === undefined) return undefined;
   try {
     const mode = fstatSync(fd).mode & 0o777;
     if (mode !== 0o600)
@@ -145,29 +150,6 @@ export function authenticatedLines(stateFile: string, bytes: Buffer, rootKey: Bu
   return lines;
 }
 
-/** Each section maps an id to its record, or to null where a change line deleted it. */
-const SECTIONS = {
-  keys: { rules: KEY_RULES, id: 'arn' },
-  aliases: { rules: ALIAS_RULES, id: undefined },
-  wrappingKeys: { rules: WRAPPING_KEY_RULES, id: 'tokenId' },
-} as const;
-type Section = keyof typeof SECTIONS;
-
-function checkSection(check: FieldChecker, value: unknown, path: string, section: Section): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    check.fail(path, 'must be an object');
-    return;
-  }
-  const { rules, id } = SECTIONS[section];
-  for (const [name, raw] of Object.entries(value as Json)) {
-    if (raw === null) continue;
-    const where = `${path}[${JSON.stringify(name)}]`;
-    const record = checkRecord(check, raw, where, rules);
-    if (id !== undefined && record !== undefined && record[id] !== name)
-      check.fail(`${where}.${id}`, 'must be the id the record is filed under');
-  }
-}
-
 /** One line's JSON, checked whole: every problem of the line is listed in one error. */
 function checkedLine(stateFile: string, json: Buffer, number: number): Json {
   let value: unknown;
@@ -177,22 +159,8 @@ function checkedLine(stateFile: string, json: Buffer, number: number): Json {
     throw new StateRecordError(`${stateFile}: line ${number} is not JSON`);
   }
   const check = new FieldChecker();
-  const section = (name: Section) => (c: FieldChecker, v: unknown, p: string) => {
-    checkSection(c, v, p, name);
-  };
-  // The format is checked below, apart, to name the version a file was written by.
-  const snapshot = {
-    format: () => undefined,
-    secrets: (c: FieldChecker, v: unknown, p: string) => c.string(v, p),
-  };
-  const line = checkRecord(check, value, '$', {
-    required: number === 1 ? snapshot : {},
-    optional: {
-      keys: section('keys'),
-      aliases: section('aliases'),
-      wrappingKeys: section('wrappingKeys'),
-    },
-  });
+  const line = checkRecord(check, value, '$', number === 1 ? SNAPSHOT_RULES : CHANGE_RULES);
+  // The format is checked apart, to name the version a file was written by.
   if (number === 1 && line !== undefined && line.format !== STATE_FORMAT)
     throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
   if (check.count > 0)
@@ -202,20 +170,16 @@ function checkedLine(stateFile: string, json: Buffer, number: number): Json {
   return line!;
 }
 
-/** Applies one checked line (the snapshot or a change) to the state. */
+/** Applies one checked line (the snapshot or a change) to the state; null deletes a record. */
 function applyLine(state: SimState, codec: RecordCodec, line: Json): void {
-  for (const [arn, raw] of Object.entries((line.keys ?? {}) as Json)) {
-    if (raw === null) state.keys.delete(arn);
-    else state.keys.set(arn, codec.loadKey(raw as Json));
-  }
-  for (const [id, raw] of Object.entries((line.aliases ?? {}) as Json)) {
-    if (raw === null) state.aliases.delete(id);
-    else state.aliases.set(id, loadAlias(raw as Json));
-  }
-  for (const [id, raw] of Object.entries((line.wrappingKeys ?? {}) as Json)) {
-    if (raw === null) state.wrappingKeys.delete(id);
-    else state.wrappingKeys.set(id, codec.loadWrappingKey(raw as Json));
-  }
+  const apply = <T>(records: TrackedMap<T>, section: unknown, load: (record: Json) => T) => {
+    for (const [id, raw] of Object.entries((section ?? {}) as Json))
+      if (raw === null) records.delete(id);
+      else records.set(id, load(raw as Json));
+  };
+  apply(state.keys, line.keys, (record) => codec.loadKey(record));
+  apply(state.aliases, line.aliases, loadAlias);
+  apply(state.wrappingKeys, line.wrappingKeys, (record) => codec.loadWrappingKey(record));
 }
 
 function oldFormatError(stateFile: string, bytes: Buffer): ByokError | undefined {
@@ -284,13 +248,8 @@ export class StateFile {
   }
 
   #read(): SimState | undefined {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const fd = openIfPresent(this.path);
+    if (fd === undefined) return undefined;
     let bytes: Buffer;
     try {
       const size = fstatSync(fd).size;

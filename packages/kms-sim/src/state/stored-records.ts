@@ -109,7 +109,7 @@ const MATERIAL: RecordRules = {
   },
 };
 
-export const KEY_RULES: RecordRules = {
+const KEY_RULES: RecordRules = {
   required: {
     keyId: text,
     arn,
@@ -139,7 +139,7 @@ export const KEY_RULES: RecordRules = {
   },
 };
 
-export const ALIAS_RULES: RecordRules = {
+const ALIAS_RULES: RecordRules = {
   required: {
     name: text,
     region: text,
@@ -149,7 +149,7 @@ export const ALIAS_RULES: RecordRules = {
   },
 };
 
-export const WRAPPING_KEY_RULES: RecordRules = {
+const WRAPPING_KEY_RULES: RecordRules = {
   required: {
     tokenId: (check, value, path) => check.string(value, path, UUID, 'a UUID'),
     keyArn: arn,
@@ -159,6 +159,38 @@ export const WRAPPING_KEY_RULES: RecordRules = {
     expiresAt: seconds,
   },
 };
+
+/** A section maps an id to its record (null where a change line deleted it). */
+const sectionOf =
+  (rules: RecordRules, idField?: string): Rule =>
+  (check, value, path) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      check.fail(path, 'must be an object');
+      return;
+    }
+    for (const [id, raw] of Object.entries(value as Json)) {
+      if (raw === null) continue;
+      const where = `${path}[${JSON.stringify(id)}]`;
+      const record = checkRecord(check, raw, where, rules);
+      if (idField !== undefined && record !== undefined && record[idField] !== id)
+        check.fail(`${where}.${idField}`, 'must be the id the record is filed under');
+    }
+  };
+
+const SECTIONS = {
+  keys: sectionOf(KEY_RULES, 'arn'),
+  aliases: sectionOf(ALIAS_RULES),
+  wrappingKeys: sectionOf(WRAPPING_KEY_RULES, 'tokenId'),
+};
+
+/** The first line: the format (checked apart), the sealed secrets, every record. */
+export const SNAPSHOT_RULES: RecordRules = {
+  required: { format: () => undefined, secrets: text },
+  optional: SECTIONS,
+};
+
+/** Each later line: the records a request changed. */
+export const CHANGE_RULES: RecordRules = { required: {}, optional: SECTIONS };
 
 /** Seals a record's secrets under the root key, bound to the record and field. */
 export class RecordCodec {
