@@ -93,12 +93,10 @@ function lineMac(macKey: Buffer, previous: Buffer, json: Buffer): Buffer {
 
 const GENESIS = Buffer.from(`${STATE_FORMAT}\n`, 'utf8');
 
-type RecordMap = Json;
-
 interface Change {
-  keys: RecordMap;
-  aliases: RecordMap;
-  wrappingKeys: RecordMap;
+  keys: Json;
+  aliases: Json;
+  wrappingKeys: Json;
 }
 
 function tampered(stateFile: string, line: number, why: string): ByokError {
@@ -291,7 +289,7 @@ export class StateFile {
     state.aliases.takeTouched();
     state.wrappingKeys.takeTouched();
     const sections = Object.fromEntries(
-      Object.entries(change).filter(([, records]) => Object.keys(records as RecordMap).length > 0),
+      Object.entries(change).filter(([, records]) => Object.keys(records as Json).length > 0),
     );
     if (Object.keys(sections).length === 0) return;
     const records = state.keys.size + state.aliases.size + state.wrappingKeys.size;
