@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WrappingKeyPool } from './crypto/wrapping-key-pool.js';
+import type { WrappingKeyPoolOptions } from './crypto/wrapping-key-pool.js';
 import { readWrappingKeyPoolFile } from './crypto/wrapping-key-pool-file.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS } from './defaults.js';
 import { RequestLog } from './protocol/request-log.js';
@@ -62,64 +64,105 @@ export interface KmsSim {
 }
 
 const ADMIN_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-export async function startKmsSim(options: KmsSimOptions = {}): Promise<KmsSim> {
+/** The options that need no file or socket, checked before anything is opened. */
+function checkedSettings(options: KmsSimOptions) {
   const region = options.region ?? DEFAULT_REGION;
   const account = options.account ?? DEFAULT_ACCOUNT;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-    throw new RangeError(`'${region}' is not a Region name`);
   const otherRegions = options.otherRegions ?? [];
-  for (const other of otherRegions)
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(other))
-      throw new RangeError(`'${other}' is not a Region name`);
+  for (const name of [region, ...otherRegions])
+    if (!REGION_NAME.test(name)) throw new RangeError(`'${name}' is not a Region name`);
   if (!/^\d{12}$/.test(account)) throw new RangeError(`account '${account}' must be 12 digits`);
   const faults = parseFaults(options.faults);
   const credentialList = options.credentials ?? [REHEARSAL_CREDENTIALS];
   if (credentialList.length === 0) throw new RangeError('at least one credential is needed');
-  const credentials = new Map(credentialList.map((c) => [c.accessKeyId, { ...c }]));
-
   const adminToken = options.adminToken ?? randomBytes(32).toString('base64url');
   if (!ADMIN_TOKEN.test(adminToken))
     throw new RangeError('the admin token must be 16 to 128 characters of [A-Za-z0-9_-]');
   const poolSize = options.wrappingKeyPoolSize;
   if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 1024))
     throw new RangeError(`the wrapping key pool size must be a whole number from 1 to 1024`);
+  return {
+    region,
+    account,
+    regions: new Set([region, ...otherRegions]),
+    faults,
+    credentials: new Map(credentialList.map((c) => [c.accessKeyId, { ...c }])),
+    adminToken,
+  };
+}
+
+/** The state, loaded from --state-file (and saved there after each change) or kept in memory. */
+function openState(path: string | undefined): {
+  state: SimState;
+  stateFile?: StateFile;
+  persist?: () => void;
+} {
+  if (path === undefined)
+    return {
+      state: new SimState({ tokenKey: randomBytes(32), materialIdKey: randomBytes(32) }),
+    };
+  const { file, state } = StateFile.open(path);
+  return {
+    state,
+    stateFile: file,
+    persist: () => {
+      file.record(state);
+    },
+  };
+}
+
+/** The wrapping key pool: pool-file pairs first, else RSA_4096 pairs generated ahead. */
+function createPool(
+  options: KmsSimOptions,
+  seeded: WrappingKeyPoolOptions['seeded'],
+): WrappingKeyPool {
+  const pool = new WrappingKeyPool({
+    enabled: options.wrappingKeyPool ?? true,
+    ...(options.wrappingKeyPoolSize === undefined ? {} : { size: options.wrappingKeyPoolSize }),
+    ...(seeded === undefined ? {} : { seeded }),
+  });
+  if (seeded === undefined) pool.warm('RSA_4096');
+  return pool;
+}
+
+/** Listens on host:port and answers the URL clients reach the server at. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${urlHost}:${address.port}`;
+}
+
+export async function startKmsSim(options: KmsSimOptions = {}): Promise<KmsSim> {
+  const settings = checkedSettings(options);
   const clock = new SimClock(options.clockOffsetSeconds ?? 0);
+  // Files are read before the pool starts generating keys, so a refused file leaves nothing running.
   const seeded =
     options.wrappingKeyPoolFile === undefined
       ? undefined
       : readWrappingKeyPoolFile(options.wrappingKeyPoolFile);
-
-  let state: SimState;
-  let stateFile: StateFile | undefined;
-  if (options.stateFile !== undefined) {
-    ({ file: stateFile, state } = StateFile.open(options.stateFile));
-  } else {
-    state = new SimState({ tokenKey: randomBytes(32), materialIdKey: randomBytes(32) });
-  }
-  const persist =
-    stateFile === undefined
-      ? undefined
-      : () => {
-          stateFile.record(state);
-        };
+  const { state, stateFile, persist } = openState(options.stateFile);
   const requestLog =
     options.requestLog === undefined ? undefined : new RequestLog(options.requestLog);
-
-  const pool = new WrappingKeyPool({
-    enabled: options.wrappingKeyPool ?? true,
-    ...(poolSize === undefined ? {} : { size: poolSize }),
-    ...(seeded === undefined ? {} : { seeded }),
-  });
-  if (seeded === undefined) pool.warm('RSA_4096');
-  const context: HandlerContext = { region, account, clock, pool };
+  const pool = createPool(options, seeded);
+  const context: HandlerContext = {
+    region: settings.region,
+    account: settings.account,
+    clock,
+    pool,
+  };
   const server = createSimServer({
+    ...settings,
     state,
     context,
-    regions: new Set([region, ...otherRegions]),
-    credentials,
-    faults,
-    adminToken,
     random: options.seed === undefined ? Math.random : seededRandom(options.seed),
     ...(persist === undefined ? {} : { persist }),
     ...(requestLog === undefined ? {} : { requestLog }),
@@ -130,28 +173,18 @@ export async function startKmsSim(options: KmsSimOptions = {}): Promise<KmsSim> 
     stateFile?.close();
     requestLog?.close();
   };
-
-  const host = options.host ?? '127.0.0.1';
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
     release();
     throw error;
   }
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-
   return {
-    url: `http://${urlHost}:${address.port}`,
-    region,
-    account,
-    adminToken,
+    url,
+    region: settings.region,
+    account: settings.account,
+    adminToken: settings.adminToken,
     advanceClock(seconds: number) {
       clock.advance(seconds);
       state.tick(clock.nowSeconds());

@@ -2,17 +2,30 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   EncryptCommand,
+  GenerateMacCommand,
+  GetKeyRotationStatusCommand,
   GetParametersForImportCommand,
+  GetPublicKeyCommand,
   ImportKeyMaterialCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   EnableKeyCommand,
+  ListKeyRotationsCommand,
   ListKeysCommand,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKmsSim } from '../src/index.js';
 import { authenticateLines } from '../src/state/persist.js';
@@ -307,6 +320,65 @@ describe('--state-file', () => {
     } finally {
       again.destroy();
       await restarted.close();
+    }
+  });
+
+  it('loads a state file an earlier byok-kms-sim wrote, change lines and all', async () => {
+    // Written by the simulator as it was before its records were checked with FieldChecker
+    // (see fixtures/README.md); the file format has not changed since.
+    const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'earlier-state-file');
+    const stateFile = join(temp.dir, 'earlier-state.json');
+    copyFileSync(fixture, stateFile);
+    copyFileSync(`${fixture}.key`, `${stateFile}.key`);
+    chmodSync(`${stateFile}.key`, 0o600);
+    expect(readFileSync(stateFile, 'utf8').trimEnd().split('\n').length).toBeGreaterThan(20);
+    const sim = await startKmsSim({
+      stateFile,
+      wrappingKeyPool: false,
+      otherRegions: ['us-east-1'],
+    });
+    const kms = kmsClient(sim);
+    try {
+      const byDescription = new Map<string, KeyMetadata>();
+      for (const { KeyId } of (await kms.send(new ListKeysCommand({}))).Keys!) {
+        const metadata = (await kms.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata!;
+        byDescription.set(metadata.Description!, metadata);
+      }
+      const imported = byDescription.get('imported')!;
+      expect(imported.KeyState).toBe('Enabled');
+      const viaAlias = await kms.send(new DescribeKeyCommand({ KeyId: 'alias/imported' }));
+      expect(viaAlias.KeyMetadata!.KeyId).toBe(imported.KeyId);
+      const rotations = await kms.send(new ListKeyRotationsCommand({ KeyId: imported.KeyId }));
+      expect(rotations.Rotations).toHaveLength(1);
+      const sealed = await kms.send(
+        new EncryptCommand({ KeyId: imported.KeyId, Plaintext: Buffer.from('earlier') }),
+      );
+      const opened = await kms.send(new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob }));
+      expect(Buffer.from(opened.Plaintext!).toString()).toBe('earlier');
+      const rotating = byDescription.get('rotating')!;
+      const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId: rotating.KeyId }));
+      expect(status.KeyRotationEnabled).toBe(true);
+      expect(status.RotationPeriodInDays).toBe(2560);
+      expect(byDescription.get('disabled')!.KeyState).toBe('Disabled');
+      expect(byDescription.get('awaiting import')!.KeyState).toBe('PendingImport');
+      const replicas = byDescription.get('multi-Region')!.MultiRegionConfiguration!.ReplicaKeys!;
+      expect(replicas.map((replica) => replica.Region)).toEqual(['us-east-1']);
+      const rsa = byDescription.get('rsa')!;
+      expect((await kms.send(new GetPublicKeyCommand({ KeyId: rsa.KeyId }))).KeySpec).toBe(
+        'RSA_2048',
+      );
+      const hmac = byDescription.get('hmac')!;
+      const mac = await kms.send(
+        new GenerateMacCommand({
+          KeyId: hmac.KeyId,
+          MacAlgorithm: 'HMAC_SHA_256',
+          Message: Buffer.from('earlier'),
+        }),
+      );
+      expect(mac.Mac).toHaveLength(32);
+    } finally {
+      kms.destroy();
+      await sim.close();
     }
   });
 

@@ -70,7 +70,13 @@ export {
   formatCheckCodeConfirmed,
 } from './check-code/confirm.js';
 
-export { KMS_KEY_ARN, listedProblems } from './validation/field-checker.js';
+export {
+  FieldChecker,
+  HEX_DIGEST,
+  KMS_KEY_ARN,
+  UUID,
+  listedProblems,
+} from './validation/field-checker.js';
 
 // Key material checks.
 export { aesCmac } from './material/aes-cmac.js';

@@ -1,9 +1,77 @@
 import yargs from 'yargs';
+import type { InferredOptionTypes } from 'yargs';
 import { DEFAULT_POOL_SIZE } from '../crypto/wrapping-key-pool.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, REHEARSAL_CREDENTIALS } from '../defaults.js';
 import { MAX_CLOCK_OFFSET_SECONDS } from '../state/clock.js';
 import type { KmsSimOptions } from '../index.js';
 import { UsageError, parseCredential } from './usage-error.js';
+
+/** The simulator's flags: names, types, defaults and help. */
+const FLAGS = {
+  host: {
+    type: 'string',
+    default: '127.0.0.1',
+    describe: 'Address to bind (loopback unless told otherwise)',
+  },
+  port: { type: 'number', default: 4599, describe: 'Port; 0 picks a free one' },
+  region: {
+    type: 'string',
+    default: DEFAULT_REGION,
+    describe: 'Region of the keys and of the SigV4 scope',
+  },
+  'other-region': {
+    type: 'string',
+    array: true,
+    describe: 'Also serve this Region, for multi-Region keys (repeatable)',
+  },
+  account: {
+    type: 'string',
+    default: DEFAULT_ACCOUNT,
+    describe: 'Account id in ARNs',
+  },
+  credentials: {
+    type: 'string',
+    array: true,
+    describe: `Accepted ID:SECRET (repeatable); default ${REHEARSAL_CREDENTIALS.accessKeyId}:${REHEARSAL_CREDENTIALS.secretAccessKey}`,
+  },
+  'clock-offset': {
+    type: 'number',
+    default: 0,
+    describe: 'Start the simulated clock this many seconds ahead',
+  },
+  'state-file': {
+    type: 'string',
+    describe: 'Persist state here (root key in FILE.key, mode 0600)',
+  },
+  faults: {
+    type: 'string',
+    describe: 'Inject faults, e.g. throttle=0.1,internal=0.05,reset=0.02,latency=50ms',
+  },
+  seed: { type: 'number', describe: 'Seed for fault injection, so runs repeat' },
+  verbose: {
+    type: 'boolean',
+    default: false,
+    describe: 'Print one line per request',
+  },
+  'wrapping-key-pool': {
+    type: 'boolean',
+    default: true,
+    describe: 'Keep RSA wrapping keys ready in the background',
+  },
+  'wrapping-key-pool-size': {
+    type: 'number',
+    default: DEFAULT_POOL_SIZE,
+    describe: 'Most wrapping keys kept ready per size; generated one per core',
+  },
+  'wrapping-key-pool-file': {
+    type: 'string',
+    describe: 'Serve these (test-only, public) wrapping keys first, each once',
+  },
+  'request-log': {
+    type: 'string',
+    describe: 'Append one JSON line per request to FILE',
+  },
+} as const;
 
 /** The simulator's flags as its options; undefined when only --help was asked for. */
 export async function parseSimOptions(
@@ -13,69 +81,7 @@ export async function parseSimOptions(
   const args = await yargs(argv)
     .scriptName('byok-kms-sim')
     .usage('$0 [options]\n\nAn AWS KMS-compatible server for key-ceremony rehearsals and tests.')
-    .option('host', {
-      type: 'string',
-      default: '127.0.0.1',
-      describe: 'Address to bind (loopback unless told otherwise)',
-    })
-    .option('port', { type: 'number', default: 4599, describe: 'Port; 0 picks a free one' })
-    .option('region', {
-      type: 'string',
-      default: DEFAULT_REGION,
-      describe: 'Region of the keys and of the SigV4 scope',
-    })
-    .option('other-region', {
-      type: 'string',
-      array: true,
-      describe: 'Also serve this Region, for multi-Region keys (repeatable)',
-    })
-    .option('account', {
-      type: 'string',
-      default: DEFAULT_ACCOUNT,
-      describe: 'Account id in ARNs',
-    })
-    .option('credentials', {
-      type: 'string',
-      array: true,
-      describe: `Accepted ID:SECRET (repeatable); default ${REHEARSAL_CREDENTIALS.accessKeyId}:${REHEARSAL_CREDENTIALS.secretAccessKey}`,
-    })
-    .option('clock-offset', {
-      type: 'number',
-      default: 0,
-      describe: 'Start the simulated clock this many seconds ahead',
-    })
-    .option('state-file', {
-      type: 'string',
-      describe: 'Persist state here (root key in FILE.key, mode 0600)',
-    })
-    .option('faults', {
-      type: 'string',
-      describe: 'Inject faults, e.g. throttle=0.1,internal=0.05,reset=0.02,latency=50ms',
-    })
-    .option('seed', { type: 'number', describe: 'Seed for fault injection, so runs repeat' })
-    .option('verbose', {
-      type: 'boolean',
-      default: false,
-      describe: 'Print one line per request',
-    })
-    .option('wrapping-key-pool', {
-      type: 'boolean',
-      default: true,
-      describe: 'Keep RSA wrapping keys ready in the background',
-    })
-    .option('wrapping-key-pool-size', {
-      type: 'number',
-      default: DEFAULT_POOL_SIZE,
-      describe: 'Most wrapping keys kept ready per size; generated one per core',
-    })
-    .option('wrapping-key-pool-file', {
-      type: 'string',
-      describe: 'Serve these (test-only, public) wrapping keys first, each once',
-    })
-    .option('request-log', {
-      type: 'string',
-      describe: 'Append one JSON line per request to FILE',
-    })
+    .options(FLAGS)
     .strict()
     .version(false)
     .help()
@@ -88,6 +94,14 @@ export async function parseSimOptions(
     })
     .parseAsync();
   if (args.help === true) return undefined;
+  checkNumbers(args);
+  return optionsOf(args, stdout);
+}
+
+type ParsedFlags = InferredOptionTypes<typeof FLAGS>;
+
+/** Refuses the numbers yargs accepts as numbers but the simulator cannot use. */
+function checkNumbers(args: ParsedFlags): void {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new UsageError(
       `--port ${args.port} is not a port`,
@@ -111,6 +125,10 @@ export async function parseSimOptions(
   if (args.seed !== undefined && !Number.isInteger(args.seed)) {
     throw new UsageError(`--seed ${args.seed} is not an integer`, 'give --seed a whole number');
   }
+}
+
+/** The flags as startKmsSim's options: the ones given, and the defaults yargs filled in. */
+function optionsOf(args: ParsedFlags, stdout: (line: string) => void): KmsSimOptions {
   return {
     host: args.host,
     port: args.port,
@@ -119,7 +137,7 @@ export async function parseSimOptions(
     account: args.account,
     clockOffsetSeconds: args['clock-offset'],
     wrappingKeyPool: args['wrapping-key-pool'],
-    wrappingKeyPoolSize: poolSize,
+    wrappingKeyPoolSize: args['wrapping-key-pool-size'],
     ...(args['wrapping-key-pool-file'] === undefined
       ? {}
       : { wrappingKeyPoolFile: args['wrapping-key-pool-file'] }),

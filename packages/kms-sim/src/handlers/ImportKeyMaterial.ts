@@ -5,19 +5,32 @@ import { checkKeyMaterial } from '../crypto/material.js';
 import { unwrapKeyMaterial } from '../crypto/unwrap.js';
 import { KmsError, invalidState, originNotValid, unsupported, validation } from '../errors.js';
 import { keyStateOf } from '../state/store.js';
+import type { SimState } from '../state/store.js';
 import type { ImportKeyMaterialRequest } from '../model/kms-types.js';
-import type { KeyRecord, MaterialRecord } from '../state/types.js';
+import type {
+  ExpirationModel,
+  KeyRecord,
+  MaterialRecord,
+  WrappingKeyRecord,
+} from '../state/types.js';
 import type { Handler } from './context.js';
 
 function incorrect(message: string): KmsError {
   return new KmsError('IncorrectKeyMaterialException', message);
 }
 
-export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, context) => {
-  const key = state.resolveKey(input.KeyId, context, { aliases: false });
-  const now = context.clock.nowSeconds();
+const invalidToken = (): KmsError =>
+  new KmsError(
+    'InvalidImportTokenException',
+    'Import token is invalid or is associated with a different KMS key.',
+  );
 
-  // Parameters first, as KMS validates the request before touching the material.
+/** The request's parameters, checked first, as KMS validates them before touching the material. */
+function checkImportParameters(
+  key: KeyRecord,
+  input: ImportKeyMaterialRequest,
+  now: number,
+): ExpirationModel {
   const expirationModel = input.ExpirationModel ?? 'KEY_MATERIAL_EXPIRES';
   if (expirationModel === 'KEY_MATERIAL_EXPIRES') {
     if (input.ValidTo === undefined) {
@@ -32,11 +45,9 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
       'A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE',
     );
   }
-  const symmetric = key.keySpec === 'SYMMETRIC_DEFAULT';
   if (
-    input.ImportType !== undefined &&
-    !symmetric &&
     input.ImportType === 'NEW_KEY_MATERIAL' &&
+    key.keySpec !== 'SYMMETRIC_DEFAULT' &&
     key.materials.length > 0
   ) {
     throw unsupported(`${key.keySpec} keys cannot have new key material after the initial import.`);
@@ -44,7 +55,11 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
   if (input.ImportType === 'NEW_KEY_MATERIAL' && input.KeyMaterialId !== undefined) {
     throw validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
   }
+  return expirationModel;
+}
 
+/** Only an EXTERNAL key that is enabled or awaits its material takes an import. */
+function checkKeyTakesImport(key: KeyRecord): void {
   if (key.origin !== 'EXTERNAL') {
     throw originNotValid(key);
   }
@@ -54,14 +69,17 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
       `${key.arn} is ${keyState === 'PendingDeletion' ? 'pending deletion' : 'disabled'}.`,
     );
   }
+}
 
-  const claims = readImportToken(state.secrets.tokenKey, input.ImportToken);
-  if (claims === undefined || claims.keyArn !== key.arn) {
-    throw new KmsError(
-      'InvalidImportTokenException',
-      'Import token is invalid or is associated with a different KMS key.',
-    );
-  }
+/** The wrapping key an import token names, if the token is this key's and still valid. */
+function wrappingKeyOfToken(
+  state: SimState,
+  key: KeyRecord,
+  token: Buffer,
+  now: number,
+): WrappingKeyRecord {
+  const claims = readImportToken(state.secrets.tokenKey, token);
+  if (claims === undefined || claims.keyArn !== key.arn) throw invalidToken();
   if (claims.expiresAt <= now) {
     throw new KmsError(
       'ExpiredImportTokenException',
@@ -69,20 +87,19 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
     );
   }
   const wrapping = state.wrappingKeys.get(claims.tokenId);
-  if (wrapping === undefined) {
-    throw new KmsError(
-      'InvalidImportTokenException',
-      'Import token is invalid or is associated with a different KMS key.',
-    );
-  }
+  if (wrapping === undefined) throw invalidToken();
+  return wrapping;
+}
 
+/** The material unwrapped with the token's private key and checked for the key's spec. */
+function unwrapForKey(key: KeyRecord, wrapping: WrappingKeyRecord, encrypted: Buffer): Buffer {
   let unwrapped: Buffer;
   try {
     unwrapped = unwrapKeyMaterial(
       wrapping.privateKeyDer,
       wrapping.wrappingKeySpec,
       wrapping.wrappingAlgorithm,
-      input.EncryptedKeyMaterial,
+      encrypted,
     );
   } catch {
     throw new KmsError(
@@ -90,32 +107,51 @@ export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, co
       'The ciphertext is invalid: KMS could not decrypt the encrypted key material with the wrapping key of this import token.',
     );
   }
-  let material: Buffer;
   try {
-    material = checkKeyMaterial(key.keySpec, unwrapped);
+    return checkKeyMaterial(key.keySpec, unwrapped);
   } finally {
     unwrapped.fill(0);
   }
+}
+
+/** Puts the material into its record (and new material's id into each replica's list). */
+function storeMaterial(
+  state: SimState,
+  key: KeyRecord,
+  id: string,
+  material: Buffer,
+  input: ImportKeyMaterialRequest,
+  expirationModel: ExpirationModel,
+): void {
+  const isNew = !key.materials.some((m) => m.id === id);
+  const record = placeMaterial(key, id, input);
+  if (isNew && key.multiRegionKeyType === 'PRIMARY') {
+    // Each replica needs its own import of the same material before it can use it.
+    for (const replicaArn of key.replicaArns) {
+      state.keys.get(replicaArn)?.materials.push({
+        id,
+        state: record.state === 'CURRENT' ? 'CURRENT' : 'PENDING_ROTATION',
+      });
+    }
+  }
+  record.material?.fill(0);
+  record.material = material;
+  record.expirationModel = expirationModel;
+  if (input.ValidTo !== undefined) record.validTo = input.ValidTo;
+  else delete record.validTo;
+  if (input.KeyMaterialDescription !== undefined) record.description = input.KeyMaterialDescription;
+}
+
+export const importKeyMaterial: Handler<'ImportKeyMaterial'> = (state, input, context) => {
+  const key = state.resolveKey(input.KeyId, context, { aliases: false });
+  const now = context.clock.nowSeconds();
+  const expirationModel = checkImportParameters(key, input, now);
+  checkKeyTakesImport(key);
+  const wrapping = wrappingKeyOfToken(state, key, input.ImportToken, now);
+  const material = unwrapForKey(key, wrapping, input.EncryptedKeyMaterial);
   const id = keyMaterialIdOf(state.secrets.materialIdKey, key.keyId, material);
   try {
-    const isNew = !key.materials.some((m) => m.id === id);
-    const record = placeMaterial(key, id, input);
-    if (isNew && key.multiRegionKeyType === 'PRIMARY') {
-      // Each replica needs its own import of the same material before it can use it.
-      for (const replicaArn of key.replicaArns) {
-        state.keys.get(replicaArn)?.materials.push({
-          id,
-          state: record.state === 'CURRENT' ? 'CURRENT' : 'PENDING_ROTATION',
-        });
-      }
-    }
-    record.material?.fill(0);
-    record.material = material;
-    record.expirationModel = expirationModel;
-    if (input.ValidTo !== undefined) record.validTo = input.ValidTo;
-    else delete record.validTo;
-    if (input.KeyMaterialDescription !== undefined)
-      record.description = input.KeyMaterialDescription;
+    storeMaterial(state, key, id, material, input, expirationModel);
   } catch (error) {
     material.fill(0);
     throw error;

@@ -1,3 +1,5 @@
+import { KmsError } from '../errors.js';
+
 /** Injected faults: `throttle=0.1,internal=0.05,reset=0.02,latency=50ms`. */
 export interface FaultSpec {
   throttle: number;
@@ -70,4 +72,26 @@ export function decideFault(spec: FaultSpec, random: () => number): FaultDecisio
   if (draw < spec.reset + spec.throttle) return 'throttle';
   if (draw < spec.reset + spec.throttle + spec.internal) return 'internal';
   return 'none';
+}
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** Waits the injected latency, then draws the request's fault. */
+export async function injectFault(spec: FaultSpec, random: () => number): Promise<FaultDecision> {
+  if (spec.latencyMs > 0) await delay(spec.latencyMs);
+  return decideFault(spec, random);
+}
+
+/** The error an injected throttle or internal fault answers with, as KMS words it. */
+export function faultError(fault: 'throttle' | 'internal'): KmsError {
+  return fault === 'throttle'
+    ? new KmsError('ThrottlingException', 'Rate exceeded')
+    : new KmsError(
+        'KMSInternalException',
+        'The request was rejected because an internal exception occurred. (injected fault)',
+        500,
+      );
 }

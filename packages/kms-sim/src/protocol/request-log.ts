@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Outcome } from './outcome.js';
 
 /** One line of the request log. `status` is the HTTP status answered; 0 when the connection was reset. */
 export interface RequestLogEntry {
@@ -59,4 +60,27 @@ export class RequestLog {
   close(): void {
     closeSync(this.#fd);
   }
+}
+
+/** Writes a request's line to the request log and its one-line summary to the verbose log. */
+export function recordOutcome(
+  outcome: Outcome,
+  started: number,
+  requestLog: RequestLog | undefined,
+  log: ((line: string) => void) | undefined,
+): void {
+  const ms = Date.now() - started;
+  requestLog?.write({
+    time: new Date(started).toISOString(),
+    ...(outcome.operation === undefined ? {} : { operation: outcome.operation }),
+    ...(outcome.admin === undefined ? {} : { admin: outcome.admin }),
+    ...(outcome.keyId === undefined ? {} : { keyId: outcome.keyId }),
+    status: outcome.status,
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...(outcome.fault === undefined ? {} : { fault: outcome.fault }),
+    ms,
+  });
+  const what = outcome.admin ?? outcome.operation ?? 'unknown target';
+  const result = outcome.fault === 'reset' ? 'reset' : String(outcome.status);
+  log?.(`${what} ${result}${outcome.error === undefined ? '' : ` ${outcome.error}`} ${ms}ms`);
 }

@@ -64,19 +64,10 @@ function skewError(amzDate: string, signingDate: Date, realNow: Date): KmsError 
   return undefined;
 }
 
-/**
- * Checks a request's SigV4 signature by signing the same canonical request with
- * @smithy/signature-v4 and comparing. The payload hash is computed from the body received,
- * never taken from `x-amz-content-sha256` (the signer would trust that header). The skew check
- * uses the simulator's real time, never the moved clock.
- */
-export async function verifySigV4(
-  request: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer },
-  credentials: ReadonlyMap<string, Credentials>,
-  region: string,
-  realNow: Date,
-): Promise<void> {
-  const authorization = request.headers.authorization;
+type SignedRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer };
+
+/** The parts of an Authorization header, or the error KMS answers for a missing or malformed one. */
+function parseAuthorization(authorization: string | undefined) {
   if (authorization === undefined) {
     throw new KmsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
@@ -89,14 +80,20 @@ export async function verifySigV4(
   }
   const [, accessKeyId, scopeDate, scopeRegion, scopeService, signedHeaderList, signature] =
     match as unknown as [string, string, string, string, string, string, string];
-  const known = credentials.get(accessKeyId);
-  if (known === undefined) {
-    throw new KmsError(
-      'UnrecognizedClientException',
-      'The security token included in the request is invalid.',
-    );
-  }
-  const amzHeader = request.headers['x-amz-date'];
+  return {
+    accessKeyId,
+    scopeDate,
+    scopeRegion,
+    scopeService,
+    signedHeaders: signedHeaderList.split(';'),
+    signature,
+  };
+}
+type Authorization = ReturnType<typeof parseAuthorization>;
+
+/** The X-Amz-Date header, as given and as a date. */
+function signingDateOf(headers: IncomingHttpHeaders): { amzDate: string; signingDate: Date } {
+  const amzHeader = headers['x-amz-date'];
   const amzDate = typeof amzHeader === 'string' ? amzHeader : '';
   const signingDate = parseAmzDate(amzDate);
   if (signingDate === undefined) {
@@ -105,20 +102,28 @@ export async function verifySigV4(
       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
     );
   }
-  if (scopeService !== 'kms') {
+  return { amzDate, signingDate };
+}
+
+/** The credential scope names this service, this Region and the signing day. */
+function checkScope(auth: Authorization, region: string, amzDate: string): void {
+  if (auth.scopeService !== 'kms') {
     throw invalidSignature(`Credential should be scoped to correct service: 'kms'.`);
   }
-  if (scopeRegion !== region) {
-    throw invalidSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
-  }
-  if (scopeDate !== amzDate.slice(0, 8)) {
+  if (auth.scopeRegion !== region) {
     throw invalidSignature(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}'.`,
+      `Credential should be scoped to a valid region, not '${auth.scopeRegion}'.`,
     );
   }
-  const skew = skewError(amzDate, signingDate, realNow);
-  if (skew !== undefined) throw skew;
-  const signedHeaders = signedHeaderList.split(';');
+  if (auth.scopeDate !== amzDate.slice(0, 8)) {
+    throw invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${amzDate.slice(0, 8)}'.`,
+    );
+  }
+}
+
+/** What selects the operation is signed, and the body is the one a claimed hash names. */
+function checkSignedParts(request: SignedRequest, signedHeaders: readonly string[]): void {
   for (const required of REQUIRED_SIGNED_HEADERS) {
     // A request with no target at all selects nothing to swap; it answers UnknownOperationException.
     if (required === 'x-amz-target' && request.headers[required] === undefined) continue;
@@ -136,8 +141,18 @@ export async function verifySigV4(
       "The provided 'x-amz-content-sha256' header does not match what was computed.",
     );
   }
+}
+
+/** The signature the client should have sent: the same request signed again with its secret. */
+async function expectedSignature(
+  request: SignedRequest,
+  auth: Authorization,
+  secret: Credentials,
+  region: string,
+  signingDate: Date,
+): Promise<string> {
   const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
+  for (const name of auth.signedHeaders) {
     const value = request.headers[name];
     if (value === undefined)
       throw invalidSignature(`Signed header ${name} is missing from the request.`);
@@ -154,7 +169,7 @@ export async function verifySigV4(
         : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   const signer = new SignatureV4({
-    credentials: { accessKeyId: known.accessKeyId, secretAccessKey: known.secretAccessKey },
+    credentials: { accessKeyId: secret.accessKeyId, secretAccessKey: secret.secretAccessKey },
     region,
     service: 'kms',
     sha256: Sha256,
@@ -170,15 +185,44 @@ export async function verifySigV4(
       headers,
       body: request.body,
     },
-    { signingDate, signableHeaders: new Set(signedHeaders) },
+    { signingDate, signableHeaders: new Set(auth.signedHeaders) },
   );
-  const expected =
+  return (
     /Signature=([0-9a-f]{64})/.exec(
       String(signed.headers.authorization ?? signed.headers.Authorization),
-    )?.[1] ?? '';
+    )?.[1] ?? ''
+  );
+}
+
+/**
+ * Checks a request's SigV4 signature by signing the same canonical request with
+ * @smithy/signature-v4 and comparing. The payload hash is computed from the body received,
+ * never taken from `x-amz-content-sha256` (the signer would trust that header). The skew check
+ * uses the simulator's real time, never the moved clock.
+ */
+export async function verifySigV4(
+  request: SignedRequest,
+  credentials: ReadonlyMap<string, Credentials>,
+  region: string,
+  realNow: Date,
+): Promise<void> {
+  const auth = parseAuthorization(request.headers.authorization);
+  const known = credentials.get(auth.accessKeyId);
+  if (known === undefined) {
+    throw new KmsError(
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+    );
+  }
+  const { amzDate, signingDate } = signingDateOf(request.headers);
+  checkScope(auth, region, amzDate);
+  const skew = skewError(amzDate, signingDate, realNow);
+  if (skew !== undefined) throw skew;
+  checkSignedParts(request, auth.signedHeaders);
+  const expected = await expectedSignature(request, auth, known, region, signingDate);
   const ok =
-    expected.length === signature.length &&
-    timingSafeEqual(Buffer.from(expected, 'ascii'), Buffer.from(signature, 'ascii'));
+    expected.length === auth.signature.length &&
+    timingSafeEqual(Buffer.from(expected, 'ascii'), Buffer.from(auth.signature, 'ascii'));
   if (!ok) {
     throw invalidSignature(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',

@@ -11,15 +11,19 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, FieldChecker } from '@byok-ceremony/shared';
 import { SimState } from './store.js';
+import type { TrackedMap } from './store.js';
 import {
+  CHANGE_RULES,
   RecordCodec,
+  SNAPSHOT_RULES,
   STATE_FORMAT,
   StateRecordError,
-  jsonObject,
+  checkRecord,
   loadAlias,
 } from './stored-records.js';
+import type { Json } from './stored-records.js';
 
 /** A state file larger than this is refused before it is read. */
 export const MAX_STATE_FILE_BYTES = 512 * 1024 * 1024;
@@ -27,14 +31,19 @@ const MAC_HEX = 64;
 const NEWLINE = 0x0a;
 const TAB = 0x09;
 
-function readExistingRootKey(path: string): Buffer | undefined {
-  let fd: number;
+/** A file opened for reading, or undefined when there is none yet. */
+function openIfPresent(path: string): number | undefined {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+function readExistingRootKey(path: string): Buffer | undefined {
+  const fd = openIfPresent(path);
+  if (fd === undefined) return undefined;
   try {
     const mode = fstatSync(fd).mode & 0o777;
     if (mode !== 0o600)
@@ -84,12 +93,10 @@ function lineMac(macKey: Buffer, previous: Buffer, json: Buffer): Buffer {
 
 const GENESIS = Buffer.from(`${STATE_FORMAT}\n`, 'utf8');
 
-type RecordMap = Record<string, unknown>;
-
 interface Change {
-  keys: RecordMap;
-  aliases: RecordMap;
-  wrappingKeys: RecordMap;
+  keys: Json;
+  aliases: Json;
+  wrappingKeys: Json;
 }
 
 function tampered(stateFile: string, line: number, why: string): ByokError {
@@ -141,50 +148,36 @@ export function authenticatedLines(stateFile: string, bytes: Buffer, rootKey: Bu
   return lines;
 }
 
-function parseJsonLine(stateFile: string, json: Buffer, number: number): Record<string, unknown> {
+/** One line's JSON, checked whole: every problem of the line is listed in one error. */
+function checkedLine(stateFile: string, json: Buffer, number: number): Json {
   let value: unknown;
   try {
     value = JSON.parse(json.toString('utf8'));
   } catch {
     throw new StateRecordError(`${stateFile}: line ${number} is not JSON`);
   }
-  return jsonObject(value, `${stateFile}: line ${number}`);
+  const check = new FieldChecker();
+  const line = checkRecord(check, value, '$', number === 1 ? SNAPSHOT_RULES : CHANGE_RULES);
+  // The format is checked apart, to name the version a file was written by.
+  if (number === 1 && line !== undefined && line.format !== STATE_FORMAT)
+    throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
+  if (check.count > 0)
+    throw new StateRecordError(
+      `${stateFile}: line ${number} holds no state byok-kms-sim can load (${check.count} problem(s)):\n${check.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  return line!;
 }
 
-/** Applies one authenticated line (the snapshot or a change) to the state. */
-function applyLine(
-  state: SimState,
-  codec: RecordCodec,
-  line: Record<string, unknown>,
-  path: string,
-): void {
-  for (const name of Object.keys(line)) {
-    if (!['format', 'secrets', 'keys', 'aliases', 'wrappingKeys'].includes(name))
-      throw new StateRecordError(`${path}.${name} is not expected`);
-  }
-  const section = (name: string): RecordMap =>
-    line[name] === undefined ? {} : jsonObject(line[name], `${path}.${name}`);
-  for (const [arn, raw] of Object.entries(section('keys'))) {
-    if (raw === null) state.keys.delete(arn);
-    else {
-      const key = codec.loadKey(raw, `${path}.keys[${arn}]`);
-      if (key.arn !== arn) throw new StateRecordError(`${path}.keys[${arn}] has another arn`);
-      state.keys.set(arn, key);
-    }
-  }
-  for (const [id, raw] of Object.entries(section('aliases'))) {
-    if (raw === null) state.aliases.delete(id);
-    else state.aliases.set(id, loadAlias(raw, `${path}.aliases[${id}]`));
-  }
-  for (const [id, raw] of Object.entries(section('wrappingKeys'))) {
-    if (raw === null) state.wrappingKeys.delete(id);
-    else {
-      const record = codec.loadWrappingKey(raw, `${path}.wrappingKeys[${id}]`);
-      if (record.tokenId !== id)
-        throw new StateRecordError(`${path}.wrappingKeys[${id}] has another tokenId`);
-      state.wrappingKeys.set(id, record);
-    }
-  }
+/** Applies one checked line (the snapshot or a change) to the state; null deletes a record. */
+function applyLine(state: SimState, codec: RecordCodec, line: Json): void {
+  const apply = <T>(records: TrackedMap<T>, section: unknown, load: (record: Json) => T) => {
+    for (const [id, raw] of Object.entries((section ?? {}) as Json))
+      if (raw === null) records.delete(id);
+      else records.set(id, load(raw as Json));
+  };
+  apply(state.keys, line.keys, (record) => codec.loadKey(record));
+  apply(state.aliases, line.aliases, loadAlias);
+  apply(state.wrappingKeys, line.wrappingKeys, (record) => codec.loadWrappingKey(record));
 }
 
 function oldFormatError(stateFile: string, bytes: Buffer): ByokError | undefined {
@@ -204,22 +197,15 @@ export function parseStateFile(stateFile: string, bytes: Buffer, rootKey: Buffer
   if (old !== undefined) throw old;
   const lines = authenticatedLines(stateFile, bytes, rootKey);
   const codec = new RecordCodec(rootKey);
-  const first = parseJsonLine(stateFile, lines[0]!, 1);
-  if (first.format !== STATE_FORMAT)
-    throw new StateRecordError(`${stateFile} is not a ${STATE_FORMAT} state file`);
-  const secrets = codec.openSecrets(first, `${stateFile}: line 1`);
+  const first = checkedLine(stateFile, lines[0]!, 1);
+  const secrets = codec.openSecrets(first.secrets, `${stateFile}: line 1`);
   const state = new SimState({
     tokenKey: secrets.subarray(0, 32),
     materialIdKey: secrets.subarray(32, 64),
   });
-  applyLine(state, codec, first, `${stateFile}: line 1`);
-  for (let index = 1; index < lines.length; index += 1) {
-    const path = `${stateFile}: line ${index + 1}`;
-    const line = parseJsonLine(stateFile, lines[index]!, index + 1);
-    if (line.format !== undefined || line.secrets !== undefined)
-      throw new StateRecordError(`${path} is a change record but carries a snapshot field`);
-    applyLine(state, codec, line, path);
-  }
+  applyLine(state, codec, first);
+  for (let index = 1; index < lines.length; index += 1)
+    applyLine(state, codec, checkedLine(stateFile, lines[index]!, index + 1));
   return state;
 }
 
@@ -260,13 +246,8 @@ export class StateFile {
   }
 
   #read(): SimState | undefined {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const fd = openIfPresent(this.path);
+    if (fd === undefined) return undefined;
     let bytes: Buffer;
     try {
       const size = fstatSync(fd).size;
@@ -308,7 +289,7 @@ export class StateFile {
     state.aliases.takeTouched();
     state.wrappingKeys.takeTouched();
     const sections = Object.fromEntries(
-      Object.entries(change).filter(([, records]) => Object.keys(records as RecordMap).length > 0),
+      Object.entries(change).filter(([, records]) => Object.keys(records as Json).length > 0),
     );
     if (Object.keys(sections).length === 0) return;
     const records = state.keys.size + state.aliases.size + state.wrappingKeys.size;

@@ -1,19 +1,16 @@
 import {
   ByokError,
-  isKeySpec,
-  isKeyUsage,
-  isWrappingAlgorithm,
-  isWrappingKeySpec,
+  FieldChecker,
+  HEX_DIGEST,
+  KEY_SPECS,
+  KEY_USAGES,
+  KMS_KEY_ARN,
+  UUID,
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
 } from '@byok-ceremony/shared';
 import { open, seal } from '../crypto/secret-box.js';
-import type {
-  AliasRecord,
-  AutomaticRotation,
-  KeyRecord,
-  MaterialRecord,
-  Tag,
-  WrappingKeyRecord,
-} from './types.js';
+import type { AliasRecord, KeyRecord, MaterialRecord, WrappingKeyRecord } from './types.js';
 
 /** Records as the state file holds them: secrets sealed, everything else as JSON has it. */
 export const STATE_FORMAT = 'byok-kms-sim-state/3';
@@ -31,105 +28,169 @@ export class StateRecordError extends ByokError {
   }
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new StateRecordError(`${path} is not an object`);
-  return value as Json;
+/**
+ * The state file's lines are authenticated, so these checks only make sure that what loads is
+ * what the handlers expect (the types of src/state/types.ts), whatever version wrote it.
+ */
+type Rule = (check: FieldChecker, value: unknown, path: string) => void;
+
+interface RecordRules {
+  required: Readonly<Record<string, Rule>>;
+  optional?: Readonly<Record<string, Rule>>;
 }
 
-function only(value: Json, path: string, allowed: readonly string[]): void {
-  for (const name of Object.keys(value))
-    if (!allowed.includes(name)) throw new StateRecordError(`${path}.${name} is not expected`);
-}
+const text: Rule = (check, value, path) => check.string(value, path);
+const arn: Rule = (check, value, path) => check.string(value, path, KMS_KEY_ARN, 'a KMS key ARN');
+const oneOf =
+  (options: readonly string[]): Rule =>
+  (check, value, path) =>
+    check.oneOf(value, path, options);
+const flag: Rule = (check, value, path) => {
+  if (typeof value !== 'boolean') check.fail(path, 'must be a boolean');
+};
+/** Within what a Date can hold, so nothing loaded becomes an "Invalid time value". */
+const seconds: Rule = (check, value, path) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 8.64e12)
+    check.fail(path, 'must be a time in epoch seconds');
+};
+const wholeNumber =
+  (min: number, max: number): Rule =>
+  (check, value, path) => {
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+      check.fail(path, `must be a whole number from ${min} to ${max}`);
+  };
+const listOf =
+  (item: Rule): Rule =>
+  (check, value, path) =>
+    check.array(value, path, 0)?.forEach((each, index) => {
+      item(check, each, `${path}[${index}]`);
+    });
+const recordOf =
+  (rules: RecordRules): Rule =>
+  (check, value, path) => {
+    checkRecord(check, value, path, rules);
+  };
 
-function str(value: Json, name: string, path: string, max = 2048): string {
-  const v = value[name];
-  if (typeof v !== 'string' || v.length > max)
-    throw new StateRecordError(`${path}.${name} is not a string of at most ${max} characters`);
-  return v;
-}
-
-function optStr(value: Json, name: string, path: string): string | undefined {
-  return value[name] === undefined ? undefined : str(value, name, path);
-}
-
-/** Epoch seconds within what a Date can hold, so nothing loaded becomes an "Invalid time value". */
-function seconds(value: Json, name: string, path: string): number {
-  const v = value[name];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 8.64e12)
-    throw new StateRecordError(`${path}.${name} is not a time in epoch seconds`);
-  return v;
-}
-
-function optSeconds(value: Json, name: string, path: string): number | undefined {
-  return value[name] === undefined ? undefined : seconds(value, name, path);
-}
-
-function bool(value: Json, name: string, path: string): boolean {
-  const v = value[name];
-  if (typeof v !== 'boolean') throw new StateRecordError(`${path}.${name} is not a boolean`);
-  return v;
-}
-
-function oneOf<T extends string>(
-  value: Json,
-  name: string,
+/** Checks one record: the required fields, the optional ones it has, and nothing else. */
+export function checkRecord(
+  check: FieldChecker,
+  value: unknown,
   path: string,
-  allowed: readonly T[],
-): T {
-  const v = value[name];
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
-    throw new StateRecordError(`${path}.${name} is not one of ${allowed.join(', ')}`);
-  return v as T;
+  { required, optional = {} }: RecordRules,
+): Json | undefined {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const present = Object.keys(optional).filter((name) => isObject && Object.hasOwn(value, name));
+  const record = check.object(value, path, [...Object.keys(required), ...present]);
+  if (record === undefined) return undefined;
+  for (const [name, rule] of Object.entries({ ...required, ...optional }))
+    if (record[name] !== undefined) rule(check, record[name], `${path}.${name}`);
+  return record;
 }
 
-function list(value: Json, name: string, path: string, max = 10_000): unknown[] {
-  const v = value[name];
-  if (!Array.isArray(v) || v.length > max)
-    throw new StateRecordError(`${path}.${name} is not a list of at most ${max} items`);
-  return v;
-}
+const MATERIAL: RecordRules = {
+  required: {
+    id: (check, value, path) => check.string(value, path, HEX_DIGEST, '64 lowercase hex digits'),
+    state: oneOf([
+      'CURRENT',
+      'NON_CURRENT',
+      'PENDING_ROTATION',
+      'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
+    ]),
+  },
+  optional: {
+    material: text,
+    expirationModel: oneOf(['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE']),
+    validTo: seconds,
+    description: text,
+    rotationDate: seconds,
+    rotationType: oneOf(['AUTOMATIC', 'ON_DEMAND']),
+  },
+};
 
-const MATERIAL_STATES = [
-  'CURRENT',
-  'NON_CURRENT',
-  'PENDING_ROTATION',
-  'PENDING_MULTI_REGION_IMPORT_AND_ROTATION',
-] as const;
-const EXPIRATION_MODELS = ['KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'] as const;
-const MATERIAL_FIELDS = [
-  'id',
-  'state',
-  'material',
-  'expirationModel',
-  'validTo',
-  'description',
-  'rotationDate',
-  'rotationType',
-];
-const KEY_FIELDS = [
-  'keyId',
-  'arn',
-  'region',
-  'account',
-  'creationDate',
-  'description',
-  'keySpec',
-  'keyUsage',
-  'origin',
-  'enabled',
-  'deletionDate',
-  'pendingWindowInDays',
-  'multiRegion',
-  'multiRegionKeyType',
-  'primaryArn',
-  'replicaArns',
-  'tags',
-  'materials',
-  'automaticRotation',
-];
+const KEY_RULES: RecordRules = {
+  required: {
+    keyId: text,
+    arn,
+    region: text,
+    account: text,
+    creationDate: seconds,
+    description: text,
+    keySpec: oneOf(KEY_SPECS),
+    keyUsage: oneOf(KEY_USAGES),
+    origin: oneOf(['AWS_KMS', 'EXTERNAL']),
+    enabled: flag,
+    multiRegion: flag,
+    replicaArns: listOf(arn),
+    tags: listOf(recordOf({ required: { TagKey: text, TagValue: text } })),
+    materials: listOf(recordOf(MATERIAL)),
+  },
+  optional: {
+    deletionDate: seconds,
+    pendingWindowInDays: wholeNumber(0, 30),
+    multiRegionKeyType: oneOf(['PRIMARY', 'REPLICA']),
+    primaryArn: arn,
+    // Written by EnableKeyRotation (older state files have none: rotation off); the service
+    // model's RotationPeriodInDaysType is 90 to 2560.
+    automaticRotation: recordOf({
+      required: { periodInDays: wholeNumber(90, 2560), since: seconds },
+    }),
+  },
+};
+
+const ALIAS_RULES: RecordRules = {
+  required: {
+    name: text,
+    region: text,
+    targetKeyId: text,
+    creationDate: seconds,
+    lastUpdatedDate: seconds,
+  },
+};
+
+const WRAPPING_KEY_RULES: RecordRules = {
+  required: {
+    tokenId: (check, value, path) => check.string(value, path, UUID, 'a UUID'),
+    keyArn: arn,
+    wrappingKeySpec: oneOf(WRAPPING_KEY_SPECS),
+    wrappingAlgorithm: oneOf(WRAPPING_ALGORITHMS),
+    privateKeyDer: text,
+    expiresAt: seconds,
+  },
+};
+
+/** A section maps an id to its record (null where a change line deleted it). */
+const sectionOf =
+  (rules: RecordRules, idField?: string): Rule =>
+  (check, value, path) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      check.fail(path, 'must be an object');
+      return;
+    }
+    for (const [id, raw] of Object.entries(value as Json)) {
+      if (raw === null) continue;
+      const where = `${path}[${JSON.stringify(id)}]`;
+      const record = checkRecord(check, raw, where, rules);
+      if (idField !== undefined && record !== undefined && record[idField] !== id)
+        check.fail(`${where}.${idField}`, 'must be the id the record is filed under');
+    }
+  };
+
+const SECTIONS = {
+  keys: sectionOf(KEY_RULES, 'arn'),
+  aliases: sectionOf(ALIAS_RULES),
+  wrappingKeys: sectionOf(WRAPPING_KEY_RULES, 'tokenId'),
+};
+
+/** The first line: the format (checked apart), the sealed secrets, every record. */
+export const SNAPSHOT_RULES: RecordRules = {
+  required: { format: () => undefined, secrets: text },
+  optional: SECTIONS,
+};
+
+/** Each later line: the records a request changed. */
+export const CHANGE_RULES: RecordRules = { required: {}, optional: SECTIONS };
 
 /** Seals a record's secrets under the root key, bound to the record and field. */
 export class RecordCodec {
@@ -143,10 +204,9 @@ export class RecordCodec {
     return seal(this.#rootKey, bytes, sealedAad(id, field)).toString('base64');
   }
 
-  #open(value: Json, name: string, path: string, id: string, field: string): Buffer {
-    const sealed = str(value, name, path, 16_384);
+  #open(sealed: unknown, id: string, field: string): Buffer {
     try {
-      return open(this.#rootKey, Buffer.from(sealed, 'base64'), sealedAad(id, field));
+      return open(this.#rootKey, Buffer.from(String(sealed), 'base64'), sealedAad(id, field));
     } catch {
       throw new StateRecordError(
         `the sealed ${field} of ${id} does not open under the root key: sealed values were moved between records`,
@@ -158,8 +218,8 @@ export class RecordCodec {
     return this.#seal(secrets, 'state', 'secrets');
   }
 
-  openSecrets(holder: Json, path: string): Buffer {
-    const secrets = this.#open(holder, 'secrets', path, 'state', 'secrets');
+  openSecrets(sealed: unknown, path: string): Buffer {
+    const secrets = this.#open(sealed, 'state', 'secrets');
     if (secrets.length !== 64) throw new StateRecordError(`${path}.secrets is not 64 bytes`);
     return secrets;
   }
@@ -176,88 +236,18 @@ export class RecordCodec {
     };
   }
 
-  loadKey(raw: unknown, path: string): KeyRecord {
-    const v = object(raw, path);
-    only(v, path, KEY_FIELDS);
-    const arn = str(v, 'arn', path);
-    const materials = list(v, 'materials', path, 1000).map((item, index) =>
-      this.#loadMaterial(item, `${path}.materials[${index}]`, arn),
-    );
-    const keySpec = v.keySpec;
-    const keyUsage = v.keyUsage;
-    if (!isKeySpec(keySpec)) throw new StateRecordError(`${path}.keySpec is not a key spec`);
-    if (!isKeyUsage(keyUsage)) throw new StateRecordError(`${path}.keyUsage is not a key usage`);
-    const deletionDate = optSeconds(v, 'deletionDate', path);
-    const window = v.pendingWindowInDays;
-    if (window !== undefined && !(Number.isInteger(window) && Number(window) >= 0))
-      throw new StateRecordError(`${path}.pendingWindowInDays is not a number of days`);
-    const primaryArn = optStr(v, 'primaryArn', path);
-    const key: KeyRecord = {
-      keyId: str(v, 'keyId', path),
-      arn,
-      region: str(v, 'region', path),
-      account: str(v, 'account', path),
-      creationDate: seconds(v, 'creationDate', path),
-      description: str(v, 'description', path, 8192),
-      keySpec,
-      keyUsage,
-      origin: oneOf(v, 'origin', path, ['AWS_KMS', 'EXTERNAL'] as const),
-      enabled: bool(v, 'enabled', path),
-      multiRegion: bool(v, 'multiRegion', path),
-      replicaArns: list(v, 'replicaArns', path, 100).map((item, index) => {
-        if (typeof item !== 'string')
-          throw new StateRecordError(`${path}.replicaArns[${index}] is not a string`);
-        return item;
-      }),
-      tags: list(v, 'tags', path, 1000).map((item, index) =>
-        loadTag(item, `${path}.tags[${index}]`),
-      ),
-      materials,
-      ...(deletionDate === undefined ? {} : { deletionDate }),
-      ...(window === undefined ? {} : { pendingWindowInDays: window as number }),
-      ...(v.multiRegionKeyType === undefined
-        ? {}
-        : {
-            multiRegionKeyType: oneOf(v, 'multiRegionKeyType', path, [
-              'PRIMARY',
-              'REPLICA',
-            ] as const),
-          }),
-      ...(primaryArn === undefined ? {} : { primaryArn }),
-      ...(v.automaticRotation === undefined
-        ? {}
-        : {
-            automaticRotation: loadAutomaticRotation(
-              v.automaticRotation,
-              `${path}.automaticRotation`,
-            ),
-          }),
-    };
-    return key;
-  }
-
-  #loadMaterial(raw: unknown, path: string, arn: string): MaterialRecord {
-    const v = object(raw, path);
-    only(v, path, MATERIAL_FIELDS);
-    const id = str(v, 'id', path, 64);
-    const validTo = optSeconds(v, 'validTo', path);
-    const rotationDate = optSeconds(v, 'rotationDate', path);
-    const description = optStr(v, 'description', path);
+  /** A key record checked against KEY_RULES, its materials opened. */
+  loadKey(record: Json): KeyRecord {
+    type StoredMaterial = Omit<MaterialRecord, 'material'> & { material?: string };
+    const key = record as unknown as Omit<KeyRecord, 'materials'> & { materials: StoredMaterial[] };
     return {
-      id,
-      state: oneOf(v, 'state', path, MATERIAL_STATES),
-      ...(v.material === undefined
-        ? {}
-        : { material: this.#open(v, 'material', path, arn, `materials.${id}.material`) }),
-      ...(v.expirationModel === undefined
-        ? {}
-        : { expirationModel: oneOf(v, 'expirationModel', path, EXPIRATION_MODELS) }),
-      ...(validTo === undefined ? {} : { validTo }),
-      ...(description === undefined ? {} : { description }),
-      ...(rotationDate === undefined ? {} : { rotationDate }),
-      ...(v.rotationType === undefined
-        ? {}
-        : { rotationType: oneOf(v, 'rotationType', path, ['AUTOMATIC', 'ON_DEMAND'] as const) }),
+      ...key,
+      materials: key.materials.map(({ material, ...rest }) => ({
+        ...rest,
+        ...(material === undefined
+          ? {}
+          : { material: this.#open(material, key.arn, `materials.${rest.id}.material`) }),
+      })),
     };
   }
 
@@ -266,62 +256,19 @@ export class RecordCodec {
     return { ...rest, privateKeyDer: this.#seal(privateKeyDer, rest.tokenId, 'privateKeyDer') };
   }
 
-  loadWrappingKey(raw: unknown, path: string): WrappingKeyRecord {
-    const v = object(raw, path);
-    only(v, path, [
-      'tokenId',
-      'keyArn',
-      'wrappingKeySpec',
-      'wrappingAlgorithm',
-      'privateKeyDer',
-      'expiresAt',
-    ]);
-    const tokenId = str(v, 'tokenId', path, 64);
-    const { wrappingKeySpec, wrappingAlgorithm } = v;
-    if (!isWrappingKeySpec(wrappingKeySpec))
-      throw new StateRecordError(`${path}.wrappingKeySpec is not a wrapping key spec`);
-    if (!isWrappingAlgorithm(wrappingAlgorithm))
-      throw new StateRecordError(`${path}.wrappingAlgorithm is not a wrapping algorithm`);
-    return {
-      tokenId,
-      keyArn: str(v, 'keyArn', path),
-      wrappingKeySpec,
-      wrappingAlgorithm,
-      privateKeyDer: this.#open(v, 'privateKeyDer', path, tokenId, 'privateKeyDer'),
-      expiresAt: seconds(v, 'expiresAt', path),
+  /** A wrapping key record checked against WRAPPING_KEY_RULES, its private key opened. */
+  loadWrappingKey(record: Json): WrappingKeyRecord {
+    const { privateKeyDer, ...rest } = record as unknown as Omit<
+      WrappingKeyRecord,
+      'privateKeyDer'
+    > & {
+      privateKeyDer: string;
     };
+    return { ...rest, privateKeyDer: this.#open(privateKeyDer, rest.tokenId, 'privateKeyDer') };
   }
 }
 
-/** Written by EnableKeyRotation (older state files have none: rotation off). */
-function loadAutomaticRotation(raw: unknown, path: string): AutomaticRotation {
-  const v = object(raw, path);
-  only(v, path, ['periodInDays', 'since']);
-  const period = v.periodInDays;
-  // The service model's RotationPeriodInDaysType: 90 to 2560.
-  if (!(Number.isInteger(period) && Number(period) >= 90 && Number(period) <= 2560))
-    throw new StateRecordError(
-      `${path}.periodInDays is not a whole number of days from 90 to 2560`,
-    );
-  return { periodInDays: period as number, since: seconds(v, 'since', path) };
+/** An alias record checked against ALIAS_RULES. */
+export function loadAlias(record: Json): AliasRecord {
+  return record as unknown as AliasRecord;
 }
-
-function loadTag(raw: unknown, path: string): Tag {
-  const v = object(raw, path);
-  only(v, path, ['TagKey', 'TagValue']);
-  return { TagKey: str(v, 'TagKey', path, 128), TagValue: str(v, 'TagValue', path, 256) };
-}
-
-export function loadAlias(raw: unknown, path: string): AliasRecord {
-  const v = object(raw, path);
-  only(v, path, ['name', 'region', 'targetKeyId', 'creationDate', 'lastUpdatedDate']);
-  return {
-    name: str(v, 'name', path, 256),
-    region: str(v, 'region', path, 64),
-    targetKeyId: str(v, 'targetKeyId', path, 64),
-    creationDate: seconds(v, 'creationDate', path),
-    lastUpdatedDate: seconds(v, 'lastUpdatedDate', path),
-  };
-}
-
-export { object as jsonObject, list as jsonList };

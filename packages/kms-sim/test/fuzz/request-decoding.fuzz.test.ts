@@ -4,7 +4,7 @@ import { KmsError } from '../../src/errors.js';
 import { OPERATIONS, SHAPES } from '../../src/model/kms-model.js';
 import { verifySigV4 } from '../../src/protocol/sigv4.js';
 import { validateInput } from '../../src/protocol/validate.js';
-import { parseBody } from '../../src/server.js';
+import { parseBody } from '../../src/protocol/wire.js';
 import { REHEARSAL_CREDENTIALS } from '../../src/index.js';
 
 const numRuns = Number(process.env.BYOK_FUZZ_RUNS ?? 200);
