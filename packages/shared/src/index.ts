@@ -106,15 +106,15 @@ export {
   type AuditSigner,
   type VerifyEd25519,
 } from './audit/signed-confirmation.js';
+export { verifyTranscript } from './audit/verify-transcript.js';
 export {
-  verifyTranscript,
   type PinnedOperatorKey,
   type TranscriptOptions,
   type TranscriptResult,
-} from './audit/verify-transcript.js';
+} from './audit/verify/transcript-types.js';
 export { isAuditLabel, rotationLabel } from './audit/audit-label.js';
 export { transcriptJson, transcriptSummaryLines } from './audit/transcript-summary.js';
-export { isAwsKmsEndpoint, type KmsEndpointUse } from './audit/kms-endpoint.js';
+export { isAwsKmsEndpoint, type KmsEndpointUse } from './audit/verify/kms-endpoints.js';
 export {
   RAW_IMPORT_TOKEN_LABEL,
   RAW_MATERIAL_LABEL,
@@ -174,7 +174,7 @@ export {
   parseOperatorName,
   parseOperatorNames,
 } from './validation/operator-name.js';
-export { type AnchorRoot, type Coverage } from './audit/anchor-coverage.js';
+export { type AnchorRoot, type Coverage } from './audit/verify/anchor-coverage.js';
 export {
   HEAD_CODE_BITS,
   headCodeOf,

@@ -1,10 +1,7 @@
 import { ByokError, type ByokErrorCode } from '@byok-ceremony/shared';
-import { graphemesOf } from './graphemes.js';
-
-interface TerminalInput extends NodeJS.ReadableStream {
-  readonly isTTY?: boolean;
-  setRawMode?: (mode: boolean) => unknown;
-}
+import { HiddenKeyDecoder, type HiddenKey } from './hidden-key-decoder.js';
+import { HiddenLineBuffer } from './hidden-line-buffer.js';
+import { withRawMode } from './terminal-raw-mode.js';
 
 export interface HiddenLineOptions {
   /** What is being typed, for the errors: `the passphrase`, `the check code`. */
@@ -14,23 +11,128 @@ export interface HiddenLineOptions {
   readonly endHint: string;
 }
 
-const ENTER = new Set([0x0a, 0x0d, 0x04]);
-const BACKSPACE = new Set([0x7f, 0x08]);
-const CTRL_C = 0x03;
-const ESC = 0x1b;
-
 /** Streams whose last line ended in CR: an LF that starts their next chunk belongs to that line. */
 const endedInCr = new WeakSet<NodeJS.ReadableStream>();
 
-/** How many continuation bytes a UTF-8 lead byte announces; -1 for a byte that cannot lead. */
-function continuationBytes(lead: number): number {
-  if (lead >= 0xc2 && lead <= 0xdf) return 1;
-  if (lead >= 0xe0 && lead <= 0xef) return 2;
-  if (lead >= 0xf0 && lead <= 0xf4) return 3;
-  return -1;
+/** The refusal for a key the prompt does not take, as message and hint. */
+function refusal(key: HiddenKey, b: number, what: string): [string, string?] | undefined {
+  switch (key) {
+    case 'interrupt':
+      return [
+        `interrupted while ${what} was typed`,
+        'Ctrl-C stopped the command at the prompt. Run it again when ready.',
+      ];
+    case 'escape':
+      return [
+        `${what} cannot contain escape sequences (arrow, function or editing keys)`,
+        'Type it again with letters, digits, spaces and punctuation; correct with backspace only.',
+      ];
+    case 'control':
+      return [
+        `${what} cannot contain the control character 0x${b.toString(16).padStart(2, '0')}`,
+        'Type it again; correct with backspace only.',
+      ];
+    case 'invalid-utf8':
+      return [`${what} is not valid UTF-8`];
+    default:
+      return undefined;
+  }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** One hidden line read from a stream: its listeners, its line and how it ends. */
+class HiddenLinePrompt {
+  private readonly keys = new HiddenKeyDecoder();
+  private readonly line = new HiddenLineBuffer();
+  private readonly append = (bytes: readonly number[]): void => {
+    this.line.append(bytes);
+  };
+
+  constructor(
+    private readonly stdin: NodeJS.ReadableStream,
+    private readonly options: HiddenLineOptions,
+    private readonly resolve: (line: Buffer) => void,
+    private readonly reject: (error: ByokError) => void,
+  ) {}
+
+  start(): void {
+    if ((this.stdin as { readableEnded?: boolean }).readableEnded === true) {
+      this.onEnd();
+      return;
+    }
+    this.stdin.on('data', this.onData);
+    this.stdin.on('end', this.onEnd);
+    this.stdin.resume();
+  }
+
+  private readonly onData = (data: Buffer | string): void => {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    let start = 0;
+    if (endedInCr.has(this.stdin)) {
+      endedInCr.delete(this.stdin);
+      if (chunk[0] === 0x0a) start = 1;
+    }
+    try {
+      for (let i = start; i < chunk.length; i++) if (this.takeByte(chunk, i)) return;
+    } finally {
+      chunk.fill(0);
+    }
+  };
+
+  /** Takes the byte at i of chunk; true when the line is done (entered or refused). */
+  private takeByte(chunk: Buffer, i: number): boolean {
+    const b = chunk[i]!;
+    const key = this.keys.decode(b, this.append);
+    if (key === 'text') return false;
+    if (key === 'backspace') {
+      this.keys.wipe();
+      this.line.takeBackCharacter();
+      return false;
+    }
+    if (key === 'enter') {
+      // Piped input may carry the next answer in the same chunk; leave it for the next prompt.
+      let next = i + 1;
+      if (b === 0x0d && next === chunk.length) endedInCr.add(this.stdin);
+      if (b === 0x0d && chunk[next] === 0x0a) next++;
+      this.finish(next < chunk.length ? Buffer.from(chunk.subarray(next)) : undefined);
+      return true;
+    }
+    const [message, hint] = refusal(key, b, this.options.what)!;
+    this.fail(message, hint);
+    return true;
+  }
+
+  // A last line without a line end still counts; nothing at all is a missing answer.
+  private readonly onEnd = (): void => {
+    if (this.line.length > 0 || this.keys.midCharacter) this.finish(undefined);
+    else this.fail(`input ended before ${this.options.what} was typed`, this.options.endHint);
+  };
+
+  private finish(rest: Buffer | undefined): void {
+    // Paused and unhooked first: a flowing stream would hand `rest` straight back to onData.
+    this.cleanup();
+    if (rest !== undefined) this.stdin.unshift(rest);
+    if (this.keys.midCharacter) {
+      this.fail(`${this.options.what} is not valid UTF-8`);
+      return;
+    }
+    const line = this.line.takeNfc();
+    if (line === undefined) this.fail(`${this.options.what} is not valid UTF-8`);
+    else this.resolve(line);
+  }
+
+  private fail(message: string, hint?: string): void {
+    this.cleanup();
+    this.line.wipe();
+    this.keys.wipe();
+    this.reject(new ByokError(this.options.code, message, hint === undefined ? {} : { hint }));
+  }
+
+  private cleanup(): void {
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.pause();
+  }
+}
 
 /**
  * One line from stdin, never echoed: on a terminal in raw mode (the terminal shows nothing, and
@@ -44,136 +146,11 @@ export async function readHiddenLine(
   stdin: NodeJS.ReadableStream,
   options: HiddenLineOptions,
 ): Promise<Buffer> {
-  const input = stdin as TerminalInput;
-  const raw = input.isTTY === true && typeof input.setRawMode === 'function';
-  if (raw) input.setRawMode!(true);
-  try {
-    return await new Promise<Buffer>((resolve, reject) => {
-      let typed = Buffer.alloc(0);
-      let pending: number[] = [];
-      let expect = 0;
-      const fail = (message: string, hint?: string): void => {
-        cleanup();
-        typed.fill(0);
-        pending.fill(0);
-        reject(new ByokError(options.code, message, hint === undefined ? {} : { hint }));
-      };
-      const append = (bytes: readonly number[]): void => {
-        const next = Buffer.concat([typed, Buffer.from(bytes)]);
-        typed.fill(0);
-        typed = next;
-      };
-      const takeBack = (): void => {
-        pending.fill(0);
-        pending = [];
-        expect = 0;
-        const next = Buffer.from(graphemesOf(typed.toString('utf8')).slice(0, -1).join(''), 'utf8');
-        typed.fill(0);
-        typed = next;
-      };
-      const onData = (data: Buffer | string): void => {
-        const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-        let start = 0;
-        if (endedInCr.has(stdin)) {
-          endedInCr.delete(stdin);
-          if (chunk[0] === 0x0a) start = 1;
-        }
-        try {
-          for (let i = start; i < chunk.length; i++) {
-            const b = chunk[i]!;
-            if (expect > 0) {
-              if ((b & 0xc0) !== 0x80) {
-                fail(`${options.what} is not valid UTF-8`);
-                return;
-              }
-              pending.push(b);
-              if (--expect === 0) {
-                append(pending);
-                pending.fill(0);
-                pending = [];
-              }
-              continue;
-            }
-            if (ENTER.has(b)) {
-              // Piped input may carry the next answer in the same chunk; leave it for the next prompt.
-              let next = i + 1;
-              if (b === 0x0d && next === chunk.length) endedInCr.add(stdin);
-              if (b === 0x0d && chunk[next] === 0x0a) next++;
-              finish(next < chunk.length ? Buffer.from(chunk.subarray(next)) : undefined);
-              return;
-            }
-            if (b === CTRL_C) {
-              fail(
-                `interrupted while ${options.what} was typed`,
-                'Ctrl-C stopped the command at the prompt. Run it again when ready.',
-              );
-              return;
-            }
-            if (BACKSPACE.has(b)) takeBack();
-            else if (b === ESC) {
-              fail(
-                `${options.what} cannot contain escape sequences (arrow, function or editing keys)`,
-                'Type it again with letters, digits, spaces and punctuation; correct with backspace only.',
-              );
-              return;
-            } else if (b < 0x20) {
-              fail(
-                `${options.what} cannot contain the control character 0x${b.toString(16).padStart(2, '0')}`,
-                'Type it again; correct with backspace only.',
-              );
-              return;
-            } else if (b < 0x80) append([b]);
-            else {
-              expect = continuationBytes(b);
-              if (expect < 0) {
-                fail(`${options.what} is not valid UTF-8`);
-                return;
-              }
-              pending = [b];
-            }
-          }
-        } finally {
-          chunk.fill(0);
-        }
-      };
-      const finish = (rest?: Buffer): void => {
-        // Paused and unhooked first: a flowing stream would hand `rest` straight back to onData.
-        cleanup();
-        if (rest !== undefined) stdin.unshift(rest);
-        if (expect > 0) {
-          fail(`${options.what} is not valid UTF-8`);
-          return;
-        }
-        let text: string;
-        try {
-          text = strictUtf8.decode(typed);
-        } catch {
-          fail(`${options.what} is not valid UTF-8`);
-          return;
-        } finally {
-          typed.fill(0);
-        }
-        resolve(Buffer.from(text.normalize('NFC'), 'utf8'));
-      };
-      // A last line without a line end still counts; nothing at all is a missing answer.
-      const onEnd = (): void => {
-        if (typed.length > 0 || expect > 0) finish(undefined);
-        else fail(`input ended before ${options.what} was typed`, options.endHint);
-      };
-      const cleanup = (): void => {
-        stdin.off('data', onData);
-        stdin.off('end', onEnd);
-        stdin.pause();
-      };
-      if ((stdin as { readableEnded?: boolean }).readableEnded === true) {
-        onEnd();
-        return;
-      }
-      stdin.on('data', onData);
-      stdin.on('end', onEnd);
-      stdin.resume();
-    });
-  } finally {
-    if (raw) input.setRawMode!(false);
-  }
+  return withRawMode(
+    stdin,
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        new HiddenLinePrompt(stdin, options, resolve, reject).start();
+      }),
+  );
 }

@@ -159,6 +159,82 @@ function backupProblems(c: FieldChecker, value: unknown): void {
   });
 }
 
+/** One key record: each optional field checked on its own when present. */
+function keyRecordProblems(c: FieldChecker, key: unknown, path: string): void {
+  const k = optionalFields(c, key, path, KEY_FIELDS);
+  if (k === undefined) return;
+  if (k['keyArn'] !== null) c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
+  // Each field checked on its own, so no field escapes validation (keyState once did).
+  if (k['keySpec'] !== undefined)
+    c.string(k['keySpec'], `${path}.keySpec`, KEY_SPEC, 'a KMS key spec');
+  if (k['materialGroup'] !== undefined)
+    c.string(k['materialGroup'], `${path}.materialGroup`, MATERIAL_GROUP, 'a group name');
+  if (k['wrappingKeyFingerprint'] !== undefined)
+    c.string(
+      k['wrappingKeyFingerprint'],
+      `${path}.wrappingKeyFingerprint`,
+      HEX_DIGEST,
+      '64 lowercase hex digits',
+    );
+  if (
+    k['parametersValidTo'] !== undefined &&
+    c.string(k['parametersValidTo'], `${path}.parametersValidTo`) &&
+    !isValidTimestamp(k['parametersValidTo'])
+  )
+    c.fail(`${path}.parametersValidTo`, 'must be an RFC 3339 UTC timestamp');
+  if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
+  if (k['keyMaterialId'] !== undefined)
+    c.string(k['keyMaterialId'], `${path}.keyMaterialId`, HEX_DIGEST, '64 lowercase hex digits');
+  if (k['currentKeyMaterialId'] !== undefined)
+    c.string(
+      k['currentKeyMaterialId'],
+      `${path}.currentKeyMaterialId`,
+      HEX_DIGEST,
+      '64 lowercase hex digits',
+    );
+  if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
+  if (k['proof'] !== undefined)
+    c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
+}
+
+/** The outcome and its error: an error entry describes it, an ok entry has none. */
+function outcomeProblems(c: FieldChecker, e: Record<string, unknown>): void {
+  c.oneOf(e['outcome'], 'entry.outcome', ['ok', 'error']);
+  if (e['error'] !== null) {
+    const err = c.object(e['error'], 'entry.error', ['code', 'message']);
+    if (err !== undefined) {
+      c.string(err['code'], 'entry.error.code', /^ERR_[A-Z_]+$/);
+      c.string(err['message'], 'entry.error.message');
+    }
+  }
+  if (e['outcome'] === 'error' && e['error'] === null)
+    c.fail('entry.error', 'must describe the error when outcome is "error"');
+  if (e['outcome'] === 'ok' && e['error'] !== null && e['error'] !== undefined)
+    c.fail('entry.error', 'must be null when outcome is "ok"');
+}
+
+/** Where the entry sits in its log and who wrote it: seq, prev, time, tool and its version. */
+function chainFieldProblems(c: FieldChecker, e: Record<string, unknown>): void {
+  if (typeof e['seq'] !== 'number' || !Number.isSafeInteger(e['seq']) || e['seq'] < 0)
+    c.fail('entry.seq', 'must be a non-negative integer');
+  if (e['prev'] !== null) c.string(e['prev'], 'entry.prev', HEX_DIGEST);
+  if (c.string(e['time'], 'entry.time') && !isValidTimestamp(e['time']))
+    c.fail('entry.time', 'must be an RFC 3339 UTC timestamp');
+  c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
+  c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
+}
+
+function signatureProblems(c: FieldChecker, value: unknown): void {
+  c.array(value, 'entry.signatures', 1)?.forEach((sig, i) => {
+    const path = `entry.signatures[${i}]`;
+    const s = c.object(sig, path, ['operator', 'publicKey', 'signature']);
+    if (s === undefined) return;
+    c.string(s['operator'], `${path}.operator`);
+    c.string(s['publicKey'], `${path}.publicKey`, BASE64, 'base64');
+    c.string(s['signature'], `${path}.signature`, BASE64, 'base64');
+  });
+}
+
 /**
  * Every way a parsed log line departs from the AuditEntry format, as `path: problem` strings.
  * Strict like the bundles: unknown fields are problems, so an edited line cannot hide data.
@@ -185,74 +261,14 @@ export function auditEntryProblems(value: unknown): string[] {
   digestMap(c, e['outputs'], 'entry.outputs', HEX_DIGEST);
   digestMap(c, e['checkCodes'], 'entry.checkCodes', CHECK_CODE);
   c.array(e['keys'], 'entry.keys', 0)?.forEach((key, i) => {
-    const path = `entry.keys[${i}]`;
-    const k = optionalFields(c, key, path, KEY_FIELDS);
-    if (k === undefined) return;
-    if (k['keyArn'] !== null) c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
-    // Each field checked on its own, so no field escapes validation (keyState once did).
-    if (k['keySpec'] !== undefined)
-      c.string(k['keySpec'], `${path}.keySpec`, KEY_SPEC, 'a KMS key spec');
-    if (k['materialGroup'] !== undefined)
-      c.string(k['materialGroup'], `${path}.materialGroup`, MATERIAL_GROUP, 'a group name');
-    if (k['wrappingKeyFingerprint'] !== undefined)
-      c.string(
-        k['wrappingKeyFingerprint'],
-        `${path}.wrappingKeyFingerprint`,
-        HEX_DIGEST,
-        '64 lowercase hex digits',
-      );
-    if (
-      k['parametersValidTo'] !== undefined &&
-      c.string(k['parametersValidTo'], `${path}.parametersValidTo`) &&
-      !isValidTimestamp(k['parametersValidTo'])
-    )
-      c.fail(`${path}.parametersValidTo`, 'must be an RFC 3339 UTC timestamp');
-    if (k['kcv'] !== undefined) c.string(k['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
-    if (k['keyMaterialId'] !== undefined)
-      c.string(k['keyMaterialId'], `${path}.keyMaterialId`, HEX_DIGEST, '64 lowercase hex digits');
-    if (k['currentKeyMaterialId'] !== undefined)
-      c.string(
-        k['currentKeyMaterialId'],
-        `${path}.currentKeyMaterialId`,
-        HEX_DIGEST,
-        '64 lowercase hex digits',
-      );
-    if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
-    if (k['proof'] !== undefined)
-      c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
+    keyRecordProblems(c, key, `entry.keys[${i}]`);
   });
   if (e['peerLogHead'] !== null) c.string(e['peerLogHead'], 'entry.peerLogHead', HEX_DIGEST);
-  c.oneOf(e['outcome'], 'entry.outcome', ['ok', 'error']);
-  if (e['error'] !== null) {
-    const err = c.object(e['error'], 'entry.error', ['code', 'message']);
-    if (err !== undefined) {
-      c.string(err['code'], 'entry.error.code', /^ERR_[A-Z_]+$/);
-      c.string(err['message'], 'entry.error.message');
-    }
-  }
-  if (e['outcome'] === 'error' && e['error'] === null)
-    c.fail('entry.error', 'must describe the error when outcome is "error"');
-  if (e['outcome'] === 'ok' && e['error'] !== null && e['error'] !== undefined)
-    c.fail('entry.error', 'must be null when outcome is "ok"');
-  if (typeof e['seq'] !== 'number' || !Number.isSafeInteger(e['seq']) || e['seq'] < 0)
-    c.fail('entry.seq', 'must be a non-negative integer');
-  if (e['prev'] !== null) c.string(e['prev'], 'entry.prev', HEX_DIGEST);
-  if (c.string(e['time'], 'entry.time') && !isValidTimestamp(e['time']))
-    c.fail('entry.time', 'must be an RFC 3339 UTC timestamp');
-  c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
-  c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
+  outcomeProblems(c, e);
+  chainFieldProblems(c, e);
   if (hasKms) kmsProblems(c, e['kms'], e['tool']);
   if (hasBackup) backupProblems(c, e['backup']);
-  if (hasSignatures) {
-    c.array(e['signatures'], 'entry.signatures', 1)?.forEach((sig, i) => {
-      const path = `entry.signatures[${i}]`;
-      const s = c.object(sig, path, ['operator', 'publicKey', 'signature']);
-      if (s === undefined) return;
-      c.string(s['operator'], `${path}.operator`);
-      c.string(s['publicKey'], `${path}.publicKey`, BASE64, 'base64');
-      c.string(s['signature'], `${path}.signature`, BASE64, 'base64');
-    });
-  }
+  if (hasSignatures) signatureProblems(c, e['signatures']);
   return c.problems;
 }
 

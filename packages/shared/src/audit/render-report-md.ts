@@ -1,4 +1,9 @@
-import { formatKmsUsed, NON_DEFAULT_ENDPOINT, type CeremonyReport } from './report-model.js';
+import {
+  formatKmsUsed,
+  NON_DEFAULT_ENDPOINT,
+  type CeremonyReport,
+  type ReportStep,
+} from './report-model.js';
 
 /**
  * Text copied from a log, made inert: the characters of emphasis, code, links, images and table
@@ -32,10 +37,10 @@ function table(head: readonly string[], rows: readonly (readonly (string | null)
   ].join('\n');
 }
 
-/** The same record as Markdown, for a repository or a ticket. Every copied text is escaped. */
-export function renderReportMarkdown(r: CeremonyReport): string {
+/** One step's row: where and when, the command, its operators and every value compared. */
+function stepRow(s: ReportStep): string[] {
   const t = markdownText;
-  const steps = r.steps.map((s) => [
+  return [
     t(`${s.tool} ${s.file}:${s.line}`),
     t(s.time),
     t(`${s.command} (${s.outcome})`),
@@ -55,18 +60,20 @@ export function renderReportMarkdown(r: CeremonyReport): string {
       ...(s.error === null ? [] : [`failed: ${t(s.error)}`]),
       `entry hash ${code(s.hash)}`,
     ].join('<br>'),
-  ]);
-  const people = [
-    ...r.operators.map((o) => ['Operator', t(o)]),
-    ['Witness', t(r.witness ?? '')],
-    ['Ceremony administrator', ''],
   ];
-  const verdict =
-    r.verdict === 'VERIFIED'
-      ? '> **VERIFIED**: the audit logs are intact, interlocked and complete, and every wrap and import is covered by an anchor.'
-      : r.verdict === 'UNANCHORED'
-        ? "> **UNANCHORED**: nothing the verifier trusts covers every wrap and import. The logs agree with each other, which proves nothing by itself: verify again with the heads from the paper record (--expect-head, --paper-record) or the operators' pinned keys (--operator-pubkey)."
-        : '> **VERIFICATION FAILED**: do not accept this ceremony until every problem below is explained.';
+}
+
+function verdictLine(verdict: CeremonyReport['verdict']): string {
+  return verdict === 'VERIFIED'
+    ? '> **VERIFIED**: the audit logs are intact, interlocked and complete, and every wrap and import is covered by an anchor.'
+    : verdict === 'UNANCHORED'
+      ? "> **UNANCHORED**: nothing the verifier trusts covers every wrap and import. The logs agree with each other, which proves nothing by itself: verify again with the heads from the paper record (--expect-head, --paper-record) or the operators' pinned keys (--operator-pubkey)."
+      : '> **VERIFICATION FAILED**: do not accept this ceremony until every problem below is explained.';
+}
+
+/** Title, ceremony, time span, verdict, a rehearsal's warning and the problems found. */
+function summaryLines(r: CeremonyReport): string[] {
+  const t = markdownText;
   return [
     `# ${t(r.title)}`,
     '',
@@ -76,7 +83,7 @@ export function renderReportMarkdown(r: CeremonyReport): string {
       `From ${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}. Report made ${r.generatedAt} by ${r.generatedBy}. Tools: ${r.tools.join(', ')}.`,
     ),
     '',
-    verdict,
+    verdictLine(r.verdict),
     '',
     ...(r.nonDefaultEndpoints.length === 0
       ? []
@@ -87,43 +94,47 @@ export function renderReportMarkdown(r: CeremonyReport): string {
     ...(r.problems.length === 0
       ? []
       : ['## Problems found', '', ...r.problems.map((p) => `- ${t(p)}`), '']),
-    '## Audit logs',
-    '',
-    ...(r.anchors.length === 0 ? [] : [`Anchors: ${t(r.anchors.join('; '))}.`, '']),
-    table(
-      ['file', 'machine', 'lines', 'head code', 'head (SHA-256)'],
-      r.logs.map((l) => [
-        t(l.file),
-        t(l.tool),
-        String(l.lines),
-        l.headCode === null ? null : `**${code(l.headCode)}**`,
-        code(l.head),
-      ]),
-    ),
-    '',
-    '## Keys',
-    '',
-    table(
-      ['key ARN', 'spec / group', 'wrapping key', 'KCV', 'KeyMaterialId', 'final state', 'proof'],
-      r.keys.map((k) => [
-        code(k.keyArn),
-        t(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`),
-        k.wrappingKeyFingerprint === null ? null : code(k.wrappingKeyFingerprint),
-        k.kcv === null ? null : `**${code(k.kcv)}**`,
-        k.keyMaterialId === null ? null : code(k.keyMaterialId),
-        k.keyState === null ? null : t(k.keyState),
-        k.proof === null ? null : t(k.proof),
-      ]),
-    ),
-    '',
-    '## Steps',
-    '',
-    table(['machine · line', 'time', 'command', 'operators', 'values compared'], steps),
-    '',
-    '## Exceptions',
-    '',
-    ...(r.exceptions.length === 0 ? ['None recorded.'] : r.exceptions.map((x) => `- ${t(x)}`)),
-    '',
+  ];
+}
+
+function logsTable(r: CeremonyReport): string {
+  const t = markdownText;
+  return table(
+    ['file', 'machine', 'lines', 'head code', 'head (SHA-256)'],
+    r.logs.map((l) => [
+      t(l.file),
+      t(l.tool),
+      String(l.lines),
+      l.headCode === null ? null : `**${code(l.headCode)}**`,
+      code(l.head),
+    ]),
+  );
+}
+
+function keysTable(r: CeremonyReport): string {
+  const t = markdownText;
+  return table(
+    ['key ARN', 'spec / group', 'wrapping key', 'KCV', 'KeyMaterialId', 'final state', 'proof'],
+    r.keys.map((k) => [
+      code(k.keyArn),
+      t(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`),
+      k.wrappingKeyFingerprint === null ? null : code(k.wrappingKeyFingerprint),
+      k.kcv === null ? null : `**${code(k.kcv)}**`,
+      k.keyMaterialId === null ? null : code(k.keyMaterialId),
+      k.keyState === null ? null : t(k.keyState),
+      k.proof === null ? null : t(k.proof),
+    ]),
+  );
+}
+
+/** The parts people fill in by hand: bag serials and custody, then their signatures. */
+function paperLines(r: CeremonyReport): string[] {
+  const people = [
+    ...r.operators.map((o) => ['Operator', markdownText(o)]),
+    ['Witness', markdownText(r.witness ?? '')],
+    ['Ceremony administrator', ''],
+  ];
+  return [
     '## Tamper-evident bags and custody',
     '',
     table(
@@ -147,5 +158,34 @@ export function renderReportMarkdown(r: CeremonyReport): string {
       people.map(([role, name]) => [role!, name!, ' ', ' ']),
     ),
     '',
+  ];
+}
+
+/** The same record as Markdown, for a repository or a ticket. Every copied text is escaped. */
+export function renderReportMarkdown(r: CeremonyReport): string {
+  const t = markdownText;
+  return [
+    ...summaryLines(r),
+    '## Audit logs',
+    '',
+    ...(r.anchors.length === 0 ? [] : [`Anchors: ${t(r.anchors.join('; '))}.`, '']),
+    logsTable(r),
+    '',
+    '## Keys',
+    '',
+    keysTable(r),
+    '',
+    '## Steps',
+    '',
+    table(
+      ['machine · line', 'time', 'command', 'operators', 'values compared'],
+      r.steps.map(stepRow),
+    ),
+    '',
+    '## Exceptions',
+    '',
+    ...(r.exceptions.length === 0 ? ['None recorded.'] : r.exceptions.map((x) => `- ${t(x)}`)),
+    '',
+    ...paperLines(r),
   ].join('\n');
 }

@@ -1,11 +1,8 @@
 import { formatAuditFinding } from './audit-finding.js';
 import { headCodeOf } from './head-code.js';
 import type { AuditKeyRecord, AuditKmsRecord } from './record.js';
-import {
-  REQUEST_LABEL,
-  type TranscriptResult,
-  type TranscriptVerdict,
-} from './verify-transcript.js';
+import { REQUEST_LABEL } from './audit-label.js';
+import type { TranscriptResult, TranscriptVerdict } from './verify/transcript-types.js';
 import { checkCodeOf } from '../check-code/check-code.js';
 import { canonicalJson } from '../digest/canonical-json.js';
 import { sha256 } from '../digest/sha256.js';

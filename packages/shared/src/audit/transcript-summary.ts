@@ -1,7 +1,8 @@
 import { formatAuditFinding } from './audit-finding.js';
 import type { LoggedEntry } from './verify-chain.js';
-import type { KmsEndpointUse } from './kms-endpoint.js';
-import { ONLINE_TOOL, type TranscriptResult } from './verify-transcript.js';
+import type { KmsEndpointUse } from './verify/kms-endpoints.js';
+import { ONLINE_TOOL } from './verify/ceremony-commands.js';
+import type { TranscriptResult } from './verify/transcript-types.js';
 
 function endpointLine(use: KmsEndpointUse): string {
   const where =

@@ -1,7 +1,7 @@
 import { ByokError } from '../errors.js';
 import { listedProblems } from '../validation/field-checker.js';
 import { formatAuditFinding } from './audit-finding.js';
-import type { TranscriptResult } from './verify-transcript.js';
+import type { TranscriptResult } from './verify/transcript-types.js';
 
 /** How to anchor a ceremony, for every UNANCHORED verdict. */
 export const ANCHOR_HINT =

@@ -1,9 +1,12 @@
-import { canonicalJson } from '../digest/canonical-json.js';
-import { parseStrictJson, StrictJsonError } from '../encoding/strict-json.js';
 import type { AuditFinding } from './audit-finding.js';
-import { auditEntryProblems } from './audit-entry-problems.js';
-import { auditEntryHash } from './chain.js';
 import type { AuditEntry } from './record.js';
+import { checkInsertedLines } from './verify/chain-inserted-lines.js';
+import { parseChainLine, type ParsedLine } from './verify/chain-line.js';
+import { checkChainLinks } from './verify/chain-links.js';
+import { checkLineOrder } from './verify/chain-order.js';
+import { checkRemovedLines } from './verify/chain-removed-lines.js';
+import type { ChainReport } from './verify/chain-report.js';
+import { checkOneToolPerLog } from './verify/chain-tool.js';
 
 /** One readable entry of a log, where it sits in the file and the hash its successor names. */
 export interface LoggedEntry {
@@ -25,80 +28,34 @@ export interface AuditChainResult {
   readonly findings: readonly AuditFinding[];
 }
 
-interface ParsedLine {
-  readonly line: number;
-  readonly text: string;
-  readonly hash: string;
-  readonly entry: AuditEntry | undefined;
-}
+export { AUDIT_LINE_MAX_CHARS } from './verify/chain-line.js';
 
-/** Longest audit line read: a command on a thousand keys writes about 500 kB. */
-export const AUDIT_LINE_MAX_CHARS = 4 * 1024 * 1024;
-
-function parseLine(text: string, line: number, file: string, findings: AuditFinding[]): ParsedLine {
-  const hash = auditEntryHash(text);
-  if (text.length > AUDIT_LINE_MAX_CHARS) {
-    findings.push({
-      severity: 'error',
-      code: 'line-unreadable',
-      file,
-      line,
-      message: `line ${line} is ${text.length} characters long, above the limit of ${AUDIT_LINE_MAX_CHARS}: no tool writes such a line`,
-    });
-    return { line, text, hash, entry: undefined };
-  }
-  let value: unknown;
-  try {
-    value = parseStrictJson(text);
-  } catch (error) {
-    if (error instanceof StrictJsonError && error.problem !== 'syntax') {
-      // JSON, but not as a tool writes it: a repeated key could show each reader another value.
-      findings.push({
+/** The result for a file with no line: nothing to chain, and nothing it could vouch for. */
+function emptyLog(file: string): AuditChainResult {
+  return {
+    file,
+    tool: null,
+    entries: [],
+    lineCount: 0,
+    head: null,
+    findings: [
+      {
         severity: 'error',
-        code: 'entry-invalid',
+        code: 'log-empty',
         file,
-        line,
-        message: `line ${line} is not a valid audit entry (it was edited): ${error.message}`,
-      });
-      return { line, text, hash, entry: undefined };
-    }
-    findings.push({
-      severity: 'error',
-      code: 'line-unreadable',
-      file,
-      line,
-      message: `line ${line} is not a JSON entry: it was edited, or a write was cut off`,
-    });
-    return { line, text, hash, entry: undefined };
-  }
-  const problems = auditEntryProblems(value);
-  if (problems.length === 0 && canonicalJson(value) !== text)
-    problems.push('not in canonical form');
-  if (problems.length > 0) {
-    findings.push({
-      severity: 'error',
-      code: 'entry-invalid',
-      file,
-      line,
-      message: `line ${line} is not a valid audit entry (it was edited): ${problems.join('; ')}`,
-    });
-    return { line, text, hash, entry: undefined };
-  }
-  return { line, text, hash, entry: value as AuditEntry };
+        line: null,
+        message: `${file} has no entries`,
+      },
+    ],
+  };
 }
 
-/** Among lines claiming one seq, the line the chain vouches for; the others were inserted. */
-function genuineOf(
-  claimants: readonly ParsedLine[],
-  bySeq: ReadonlyMap<number, readonly ParsedLine[]>,
-  seq: number,
-): ParsedLine {
-  const named = new Set((bySeq.get(seq + 1) ?? []).map((l) => l.entry!.prev));
-  const byNext = claimants.filter((l) => named.has(l.hash));
-  if (byNext.length === 1) return byNext[0]!;
-  const previous = new Set((bySeq.get(seq - 1) ?? []).map((l) => l.hash));
-  const byPrev = claimants.filter((l) => seq === 0 || previous.has(l.entry!.prev ?? ''));
-  return byPrev.length === 1 ? byPrev[0]! : claimants[0]!;
+/** The file's lines; a last line without its line end is kept, as `cutOff`, to be reported. */
+function splitLogLines(text: string): { lines: string[]; cutOff: boolean } {
+  const lines = text.split('\n');
+  const cutOff = lines.at(-1) !== '';
+  if (!cutOff) lines.pop();
+  return { lines, cutOff };
 }
 
 /**
@@ -108,155 +65,24 @@ function genuineOf(
  */
 export function verifyAuditChain(file: string, text: string): AuditChainResult {
   const findings: AuditFinding[] = [];
-  const rawLines = text.split('\n');
-  const cutOff = rawLines.at(-1) !== '';
-  if (!cutOff) rawLines.pop();
-  if (rawLines.length === 0 || (rawLines.length === 1 && rawLines[0] === '')) {
-    return {
-      file,
-      tool: null,
-      entries: [],
-      lineCount: 0,
-      head: null,
-      findings: [
-        {
-          severity: 'error',
-          code: 'log-empty',
-          file,
-          line: null,
-          message: `${file} has no entries`,
-        },
-      ],
-    };
-  }
-  const parsed = rawLines.map((t, i) => parseLine(t, i + 1, file, findings));
-  if (cutOff && parsed.at(-1)!.entry !== undefined) {
-    findings.push({
-      severity: 'error',
-      code: 'line-unreadable',
-      file,
-      line: parsed.length,
-      message: `line ${parsed.length} has no line end: the log was cut off or edited`,
-    });
-  }
+  const { lines, cutOff } = splitLogLines(text);
+  if (lines.length === 0 || (lines.length === 1 && lines[0] === '')) return emptyLog(file);
+  const report: ChainReport = (code, line, message) =>
+    findings.push({ severity: 'error', code, file, line, message });
+  const parsed: ParsedLine[] = lines.map((t, i) => parseChainLine(t, i + 1, report));
+  if (cutOff && parsed.at(-1)!.entry !== undefined)
+    report(
+      'line-unreadable',
+      parsed.length,
+      `line ${parsed.length} has no line end: the log was cut off or edited`,
+    );
   const readable = parsed.filter((l) => l.entry !== undefined);
-
-  const tools = readable.map((l) => l.entry!.tool);
-  const tool = tools[0] ?? null;
-  for (const l of readable) {
-    if (l.entry!.tool !== tool) {
-      findings.push({
-        severity: 'error',
-        code: 'tool-mismatch',
-        file,
-        line: l.line,
-        message: `line ${l.line} was written by ${l.entry!.tool}, the rest of the log by ${tool ?? '?'}: it does not belong here`,
-      });
-    }
-  }
-
-  const bySeq = new Map<number, ParsedLine[]>();
-  for (const l of readable) bySeq.set(l.entry!.seq, [...(bySeq.get(l.entry!.seq) ?? []), l]);
-  const genuine = new Map<number, ParsedLine>();
-  const inserted = new Set<ParsedLine>();
-  for (const [seq, claimants] of bySeq) {
-    const kept = genuineOf(claimants, bySeq, seq);
-    genuine.set(seq, kept);
-    for (const l of claimants) {
-      if (l === kept) continue;
-      inserted.add(l);
-      findings.push({
-        severity: 'error',
-        code: 'line-inserted',
-        file,
-        line: l.line,
-        message: `line ${l.line} was inserted: it repeats seq ${seq} of line ${kept.line}, and the chain vouches for line ${kept.line}`,
-      });
-    }
-  }
-
-  // Removed lines: seqs that no line holds, unless an unreadable line sits where they belong.
-  // Only the gaps between the seqs present are walked, so a forged huge seq costs nothing.
-  const seqs = [...genuine.keys()].sort((a, b) => a - b);
-  const unreadableSeqs = parsed.filter((l) => l.entry === undefined).map((l) => l.line - 1);
-  let u = 0;
-  let expected = 0;
-  for (const present of seqs) {
-    if (present > expected) {
-      const first = expected;
-      const last = present - 1;
-      while (u < unreadableSeqs.length && unreadableSeqs[u]! < first) u++;
-      let explained = 0;
-      while (u < unreadableSeqs.length && unreadableSeqs[u]! <= last) {
-        explained++;
-        u++;
-      }
-      const unexplained = last - first + 1 - explained;
-      if (unexplained > 0) {
-        const next = genuine.get(present)!;
-        findings.push({
-          severity: 'error',
-          code: 'line-removed',
-          file,
-          line: next.line,
-          message: `${unexplained} line(s) removed before line ${next.line}: seq ${first === last ? first : `${first}–${last}`} is missing`,
-        });
-      }
-    }
-    expected = present + 1;
-  }
-
-  // Reordering: in file order, seqs must only grow.
-  let highest: ParsedLine | undefined;
-  for (const l of readable) {
-    if (inserted.has(l)) continue;
-    if (highest !== undefined && l.entry!.seq < highest.entry!.seq) {
-      findings.push({
-        severity: 'error',
-        code: 'line-out-of-order',
-        file,
-        line: l.line,
-        message: `line ${l.line} (seq ${l.entry!.seq}) is out of order: it comes after line ${highest.line} (seq ${highest.entry!.seq}); lines were swapped or moved`,
-      });
-    } else {
-      highest = l;
-    }
-  }
-
-  // Links: each entry names the hash of the entry before it, so an edit shows at the next line.
-  for (const [seq, l] of [...genuine].sort(([a], [b]) => a - b)) {
-    const prev = l.entry!.prev;
-    if (seq === 0) {
-      if (prev !== null)
-        findings.push({
-          severity: 'error',
-          code: 'first-entry',
-          file,
-          line: l.line,
-          message: `line ${l.line} has seq 0 but names a previous entry: the start of the log was replaced`,
-        });
-      continue;
-    }
-    const before = genuine.get(seq - 1);
-    if (prev === null) {
-      findings.push({
-        severity: 'error',
-        code: 'first-entry',
-        file,
-        line: l.line,
-        message: `line ${l.line} (seq ${seq}) claims to be the first entry: it was edited`,
-      });
-    } else if (before !== undefined && before.hash !== prev) {
-      findings.push({
-        severity: 'error',
-        code: 'line-edited',
-        file,
-        line: before.line,
-        message: `line ${before.line} was edited: its hash no longer matches the prev recorded in line ${l.line}`,
-      });
-    }
-  }
-
+  const tool = checkOneToolPerLog(readable, report);
+  const { genuine, inserted } = checkInsertedLines(readable, report);
+  checkRemovedLines(parsed, genuine, report);
+  checkLineOrder(readable, inserted, report);
+  checkChainLinks(genuine, report);
+  // Findings read in file order; the sort is stable, so one line's keep the rules' order.
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return {
     file,

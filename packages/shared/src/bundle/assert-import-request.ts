@@ -116,6 +116,125 @@ function checkLifecycle(
   groups.set(group, seen);
 }
 
+/** What the targets' checks carry from one target to the next, for the cross-target rules. */
+interface TargetsSeen {
+  readonly fields: readonly string[];
+  readonly arns: Set<string>;
+  /** The key spec of each material group's first target: a group shares one material. */
+  readonly groupSpecs: Map<string, string>;
+  readonly groupLifecycle: Map<string, { news: number; kcv: string | undefined }>;
+}
+
+/** A key ARN, in no other target. */
+function checkTargetArn(
+  check: FieldChecker,
+  t: Record<string, unknown>,
+  path: string,
+  seen: TargetsSeen,
+): void {
+  if (
+    check.string(
+      t['keyArn'],
+      `${path}.keyArn`,
+      KMS_KEY_ARN,
+      'a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)',
+    )
+  ) {
+    if (seen.arns.has(t['keyArn'])) check.fail(`${path}.keyArn`, 'appears in another target too');
+    seen.arns.add(t['keyArn']);
+  }
+}
+
+/** A key spec and a usage of that spec; returns whether the spec is one KMS knows. */
+function checkTargetSpec(check: FieldChecker, t: Record<string, unknown>, path: string): boolean {
+  const specOk = check.oneOf(t['keySpec'], `${path}.keySpec`, KEY_SPECS);
+  const usageOk = check.oneOf(t['keyUsage'], `${path}.keyUsage`, KEY_USAGES);
+  if (
+    specOk &&
+    usageOk &&
+    !KEY_SPEC_RULES[t['keySpec'] as KeySpec].keyUsages.includes(t['keyUsage'] as never)
+  ) {
+    check.fail(
+      `${path}.keyUsage`,
+      `${String(t['keyUsage'])} is not a usage of ${String(t['keySpec'])}`,
+    );
+  }
+  return specOk;
+}
+
+/** A material group name, whose keys all have one key spec (they share one material). */
+function checkTargetGroup(
+  check: FieldChecker,
+  t: Record<string, unknown>,
+  path: string,
+  seen: TargetsSeen,
+): void {
+  if (
+    check.string(
+      t['materialGroup'],
+      `${path}.materialGroup`,
+      MATERIAL_GROUP,
+      'a group name of letters, digits, _ . -',
+    )
+  ) {
+    const spec = seen.groupSpecs.get(t['materialGroup']);
+    if (spec !== undefined && spec !== t['keySpec']) {
+      check.fail(
+        `${path}.materialGroup`,
+        `shares material with a ${spec} key but is ${String(t['keySpec'])}`,
+      );
+    }
+    seen.groupSpecs.set(t['materialGroup'], String(t['keySpec']));
+  }
+}
+
+/** A wrapping algorithm and key spec KMS allows for the key spec, and a public key of its size. */
+function checkTargetWrapping(
+  check: FieldChecker,
+  t: Record<string, unknown>,
+  path: string,
+  specOk: boolean,
+): void {
+  const algOk = check.oneOf(
+    t['wrappingAlgorithm'],
+    `${path}.wrappingAlgorithm`,
+    WRAPPING_ALGORITHMS,
+  );
+  const wksOk = check.oneOf(t['wrappingKeySpec'], `${path}.wrappingKeySpec`, WRAPPING_KEY_SPECS);
+  if (specOk && algOk && wksOk) {
+    const verdict = checkWrappingCombination(
+      t['keySpec'] as KeySpec,
+      t['wrappingAlgorithm'] as WrappingAlgorithm,
+      t['wrappingKeySpec'] as WrappingKeySpec,
+    );
+    if (!verdict.allowed) check.fail(`${path}.wrappingAlgorithm`, verdict.reason);
+  }
+  const spki = check.base64(t['publicKey'], `${path}.publicKey`, 1, 8192);
+  if (
+    spki !== undefined &&
+    wksOk &&
+    spki.length !== SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]
+  ) {
+    check.fail(
+      `${path}.publicKey`,
+      `is ${spki.length} bytes, but an ${String(t['wrappingKeySpec'])} public key is ${SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]} bytes of DER`,
+    );
+  }
+}
+
+/** One target, field by field in the order of the format, then the rules across targets. */
+function checkTarget(check: FieldChecker, raw: unknown, path: string, seen: TargetsSeen): void {
+  const t = check.object(raw, path, seen.fields);
+  if (t === undefined) return;
+  checkTargetArn(check, t, path, seen);
+  const specOk = checkTargetSpec(check, t, path);
+  checkTargetGroup(check, t, path, seen);
+  checkTargetWrapping(check, t, path, specOk);
+  check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
+  checkTimestamp(check, t['parametersValidTo'], `${path}.parametersValidTo`);
+  if (seen.fields === TARGET_FIELDS_V2) checkLifecycle(check, t, path, seen.groupLifecycle);
+}
+
 /** Validates an import-request bundle completely; throws one ByokError listing every bad path. */
 export function assertImportRequestBundle(value: unknown): asserts value is ImportRequestBundle {
   const check = new FieldChecker();
@@ -125,92 +244,19 @@ export function assertImportRequestBundle(value: unknown): asserts value is Impo
     const version = bundle['version'];
     if (!(IMPORT_REQUEST_VERSIONS as readonly unknown[]).includes(version))
       check.fail('$.version', `must be one of ${IMPORT_REQUEST_VERSIONS.join(', ')}`);
-    const fields = version === 2 ? TARGET_FIELDS_V2 : TARGET_FIELDS;
-    const groupLifecycle = new Map<string, { news: number; kcv: string | undefined }>();
+    const seen: TargetsSeen = {
+      fields: version === 2 ? TARGET_FIELDS_V2 : TARGET_FIELDS,
+      arns: new Set(),
+      groupSpecs: new Map(),
+      groupLifecycle: new Map(),
+    };
     check.string(bundle['ceremonyId'], '$.ceremonyId', UUID, 'a lowercase UUID');
     checkTimestamp(check, bundle['createdAt'], '$.createdAt');
     checkOperators(check, bundle['operators'], '$.operators');
     checkLogHead(check, bundle['auditLogHead'], '$.auditLogHead');
     const targets = check.array(bundle['targets'], '$.targets', 1);
-    const seenArns = new Set<string>();
-    const groupSpecs = new Map<string, string>();
     targets?.forEach((raw, i) => {
-      const path = `$.targets[${i}]`;
-      const t = check.object(raw, path, fields);
-      if (t === undefined) return;
-      if (
-        check.string(
-          t['keyArn'],
-          `${path}.keyArn`,
-          KMS_KEY_ARN,
-          'a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)',
-        )
-      ) {
-        if (seenArns.has(t['keyArn']))
-          check.fail(`${path}.keyArn`, 'appears in another target too');
-        seenArns.add(t['keyArn']);
-      }
-      const specOk = check.oneOf(t['keySpec'], `${path}.keySpec`, KEY_SPECS);
-      const usageOk = check.oneOf(t['keyUsage'], `${path}.keyUsage`, KEY_USAGES);
-      if (
-        specOk &&
-        usageOk &&
-        !KEY_SPEC_RULES[t['keySpec'] as KeySpec].keyUsages.includes(t['keyUsage'] as never)
-      ) {
-        check.fail(
-          `${path}.keyUsage`,
-          `${String(t['keyUsage'])} is not a usage of ${String(t['keySpec'])}`,
-        );
-      }
-      if (
-        check.string(
-          t['materialGroup'],
-          `${path}.materialGroup`,
-          MATERIAL_GROUP,
-          'a group name of letters, digits, _ . -',
-        )
-      ) {
-        const spec = groupSpecs.get(t['materialGroup']);
-        if (spec !== undefined && spec !== t['keySpec']) {
-          check.fail(
-            `${path}.materialGroup`,
-            `shares material with a ${spec} key but is ${String(t['keySpec'])}`,
-          );
-        }
-        groupSpecs.set(t['materialGroup'], String(t['keySpec']));
-      }
-      const algOk = check.oneOf(
-        t['wrappingAlgorithm'],
-        `${path}.wrappingAlgorithm`,
-        WRAPPING_ALGORITHMS,
-      );
-      const wksOk = check.oneOf(
-        t['wrappingKeySpec'],
-        `${path}.wrappingKeySpec`,
-        WRAPPING_KEY_SPECS,
-      );
-      if (specOk && algOk && wksOk) {
-        const verdict = checkWrappingCombination(
-          t['keySpec'] as KeySpec,
-          t['wrappingAlgorithm'] as WrappingAlgorithm,
-          t['wrappingKeySpec'] as WrappingKeySpec,
-        );
-        if (!verdict.allowed) check.fail(`${path}.wrappingAlgorithm`, verdict.reason);
-      }
-      const spki = check.base64(t['publicKey'], `${path}.publicKey`, 1, 8192);
-      if (
-        spki !== undefined &&
-        wksOk &&
-        spki.length !== SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]
-      ) {
-        check.fail(
-          `${path}.publicKey`,
-          `is ${spki.length} bytes, but an ${String(t['wrappingKeySpec'])} public key is ${SPKI_BYTES[t['wrappingKeySpec'] as WrappingKeySpec]} bytes of DER`,
-        );
-      }
-      check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
-      checkTimestamp(check, t['parametersValidTo'], `${path}.parametersValidTo`);
-      if (fields === TARGET_FIELDS_V2) checkLifecycle(check, t, path, groupLifecycle);
+      checkTarget(check, raw, `$.targets[${i}]`, seen);
     });
   }
   check.throwIfAny(

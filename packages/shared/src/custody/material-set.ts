@@ -130,19 +130,14 @@ function materialProblem(keySpec: KeySpec, material: Uint8Array): string | undef
   }
 }
 
-/**
- * Parses a material set strictly: the strict JSON reader (no duplicate keys), known fields
- * only, every problem by path. Checks shapes and sizes; the KCVs are checked against the
- * material by the caller, which has the crypto. Errors never quote material.
- */
-export function parseMaterialSet(text: string): MaterialSet {
+/** The set's JSON read strictly; a refusal names a position and a problem, never the text. */
+function materialSetDocument(text: string): unknown {
   if (text.length > MATERIAL_SET_MAX_CHARS)
     throw invalid(
       `the material set has ${text.length} characters, more than the ${MATERIAL_SET_MAX_CHARS} a set can have`,
     );
-  let doc: unknown;
   try {
-    doc = parseStrictJson(text);
+    return parseStrictJson(text);
   } catch (error) {
     // The strict parser names a position and a problem, never the text around it.
     const why = error instanceof StrictJsonError ? error.problem : 'syntax';
@@ -150,6 +145,102 @@ export function parseMaterialSet(text: string): MaterialSet {
       `the material set is not valid JSON (${why}${error instanceof StrictJsonError ? ` at offset ${error.position}` : ''})`,
     );
   }
+}
+
+/** What the groups' checks carry across groups: a group name and a key ARN appear once. */
+interface GroupsSeen {
+  readonly names: Set<string>;
+  readonly arns: Set<string>;
+}
+
+/** A group's key ARNs, each a KMS key ARN named by no other entry; only the valid ones return. */
+function groupKeyArns(
+  check: FieldChecker,
+  value: unknown,
+  path: string,
+  seen: GroupsSeen,
+): { keyArns: string[]; all: boolean } {
+  const arnItems = check.array(value, `${path}.keyArns`, 1) ?? [];
+  if (arnItems.length > MATERIAL_SET_MAX_ARNS_PER_GROUP)
+    check.fail(`${path}.keyArns`, `must have at most ${MATERIAL_SET_MAX_ARNS_PER_GROUP} keys`);
+  const keyArns: string[] = [];
+  for (const [j, arn] of arnItems.slice(0, MATERIAL_SET_MAX_ARNS_PER_GROUP).entries()) {
+    if (!check.string(arn, `${path}.keyArns[${j}]`, KMS_KEY_ARN, 'a KMS key ARN')) continue;
+    if (seen.arns.has(arn))
+      check.fail(`${path}.keyArns[${j}]`, 'names a key that another entry names');
+    seen.arns.add(arn);
+    keyArns.push(arn);
+  }
+  return { keyArns, all: keyArns.length === arnItems.length };
+}
+
+/** A group's material: base64 of the size and form its key spec takes; zeroed if refused. */
+function groupMaterial(
+  check: FieldChecker,
+  g: Record<string, unknown>,
+  path: string,
+  specOk: boolean,
+): Uint8Array | undefined {
+  let material: Uint8Array | undefined;
+  if (check.string(g['material'], `${path}.material`)) {
+    material = decodeBase64(g['material']);
+    if (material === undefined)
+      check.fail(`${path}.material`, 'is not valid base64 (RFC 4648, padded, no whitespace)');
+  }
+  if (specOk && material !== undefined) {
+    const problem = materialProblem(g['keySpec'] as KeySpec, material);
+    if (problem !== undefined) {
+      check.fail(`${path}.material`, problem);
+      material.fill(0);
+      material = undefined;
+    }
+  }
+  return material;
+}
+
+/** One group, or undefined with its problems recorded (and its material zeroed). */
+function materialSetGroup(
+  check: FieldChecker,
+  item: unknown,
+  path: string,
+  seen: GroupsSeen,
+): MaterialSetGroup | undefined {
+  const g = check.object(item, path, GROUP_FIELDS);
+  if (g === undefined) return undefined;
+  const nameOk = check.string(
+    g['materialGroup'],
+    `${path}.materialGroup`,
+    MATERIAL_GROUP,
+    'a material group name',
+  );
+  if (nameOk) {
+    if (seen.names.has(g['materialGroup'] as string))
+      check.fail(`${path}.materialGroup`, 'is named twice');
+    seen.names.add(g['materialGroup'] as string);
+  }
+  const specOk = check.oneOf(g['keySpec'], `${path}.keySpec`, KEY_SPECS);
+  const { keyArns, all } = groupKeyArns(check, g['keyArns'], path, seen);
+  const kcvOk = check.string(g['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
+  const material = groupMaterial(check, g, path, specOk);
+  if (nameOk && specOk && kcvOk && material !== undefined && all)
+    return {
+      materialGroup: g['materialGroup'] as string,
+      keySpec: g['keySpec'] as KeySpec,
+      keyArns,
+      kcv: g['kcv'] as string,
+      material,
+    };
+  material?.fill(0);
+  return undefined;
+}
+
+/**
+ * Parses a material set strictly: the strict JSON reader (no duplicate keys), known fields
+ * only, every problem by path. Checks shapes and sizes; the KCVs are checked against the
+ * material by the caller, which has the crypto. Errors never quote material.
+ */
+export function parseMaterialSet(text: string): MaterialSet {
+  const doc = materialSetDocument(text);
   const check = new FieldChecker();
   const top = check.object(doc, '$', TOP_FIELDS);
   if (top === undefined) throw invalid('the material set is not a JSON object');
@@ -162,60 +253,11 @@ export function parseMaterialSet(text: string): MaterialSet {
   const items = check.array(top['groups'], '$.groups', 1) ?? [];
   if (items.length > MATERIAL_SET_MAX_GROUPS)
     check.fail('$.groups', `must have at most ${MATERIAL_SET_MAX_GROUPS} groups`);
+  const seen: GroupsSeen = { names: new Set(), arns: new Set() };
   const groups: MaterialSetGroup[] = [];
-  const names = new Set<string>();
-  const arns = new Set<string>();
   for (const [i, item] of items.slice(0, MATERIAL_SET_MAX_GROUPS).entries()) {
-    const path = `$.groups[${i}]`;
-    const g = check.object(item, path, GROUP_FIELDS);
-    if (g === undefined) continue;
-    const nameOk = check.string(
-      g['materialGroup'],
-      `${path}.materialGroup`,
-      MATERIAL_GROUP,
-      'a material group name',
-    );
-    if (nameOk) {
-      if (names.has(g['materialGroup'] as string))
-        check.fail(`${path}.materialGroup`, 'is named twice');
-      names.add(g['materialGroup'] as string);
-    }
-    const specOk = check.oneOf(g['keySpec'], `${path}.keySpec`, KEY_SPECS);
-    const arnItems = check.array(g['keyArns'], `${path}.keyArns`, 1) ?? [];
-    if (arnItems.length > MATERIAL_SET_MAX_ARNS_PER_GROUP)
-      check.fail(`${path}.keyArns`, `must have at most ${MATERIAL_SET_MAX_ARNS_PER_GROUP} keys`);
-    const keyArns: string[] = [];
-    for (const [j, arn] of arnItems.slice(0, MATERIAL_SET_MAX_ARNS_PER_GROUP).entries()) {
-      if (!check.string(arn, `${path}.keyArns[${j}]`, KMS_KEY_ARN, 'a KMS key ARN')) continue;
-      if (arns.has(arn))
-        check.fail(`${path}.keyArns[${j}]`, 'names a key that another entry names');
-      arns.add(arn);
-      keyArns.push(arn);
-    }
-    const kcvOk = check.string(g['kcv'], `${path}.kcv`, KCV, 'six uppercase hex digits');
-    let material: Uint8Array | undefined;
-    if (check.string(g['material'], `${path}.material`)) {
-      material = decodeBase64(g['material']);
-      if (material === undefined)
-        check.fail(`${path}.material`, 'is not valid base64 (RFC 4648, padded, no whitespace)');
-    }
-    if (specOk && material !== undefined) {
-      const problem = materialProblem(g['keySpec'] as KeySpec, material);
-      if (problem !== undefined) {
-        check.fail(`${path}.material`, problem);
-        material.fill(0);
-        material = undefined;
-      }
-    }
-    if (nameOk && specOk && kcvOk && material !== undefined && keyArns.length === arnItems.length)
-      groups.push({
-        materialGroup: g['materialGroup'] as string,
-        keySpec: g['keySpec'] as KeySpec,
-        keyArns,
-        kcv: g['kcv'] as string,
-        material,
-      });
-    else material?.fill(0);
+    const group = materialSetGroup(check, item, `$.groups[${i}]`, seen);
+    if (group !== undefined) groups.push(group);
   }
   if (check.problems.length > 0) {
     for (const g of groups) g.material.fill(0);

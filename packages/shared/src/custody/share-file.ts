@@ -95,11 +95,10 @@ function positiveInt(text: string, what: string, max: number): number {
 }
 
 /**
- * Parses a share file strictly (LF line ends, labels in order, nothing else) and checks its
- * check line first, so any changed character is reported as such. Labels are checked for
- * consistency; whether shares belong together is decided when they are combined.
+ * The share file's lines before its check line, once the check over them holds: it is tested
+ * before any label, so any changed character is reported as such.
  */
-export function parseShareFile(text: string, hash: Sha256): ShareFile {
+function checkedLines(text: string, hash: Sha256): string[] {
   if (text.length > SHARE_FILE_MAX_CHARS)
     throw invalid(
       `the share file has ${text.length} characters; a share file is at most ${SHARE_FILE_MAX_CHARS}`,
@@ -120,33 +119,53 @@ export function parseShareFile(text: string, hash: Sha256): ShareFile {
   const body = `${lines.join('\n')}\n`;
   if (!constantTimeEqualText(checkOf(body, hash), checkMatch[1]!))
     throw invalid('the share file fails its check: a character was changed, added or lost');
+  return lines;
+}
 
-  let at = 1;
-  const label = (name: string): string => {
-    const line = lines[at] ?? '';
+/** The share file's lines read in order, one label after the other. */
+class ShareLines {
+  at = 1;
+  constructor(readonly lines: readonly string[]) {}
+
+  label(name: string): string {
+    const line = this.lines[this.at] ?? '';
     if (!line.startsWith(`${name}: `))
-      throw invalid(`line ${at + 1} of the share file should be "${name}: …"`);
-    at++;
+      throw invalid(`line ${this.at + 1} of the share file should be "${name}: …"`);
+    this.at++;
     return line.slice(name.length + 2);
-  };
-  const ceremonyId = label('ceremony-id');
+  }
+}
+
+/** The ceremony, set and split the share belongs to. */
+function shareIdentity(r: ShareLines): Pick<ShareFile, 'ceremonyId' | 'setDigest' | 'splitId'> {
+  const ceremonyId = r.label('ceremony-id');
   if (!UUID.test(ceremonyId)) throw invalid("the share's ceremony-id is not a lowercase UUID");
-  const setDigest = label('set-digest');
+  const setDigest = r.label('set-digest');
   if (!HEX_DIGEST.test(setDigest))
     throw invalid("the share's set-digest is not 64 lowercase hex digits");
-  const splitId = label('split-id');
+  const splitId = r.label('split-id');
   if (!/^[0-9a-f]{32}$/.test(splitId))
     throw invalid("the share's split-id is not 32 lowercase hex digits");
-  const position = /^([0-9]+) of ([0-9]+)$/.exec(label('share'));
+  return { ceremonyId, setDigest, splitId };
+}
+
+/** `share: I of N` and `threshold: T`, consistent with each other. */
+function sharePosition(r: ShareLines): Pick<ShareFile, 'index' | 'count' | 'threshold'> {
+  const position = /^([0-9]+) of ([0-9]+)$/.exec(r.label('share'));
   if (position === null) throw invalid('the share\'s "share:" label is not "I of N"');
   const count = positiveInt(position[2]!, 'count', 255);
   const index = positiveInt(position[1]!, 'index', count);
-  const threshold = positiveInt(label('threshold'), 'threshold', count);
+  const threshold = positiveInt(r.label('threshold'), 'threshold', count);
   if (count < 2 || threshold < 2)
     throw invalid('a share needs a count and a threshold of at least 2');
+  return { index, count, threshold };
+}
+
+/** The `covers:` lines: each material group once, 1 to MATERIAL_SET_MAX_GROUPS of them. */
+function shareCovers(r: ShareLines): ShareCover[] {
   const covers: ShareCover[] = [];
-  while ((lines[at] ?? '').startsWith('covers: ')) {
-    const cover = /^covers: (\S+) (\S+) KCV (\S+)$/.exec(lines[at]!);
+  while ((r.lines[r.at] ?? '').startsWith('covers: ')) {
+    const cover = /^covers: (\S+) (\S+) KCV (\S+)$/.exec(r.lines[r.at]!);
     const [group, spec, kcv] = cover === null ? [] : [cover[1]!, cover[2]!, cover[3]!];
     if (
       group === undefined ||
@@ -154,23 +173,30 @@ export function parseShareFile(text: string, hash: Sha256): ShareFile {
       !(KEY_SPECS as readonly string[]).includes(spec!) ||
       !KCV.test(kcv!)
     )
-      throw invalid(`line ${at + 1} of the share file is not "covers: GROUP KEY_SPEC KCV XXXXXX"`);
+      throw invalid(
+        `line ${r.at + 1} of the share file is not "covers: GROUP KEY_SPEC KCV XXXXXX"`,
+      );
     if (covers.some((c) => c.materialGroup === group))
       throw invalid(`the share names material group ${group} twice`);
     covers.push({ materialGroup: group, keySpec: spec as KeySpec, kcv: kcv! });
-    at++;
+    r.at++;
   }
   if (covers.length === 0 || covers.length > MATERIAL_SET_MAX_GROUPS)
     throw invalid(
       `a share covers 1 to ${MATERIAL_SET_MAX_GROUPS} material groups, this one ${covers.length}`,
     );
-  const bytesText = label('bytes');
+  return covers;
+}
+
+/** `bytes: N`, `data:` and the share in full base64 lines of exactly N bytes. */
+function shareData(r: ShareLines): Uint8Array {
+  const bytesText = r.label('bytes');
   if (!/^[1-9][0-9]{0,6}$/.test(bytesText))
     throw invalid('the share\'s "bytes:" label is not a size');
   const bytes = Number(bytesText);
-  if (lines[at] !== 'data:') throw invalid(`line ${at + 1} of the share file should be "data:"`);
-  at++;
-  const dataLines = lines.slice(at);
+  if (r.lines[r.at] !== 'data:')
+    throw invalid(`line ${r.at + 1} of the share file should be "data:"`);
+  const dataLines = r.lines.slice(r.at + 1);
   const expectedLines = Math.ceil((Math.ceil(bytes / 3) * 4) / SHARE_LINE_CHARS);
   if (
     dataLines.length !== expectedLines ||
@@ -189,6 +215,20 @@ export function parseShareFile(text: string, hash: Sha256): ShareFile {
     share.fill(0);
     throw invalid('the share is too short to hold a material set');
   }
+  return share;
+}
+
+/**
+ * Parses a share file strictly (LF line ends, labels in order, nothing else) and checks its
+ * check line first, so any changed character is reported as such. Labels are checked for
+ * consistency; whether shares belong together is decided when they are combined.
+ */
+export function parseShareFile(text: string, hash: Sha256): ShareFile {
+  const r = new ShareLines(checkedLines(text, hash));
+  const { ceremonyId, setDigest, splitId } = shareIdentity(r);
+  const { index, count, threshold } = sharePosition(r);
+  const covers = shareCovers(r);
+  const share = shareData(r);
   return { ceremonyId, setDigest, splitId, index, count, threshold, covers, share };
 }
 

@@ -38,156 +38,182 @@ function memberPath(path: string, key: string): string {
 }
 
 /**
+ * The parser's state machine: one method per token, reading `text` from `at`. A class, not
+ * closures, so each step is a short function and V8 keeps the calls monomorphic.
+ */
+class StrictJsonReader {
+  at = 0;
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  fail(problem: StrictJsonProblem, message: string, where = this.at): never {
+    throw new StrictJsonError(problem, message, where);
+  }
+
+  unexpected(): never {
+    const { text, at } = this;
+    const found =
+      at >= text.length ? 'end of input' : `${JSON.stringify(text[at])} at position ${at}`;
+    return this.fail('syntax', `unexpected ${found}`);
+  }
+
+  skipSpace(): void {
+    const { text } = this;
+    let at = this.at;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      at++;
+    }
+    this.at = at;
+  }
+
+  word(word: string, value: unknown): unknown {
+    if (!this.text.startsWith(word, this.at)) this.unexpected();
+    this.at += word.length;
+    return value;
+  }
+
+  number(): number {
+    NUMBER.lastIndex = this.at;
+    const number = NUMBER.exec(this.text);
+    if (number === null) return this.unexpected();
+    this.at += number[0].length;
+    return Number(number[0]);
+  }
+
+  /** One escape sequence at `at` (a backslash), decoded. */
+  escape(): string {
+    const { text, at } = this;
+    const e = text[at + 1];
+    if (e === 'u') {
+      const hex = text.slice(at + 2, at + 6);
+      if (!/^[0-9A-Fa-f]{4}$/.test(hex))
+        this.fail('syntax', `bad \\u escape in a string at position ${at}`);
+      this.at += 6;
+      return String.fromCharCode(parseInt(hex, 16));
+    }
+    const escaped = e !== undefined && Object.hasOwn(ESCAPES, e) ? ESCAPES[e] : undefined;
+    if (escaped === undefined) this.fail('syntax', `bad escape in a string at position ${at}`);
+    this.at += 2;
+    return escaped;
+  }
+
+  string(): string {
+    const { text } = this;
+    this.at++; // the opening quote
+    let out = '';
+    let runStart = this.at;
+    for (;;) {
+      // Skip a run of plain characters natively (bundles are mostly long base64 strings).
+      PLAIN_RUN.lastIndex = this.at;
+      PLAIN_RUN.test(text);
+      const at = (this.at = PLAIN_RUN.lastIndex);
+      if (at >= text.length) this.fail('syntax', 'unterminated string at end of input');
+      const c = text.charCodeAt(at);
+      if (c === 0x22) {
+        this.at++;
+        return out + text.slice(runStart, at);
+      }
+      if (c < 0x20)
+        this.fail('syntax', `unescaped control character in a string at position ${at}`);
+      if (c !== 0x5c) {
+        this.at++;
+        continue;
+      }
+      out += text.slice(runStart, at) + this.escape();
+      runStart = this.at;
+    }
+  }
+
+  value(path: string, depth: number): unknown {
+    this.skipSpace();
+    const c = this.text[this.at];
+    if (c === '{' || c === '[') {
+      if (depth >= this.maxDepth)
+        this.fail('too-deep', `JSON nested deeper than ${this.maxDepth} levels at ${path}`);
+      return c === '{' ? this.object(path, depth + 1) : this.array(path, depth + 1);
+    }
+    if (c === '"') return this.string();
+    if (c === 't') return this.word('true', true);
+    if (c === 'f') return this.word('false', false);
+    if (c === 'n') return this.word('null', null);
+    return this.number();
+  }
+
+  /** After an item: true at the container's end, false after a comma. */
+  endOrComma(close: string): boolean {
+    this.skipSpace();
+    const c = this.text[this.at];
+    if (c !== ',' && c !== close) this.unexpected();
+    this.at++;
+    return c === close;
+  }
+
+  array(path: string, depth: number): unknown[] {
+    this.at++;
+    const out: unknown[] = [];
+    this.skipSpace();
+    if (this.text[this.at] === ']') {
+      this.at++;
+      return out;
+    }
+    do out.push(this.value(`${path}[${out.length}]`, depth));
+    while (!this.endOrComma(']'));
+    return out;
+  }
+
+  /** One `"key": value` of an object into out; a key given twice is refused. */
+  member(out: Record<string, unknown>, path: string, depth: number): void {
+    this.skipSpace();
+    if (this.text[this.at] !== '"') this.unexpected();
+    const keyAt = this.at;
+    const key = this.string();
+    if (Object.hasOwn(out, key))
+      this.fail(
+        'duplicate-key',
+        `duplicate key ${quoteForMessage(key)} in the object at ${path}`,
+        keyAt,
+      );
+    this.skipSpace();
+    if (this.text[this.at] !== ':') this.unexpected();
+    this.at++;
+    const value = this.value(memberPath(path, key), depth);
+    // An own data property whatever the key: assigning "__proto__" would set the prototype.
+    Object.defineProperty(out, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+
+  object(path: string, depth: number): Record<string, unknown> {
+    this.at++;
+    const out: Record<string, unknown> = {};
+    this.skipSpace();
+    if (this.text[this.at] === '}') {
+      this.at++;
+      return out;
+    }
+    do this.member(out, path, depth);
+    while (!this.endOrComma('}'));
+    return out;
+  }
+}
+
+/**
  * Parses RFC 8259 JSON to the value JSON.parse gives, but refuses what JSON.parse lets pass: a
  * key repeated in one object (JSON.parse keeps the last, so two readers could see two values),
  * and nesting deeper than `maxDepth`. A `__proto__` key becomes an own property, as with
  * JSON.parse, never a prototype. Lone surrogates are kept, as JSON.parse keeps them.
  */
 export function parseStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH): unknown {
-  let at = 0;
-
-  // Declarations, not arrow consts: TypeScript narrows after a call only to a declared `never`.
-  function fail(problem: StrictJsonProblem, message: string, where = at): never {
-    throw new StrictJsonError(problem, message, where);
-  }
-  function unexpected(): never {
-    const found =
-      at >= text.length ? 'end of input' : `${JSON.stringify(text[at])} at position ${at}`;
-    return fail('syntax', `unexpected ${found}`);
-  }
-
-  const skipSpace = (): void => {
-    for (;;) {
-      const c = text.charCodeAt(at);
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      at++;
-    }
-  };
-
-  const expectWord = (word: string, value: unknown): unknown => {
-    if (!text.startsWith(word, at)) unexpected();
-    at += word.length;
-    return value;
-  };
-
-  const parseString = (): string => {
-    at++; // the opening quote
-    let out = '';
-    let runStart = at;
-    for (;;) {
-      // Skip a run of plain characters natively (bundles are mostly long base64 strings).
-      PLAIN_RUN.lastIndex = at;
-      PLAIN_RUN.test(text);
-      at = PLAIN_RUN.lastIndex;
-      if (at >= text.length) fail('syntax', 'unterminated string at end of input');
-      const c = text.charCodeAt(at);
-      if (c === 0x22) {
-        out += text.slice(runStart, at);
-        at++;
-        return out;
-      }
-      if (c < 0x20) fail('syntax', `unescaped control character in a string at position ${at}`);
-      if (c !== 0x5c) {
-        at++;
-        continue;
-      }
-      out += text.slice(runStart, at);
-      const e = text[at + 1];
-      if (e === 'u') {
-        const hex = text.slice(at + 2, at + 6);
-        if (!/^[0-9A-Fa-f]{4}$/.test(hex))
-          fail('syntax', `bad \\u escape in a string at position ${at}`);
-        out += String.fromCharCode(parseInt(hex, 16));
-        at += 6;
-      } else {
-        const escaped = e !== undefined && Object.hasOwn(ESCAPES, e) ? ESCAPES[e] : undefined;
-        if (escaped === undefined) fail('syntax', `bad escape in a string at position ${at}`);
-        out += escaped;
-        at += 2;
-      }
-      runStart = at;
-    }
-  };
-
-  const parseValue = (path: string, depth: number): unknown => {
-    skipSpace();
-    const c = text[at];
-    if (c === '{' || c === '[') {
-      if (depth >= maxDepth)
-        fail('too-deep', `JSON nested deeper than ${maxDepth} levels at ${path}`);
-      return c === '{' ? parseObject(path, depth + 1) : parseArray(path, depth + 1);
-    }
-    if (c === '"') return parseString();
-    if (c === 't') return expectWord('true', true);
-    if (c === 'f') return expectWord('false', false);
-    if (c === 'n') return expectWord('null', null);
-    NUMBER.lastIndex = at;
-    const number = NUMBER.exec(text);
-    if (number === null) return unexpected();
-    at += number[0].length;
-    return Number(number[0]);
-  };
-
-  const parseArray = (path: string, depth: number): unknown[] => {
-    at++;
-    const out: unknown[] = [];
-    skipSpace();
-    if (text[at] === ']') {
-      at++;
-      return out;
-    }
-    for (;;) {
-      out.push(parseValue(`${path}[${out.length}]`, depth));
-      skipSpace();
-      if (text[at] === ',') at++;
-      else if (text[at] === ']') {
-        at++;
-        return out;
-      } else unexpected();
-    }
-  };
-
-  const parseObject = (path: string, depth: number): Record<string, unknown> => {
-    at++;
-    const out: Record<string, unknown> = {};
-    skipSpace();
-    if (text[at] === '}') {
-      at++;
-      return out;
-    }
-    for (;;) {
-      skipSpace();
-      if (text[at] !== '"') unexpected();
-      const keyAt = at;
-      const key = parseString();
-      if (Object.hasOwn(out, key))
-        fail(
-          'duplicate-key',
-          `duplicate key ${quoteForMessage(key)} in the object at ${path}`,
-          keyAt,
-        );
-      skipSpace();
-      if (text[at] !== ':') unexpected();
-      at++;
-      const value = parseValue(memberPath(path, key), depth);
-      // An own data property whatever the key: assigning "__proto__" would set the prototype.
-      Object.defineProperty(out, key, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-      skipSpace();
-      if (text[at] === ',') at++;
-      else if (text[at] === '}') {
-        at++;
-        return out;
-      } else unexpected();
-    }
-  };
-
-  const value = parseValue('$', 0);
-  skipSpace();
-  if (at < text.length) unexpected();
+  const reader = new StrictJsonReader(text, maxDepth);
+  const value = reader.value('$', 0);
+  reader.skipSpace();
+  if (reader.at < text.length) reader.unexpected();
   return value;
 }

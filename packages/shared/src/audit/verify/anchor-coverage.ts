@@ -1,4 +1,4 @@
-import type { LoggedEntry } from './verify-chain.js';
+import type { LoggedEntry } from '../verify-chain.js';
 
 /** What vouches for one entry: an anchor on it, or an anchored entry that names it. */
 export interface Coverage {

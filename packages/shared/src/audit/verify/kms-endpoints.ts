@@ -1,4 +1,4 @@
-import type { LoggedEntry } from './verify-chain.js';
+import type { LoggedEntry } from '../verify-chain.js';
 
 /** KMS's own endpoints: https://kms.REGION.amazonaws.com, kms-fips., and .com.cn in China. */
 const AWS_KMS_ENDPOINT =
