@@ -105,7 +105,7 @@ async function withLogLock<T>(
         : `cannot lock the audit log ${path}: ${(error as Error).message}`,
       {
         hint: busy
-          ? `Wait for the other command to finish; if none runs, ${path}.lock is removed as stale after ${LOCK_STALE_MS / 1000} s.`
+          ? `Wait for the other command to finish; if none runs, ${path}.lock is taken over once its process has ended, or ${LOCK_STALE_MS / 1000} s after its last refresh.`
           : 'Check that the folder of the log exists and is writable.',
         cause: error,
       },

@@ -9,13 +9,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * dependency graceful-fs patches `fs` process-wide, in the air-gapped process too).
  *
  * The lock is a file created with O_CREAT|O_EXCL (atomic on local file systems), holding the
- * holder's pid, host, start time and a random token. While held, its mtime is refreshed every `staleMs / 2`; a
- * lock whose mtime is older than `staleMs`, or whose holder on this host is no longer running, is
- * a crashed command's and is taken over. A takeover renames the stale file away first, so two
- * waiters cannot both remove it and then each other's new lock unnoticed; and the holder checks,
- * right before it writes, that the file at the lock path is still the one it wrote
- * (`assertHeld`), so a lock taken over from under it fails its command instead of letting two
- * commands write.
+ * holder's pid, host, start time and a random token. While held, its mtime is refreshed every
+ * `staleMs / 2`; a lock whose mtime is older than `staleMs`, or whose holder on this host is no
+ * longer running, is a crashed command's and is taken over. A takeover renames the stale file
+ * away first, so that of two waiters only one removes it; and the holder checks, right before it
+ * writes, that the file at the lock path is still the one it wrote (`assertHeld`), so a lock
+ * taken over from under it fails its command instead of letting two commands write.
  */
 export interface HeldFileLock {
   /** Throws FileLockError('ELOST') unless the lock file is still the one this holder created. */
