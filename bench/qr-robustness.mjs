@@ -1,5 +1,6 @@
 // QR robustness: camera-like 1280×720 images of real frames, decoded by our scanner (the one
-// byok-offline scan and byok-online import --scan use) and by zbarimg on the same files.
+// byok-offline scan and byok-online import --scan use) and by zbarimg on the same files; and by
+// each of our two decoders alone (ZXing's wasm, jsQR's passes), to show what each one earns.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -10,6 +11,10 @@ import { PNG } from 'pngjs';
 import { bundleToQrFrames } from '../packages/shared/dist/index.js';
 import { renderQrMatrix } from '../packages/node-io/dist/qr/qr-encode.js';
 import { readQrImage } from '../packages/node-io/dist/io/qr-scan.js';
+import { qrImageCodecs } from '../packages/node-io/dist/qr/image-codecs.js';
+import { decodeQrWithZxing } from '../packages/node-io/dist/qr/zxing-decoder.js';
+import { decodeQrFromRgba } from '../packages/node-io/dist/qr/decode-qr-rgba.js';
+import { JSQR_BUDGET_MS } from '../packages/node-io/dist/qr/read-qr-image.js';
 import {
   HEIGHT,
   WIDTH,
@@ -124,6 +129,9 @@ export async function run({ log, quick = false, perKind = quick ? 4 : 12 }) {
   const dir = mkdtempSync(join(tmpdir(), 'byok-qr-bench-'));
   const rows = [];
   const passes = new Map();
+  // Each decoder alone on every image: ZXing only, jsQR only (its passes, same budget), both.
+  const alone = { zxing: 0, jsqr: 0, zxingOnly: 0, jsqrOnly: 0, neither: 0 };
+  const aloneByKind = {};
   try {
     for (const [kind, make] of Object.entries(KINDS)) {
       const random = seededRandom(kind.split('').reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
@@ -149,6 +157,17 @@ export async function run({ log, quick = false, perKind = quick ? 4 : 12 }) {
           ours++;
           passes.set(found.pass, (passes.get(found.pass) ?? 0) + 1);
         }
+        const rgba = qrImageCodecs[image.ext === 'jpg' ? 'jpeg' : 'png'](bytes);
+        const byZxing = (await decodeQrWithZxing(rgba).catch(() => undefined)) === frames[frame];
+        const byJsqr = decodeQrFromRgba(rgba, { budgetMs: JSQR_BUDGET_MS })?.text === frames[frame];
+        if (byZxing) alone.zxing++;
+        if (byJsqr) alone.jsqr++;
+        if (byZxing && !byJsqr) alone.zxingOnly++;
+        if (byJsqr && !byZxing) alone.jsqrOnly++;
+        if (!byZxing && !byJsqr) alone.neither++;
+        aloneByKind[kind] ??= { zxing: 0, jsqr: 0 };
+        if (byZxing) aloneByKind[kind].zxing++;
+        if (byJsqr) aloneByKind[kind].jsqr++;
         if (zbar !== undefined) {
           t = performance.now();
           const z = spawnSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file], {
@@ -191,6 +210,14 @@ export async function run({ log, quick = false, perKind = quick ? 4 : 12 }) {
     `ms = milliseconds per ${WIDTH}×${HEIGHT} image (ours: image decode + QR search in-process; zbar: a zbarimg process per image)`,
   );
   log(`decoded by pass: ${[...passes].map(([p, c]) => `${p} ${c}`).join(', ')}`);
+  log(
+    `each decoder alone, of ${n} images: ZXing ${alone.zxing}, jsQR ${alone.jsqr}; ZXing but not jsQR ${alone.zxingOnly}, jsQR but not ZXing ${alone.jsqrOnly}, neither ${alone.neither}`,
+  );
+  log(
+    `  by kind (ZXing/jsQR): ${Object.entries(aloneByKind)
+      .map(([k, c]) => `${k} ${c.zxing}/${c.jsqr}`)
+      .join(', ')}`,
+  );
   if (zbar !== undefined)
     log(
       below.length === 0

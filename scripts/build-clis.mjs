@@ -57,7 +57,7 @@ async function bundle(pkg) {
     target: 'node20',
     // As written, not rebuilt with new RegExp() at load (string-width's /v patterns: 10 ms).
     supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true },
-    // Bundled CommonJS (yargs' helpers, pngjs, qrcode, proper-lockfile) calls require() for Node built-ins.
+    // Bundled CommonJS (yargs' helpers, pngjs, qrcode) calls require() for Node built-ins.
     banner: {
       js: "import { createRequire as byokCreateRequire } from 'node:module';\nconst require = byokCreateRequire(import.meta.url);",
     },

@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -33,6 +34,10 @@ describe('the installed CLIs', () => {
       const tracked = spawnSync('git', ['ls-files', '--stage', '--', bin], { cwd: dir });
       expect(tracked.stdout.toString()).toMatch(/^100755 /);
       expect(statSync(join(dir, bin)).mode & 0o111).not.toBe(0);
+      // One launcher for the three bins, committed in node-io and shipped with it.
+      expect(readFileSync(join(dir, bin), 'utf8')).toContain(
+        `await launchCli('${name}', import.meta.url)`,
+      );
 
       const help = spawnSync(join(dir, bin), ['--help'], { encoding: 'utf8' });
       expect(help.stderr).toBe('');
@@ -77,6 +82,21 @@ describe('the bundles', () => {
   }
 });
 
+describe('the launcher', () => {
+  it('is a committed file of node-io, in its exports and its files', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(ROOT, 'packages/node-io/package.json'), 'utf8'),
+    ) as { exports: Record<string, unknown>; files: string[] };
+    expect(manifest.exports['./launch-cli']).toBe('./launch-cli.mjs');
+    expect(manifest.files).toContain('launch-cli.mjs');
+    const tracked = spawnSync('git', ['ls-files', '--', 'packages/node-io/launch-cli.mjs'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(tracked.stdout.trim()).toBe('packages/node-io/launch-cli.mjs');
+  });
+});
+
 describe('a bin and the bundle', () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -93,6 +113,9 @@ describe('a bin and the bundle', () => {
       recursive: true,
     });
     mkdirSync(join(pkg, 'dist/cli'));
+    // The bin finds the launcher as an installed package would: through node_modules.
+    mkdirSync(join(root, 'node_modules/@byok-ceremony'), { recursive: true });
+    symlinkSync(join(ROOT, 'packages/node-io'), join(root, 'node_modules/@byok-ceremony/node-io'));
     writeFileSync(join(pkg, 'dist/cli/main.js'), "process.stdout.write('the tsc output\\n');\n");
     for (const name of ['shared', 'node-io', 'offline']) {
       mkdirSync(join(root, 'packages', name), { recursive: true });

@@ -202,6 +202,7 @@ describe('the ESLint boundaries guard the air gap', () => {
         "import '@byok-ceremony/offline';",
         "import '@byok-ceremony/kms-sim';",
         "import 'left-pad';",
+        "import { loadSharedConfigFiles } from '@smithy/core/config';",
       ],
       sourceFile('online'),
     );
@@ -215,12 +216,32 @@ describe('the ESLint boundaries guard the air gap', () => {
     );
   });
 
+  it('packages/online: @smithy/core only in src/kms/aws-profile.ts', async () => {
+    await expectRefused(
+      [
+        "import { loadSharedConfigFiles } from '@smithy/core/config';",
+        "const core = await import('@smithy/core');",
+        "export { loadSharedConfigFiles } from '@smithy/core/config';",
+      ],
+      sourceFile('online', 'src/kms/create-kms-client.ts'),
+    );
+    await expectAllowed(
+      ["import { loadSharedConfigFiles } from '@smithy/core/config';"],
+      sourceFile('online', 'src/kms/aws-profile.ts'),
+    );
+  });
+
   it('packages/kms-sim: node:http and its signer, never online or offline', async () => {
     await expectRefused(
       [
         "import '@byok-ceremony/online';",
         "import '@byok-ceremony/offline';",
         "import '@aws-sdk/client-kms';",
+        // Of node-io, only key-material: never its main entry or its QR entries.
+        "import { runAudited } from '@byok-ceremony/node-io';",
+        "import { qrMatrix } from '@byok-ceremony/node-io/qr-encode';",
+        "const scan = await import('@byok-ceremony/node-io/qr-scan');",
+        "export { qrMatrix } from '@byok-ceremony/node-io/qr-encode';",
       ],
       sourceFile('kms-sim'),
     );
@@ -229,6 +250,7 @@ describe('the ESLint boundaries guard the air gap', () => {
         "import { createServer } from 'node:http';",
         "import { SignatureV4 } from '@smithy/signature-v4';",
         "import { Sha256 } from '@aws-crypto/sha256-js';",
+        "import { wrapKeyPadded } from '@byok-ceremony/node-io/key-material';",
       ],
       sourceFile('kms-sim'),
     );

@@ -34,7 +34,7 @@ function rsa4096Spki(random) {
 
 /**
  * An import request for `keys` SYMMETRIC_DEFAULT keys under RSA_4096 wrapping keys.
- * tokenBytes: real KMS import tokens are about 1-1.5 KB; byok-kms-sim's are about 300 bytes.
+ * tokenBytes: real KMS import tokens are about 1-1.5 KB; byok-kms-sim's are 1,206 bytes.
  */
 export function sampleImportRequest(keys, { tokenBytes = 1400, seed = 1 } = {}) {
   const random = seededRandom(seed);

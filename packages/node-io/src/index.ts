@@ -4,7 +4,7 @@
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
 export { INPUT_FILE_LIMITS, type InputFileKind } from './io/input-limits.js';
-export { appendAuditEntry, readAuditLogPosition } from './io/audit-log.js';
+export { readAuditLogPosition } from './io/audit-log.js';
 export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';
 
 // The audited runner both tools run every ceremony command through.

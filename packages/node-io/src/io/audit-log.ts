@@ -12,11 +12,15 @@ import {
   type ChainPosition,
 } from '@byok-ceremony/shared';
 import { nodeAuditEntryHash } from '../crypto/bundle-digest.js';
+import { syncDirectory } from './sync-directory.js';
+import { acquireFileLock, FileLockError, type HeldFileLock } from './file-lock.js';
 import { AUDIT_LOG_MAX_BYTES } from './input-limits.js';
 import { BoundedReadError, readFileBounded } from './read-bounded.js';
 
 /** A lock older than this is a crashed command's: an append holds it for milliseconds. */
 const LOCK_STALE_MS = 10_000;
+/** Tries while another command appends: about 45 s of waits growing from 5 ms to 250 ms. */
+const LOCK_RETRIES = 200;
 
 /** Where an existing log ends: the next entry's seq and the last entry's hash. */
 export async function readAuditLogPosition(path: string): Promise<ChainPosition> {
@@ -79,44 +83,38 @@ function parsesAsJson(line: string): boolean {
 }
 
 /**
- * Holds `PATH.lock` (a directory made with mkdir, atomic on every file system, refreshed while
- * held and taken over once stale) so that two commands cannot both extend the same head.
+ * Holds `PATH.lock` (a file created exclusively, refreshed while held and taken over once stale:
+ * `file-lock.ts`) so that two commands cannot both extend the same head.
  */
-async function withLogLock<T>(path: string, work: (isCompromised: () => boolean) => Promise<T>) {
-  let compromised = false;
-  let release: () => Promise<void>;
+async function withLogLock<T>(
+  path: string,
+  work: (assertHeld: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  let lock: HeldFileLock;
   try {
-    // Loaded here: proper-lockfile and graceful-fs (which patches fs) only when a command logs.
-    const { lock } = await import('./file-lock.js');
-    release = await lock(path, {
-      realpath: false,
-      lockfilePath: `${path}.lock`,
-      stale: LOCK_STALE_MS,
-      retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
-      onCompromised: () => {
-        compromised = true;
-      },
+    lock = await acquireFileLock(`${path}.lock`, {
+      staleMs: LOCK_STALE_MS,
+      retries: LOCK_RETRIES,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const busy = error instanceof FileLockError && error.code === 'ELOCKED';
     throw new ByokError(
       'ERR_AUDIT_LOG',
-      code === 'ELOCKED'
+      busy
         ? `the audit log ${path} is locked by another command (${path}.lock): nothing was written`
         : `cannot lock the audit log ${path}: ${(error as Error).message}`,
       {
-        hint:
-          code === 'ELOCKED'
-            ? `Wait for the other command to finish; if none runs, ${path}.lock is removed as stale after ${LOCK_STALE_MS / 1000} s.`
-            : 'Check that the folder of the log exists and is writable.',
+        hint: busy
+          ? `Wait for the other command to finish; if none runs, ${path}.lock is taken over once its process has ended, or ${LOCK_STALE_MS / 1000} s after its last refresh.`
+          : 'Check that the folder of the log exists and is writable.',
         cause: error,
       },
     );
   }
   try {
-    return await work(() => compromised);
+    return await work(() => lock.assertHeld());
   } finally {
-    await release().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 
@@ -152,7 +150,7 @@ export async function appendAuditEntry(
   signers: readonly AuditSigner[] = [],
   expectedHead?: string | null,
 ): Promise<string> {
-  return withLogLock(path, async (isCompromised) => {
+  return withLogLock(path, async (assertHeld) => {
     const position = await readAuditLogPosition(path);
     if (expectedHead !== undefined && position.head !== expectedHead)
       throw new AuditLogHeadMovedError(path, expectedHead, position);
@@ -176,17 +174,20 @@ export async function appendAuditEntry(
     try {
       if (!(await handle.stat()).isFile())
         throw unusableLog(path, new BoundedReadError('not-a-file', 'it is not a regular file'));
-      if (isCompromised())
+      await assertHeld().catch((error: unknown) => {
         throw new ByokError(
           'ERR_AUDIT_LOG',
           `the lock of the audit log ${path} was lost: nothing was written`,
-          { hint: 'Run the command again; keep one command at a time on one log.' },
+          { hint: 'Run the command again; keep one command at a time on one log.', cause: error },
         );
+      });
       await handle.appendFile(`${line}\n`);
       await handle.sync();
     } finally {
       await handle.close();
     }
+    // The first entry created the file: flush its folder too, or a crash could lose its name.
+    if (position.seq === 0) await syncDirectory(dirname(path));
     return hash;
   });
 }

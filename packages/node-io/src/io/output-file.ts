@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ByokError } from '@byok-ceremony/shared';
+import { syncDirectory } from './sync-directory.js';
 
 /** Refuses early, before any side effect, when an output already exists. */
 export async function assertOutputAbsent(path: string): Promise<void> {
@@ -19,7 +20,8 @@ export async function assertOutputAbsent(path: string): Promise<void> {
 /**
  * Writes a whole file or nothing, and never replaces an existing one: the data goes to an
  * exclusive temporary file in the same folder, is flushed, and is then hard-linked to its name
- * (link fails if the name exists, unlike rename).
+ * (link fails if the name exists, unlike rename). The folder is flushed after, so that a crash
+ * cannot lose the new name once the command has reported the file written.
  */
 export async function writeFileExclusive(
   path: string,
@@ -48,4 +50,5 @@ export async function writeFileExclusive(
   } finally {
     await unlink(temp).catch(() => undefined);
   }
+  await syncDirectory(dirname(path));
 }

@@ -5,16 +5,20 @@ import type { RgbaImage } from './gray-image.js';
 let zxingReady: Promise<unknown> | undefined;
 
 /**
- * ZXing's C++ reader as WebAssembly, tried before jsQR's passes (docs/performance.md: faster,
- * and it reads the noisy and blurred images jsQR misses). The .wasm is always handed over
- * (zxingReaderWasm), never fetched: zxing-wasm would otherwise download it from a CDN.
+ * ZXing's C++ reader as WebAssembly, the QR decoder (docs/performance.md: faster, and it reads the
+ * noisy and blurred images jsQR misses; jsQR runs only if this throws). The .wasm is always handed
+ * over (zxingReaderWasm), never fetched: zxing-wasm would otherwise download it from a CDN. A
+ * module that failed to load is tried again on the next image, not remembered as failed.
  */
 export async function decodeQrWithZxing(image: RgbaImage): Promise<string | undefined> {
   zxingReady ??= prepareZXingModule({
     overrides: { wasmBinary: zxingReaderWasm() },
     fireImmediately: true,
   });
-  await zxingReady;
+  await zxingReady.catch((error: unknown) => {
+    zxingReady = undefined;
+    throw error;
+  });
   const data = new Uint8ClampedArray(
     image.data.buffer,
     image.data.byteOffset,

@@ -165,6 +165,24 @@ describe('QR scanning of bad input', () => {
     expect(decoded).toEqual(['png', 'zxing']);
   });
 
+  it('falls back to jsQR only when ZXing cannot run, never as a second try', async () => {
+    const [frame] = splitIntoFrames('import-request', new Uint8Array(300).fill(7));
+    const png = encodeQrPng(renderQrMatrix(frame!));
+    const unloadable = async (): Promise<string | undefined> => {
+      await Promise.resolve();
+      throw new Error('WebAssembly.instantiate(): the module cannot be compiled');
+    };
+    const fallback = await readQrImage(png, 'clean.png', { decodeZxing: unloadable });
+    expect(fallback?.text).toBe(frame);
+    expect(fallback?.pass).not.toBe('zxing');
+    // ZXing ran and found nothing: no jsQR passes after it (jsQR would read this clean image).
+    const missed = await readQrImage(png, 'clean.png', {
+      decodeZxing: () => Promise.resolve(undefined),
+    });
+    expect(missed).toBeUndefined();
+    expect((await readQrImage(png, 'clean.png'))?.pass).toBe('zxing');
+  });
+
   it('decodes a large (12-megapixel) still by scaling it down', async () => {
     const [frame] = splitIntoFrames('import-request', new Uint8Array(500).fill(9));
     const matrix = renderQrMatrix(frame!);

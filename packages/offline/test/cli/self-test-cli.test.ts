@@ -6,15 +6,16 @@ import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
 
-/** A preload that makes node:crypto's randomBytes return zeros, as a broken RNG would. */
-function stuckRandomHook(dir: string): string {
-  const hook = join(dir, 'stuck-random.mjs');
+/** A preload that makes node:crypto's HMAC ignore its key, as a broken OpenSSL build might. */
+function brokenHmacHook(dir: string): string {
+  const hook = join(dir, 'broken-hmac.mjs');
   writeFileSync(
     hook,
     [
       "import crypto from 'node:crypto';",
       "import { syncBuiltinESMExports } from 'node:module';",
-      'crypto.randomBytes = (n) => Buffer.alloc(n);',
+      'const createHmac = crypto.createHmac;',
+      "crypto.createHmac = (hash, _key, options) => createHmac(hash, 'not the key', options);",
       'syncBuiltinESMExports();',
     ].join('\n'),
   );
@@ -27,21 +28,21 @@ describe('byok-offline self-test through the built CLI', () => {
     const text = runProcess(['self-test'], dir);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^ok {4}RSA-OAEP decryption and wrapping \(\d+ checks\)$/m);
-    expect(text.stdout).toMatch(/^Self-test passed: 9 families, \d+ checks\.$/m);
+    expect(text.stdout).toMatch(/^Self-test passed: 8 families, \d+ checks\.$/m);
     const json = runProcess(['self-test', '--json'], dir);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { passed: boolean; results: { family: string }[] };
     expect(report.passed).toBe(true);
-    expect(report.results.map((r) => r.family)).toContain('CSPRNG health (SP 800-90B style)');
+    expect(report.results.map((r) => r.family)).toContain('HMAC-SHA-2 (RFC 4231)');
   });
 
-  it('fails, and wrap refuses before reading anything, when the random source is stuck', () => {
+  it('fails, and wrap refuses before reading anything, when HMAC gives wrong answers', () => {
     const dir = tempDir();
-    const hook = stuckRandomHook(dir);
+    const hook = brokenHmacHook(dir);
     const st = runProcess(['self-test'], dir, ['--import', hook]);
     expect(st.code).toBe(1);
-    expect(st.stdout).toMatch(/^FAIL {2}CSPRNG health/m);
-    expect(st.stderr).toMatch(/^byok-offline: error: self-test failed: CSPRNG health/m);
+    expect(st.stdout).toMatch(/^FAIL {2}HMAC-SHA-2/m);
+    expect(st.stderr).toMatch(/^byok-offline: error: self-test failed: HMAC-SHA-2/m);
     expect(st.stderr).not.toMatch(/\n\s+at /);
 
     const request = importRequest([
@@ -71,7 +72,7 @@ describe('byok-offline self-test through the built CLI', () => {
       ['--import', hook],
     );
     expect(wrap.code).toBe(1);
-    expect(wrap.stderr).toMatch(/^byok-offline: error: self-test failed: CSPRNG health/m);
+    expect(wrap.stderr).toMatch(/^byok-offline: error: self-test failed: HMAC-SHA-2/m);
     expect(existsSync(join(dir, 'wrapped.json'))).toBe(false);
     expect(existsSync(join(dir, 'byok-offline-audit.jsonl'))).toBe(false);
     // Nothing is new but runProcess's own stdout/stderr capture files.

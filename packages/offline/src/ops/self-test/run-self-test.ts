@@ -1,7 +1,6 @@
 import { ByokError } from '@byok-ceremony/shared';
 import { katAesCmac } from './aes-cmac.js';
 import { katAesKeyWrap } from './aes-key-wrap.js';
-import { katCsprng } from './csprng.js';
 import { katEd25519 } from './ed25519.js';
 import { katHmac } from './hmac.js';
 import { katKeyCheckValue } from './key-check-value.js';
@@ -26,7 +25,6 @@ export async function runSelfTest(): Promise<SelfTestReport> {
     katEd25519(),
     katSha256(),
     await katShamir(),
-    katCsprng(),
   ];
   return { passed: results.every((r) => r.failures.length === 0), results };
 }

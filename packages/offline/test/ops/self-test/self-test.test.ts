@@ -6,12 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { katAesCmac } from '../../../src/ops/self-test/aes-cmac.js';
 import { katAesKeyWrap } from '../../../src/ops/self-test/aes-key-wrap.js';
-import {
-  PROPORTION_CUTOFF,
-  PROPORTION_WINDOW,
-  REPETITION_CUTOFF,
-  katCsprng,
-} from '../../../src/ops/self-test/csprng.js';
 import { katEd25519 } from '../../../src/ops/self-test/ed25519.js';
 import { katHmac } from '../../../src/ops/self-test/hmac.js';
 import { katKeyCheckValue } from '../../../src/ops/self-test/key-check-value.js';
@@ -47,7 +41,7 @@ describe('byok-offline self-test', () => {
       report.results.map((r) => [r.family, []]),
     );
     expect(report.passed).toBe(true);
-    expect(report.results).toHaveLength(9);
+    expect(report.results).toHaveLength(8);
     for (const r of report.results) expect(r.checks).toBeGreaterThan(0);
   });
 
@@ -160,62 +154,6 @@ describe('byok-offline self-test', () => {
     expect(badShare.failures.every((f) => /shares (\d\+)*2\+/.test(f))).toBe(true);
     const badSecret = await katShamir({ ...SHAMIR_VECTOR, secret: corrupt(SHAMIR_VECTOR.secret) });
     expect(badSecret.failures).toHaveLength(10);
-  });
-
-  it('the CSPRNG check refuses a zero, a stuck, a repeating and a biased source', () => {
-    expect(katCsprng((n) => Buffer.alloc(n)).failures).toContain('a sample is one repeated byte');
-    const fixed = Buffer.from(Array.from({ length: 65_536 }, (_, i) => (i * 7919) % 251));
-    expect(katCsprng(() => Buffer.from(fixed)).failures).toContain('two samples are equal');
-    const block = Buffer.from('0123456789abcdef');
-    const repeating = (n: number): Buffer => {
-      const out = Buffer.alloc(n);
-      out.set(crypto.getRandomValues(new Uint8Array(n)));
-      out.set(block, 0);
-      out.set(block, 4096);
-      return out;
-    };
-    expect(katCsprng(repeating).failures).toEqual(['a 16-byte block repeats within a sample']);
-    const withRun = (n: number): Buffer => {
-      const out = Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
-      out.fill(0xab, 1000, 1000 + REPETITION_CUTOFF);
-      // Neighbours that differ, so a random 0xab beside the run cannot lengthen it.
-      out[999] = 0x5a;
-      out[1000 + REPETITION_CUTOFF] = 0x5a;
-      return out;
-    };
-    expect(katCsprng(withRun).failures).toEqual([
-      `repetition count test: a byte repeats ${REPETITION_CUTOFF} times in a row`,
-    ]);
-    const biased = (n: number): Buffer => {
-      const out = Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
-      // The first byte of the third window, then every 20th byte of it: no run, but too frequent.
-      const start = 2 * PROPORTION_WINDOW;
-      for (let i = 0; i < PROPORTION_CUTOFF; i++) out[start + i * 20] = out[start]!;
-      return out;
-    };
-    const r = katCsprng(biased);
-    expect(r.failures.some((f) => f.startsWith('adaptive proportion test'))).toBe(true);
-    expect(katCsprng().failures).toEqual([]);
-  });
-
-  it('the SP 800-90B cutoffs are the ones computed for H = 8 and alpha = 2^-40', () => {
-    expect(REPETITION_CUTOFF).toBe(1 + Math.ceil(40 / 8));
-    // Smallest C with P(1 + Binomial(W - 1, 2^-8) >= C) <= 2^-40.
-    const n = PROPORTION_WINDOW - 1;
-    const p = 1 / 256;
-    const pmf = (k: number): number => {
-      let logC = 0;
-      for (let i = 0; i < k; i++) logC += Math.log(n - i) - Math.log(i + 1);
-      return Math.exp(logC + k * Math.log(p) + (n - k) * Math.log(1 - p));
-    };
-    const tail = (c: number): number => {
-      let sum = 0;
-      for (let k = c - 1; k <= n; k++) sum += pmf(k);
-      return sum;
-    };
-    let cutoff = 1;
-    while (tail(cutoff) > 2 ** -40) cutoff++;
-    expect(cutoff).toBe(PROPORTION_CUTOFF);
   });
 });
 
