@@ -9,6 +9,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CeremonyDriver, keyIdFlags } from '../test/ceremony/driver.mjs';
 import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, POOL } from './lib/setup.mjs';
 
 export const name = 'ceremony-vs-seed';
@@ -35,12 +36,20 @@ export async function run({ log, quick }) {
     AWS_ENDPOINT_URL: sim.url,
     AWS_PAGER: '',
   });
-  const node = (bin, args) =>
-    exec(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 24 }).then((r) =>
-      JSON.parse(r.stdout),
-    );
-  const online = (args) =>
-    node(BIN.online, [...args, '--endpoint-url', sim.url, '--region', sim.region, '--json']);
+  const runner = (bin, flags) => async (argv) => ({
+    code: 0,
+    ...(await exec(process.execPath, [bin, ...flags, ...argv], {
+      cwd: dir,
+      env,
+      maxBuffer: 1 << 24,
+    })),
+  });
+  const ceremony = new CeremonyDriver({
+    onlineDir: dir,
+    offlineDir: dir,
+    online: runner(BIN.online, ['--endpoint-url', sim.url, '--region', sim.region]),
+    offline: runner(BIN.offline, []),
+  });
   const { KMSClient } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({
     endpoint: sim.url,
@@ -78,42 +87,17 @@ export async function run({ log, quick }) {
       const byokKeys = await createKeys(count);
       const tag = `c${count}`;
       started = performance.now();
-      const ops = ['--operator', 'Alice', '--operator', 'Bob'];
-      const prepared = await online([
-        'prepare',
-        ...byokKeys.flatMap((arn) => ['--key-id', arn]),
+      const prepared = await ceremony.prepare(`${tag}-request.json`, [
+        ...keyIdFlags(byokKeys),
         '--wrapping-key-spec',
         'RSA_2048',
-        '--out',
-        `${tag}-request.json`,
-        ...ops,
       ]);
-      const wrapped = await node(BIN.offline, [
-        'wrap',
-        '--request',
+      const code = await ceremony.wrap(
         `${tag}-request.json`,
-        '--out',
-        `${tag}-wrapped.json`,
-        ...ops,
-        '--check-code',
         prepared.checkCode,
-        '--check-code',
-        prepared.checkCode,
-        '--no-backup',
-        '--json',
-      ]);
-      await online([
-        'import',
-        '--request',
-        `${tag}-request.json`,
-        '--wrapped',
         `${tag}-wrapped.json`,
-        ...ops,
-        '--check-code',
-        wrapped.checkCode,
-        '--check-code',
-        wrapped.checkCode,
-      ]);
+      );
+      await ceremony.import(`${tag}-request.json`, `${tag}-wrapped.json`, code);
       const byokMs = performance.now() - started;
       const byokBytes =
         (await readFile(join(dir, `${tag}-request.json`))).length +

@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { prepareArgv } from '../test/ceremony/driver.mjs';
 import { BIN, cliEnv, exec, importKmsSim, median } from './lib/setup.mjs';
 
 export const name = 'startup';
@@ -41,16 +42,9 @@ async function prepareOneKeyRequest() {
     );
   try {
     const { arn } = await online(['create-key', ...OPERATORS]);
-    const { checkCode } = await online([
-      'prepare',
-      '--key-id',
-      arn,
-      '--wrapping-key-spec',
-      'RSA_2048',
-      '--out',
-      'request.json',
-      ...OPERATORS,
-    ]);
+    const { checkCode } = await online(
+      prepareArgv('request.json', ['--key-id', arn, '--wrapping-key-spec', 'RSA_2048'], OPERATORS),
+    );
     return { dir, checkCode };
   } finally {
     await sim.close();

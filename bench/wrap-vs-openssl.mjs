@@ -13,11 +13,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { keyIdFlags, opensslWrapArgv, prepareArgv, wrapArgv } from '../test/ceremony/driver.mjs';
 import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, median, POOL } from './lib/setup.mjs';
 
 export const name = 'wrap-vs-openssl';
-
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 /**
  * CPU time (user + system, ms) of this process's waited-for children, from /proc/self/stat
@@ -60,23 +59,7 @@ async function opensslPerKey(dir, publicKeys, withSeedCalls) {
         await exec('openssl', ['rand', '-out', f.plain, '32']);
         await exec('openssl', ['enc', '-d', '-base64', '-A', '-in', f.b64, '-out', f.der]);
       }
-      await exec('openssl', [
-        'pkeyutl',
-        '-in',
-        f.plain,
-        '-out',
-        f.out,
-        '-inkey',
-        f.der,
-        '-keyform',
-        'DER',
-        '-pubin',
-        '-encrypt',
-        '-pkeyopt',
-        'rsa_padding_mode:oaep',
-        '-pkeyopt',
-        'rsa_oaep_md:sha256',
-      ]);
+      await exec('openssl', opensslWrapArgv(f.plain, f.out, f.der));
     }
   });
   return { wall, cpu };
@@ -88,24 +71,7 @@ async function byokWrap(dir, request, checkCode, env) {
   const { wall, cpu, result } = await measured(() =>
     exec(
       process.execPath,
-      [
-        BIN.offline,
-        'wrap',
-        '--request',
-        request,
-        '--out',
-        'wrapped.json',
-        '--operator',
-        'CAROL',
-        '--operator',
-        'DAVE',
-        '--check-code',
-        checkCode,
-        '--check-code',
-        checkCode,
-        '--no-backup',
-        '--json',
-      ],
+      [BIN.offline, ...wrapArgv(request, checkCode, 'wrapped.json'), '--json'],
       { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
     ),
   );
@@ -139,13 +105,7 @@ export async function run({ log, quick }) {
           sim.url,
           '--region',
           sim.region,
-          'prepare',
-          ...arns.flatMap((arn) => ['--key-id', arn]),
-          '--wrapping-key-spec',
-          'RSA_2048',
-          '--out',
-          request,
-          ...OPS,
+          ...prepareArgv(request, [...keyIdFlags(arns), '--wrapping-key-spec', 'RSA_2048']),
           '--json',
         ],
         { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },

@@ -14,6 +14,7 @@ import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { wrapArgv } from '../../../test/ceremony/driver.mjs';
 import { codeLeaksInFolder, codeLeaksInText } from '../../node-io/test/helpers/code-leaks.js';
 import { importRequest } from './helpers/request-fixture.js';
 import { runCli, tempDir } from './helpers/run-cli.js';
@@ -315,23 +316,7 @@ describe('byok-offline scan', () => {
 describe('byok-offline wrap --qr', () => {
   function wrapArgs(req: ImportRequestBundle, extra: string[]): string[] {
     const code = checkCodeOf(bundleDigest(req));
-    return [
-      'wrap',
-      '--request',
-      'request.json',
-      '--out',
-      'wrapped.json',
-      '--operator',
-      'CAROL',
-      '--operator',
-      'DAVE',
-      '--check-code',
-      code,
-      '--check-code',
-      code,
-      '--no-backup',
-      ...extra,
-    ];
+    return [...wrapArgv('request.json', code, 'wrapped.json'), ...extra];
   }
 
   it('writes the frames and a player that carry no check code, and draws them on stderr', async () => {

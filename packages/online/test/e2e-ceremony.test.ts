@@ -1,32 +1,21 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_BIN, ONLINE_BIN, runChild } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { describe, expect, it } from 'vitest';
+import { keyIdFlags, type ImportResult } from '../../../test/ceremony/driver.mjs';
+import { simForThisFile } from './helpers/sim-env.js';
+import { Ceremony } from './lifecycle/ceremony-steps.js';
 
-let s: SimEnv;
-
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 describe('the whole ceremony through the real CLIs as child processes', () => {
   it('create-key ×3, prepare, wrap offline, import: all Enabled and proven', async () => {
-    const online = (cwd: string, argv: string[]) =>
-      runChild(ONLINE_BIN, [...s.flags, ...argv], { cwd, env: s.env });
-    const offline = (cwd: string, argv: string[]) =>
-      runChild(OFFLINE_BIN, argv, { cwd, env: s.env });
-    const onlineDir = await mkdtemp(join(tmpdir(), 'byok-e2e-online-'));
-    const offlineDir = await mkdtemp(join(tmpdir(), 'byok-e2e-offline-'));
+    const c = await Ceremony.start(s, { onlineAsChild: true });
+    const { onlineDir } = c;
 
     const arns: string[] = [];
     for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_256', 'ECC_NIST_P256']) {
-      const r = await online(onlineDir, ['create-key', '--key-spec', spec, '--json']);
+      const r = await c.online(['create-key', '--key-spec', spec, '--json']);
       expect(r.code, r.stderr).toBe(0);
       // Nothing but the note that names the rehearsal endpoint (no SDK warning).
       expect(r.stderr).toBe(
@@ -35,86 +24,23 @@ describe('the whole ceremony through the real CLIs as child processes', () => {
       arns.push((JSON.parse(r.stdout) as { arn: string }).arn);
     }
 
-    const prep = await online(onlineDir, [
-      'prepare',
-      ...arns.flatMap((arn) => ['--key-id', arn]),
-      '--out',
+    // The USB stick: prepare carries the request to the offline machine's folder.
+    const prepared = await c.prepare<{ keyArn: string; wrappingKeySpec: string }>(
       'request.json',
-      '--operator',
-      'ALICE',
-      '--operator',
-      'BOB',
-      '--json',
-    ]);
-    expect(prep.code, prep.stderr).toBe(0);
-    const prepared = JSON.parse(prep.stdout) as {
-      checkCode: string;
-      targets: { keyArn: string; wrappingKeySpec: string }[];
-    };
+      keyIdFlags(arns),
+    );
     expect(prepared.targets.map((t) => t.keyArn)).toEqual(arns);
     expect(prepared.targets.every((t) => t.wrappingKeySpec === 'RSA_4096')).toBe(true);
 
-    // The USB stick: the request goes to the offline machine's folder.
-    const requestBytes = await readFile(join(onlineDir, 'request.json'));
-    await writeFile(join(offlineDir, 'request.json'), requestBytes);
-
-    const inspect = await offline(offlineDir, ['inspect', '--request', 'request.json', '--json']);
+    const inspect = await c.offline(['inspect', '--request', 'request.json', '--json']);
     expect(inspect.code, inspect.stderr).toBe(0);
     // The reading machine shows the request, never its code: that comes off the online screen.
     expect((JSON.parse(inspect.stdout) as { checkCode?: string }).checkCode).toBeUndefined();
     expect(inspect.stdout).not.toContain(prepared.checkCode);
 
-    const wrap = await offline(offlineDir, [
-      'wrap',
-      '--request',
-      'request.json',
-      '--out',
-      'wrapped.json',
-      '--operator',
-      'CAROL',
-      '--operator',
-      'DAVE',
-      '--check-code',
-      prepared.checkCode,
-      '--check-code',
-      prepared.checkCode,
-      '--no-backup',
-      '--json',
-    ]);
-    expect(wrap.code, wrap.stderr).toBe(0);
-    const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
-    await writeFile(
-      join(onlineDir, 'wrapped.json'),
-      await readFile(join(offlineDir, 'wrapped.json')),
-    );
+    const wrappedCode = await c.wrap('request.json', prepared.checkCode, 'wrapped.json');
 
-    const imp = await online(onlineDir, [
-      'import',
-      '--request',
-      'request.json',
-      '--wrapped',
-      'wrapped.json',
-      '--operator',
-      'ALICE',
-      '--operator',
-      'BOB',
-      '--check-code',
-      wrappedCode,
-      '--check-code',
-      wrappedCode,
-      '--json',
-    ]);
-    expect(imp.code, imp.stderr).toBe(0);
-    const result = JSON.parse(imp.stdout) as {
-      checkCode: string;
-      keys: {
-        keyArn: string;
-        keyState: string;
-        keyMaterialId: string;
-        proof: string;
-        proven: boolean;
-      }[];
-    };
+    const result = await c.import<ImportResult>('request.json', 'wrapped.json', wrappedCode);
     expect(result.checkCode).toBe(wrappedCode);
     expect(result.keys.map((k) => [k.keyArn, k.keyState, k.proof, k.proven])).toEqual([
       [arns[0], 'Enabled', 'kcv-only', false],

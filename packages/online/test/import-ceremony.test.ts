@@ -9,21 +9,21 @@ import {
   type AuditEntry,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  importArgv,
+  keyIdFlags,
+  type ImportResult,
+  ONLINE_OPERATORS,
+  prepareArgv,
+} from '../../../test/ceremony/driver.mjs';
 import { runOnline } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 import { wrapForTest } from './helpers/wrap-for-test.js';
 
-let s: SimEnv;
+const s = simForThisFile();
 let cwd: string;
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'byok-online-import-'));
 });
@@ -37,17 +37,12 @@ async function createKey(spec: string): Promise<string> {
   return (JSON.parse(r.stdout) as { arn: string }).arn;
 }
 
+/** prepare of `arns` with RSA_2048 wrapping keys, writing `out`. */
+const prepareArgs = (arns: string[], out = 'request.json') =>
+  prepareArgv(out, [...keyIdFlags(arns), '--wrapping-key-spec', 'RSA_2048']);
+
 async function prepare(arns: string[], out = 'request.json'): Promise<ImportRequestBundle> {
-  const r = await online([
-    'prepare',
-    ...arns.flatMap((a) => ['--key-id', a]),
-    '--wrapping-key-spec',
-    'RSA_2048',
-    '--out',
-    out,
-    '--json',
-    ...OPS,
-  ]);
+  const r = await online([...prepareArgs(arns, out), '--json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(await readFile(join(cwd, out), 'utf8')) as ImportRequestBundle;
 }
@@ -65,20 +60,7 @@ async function auditEntries(): Promise<AuditEntry[]> {
     .map((line) => JSON.parse(line) as AuditEntry);
 }
 
-function importArgs(code: string): string[] {
-  return [
-    'import',
-    '--request',
-    'request.json',
-    '--wrapped',
-    'wrapped.json',
-    ...OPS,
-    '--check-code',
-    code,
-    '--check-code',
-    code,
-  ];
-}
+const importArgs = (code: string): string[] => importArgv('request.json', 'wrapped.json', code);
 
 describe('prepare and import against byok-kms-sim', () => {
   it('imports and proves HMAC, EC and symmetric keys, and logs every step', async () => {
@@ -87,15 +69,7 @@ describe('prepare and import against byok-kms-sim', () => {
       await createKey('HMAC_256'),
       await createKey('ECC_NIST_P256'),
     ];
-    const prep = await online([
-      'prepare',
-      ...arns.flatMap((a) => ['--key-id', a]),
-      '--wrapping-key-spec',
-      'RSA_2048',
-      '--out',
-      'request.json',
-      ...OPS,
-    ]);
+    const prep = await online(prepareArgs(arns));
     expect(prep.code, prep.stderr).toBe(0);
     const request = JSON.parse(
       await readFile(join(cwd, 'request.json'), 'utf8'),
@@ -115,17 +89,7 @@ describe('prepare and import against byok-kms-sim', () => {
     const code = checkCodeOf(bundleDigest(wrapped));
     const r = await online([...importArgs(code.toLowerCase()), '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout) as {
-      checkCode: string;
-      keys: {
-        keyArn: string;
-        keyState: string;
-        keyMaterialId: string;
-        proof: string;
-        proven: boolean;
-        kcv: string;
-      }[];
-    };
+    const result = JSON.parse(r.stdout) as ImportResult;
     expect(result.checkCode).toBe(code);
     expect(result.keys.map((k) => [k.keyArn, k.keyState, k.proof, k.proven])).toEqual([
       [arns[0], 'Enabled', 'kcv-only', false],
@@ -180,7 +144,7 @@ describe('prepare and import against byok-kms-sim', () => {
     await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
     const code = checkCodeOf(bundleDigest(wrapped));
     const r = await online(
-      ['import', '--request', 'request.json', '--wrapped', 'wrapped.json', ...OPS],
+      ['import', '--request', 'request.json', '--wrapped', 'wrapped.json', ...ONLINE_OPERATORS],
       {
         cwd,
         interactive: true,
@@ -210,7 +174,7 @@ describe('prepare and import against byok-kms-sim', () => {
       'request.json',
       '--wrapped',
       'wrapped.json',
-      ...OPS,
+      ...ONLINE_OPERATORS,
       '--check-code',
       right,
       '--check-code',

@@ -9,21 +9,14 @@ import {
   type ImportRequestBundle,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { importArgv, keyIdFlags, prepareArgv } from '../../../test/ceremony/driver.mjs';
 import { ONLINE_BIN, runChild, runOnline } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 import { wrapForTest } from './helpers/wrap-for-test.js';
 
-let s: SimEnv;
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
+const s = simForThisFile();
 const KEYS = 3;
-
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
 
 /** KEYS new EXTERNAL keys prepared in a new folder, with a wrapped bundle answering the request. */
 async function preparedFolder(): Promise<{
@@ -43,14 +36,8 @@ async function preparedFolder(): Promise<{
   const prep = await runOnline(
     [
       ...s.flags,
-      'prepare',
-      ...arns.flatMap((a) => ['--key-id', a]),
-      '--wrapping-key-spec',
-      'RSA_2048',
-      '--out',
-      'request.json',
+      ...prepareArgv('request.json', [...keyIdFlags(arns), '--wrapping-key-spec', 'RSA_2048']),
       '--json',
-      ...OPS,
     ],
     { cwd },
   );
@@ -61,19 +48,7 @@ async function preparedFolder(): Promise<{
   const wrapped = wrapForTest(request);
   await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
   const code = checkCodeOf(bundleDigest(wrapped));
-  const importArgs = [
-    ...s.flags,
-    'import',
-    '--request',
-    'request.json',
-    '--wrapped',
-    'wrapped.json',
-    ...OPS,
-    '--check-code',
-    code,
-    '--check-code',
-    code,
-  ];
+  const importArgs = [...s.flags, ...importArgv('request.json', 'wrapped.json', code)];
   return { cwd, request, wrapped, importArgs };
 }
 

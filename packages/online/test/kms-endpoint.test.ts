@@ -3,22 +3,20 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCodeOf, bundleDigest, type AuditEntry } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveKmsEndpoint } from '../src/kms/create-kms-client.js';
+import {
+  importArgv,
+  ONLINE_OPERATORS as OPS,
+  prepareArgv,
+} from '../../../test/ceremony/driver.mjs';
 import { runOnline } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 import { wrapForTest } from './helpers/wrap-for-test.js';
 
-let s: SimEnv;
+const s = simForThisFile();
 let cwd: string;
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'byok-online-endpoint-'));
 });
@@ -90,14 +88,7 @@ describe('the KMS endpoint', () => {
     const prepared = await runOnline(
       [
         ...s.flags,
-        'prepare',
-        '--key-id',
-        arn,
-        '--wrapping-key-spec',
-        'RSA_2048',
-        '--out',
-        'request.json',
-        ...OPS,
+        ...prepareArgv('request.json', ['--key-id', arn, '--wrapping-key-spec', 'RSA_2048']),
       ],
       { cwd, env },
     );
@@ -112,20 +103,7 @@ describe('the KMS endpoint', () => {
     await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
     const code = checkCodeOf(bundleDigest(wrapped));
     const imported = await runOnline(
-      [
-        'import',
-        '--region',
-        s.sim.region,
-        '--request',
-        'request.json',
-        '--wrapped',
-        'wrapped.json',
-        ...OPS,
-        '--check-code',
-        code,
-        '--check-code',
-        code,
-      ],
+      ['--region', s.sim.region, ...importArgv('request.json', 'wrapped.json', code)],
       { cwd, env: { ...s.env, AWS_ENDPOINT_URL: s.sim.url } },
     );
     expect(imported.code, imported.stderr).toBe(0);
@@ -149,7 +127,7 @@ describe('the KMS endpoint', () => {
 
   it('records a failed call too, with no account when no key is known', async () => {
     const r = await runOnline(
-      [...s.flags, 'prepare', '--key-id', 'alias/none', '--out', 'request.json', ...OPS],
+      [...s.flags, ...prepareArgv('request.json', ['--key-id', 'alias/none'])],
       { cwd, env: s.env },
     );
     expect(r.code).toBe(1);

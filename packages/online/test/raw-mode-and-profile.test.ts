@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import type { AuditEntry } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ONLINE_OPERATORS,
+  opensslWrapArgv,
+  rawImportFlags,
+  rawPrepareArgv,
+} from '../../../test/ceremony/driver.mjs';
 import { ONLINE_BIN, runChild, runOnline } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 
-let s: SimEnv;
+const s = simForThisFile();
 let cwd: string;
 
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'byok-online-raw-'));
 });
@@ -31,19 +31,7 @@ describe('raw mode, as the seed procedure', () => {
     const { keyId } = JSON.parse(created.stdout) as { keyId: string };
 
     // The seed's step 4 parameters: RSAES_OAEP_SHA_256 with RSA_2048.
-    const prep = await online([
-      'prepare',
-      '--key-id',
-      keyId,
-      '--wrapping-algorithm',
-      'RSAES_OAEP_SHA_256',
-      '--wrapping-key-spec',
-      'RSA_2048',
-      '--out',
-      'request.json',
-      '--raw-dir',
-      'raw',
-    ]);
+    const prep = await online(rawPrepareArgv(keyId));
     expect(prep.code, prep.stderr).toBe(0);
     expect(await readdir(join(cwd, 'raw'))).toEqual([keyId]);
     const dir = join(cwd, 'raw', keyId);
@@ -59,38 +47,16 @@ describe('raw mode, as the seed procedure', () => {
 
     // Steps 3 and 7, verbatim apart from paths.
     execFileSync('openssl', ['rand', '-out', join(cwd, 'PlaintextKeyMaterial.bin'), '32']);
-    execFileSync('openssl', [
-      'pkeyutl',
-      '-in',
-      join(cwd, 'PlaintextKeyMaterial.bin'),
-      '-out',
-      join(cwd, 'EncryptedKeyMaterial.bin'),
-      '-inkey',
-      join(dir, 'PublicKey.bin'),
-      '-keyform',
-      'DER',
-      '-pubin',
-      '-encrypt',
-      '-pkeyopt',
-      'rsa_padding_mode:oaep',
-      '-pkeyopt',
-      'rsa_oaep_md:sha256',
-    ]);
+    execFileSync(
+      'openssl',
+      opensslWrapArgv(
+        join(cwd, 'PlaintextKeyMaterial.bin'),
+        join(cwd, 'EncryptedKeyMaterial.bin'),
+        join(dir, 'PublicKey.bin'),
+      ),
+    );
 
-    const imp = await online([
-      'import',
-      '--key-id',
-      keyId,
-      '--import-token',
-      join('raw', keyId, 'ImportToken.bin'),
-      '--encrypted-key-material',
-      'EncryptedKeyMaterial.bin',
-      '--operator',
-      'ALICE',
-      '--operator',
-      'BOB',
-      '--json',
-    ]);
+    const imp = await online(['import', ...rawImportFlags(keyId), ...ONLINE_OPERATORS, '--json']);
     expect(imp.code, imp.stderr).toBe(0);
     const result = JSON.parse(imp.stdout) as {
       keyArn: string;
@@ -141,49 +107,22 @@ describe('raw mode, as the seed procedure', () => {
       [a.keyId, 'ra'],
       [b.keyId, 'rb'],
     ] as const) {
-      const p = await online([
-        'prepare',
-        '--key-id',
-        key,
-        '--wrapping-key-spec',
-        'RSA_2048',
-        '--out',
-        `${dir}.json`,
-        '--raw-dir',
-        dir,
-      ]);
+      const p = await online(rawPrepareArgv(key, { out: `${dir}.json`, rawDir: dir }));
       expect(p.code, p.stderr).toBe(0);
     }
     await writeFile(join(cwd, 'pt.bin'), Buffer.alloc(32, 1));
-    execFileSync('openssl', [
-      'pkeyutl',
-      '-encrypt',
-      '-in',
-      join(cwd, 'pt.bin'),
-      '-out',
-      join(cwd, 'ekm.bin'),
-      '-inkey',
-      join(cwd, 'rb', b.keyId, 'PublicKey.bin'),
-      '-keyform',
-      'DER',
-      '-pubin',
-      '-pkeyopt',
-      'rsa_padding_mode:oaep',
-      '-pkeyopt',
-      'rsa_oaep_md:sha256',
-    ]);
+    execFileSync(
+      'openssl',
+      opensslWrapArgv(
+        join(cwd, 'pt.bin'),
+        join(cwd, 'ekm.bin'),
+        join(cwd, 'rb', b.keyId, 'PublicKey.bin'),
+      ),
+    );
     const r = await online([
       'import',
-      '--key-id',
-      a.keyId,
-      '--import-token',
-      join('ra', a.keyId, 'ImportToken.bin'),
-      '--encrypted-key-material',
-      'ekm.bin',
-      '--operator',
-      'ALICE',
-      '--operator',
-      'BOB',
+      ...rawImportFlags(a.keyId, { encrypted: 'ekm.bin', rawDir: 'ra' }),
+      ...ONLINE_OPERATORS,
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(

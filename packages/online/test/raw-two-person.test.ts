@@ -2,15 +2,14 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logHead } from '../../shared/test/audit/fixture-logs.js';
-import { Ceremony } from './lifecycle/ceremony-steps.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { rawImportFlags, rawPrepareArgv, rawWrapFlags } from '../../../test/ceremony/driver.mjs';
+import { Ceremony, OFFLINE_OPS, ONLINE_OPS } from './lifecycle/ceremony-steps.js';
+import { simForThisFile } from './helpers/sim-env.js';
 
 // Raw mode (the seed procedure's files) under the same two-person rule as the bundle mode.
 
-const ONLINE_OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
-const OFFLINE_OPS = ['--operator', 'CAROL', '--operator', 'DAVE'];
 const ONLINE_LOG = 'byok-online-audit.jsonl';
 const OFFLINE_LOG = 'byok-offline-audit.jsonl';
 
@@ -20,33 +19,13 @@ interface Finding {
   readonly message: string;
 }
 
-let s: SimEnv;
-
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 /** A key, its raw import parameters from prepare --raw-dir, and its PublicKey.bin offline. */
 async function rawPrepared(c: Ceremony): Promise<string> {
   const arn = await c.createKey();
   const keyId = arn.split('/').at(-1)!;
-  const prep = await c.online([
-    'prepare',
-    '--key-id',
-    keyId,
-    '--wrapping-algorithm',
-    'RSAES_OAEP_SHA_256',
-    '--wrapping-key-spec',
-    'RSA_2048',
-    '--out',
-    'request.json',
-    '--raw-dir',
-    'raw',
-    ...ONLINE_OPS,
-  ]);
+  const prep = await c.online([...rawPrepareArgv(keyId), ...ONLINE_OPS]);
   expect(prep.code, prep.stderr).toBe(0);
   await copyFile(
     join(c.onlineDir, 'raw', keyId, 'PublicKey.bin'),
@@ -57,33 +36,11 @@ async function rawPrepared(c: Ceremony): Promise<string> {
 }
 
 function wrapRaw(c: Ceremony, operators: readonly string[]) {
-  return c.offline([
-    'wrap',
-    'raw',
-    '--public-key',
-    'PublicKey.bin',
-    '--wrapping-algorithm',
-    'RSAES_OAEP_SHA_256',
-    '--material-file',
-    'PlaintextKeyMaterial.bin',
-    '--out',
-    'EncryptedKeyMaterial.bin',
-    ...operators,
-  ]);
+  return c.offline(['wrap', 'raw', ...rawWrapFlags(), ...operators]);
 }
 
 function importRaw(c: Ceremony, keyId: string, operators: readonly string[]) {
-  return c.online([
-    'import',
-    'raw',
-    '--key-id',
-    keyId,
-    '--import-token',
-    join('raw', keyId, 'ImportToken.bin'),
-    '--encrypted-key-material',
-    'EncryptedKeyMaterial.bin',
-    ...operators,
-  ]);
+  return c.online(['import', 'raw', ...rawImportFlags(keyId), ...operators]);
 }
 
 /** The whole raw ceremony with these operators; returns the key id. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,13 @@ import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client
 import { parseRequestLog, REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import type { AuditEntry } from '@byok-ceremony/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CeremonyDriver,
+  importArgv,
+  keyIdFlags,
+  startSimProcess,
+  type SimProcess,
+} from '../../../test/ceremony/driver.mjs';
 import { runBounded } from '../src/ops/run-bounded.js';
 import { OFFLINE_BIN, ONLINE_BIN, runChild } from './helpers/run-online.js';
 
@@ -15,11 +22,9 @@ const FAULTS = 'throttle=0.2,internal=0.05,reset=0.05';
 const SIM_BIN = fileURLToPath(new URL('../../kms-sim/bin/byok-kms-sim.mjs', import.meta.url));
 /** 1,000 throwaway RSA_2048 wrapping keys generated once, so the run is not RSA generation. */
 const POOL = fileURLToPath(new URL('./fixtures/wrapping-key-pool-1000.json', import.meta.url));
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 let dir: string;
-let sim: ChildProcess;
-let url: string;
+let sim: SimProcess;
 let env: Record<string, string | undefined>;
 let kms: KMSClient;
 const requestLog = () => join(dir, 'requests.jsonl');
@@ -44,30 +49,14 @@ async function loggedRequests() {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'byok-scale-'));
   await writeFile(join(dir, 'aws-config'), '');
-  sim = spawn(
-    process.execPath,
-    [
-      SIM_BIN,
-      '--port',
-      '0',
-      '--faults',
-      FAULTS,
-      '--request-log',
-      requestLog(),
-      '--wrapping-key-pool-file',
-      POOL,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  url = await new Promise<string>((done, fail) => {
-    let out = '';
-    sim.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /listening on (http:\/\/\S+)/.exec(out);
-      if (found !== null) done(found[1]!);
-    });
-    sim.on('exit', (code) => fail(new Error(`byok-kms-sim exited with ${code}`)));
-  });
+  sim = await startSimProcess(SIM_BIN, [
+    '--faults',
+    FAULTS,
+    '--request-log',
+    requestLog(),
+    '--wrapping-key-pool-file',
+    POOL,
+  ]);
   env = {
     PATH: process.env['PATH'],
     AWS_ACCESS_KEY_ID: REHEARSAL_CREDENTIALS.accessKeyId,
@@ -78,7 +67,7 @@ beforeAll(async () => {
   };
   // The test's own client sets up and checks; it rides out the same faults through faultFree.
   kms = new KMSClient({
-    endpoint: url,
+    endpoint: sim.url,
     region: 'eu-west-2',
     credentials: REHEARSAL_CREDENTIALS,
     maxAttempts: 1,
@@ -87,7 +76,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   kms.destroy();
-  sim.kill('SIGTERM');
+  sim.stop();
 });
 
 describe(`${KEYS} keys through prepare, wrap and import under --faults ${FAULTS}`, () => {
@@ -107,65 +96,23 @@ describe(`${KEYS} keys through prepare, wrap and import under --faults ${FAULTS}
     const offline = join(dir, 'offline');
     await mkdir(online);
     await mkdir(offline);
-    const flags = ['--endpoint-url', url, '--region', 'eu-west-2'];
+    const flags = ['--endpoint-url', sim.url, '--region', 'eu-west-2'];
+    const ceremony = new CeremonyDriver({
+      onlineDir: online,
+      offlineDir: offline,
+      online: (argv) => runChild(ONLINE_BIN, [...flags, ...argv], { cwd: online, env }),
+      offline: (argv) => runChild(OFFLINE_BIN, argv, { cwd: offline, env }),
+      succeeded: (r) => expect(r.code, r.stderr).toBe(0),
+    });
 
-    const prep = await runChild(
-      ONLINE_BIN,
-      [
-        ...flags,
-        'prepare',
-        ...arns.flatMap((a) => ['--key-id', a]),
-        '--wrapping-key-spec',
-        'RSA_2048',
-        '--out',
-        'request.json',
-        ...OPS,
-        '--json',
-      ],
-      { cwd: online, env },
-    );
-    expect(prep.code, prep.stderr).toBe(0);
-    const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
-    await writeFile(join(offline, 'request.json'), await readFile(join(online, 'request.json')));
+    const prep = await ceremony.prepare('request.json', [
+      ...keyIdFlags(arns),
+      '--wrapping-key-spec',
+      'RSA_2048',
+    ]);
+    const wrappedCode = await ceremony.wrap('request.json', prep.checkCode, 'wrapped.json');
 
-    const wrap = await runChild(
-      OFFLINE_BIN,
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--operator',
-        'CAROL',
-        '--operator',
-        'DAVE',
-        '--check-code',
-        requestCode,
-        '--check-code',
-        requestCode,
-        '--no-backup',
-        '--json',
-      ],
-      { cwd: offline, env },
-    );
-    expect(wrap.code, wrap.stderr).toBe(0);
-    const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
-    await writeFile(join(online, 'wrapped.json'), await readFile(join(offline, 'wrapped.json')));
-
-    const importArgs = [
-      ...flags,
-      'import',
-      '--request',
-      'request.json',
-      '--wrapped',
-      'wrapped.json',
-      ...OPS,
-      '--check-code',
-      wrappedCode,
-      '--check-code',
-      wrappedCode,
-    ];
+    const importArgs = [...flags, ...importArgv('request.json', 'wrapped.json', wrappedCode)];
     const imported200 = async () =>
       (await loggedRequests()).filter(
         (r) => r.operation === 'ImportKeyMaterial' && r.status === 200,

@@ -3,6 +3,13 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  carry,
+  importArgv,
+  ONLINE_OPERATORS,
+  prepareArgv,
+  wrapArgv,
+} from '../../../test/ceremony/driver.mjs';
 import { OFFLINE_BIN, ONLINE_BIN, runChild, type CliResult } from './helpers/run-online.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 
@@ -21,7 +28,8 @@ const online = (argv: string[], cwd = onlineDir): Promise<CliResult> =>
   runChild(ONLINE_BIN, [...s.flags, ...argv], { cwd, env: s.env });
 const offline = (argv: string[], cwd = offlineDir): Promise<CliResult> =>
   runChild(OFFLINE_BIN, argv, { cwd, env: s.env });
-const OPERATORS = ['--operator', 'ALICE', '--operator', 'BOB'];
+/** ALICE and BOB, at both machines in this ceremony: their operator keys sign each step. */
+const OPERATORS = ONLINE_OPERATORS;
 const KEYS = ['--operator-key', 'alice.key.json', '--operator-key', 'bob.key.json'];
 const PASSPHRASES = ['--passphrase-file', 'alice.pass', '--passphrase-file', 'bob.pass'];
 const PINS = ['--operator-pubkey', 'alice.pub.json', '--operator-pubkey', 'bob.pub.json'];
@@ -67,57 +75,29 @@ beforeAll(async () => {
   const arn = (JSON.parse(created.stdout) as { arn: string }).arn;
   const prepared = ok(
     await online([
-      'prepare',
-      '--key-id',
-      arn,
-      '--wrapping-key-spec',
-      'RSA_2048',
-      '--out',
-      'request.json',
+      ...prepareArgv('request.json', ['--key-id', arn, '--wrapping-key-spec', 'RSA_2048']),
       '--json',
-      ...OPERATORS,
     ]),
   );
   const requestCode = (JSON.parse(prepared.stdout) as { checkCode: string }).checkCode;
-  await copyFile(join(onlineDir, 'request.json'), join(offlineDir, 'request.json'));
+  await carry(onlineDir, offlineDir, ['request.json']);
+  // The same two operators at both machines, each signing with their operator key.
+  const signed = [...KEYS, ...PASSPHRASES];
   const wrapped = ok(
     await offline([
-      'wrap',
-      '--request',
-      'request.json',
-      '--out',
-      'wrapped.json',
-      '--material-file',
-      'material.bin',
+      ...wrapArgv(
+        'request.json',
+        requestCode,
+        'wrapped.json',
+        ['--material-file', 'material.bin', ...signed],
+        OPERATORS,
+      ),
       '--json',
-      ...OPERATORS,
-      '--check-code',
-      requestCode,
-      '--check-code',
-      requestCode,
-      ...KEYS,
-      ...PASSPHRASES,
     ]),
   );
   const wrappedCode = (JSON.parse(wrapped.stdout) as { checkCode: string }).checkCode;
-  await copyFile(join(offlineDir, 'wrapped.json'), join(onlineDir, 'wrapped.json'));
-  ok(
-    await online([
-      'import',
-      '--request',
-      'request.json',
-      '--wrapped',
-      'wrapped.json',
-      '--json',
-      ...OPERATORS,
-      '--check-code',
-      wrappedCode,
-      '--check-code',
-      wrappedCode,
-      ...KEYS,
-      ...PASSPHRASES,
-    ]),
-  );
+  await carry(offlineDir, onlineDir, ['wrapped.json']);
+  ok(await online([...importArgv('request.json', 'wrapped.json', wrappedCode, signed), '--json']));
   // Both logs in one folder, as the auditor receives them.
   await copyFile(join(onlineDir, 'byok-online-audit.jsonl'), join(onlineDir, 'online.jsonl'));
   await copyFile(join(offlineDir, 'byok-offline-audit.jsonl'), join(onlineDir, 'offline.jsonl'));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDigest, sha256ReadAloud, type ImportRequestBundle } from '@byok-ceremony/shared';
+import { importArgv, prepareArgv, wrapArgv } from '../../../../test/ceremony/driver.mjs';
 import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
 import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
 import { buildOffline, nodeModulesAbove } from './build.js';
@@ -115,16 +116,8 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
     const key = await online(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']);
     expect(key.code, key.stderr).toBe(0);
     const arn = (JSON.parse(key.stdout) as { arn: string }).arn;
-    const ops = ['--operator', 'ALICE', '--operator', 'BOB'];
     const prep = await online([
-      'prepare',
-      '--key-id',
-      arn,
-      '--out',
-      'request.json',
-      '--qr',
-      'request-qr',
-      ...ops,
+      ...prepareArgv('request.json', ['--key-id', arn, '--qr', 'request-qr']),
       '--json',
     ]);
     expect(prep.code, prep.stderr).toBe(0);
@@ -150,23 +143,12 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
     );
 
     const wrap = traced([
-      'wrap',
-      '--request',
-      'request.json',
-      '--out',
-      'wrapped.json',
-      '--operator',
-      'CAROL',
-      '--operator',
-      'DAVE',
-      '--check-code',
-      requestCode,
-      '--check-code',
-      requestCode,
-      '--backup',
-      'shamir:2-of-3',
-      '--backup-dir',
-      'backups',
+      ...wrapArgv('request.json', requestCode, 'wrapped.json', [
+        '--backup',
+        'shamir:2-of-3',
+        '--backup-dir',
+        'backups',
+      ]),
       '--json',
     ]);
     expectNoNetwork(wrap);
@@ -210,16 +192,7 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
 
     copyFileSync(join(offlineDir, 'wrapped.json'), join(onlineDir, 'wrapped.json'));
     const imported = await online([
-      'import',
-      '--request',
-      'request.json',
-      '--wrapped',
-      'wrapped.json',
-      ...ops,
-      '--check-code',
-      wrappedCode,
-      '--check-code',
-      wrappedCode,
+      ...importArgv('request.json', 'wrapped.json', wrappedCode),
       '--json',
     ]);
     expect(imported.code, imported.stderr).toBe(0);

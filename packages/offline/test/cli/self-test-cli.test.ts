@@ -5,6 +5,7 @@ import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
+import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 /** A preload that makes node:crypto's HMAC ignore its key, as a broken OpenSSL build might. */
 function brokenHmacHook(dir: string): string {
@@ -54,23 +55,10 @@ describe('byok-offline self-test through the built CLI', () => {
         .filter((f) => !f.startsWith('.stdout-'))
         .sort();
     const before = written();
-    const wrap = runProcess(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--single-operator',
-        '--operator',
-        'ALICE',
-        '--check-code',
-        checkCodeOf(bundleDigest(request)),
-      ],
-      dir,
-      ['--import', hook],
-    );
+    const wrap = runProcess(soloWrapArgv('request.json', checkCodeOf(bundleDigest(request))), dir, [
+      '--import',
+      hook,
+    ]);
     expect(wrap.code).toBe(1);
     expect(wrap.stderr).toMatch(/^byok-offline: error: self-test failed: HMAC-SHA-2/m);
     expect(existsSync(join(dir, 'wrapped.json'))).toBe(false);

@@ -16,6 +16,7 @@ import {
 import { importRequest, wrappingKeyPair, type TargetOptions } from '../helpers/request-fixture.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
+import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 function writeRequest(dir: string, request: ImportRequestBundle): string {
   const path = join(dir, 'request.json');
@@ -305,22 +306,7 @@ describe('wrap --request (bundle mode)', () => {
     const request = importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
     writeRequest(dir, request);
     const code = checkCodeOf(bundleDigest(request));
-    const result = await runCli(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--single-operator',
-        '--operator',
-        'ALICE',
-        '--check-code',
-        code,
-      ],
-      dir,
-    );
+    const result = await runCli(soloWrapArgv('request.json', code), dir);
     expect(result.code).toBe(0);
     const entry = JSON.parse(readFileSync(join(dir, 'byok-offline-audit.jsonl'), 'utf8')) as {
       exceptions: string[];

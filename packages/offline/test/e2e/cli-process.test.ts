@@ -9,6 +9,7 @@ import {
   checkCodeOf,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
+import { opensslWrapArgv, rawWrapFlags } from '../../../../test/ceremony/driver.mjs';
 import { importRequest, keyArn, target, wrappingKeyPair } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
@@ -138,22 +139,7 @@ describe('byok-offline as a child process', () => {
     );
 
     const result = runProcess(
-      [
-        'wrap',
-        '--public-key',
-        'PublicKey.bin',
-        '--wrapping-algorithm',
-        'RSAES_OAEP_SHA_256',
-        '--material-file',
-        'PlaintextKeyMaterial.bin',
-        '--out',
-        'EncryptedKeyMaterial.bin',
-        '--operator',
-        'ALICE',
-        '--operator',
-        'BOB',
-        '--json',
-      ],
+      ['wrap', ...rawWrapFlags(), '--operator', 'ALICE', '--operator', 'BOB', '--json'],
       dir,
     );
     expect(result.stderr).toBe('');
@@ -189,23 +175,7 @@ describe('byok-offline as a child process', () => {
     // The seed's own step 7 output has the same shape and decrypts to the same material.
     execFileSync(
       'openssl',
-      [
-        'pkeyutl',
-        '-in',
-        p('PlaintextKeyMaterial.bin'),
-        '-out',
-        p('Seed.bin'),
-        '-inkey',
-        p('PublicKey.bin'),
-        '-keyform',
-        'DER',
-        '-pubin',
-        '-encrypt',
-        '-pkeyopt',
-        'rsa_padding_mode:oaep',
-        '-pkeyopt',
-        'rsa_oaep_md:sha256',
-      ],
+      opensslWrapArgv(p('PlaintextKeyMaterial.bin'), p('Seed.bin'), p('PublicKey.bin')),
       quiet,
     );
     expect(statSync(p('Seed.bin')).size).toBe(256);

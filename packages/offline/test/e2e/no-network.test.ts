@@ -7,6 +7,7 @@ import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { BIN, CLI, runProcess } from '../helpers/run-process.js';
 import { traceNetwork } from '../helpers/trace-network.js';
+import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 // byok-offline's own sources and the shared Node-side I/O it loads.
 const SOURCES = [
@@ -117,19 +118,7 @@ describe('byok-offline never touches the network', () => {
       writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
       const hook = moduleListHook(dir);
       const result = runProcess(
-        [
-          'wrap',
-          '--request',
-          'request.json',
-          '--out',
-          'wrapped.json',
-          '--no-backup',
-          '--single-operator',
-          '--operator',
-          'ALICE',
-          '--check-code',
-          checkCodeOf(bundleDigest(request)),
-        ],
+        soloWrapArgv('request.json', checkCodeOf(bundleDigest(request))),
         dir,
         ['--import', hook],
         {},

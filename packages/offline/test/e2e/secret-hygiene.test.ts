@@ -7,6 +7,7 @@ import { importRequest, wrappingKeyPair } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess, type ProcessResult } from '../helpers/run-process.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
+import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 /**
  * Every way a secret could be written out: raw, hex either case, base64 and base64url with and
@@ -182,19 +183,7 @@ describe('no secret leaves byok-offline except where it must', () => {
     ]);
     writeFileSync(join(work, 'request.json'), JSON.stringify(request));
     const wrap = runProcess(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'sub/wrapped.json',
-        '--no-backup',
-        '--single-operator',
-        '--operator',
-        'ALICE',
-        '--check-code',
-        checkCodeOf(bundleDigest(request)),
-      ],
+      soloWrapArgv('request.json', checkCodeOf(bundleDigest(request)), 'sub/wrapped.json'),
       work,
     );
     expect(wrap.code, wrap.stderr).toBe(0);

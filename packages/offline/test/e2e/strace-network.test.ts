@@ -8,6 +8,7 @@ import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { CLI } from '../helpers/run-process.js';
 import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
+import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 // The built byok-offline in real child processes, every network system call recorded by strace.
 
@@ -51,22 +52,7 @@ describe('byok-offline opens no Internet socket (strace -f -e trace=network)', (
       bundleDigest(request),
     );
 
-    const wrap = offline(
-      [
-        'wrap',
-        '--request',
-        'scanned.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--single-operator',
-        '--operator',
-        'ALICE',
-        '--check-code',
-        checkCodeOf(bundleDigest(request)),
-      ],
-      dir,
-    );
+    const wrap = offline(soloWrapArgv('scanned.json', checkCodeOf(bundleDigest(request))), dir);
     expectNoNetwork(wrap);
     expect(readFileSync(join(dir, 'wrapped.json'), 'utf8')).toContain('encryptedKeyMaterial');
 

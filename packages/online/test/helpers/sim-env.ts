@@ -9,6 +9,7 @@ import {
   type KmsSim,
   type KmsSimOptions,
 } from '@byok-ceremony/kms-sim';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Throwaway wrapping keys generated once (tests only), so the tests do not wait for RSA generation. */
 export const FIXTURE_WRAPPING_KEY_POOL = fileURLToPath(
@@ -71,5 +72,42 @@ export async function startSimEnv(options: KmsSimOptions = {}): Promise<SimEnv> 
       kms.destroy();
       await sim.close();
     },
+  };
+}
+
+/**
+ * The simulator for every test in the calling file: started before the first test, closed after
+ * the last. Read its fields inside tests and hooks only; before the start they throw, named.
+ */
+export function simForThisFile(options: KmsSimOptions = {}): SimEnv {
+  let started: SimEnv | undefined;
+  beforeAll(async () => {
+    started = await startSimEnv(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const now = (): SimEnv => {
+    if (started === undefined)
+      throw new Error('the simulator starts in beforeAll: read it in a test');
+    return started;
+  };
+  return {
+    get sim() {
+      return now().sim;
+    },
+    get env() {
+      return now().env;
+    },
+    get flags() {
+      return now().flags;
+    },
+    get configDir() {
+      return now().configDir;
+    },
+    get kms() {
+      return now().kms;
+    },
+    close: () => now().close(),
   };
 }
