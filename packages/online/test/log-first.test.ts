@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,15 +10,20 @@ import {
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  keyIdFlags,
+  ONLINE_OPERATORS as OPS,
+  prepareArgv,
+} from '../../../test/ceremony/driver.mjs';
+import { interruptedImport } from './helpers/ceremony-driver.js';
 import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.js';
-import { ONLINE_BIN, runOnline } from './helpers/run-online.js';
+import { runOnline } from './helpers/run-online.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 import { wrapForTest } from './helpers/wrap-for-test.js';
 
 let s: SimEnv;
 let proxy: CountingProxy;
 let cwd: string;
-const OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 beforeAll(async () => {
   s = await startSimEnv();
@@ -36,6 +40,8 @@ beforeEach(async () => {
 
 const flags = () => ['--endpoint-url', proxy.url, '--region', s.sim.region];
 const online = (argv: string[]) => runOnline([...flags(), ...argv], { cwd });
+/** This test's folder as the online machine, for the interrupted import through the proxy. */
+const thisFolder = () => ({ onlineDir: cwd, ran: [], s });
 
 async function preparedRequest(count: number): Promise<ImportRequestBundle> {
   const arns: string[] = [];
@@ -44,15 +50,9 @@ async function preparedRequest(count: number): Promise<ImportRequestBundle> {
     expect(r.code, r.stderr).toBe(0);
     arns.push((JSON.parse(r.stdout) as { arn: string }).arn);
   }
-  const r = await online([
-    'prepare',
-    ...arns.flatMap((a) => ['--key-id', a]),
-    '--wrapping-key-spec',
-    'RSA_2048',
-    '--out',
-    'request.json',
-    ...OPS,
-  ]);
+  const r = await online(
+    prepareArgv('request.json', [...keyIdFlags(arns), '--wrapping-key-spec', 'RSA_2048']),
+  );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(await readFile(join(cwd, 'request.json'), 'utf8')) as ImportRequestBundle;
 }
@@ -175,30 +175,13 @@ describe('SIGINT during a multi-key import (child process)', () => {
     const request = await preparedRequest(4);
     const codes = await withWrapped(request);
     const arns = request.targets.map((t) => t.keyArn);
-    proxy.operations.length = 0;
-    const held = proxy.hold('ImportKeyMaterial', 2);
-    const child = spawn(
-      process.execPath,
-      [ONLINE_BIN, ...flags(), ...IMPORT, ...codes, '--concurrency', '1'],
-      {
-        cwd,
-        env: s.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const { code, stderr } = await interruptedImport(
+      thisFolder(),
+      proxy,
+      [...IMPORT, ...codes, '--concurrency', '1'],
+      { signal: 'SIGINT', heldImport: 2 },
     );
-    let stderr = '';
-    const interrupted = new Promise<void>((done) =>
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes('interrupted: the current step finishes')) done();
-      }),
-    );
-    const exited = new Promise<number | null>((done) => child.on('close', done));
-    await held.arrived;
-    child.kill('SIGINT');
-    await interrupted;
-    held.release();
-    expect(await exited).toBe(1);
+    expect(code).toBe(1);
     expect(stderr).toMatch(
       /^byok-online: error: interrupted \(SIGINT or SIGTERM\) after 2 of 4 key/m,
     );
@@ -247,19 +230,13 @@ describe('kill -9 during a multi-key import (child process)', () => {
     const request = await preparedRequest(4);
     const codes = await withWrapped(request);
     const arns = request.targets.map((t) => t.keyArn);
-    proxy.operations.length = 0;
-    const held = proxy.hold('ImportKeyMaterial', 2);
-    const child = spawn(
-      process.execPath,
-      [ONLINE_BIN, ...flags(), ...IMPORT, ...codes, '--concurrency', '1'],
-      { cwd, env: s.env, stdio: 'ignore' },
+    const { signal } = await interruptedImport(
+      thisFolder(),
+      proxy,
+      [...IMPORT, ...codes, '--concurrency', '1'],
+      { signal: 'SIGKILL', heldImport: 2 },
     );
-    const exited = new Promise<NodeJS.Signals | null>((done) =>
-      child.on('close', (_code, signal) => done(signal)),
-    );
-    await held.arrived;
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect(signal).toBe('SIGKILL');
     const journal = (await readFile(join(cwd, 'request.json.journal.jsonl'), 'utf8'))
       .trimEnd()
       .split('\n')
@@ -270,8 +247,8 @@ describe('kill -9 during a multi-key import (child process)', () => {
       ['imported', 0],
       ['sending', 1],
     ]);
-    // The request the dead process sent still reaches KMS: its outcome is unknown to the journal.
-    held.release();
+    // The request the dead process sent still reaches KMS (released once the process was
+    // killed): its outcome is unknown to the journal.
     for (let i = 0; i < 100 && (await keyState(arns[1]!)) !== 'Enabled'; i++)
       await new Promise((done) => setTimeout(done, 20));
     expect(await keyState(arns[1]!)).toBe('Enabled');

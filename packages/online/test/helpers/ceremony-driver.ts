@@ -153,7 +153,7 @@ export function offlineAtTerminal(
  * held there until the child is sent `signal`: an import interrupted with one key in flight.
  */
 export async function interruptedImport(
-  c: Ceremony,
+  c: Pick<Ceremony, 'onlineDir' | 'ran'> & { readonly s: Pick<Ceremony['s'], 'env' | 'sim'> },
   proxy: CountingProxy,
   argv: readonly string[],
   options: { readonly signal: 'SIGINT' | 'SIGKILL'; readonly heldImport: number },
