@@ -1,21 +1,14 @@
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRewritingProxy, type AnswerRewrite } from './helpers/rewriting-proxy.js';
 import { ONLINE_BIN, runChild, runOnline, type CliResult } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 
 // byok-online (child process, real SDK) against byok-kms-sim behind a proxy that rewrites answers.
 
-let s: SimEnv;
-
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 /** A fresh key, then prepare --raw-dir through the proxy, in cwd/work; returns the run and cwd. */
 async function prepareThrough(rewrite: AnswerRewrite): Promise<{ result: CliResult; cwd: string }> {

@@ -5,23 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import type { AuditEntry } from '@byok-ceremony/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeLeaksInFolder, codeLeaksInText } from '../../node-io/test/helpers/code-leaks.js';
 import { logHead } from '../../shared/test/audit/fixture-logs.js';
 import { OFFLINE_BIN, ONLINE_BIN, runChild, type CliResult } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { simForThisFile } from './helpers/sim-env.js';
 
 // The whole ceremony with QR images as the only thing crossing between the two machines'
 // folders: PNG frames out (prepare --qr → scan), PNG frames back (wrap --qr → import --scan).
 
-let s: SimEnv;
-
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 const online = (cwd: string, argv: readonly string[]): Promise<CliResult> =>
   runChild(ONLINE_BIN, [...s.flags, ...argv], { cwd, env: s.env });

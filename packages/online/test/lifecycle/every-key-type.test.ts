@@ -2,17 +2,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { describe, expect, it } from 'vitest';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 type Source = 'generated' | 'raw file' | 'PKCS#8 PEM' | 'PKCS#8 DER';
 

@@ -1,17 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runOnline } from '../helpers/run-online.js';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 describe('byok-online speaks plainly about Regions, profiles and swapped files', () => {
   it('AWS_DEFAULT_REGION counts as the AWS CLI counts it, after AWS_REGION', async () => {

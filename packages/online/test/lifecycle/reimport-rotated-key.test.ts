@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { describe, expect, it } from 'vitest';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 interface Imported {
   keys: { keyArn: string; keyMaterialId: string; keyState: string }[];

@@ -1,18 +1,12 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundleDigest, type Bundle } from '@byok-ceremony/shared';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 describe('import --resume checks the journal beside the request against KMS', () => {
   it('a key a forged journal calls imported, but KMS does not hold, stops the resume', async () => {

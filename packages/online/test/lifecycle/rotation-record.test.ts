@@ -1,18 +1,12 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListKeyRotationsCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundleDigest, type Bundle } from '@byok-ceremony/shared';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 interface Imported {
   keys: { keyArn: string; keyMaterialId: string; kcv: string }[];

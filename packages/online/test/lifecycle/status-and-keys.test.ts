@@ -1,15 +1,9 @@
 import { ListAliasesCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { describe, expect, it } from 'vitest';
+import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
-let s: SimEnv;
-beforeAll(async () => {
-  s = await startSimEnv();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = simForThisFile();
 
 const DAY = 86_400_000;
 
