@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleDigest, sha256ReadAloud, type ImportRequestBundle } from '@byok-ceremony/shared';
 import { importArgv, prepareArgv, wrapArgv } from '../../../../test/ceremony/driver.mjs';
+import { ONLINE_BIN, runChild } from '../../../online/test/helpers/run-online.js';
 import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
 import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
 import { buildOffline, nodeModulesAbove } from './build.js';
@@ -13,8 +14,6 @@ import { buildOffline, nodeModulesAbove } from './build.js';
 // The single-file byok-offline, copied alone into an empty folder under the system temp folder,
 // against a request that byok-online prepare made against byok-kms-sim: what the air-gapped
 // machine gets. The online side runs from this repository as the networked machine would.
-
-const ONLINE_BIN = new URL('../../../online/dist/cli/main.js', import.meta.url).pathname;
 
 interface Run {
   readonly code: number | null;
@@ -39,19 +38,7 @@ function offline(args: readonly string[]): Run {
 
 /** Asynchronous: the simulator answers from this process's event loop. */
 function online(args: readonly string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [ONLINE_BIN, ...s.flags, ...args], {
-      cwd: onlineDir,
-      env: s.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runChild(ONLINE_BIN, [...s.flags, ...args], { cwd: onlineDir, env: s.env });
 }
 
 /** The artifact under strace -f -e trace=network (the shared helper of the no-network tests). */

@@ -16,6 +16,7 @@ import {
 } from '@byok-ceremony/shared';
 import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import { describe, expect, it } from 'vitest';
+import { wrapArgv } from '../../../../test/ceremony/driver.mjs';
 import { importRequest } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess, type ProcessResult } from '../helpers/run-process.js';
@@ -64,16 +65,13 @@ describe('byok-offline against hostile input', () => {
       /The import request is invalid \(200000 problem\(s\)\)/,
     );
     const wrap = runProcess(
-      ['wrap', '--request', 'request.json', '--out', 'wrapped.json', '--no-backup'].concat([
-        '--operator',
-        'ALICE',
-        '--operator',
-        'BOB',
-        '--check-code',
+      wrapArgv(
+        'request.json',
         code,
-        '--check-code',
-        code,
-      ]),
+        'wrapped.json',
+        ['--no-backup'],
+        ['--operator', 'ALICE', '--operator', 'BOB'],
+      ),
       dir,
     );
     expectOneClearError(wrap, /The import request is invalid \(200000 problem\(s\)\)/);

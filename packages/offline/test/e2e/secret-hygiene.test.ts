@@ -7,7 +7,7 @@ import { importRequest, wrappingKeyPair } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess, type ProcessResult } from '../helpers/run-process.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
-import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
+import { soloWrapArgv, wrapArgv } from '../../../../test/ceremony/driver.mjs';
 
 /**
  * Every way a secret could be written out: raw, hex either case, base64 and base64url with and
@@ -120,21 +120,13 @@ describe('no secret leaves byok-offline except where it must', () => {
     const code = checkCodeOf(bundleDigest(request));
     const wrap = runProcess(
       [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--material-file',
-        join(secrets, 'material.bin'),
-        '--operator',
-        'ALICE',
-        '--operator',
-        'BOB',
-        '--check-code',
-        code,
-        '--check-code',
-        code,
+        ...wrapArgv(
+          'request.json',
+          code,
+          'wrapped.json',
+          ['--material-file', join(secrets, 'material.bin')],
+          ['--operator', 'ALICE', '--operator', 'BOB'],
+        ),
         '--operator-key',
         'operator-alice.key.json',
         '--operator-key',
