@@ -20,7 +20,7 @@ export declare function prepareArgv(
 ): string[];
 export declare function wrapArgv(
   request: string,
-  code: string,
+  code: string | undefined,
   out: string,
   material?: readonly string[],
   operators?: readonly string[],

@@ -18,7 +18,10 @@ export function prepareArgv(out, argv, operators = ONLINE_OPERATORS) {
   return ['prepare', ...argv, '--out', out, ...operators];
 }
 
-/** byok-offline wrap of `request` into `out`, the request's check code typed by both operators. */
+/**
+ * byok-offline wrap of `request` into `out`, the request's check code typed by both operators;
+ * with `code` undefined, no --check-code at all (the operators are asked for it, or refused).
+ */
 export function wrapArgv(
   request,
   code,
@@ -34,10 +37,7 @@ export function wrapArgv(
     out,
     ...material,
     ...operators,
-    '--check-code',
-    code,
-    '--check-code',
-    code,
+    ...(code === undefined ? [] : ['--check-code', code, '--check-code', code]),
   ];
 }
 

@@ -16,7 +16,10 @@ import {
 import { importRequest, wrappingKeyPair, type TargetOptions } from '../helpers/request-fixture.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
-import { soloWrapArgv } from '../../../../test/ceremony/driver.mjs';
+import { soloWrapArgv, wrapArgv } from '../../../../test/ceremony/driver.mjs';
+
+/** Two operators who type the check code at a prompt, or are refused without one. */
+const ALICE_AND_BOB = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 function writeRequest(dir: string, request: ImportRequestBundle): string {
   const path = join(dir, 'request.json');
@@ -275,18 +278,7 @@ describe('wrap --request (bundle mode)', () => {
     writeRequest(dir, request);
     const code = checkCodeOf(bundleDigest(request));
     const result = await runCli(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--operator',
-        'ALICE',
-        '--operator',
-        'BOB',
-      ],
+      wrapArgv('request.json', undefined, 'wrapped.json', ['--no-backup'], ALICE_AND_BOB),
       dir,
       { stdinLines: [code.toLowerCase(), code.replace(/-/g, ' ')] },
     );

@@ -9,11 +9,14 @@ import {
   checkCodeOf,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
-import { opensslWrapArgv, rawWrapFlags } from '../../../../test/ceremony/driver.mjs';
+import { opensslWrapArgv, rawWrapFlags, wrapArgv } from '../../../../test/ceremony/driver.mjs';
 import { importRequest, keyArn, target, wrappingKeyPair } from '../helpers/request-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { runProcess } from '../helpers/run-process.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
+
+/** Two operators who type the check code at a prompt, or are refused without one. */
+const ALICE_AND_BOB = ['--operator', 'ALICE', '--operator', 'BOB'];
 
 const quiet: ExecFileSyncOptionsWithBufferEncoding = { stdio: ['ignore', 'pipe', 'ignore'] };
 
@@ -94,18 +97,7 @@ describe('byok-offline as a child process', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'request.json'), JSON.stringify(liveRequest()));
     const result = runProcess(
-      [
-        'wrap',
-        '--request',
-        'request.json',
-        '--out',
-        'wrapped.json',
-        '--no-backup',
-        '--operator',
-        'ALICE',
-        '--operator',
-        'BOB',
-      ],
+      wrapArgv('request.json', undefined, 'wrapped.json', ['--no-backup'], ALICE_AND_BOB),
       dir,
     );
     expect(result.code).toBe(1);
