@@ -2,6 +2,13 @@ import { rm } from 'node:fs/promises';
 import { ByokError } from '@byok-ceremony/shared';
 import { appendAuditEntry, assertAuditLogUsable, AuditLogHeadMovedError } from '../io/audit-log.js';
 import type { AuditSession } from './audit-session.js';
+import {
+  factsOfFailure,
+  mergeFacts,
+  withFailureFacts,
+  type Ceremony,
+  type CeremonyFacts,
+} from './ceremony-facts.js';
 
 /** Where SIGINT and SIGTERM come from: the process, or a test's emitter. */
 export interface SignalSource {
@@ -38,8 +45,9 @@ export function interruptedError(done: string): ByokError {
   });
 }
 
-async function removeWritten(session: AuditSession): Promise<void> {
-  for (const path of [...session.written].reverse())
+async function removeWritten(session: AuditSession, facts: CeremonyFacts): Promise<void> {
+  const written = mergeFacts(session.observed(), facts).written ?? [];
+  for (const path of [...written].reverse())
     await rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
 
@@ -56,13 +64,16 @@ function auditLogError(path: string, error: unknown, outcome: string): ByokError
 
 /**
  * Runs one ceremony command and appends exactly one entry for it. The log is proven usable
- * before the body starts, so nothing reaches KMS or a file unlogged. Success that cannot be
- * logged is undone (outputs removed) and fails with ERR_AUDIT_LOG; a failure that cannot be
- * logged is warned about, and the original error wins. Same on both machines.
+ * before the body starts, so nothing reaches KMS or a file unlogged. The body returns its
+ * result with its facts, or throws an error carrying the facts gathered so far (see
+ * `withFailureFacts`); the entry holds those merged after what the session's ports observed.
+ * Success that cannot be logged is undone (outputs removed) and fails with ERR_AUDIT_LOG; a
+ * failure that cannot be logged is warned about, and the original error wins. Same on both
+ * machines.
  */
 export async function runAudited<T>(
   session: AuditSession,
-  body: (run: AuditedRun) => Promise<T>,
+  body: (run: AuditedRun) => Promise<Ceremony<T>>,
   options: RunAuditedOptions,
 ): Promise<T> {
   const { head } = await assertAuditLogUsable(options.auditLog);
@@ -94,13 +105,19 @@ export async function runAudited<T>(
       return head;
     },
   };
-  let result: T;
+  let outcome: Ceremony<T>;
   try {
-    result = await body(run);
+    outcome = await body(run);
   } catch (failure) {
-    await removeWritten(session);
+    const carried = factsOfFailure(failure);
+    await removeWritten(session, carried);
     try {
-      await appendAuditEntry(options.auditLog, session.record(failure), meta(), session.signers);
+      await appendAuditEntry(
+        options.auditLog,
+        session.record(carried, failure),
+        meta(),
+        session.signers,
+      );
     } catch (error) {
       options.stderr(
         `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
@@ -114,24 +131,31 @@ export async function runAudited<T>(
   try {
     await appendAuditEntry(
       options.auditLog,
-      session.record(undefined),
+      session.record(outcome.facts, undefined),
       meta(),
       session.signers,
       headUse.givenOut ? head : undefined,
     );
   } catch (error) {
-    await removeWritten(session);
+    await removeWritten(session, outcome.facts);
+    // Either error carries the operation's facts, as a failed operation's does: the command
+    // reports what it did (import: the keys imported) though the entry could not say it.
     if (!(error instanceof AuditLogHeadMovedError))
-      throw auditLogError(options.auditLog, error, 'succeeded');
+      throw withFailureFacts(auditLogError(options.auditLog, error, 'succeeded'), outcome.facts);
     // What the command did (KMS calls included) stays on record, as a failure.
     try {
-      await appendAuditEntry(options.auditLog, session.record(error), meta(), session.signers);
+      await appendAuditEntry(
+        options.auditLog,
+        session.record(outcome.facts, error),
+        meta(),
+        session.signers,
+      );
     } catch (again) {
       options.stderr(
         `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, again, 'failed').message}\n`,
       );
     }
-    throw error;
+    throw withFailureFacts(error, outcome.facts);
   }
-  return result;
+  return outcome.result;
 }

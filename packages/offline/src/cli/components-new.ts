@@ -68,7 +68,6 @@ export function componentsCommand(cli: Argv, deps: CliDeps): Argv {
                   prepareDir: prepareBackupDir,
                   write: (p, data, mode) => writer.write(p, data, mode),
                 },
-                session,
               ),
           );
           if (argv.json) {

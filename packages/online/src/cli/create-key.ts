@@ -108,7 +108,6 @@ export function createKeyCommand(cli: Argv, deps: CliDeps): Argv {
             tags,
           })),
           onlinePorts(deps, globals, session),
-          session,
         ),
       );
       if (count > 1) {

@@ -4,13 +4,13 @@ import { ByokError, assertOperators } from '@byok-ceremony/shared';
 import {
   AuditSession,
   assertOperatorKeyFlags,
+  factsOfFailure,
   promptCheckCodes,
   readAuditLogEntries,
   unlockOperatorKeys,
 } from '@byok-ceremony/node-io';
 import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
 import { importCeremony, type WrappedSource } from '../ops/import-ceremony.js';
-import type { ImportJournal } from '../ops/import-wrapped-keys.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { checkCodeFlags } from './check-code-flags.js';
 import { concurrencyOf } from './concurrency-option.js';
@@ -54,13 +54,15 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
       const keyFiles = stringList(args, 'operator-key').map((p) => resolve(deps.cwd, p));
       const passphraseFiles = stringList(args, 'passphrase-file').map((p) => resolve(deps.cwd, p));
       assertOperatorKeyFlags(keyFiles, passphraseFiles, globals.operators);
-      const session = new AuditSession('import', globals.operators);
-      if (singleOperator) session.exceptions.push('single-operator');
+      const session = new AuditSession(
+        'import',
+        globals.operators,
+        singleOperator ? ['single-operator'] : [],
+      );
       const wrapped: WrappedSource =
         scan === undefined
           ? { kind: 'file', path: resolve(deps.cwd, String(args['wrapped'])) }
           : { kind: 'scan', images: scan.scan };
-      const journal: ImportJournal = { imported: [], auditKeys: [] };
       try {
         const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
           importCeremony(
@@ -101,13 +103,11 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
                 );
               },
             },
-            session,
-            journal,
           ),
         );
         if (args['json-lines'] !== true) printImported(deps, globals.json, result);
       } catch (error) {
-        printImportedBeforeFailure(deps, journal);
+        printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? []);
         throw error;
       }
     },

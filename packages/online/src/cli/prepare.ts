@@ -130,7 +130,6 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
             },
             qr: qrFramesPort(qr, session),
           },
-          session,
         ),
       );
       for (const warning of result.warnings) deps.stderr(`${TOOL}: ${warning}\n`);
