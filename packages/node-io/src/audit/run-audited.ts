@@ -62,6 +62,90 @@ function auditLogError(path: string, error: unknown, outcome: string): ByokError
   );
 }
 
+function entryMeta(options: RunAuditedOptions) {
+  return {
+    time: options.now().toISOString(),
+    tool: options.tool,
+    toolVersion: options.toolVersion,
+  };
+}
+
+/** Logs a failure with the facts it carries; a log that refuses it is warned about only. */
+async function logFailure(
+  session: AuditSession,
+  facts: CeremonyFacts,
+  failure: unknown,
+  options: RunAuditedOptions,
+): Promise<void> {
+  try {
+    await appendAuditEntry(
+      options.auditLog,
+      session.record(facts, failure),
+      entryMeta(options),
+      session.signers,
+    );
+  } catch (error) {
+    options.stderr(
+      `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
+    );
+  }
+}
+
+/** SIGINT and SIGTERM abort the returned controller's signal until `release` is called. */
+function listenForStop(options: RunAuditedOptions): {
+  readonly signal: AbortSignal;
+  readonly release: () => void;
+} {
+  const controller = new AbortController();
+  const signals = options.signals ?? process;
+  const stop = (): void => {
+    if (!controller.signal.aborted)
+      options.stderr(
+        `${options.tool}: interrupted: the current step finishes (at a prompt, press Enter), then the command stops and logs what was done\n`,
+      );
+    controller.abort();
+  };
+  signals.on('SIGINT', stop);
+  signals.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    release: () => {
+      signals.off('SIGINT', stop);
+      signals.off('SIGTERM', stop);
+    },
+  };
+}
+
+/**
+ * Appends the entry of a success. An entry that cannot be written undoes the outputs and fails
+ * with ERR_AUDIT_LOG; a head that moved is logged as a failure. Either error carries the
+ * operation's facts, as a failed operation's does: the command reports what it did (import:
+ * the keys imported) though the entry could not say it.
+ */
+async function logSuccess(
+  session: AuditSession,
+  facts: CeremonyFacts,
+  heldTo: string | null | undefined,
+  options: RunAuditedOptions,
+): Promise<void> {
+  try {
+    await appendAuditEntry(
+      options.auditLog,
+      session.record(facts, undefined),
+      entryMeta(options),
+      session.signers,
+      heldTo,
+    );
+  } catch (error) {
+    await removeWritten(session, facts);
+    if (!(error instanceof AuditLogHeadMovedError))
+      throw withFailureFacts(auditLogError(options.auditLog, error, 'succeeded'), facts);
+    // What the command did (KMS calls included) stays on record, as a failure.
+    await logFailure(session, facts, error, options);
+    throw withFailureFacts(error, facts);
+  }
+}
+
 /**
  * Runs one ceremony command and appends exactly one entry for it. The log is proven usable
  * before the body starts, so nothing reaches KMS or a file unlogged. The body returns its
@@ -77,29 +161,14 @@ export async function runAudited<T>(
   options: RunAuditedOptions,
 ): Promise<T> {
   const { head } = await assertAuditLogUsable(options.auditLog);
-  const controller = new AbortController();
-  const signals = options.signals ?? process;
-  const stop = (): void => {
-    if (!controller.signal.aborted)
-      options.stderr(
-        `${options.tool}: interrupted: the current step finishes (at a prompt, press Enter), then the command stops and logs what was done\n`,
-      );
-    controller.abort();
-  };
-  signals.on('SIGINT', stop);
-  signals.on('SIGTERM', stop);
-  const meta = () => ({
-    time: options.now().toISOString(),
-    tool: options.tool,
-    toolVersion: options.toolVersion,
-  });
+  const stop = listenForStop(options);
   // The head is read before the body and the entry appended after it, each under the lock but
   // not one lock across both: so a body that gave the head out (in a bundle) has its append
   // refused if another command appended in between, rather than chain after an entry its
   // bundle does not name. A body that never read it (most commands) is not held to it.
   const headUse = { givenOut: false };
   const run: AuditedRun = {
-    signal: controller.signal,
+    signal: stop.signal,
     get logHead() {
       headUse.givenOut = true;
       return head;
@@ -111,51 +180,11 @@ export async function runAudited<T>(
   } catch (failure) {
     const carried = factsOfFailure(failure);
     await removeWritten(session, carried);
-    try {
-      await appendAuditEntry(
-        options.auditLog,
-        session.record(carried, failure),
-        meta(),
-        session.signers,
-      );
-    } catch (error) {
-      options.stderr(
-        `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
-      );
-    }
+    await logFailure(session, carried, failure, options);
     throw failure;
   } finally {
-    signals.off('SIGINT', stop);
-    signals.off('SIGTERM', stop);
+    stop.release();
   }
-  try {
-    await appendAuditEntry(
-      options.auditLog,
-      session.record(outcome.facts, undefined),
-      meta(),
-      session.signers,
-      headUse.givenOut ? head : undefined,
-    );
-  } catch (error) {
-    await removeWritten(session, outcome.facts);
-    // Either error carries the operation's facts, as a failed operation's does: the command
-    // reports what it did (import: the keys imported) though the entry could not say it.
-    if (!(error instanceof AuditLogHeadMovedError))
-      throw withFailureFacts(auditLogError(options.auditLog, error, 'succeeded'), outcome.facts);
-    // What the command did (KMS calls included) stays on record, as a failure.
-    try {
-      await appendAuditEntry(
-        options.auditLog,
-        session.record(outcome.facts, error),
-        meta(),
-        session.signers,
-      );
-    } catch (again) {
-      options.stderr(
-        `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, again, 'failed').message}\n`,
-      );
-    }
-    throw withFailureFacts(error, outcome.facts);
-  }
+  await logSuccess(session, outcome.facts, headUse.givenOut ? head : undefined, options);
   return outcome.result;
 }
