@@ -111,7 +111,7 @@ interface CheckedPair {
 async function readBundles(
   input: ImportCeremonyInput,
   ports: ImportCeremonyPorts,
-): Promise<Ceremony<{ readonly request: unknown; readonly wrapped: unknown }>> {
+): Promise<Ceremony<{ readonly request: ImportRequestBundle; readonly wrapped: unknown }>> {
   const facts = new FactsBuilder();
   return facts.run(async () => {
     const requestBytes = await ports.readFile(input.request, 'import request');
@@ -248,7 +248,6 @@ export async function importCeremony(
   const facts = new FactsBuilder();
   return facts.run(async () => {
     const read = facts.take(await readBundles(input, ports));
-    assertImportRequestBundle(read.request);
     const pair = facts.take(checkPair(read.request, read.wrapped, ports));
     const checkCode = facts.take(await confirmWrapped(pair, input, ports));
     const journal = await ports.openJournal({
