@@ -8,7 +8,19 @@ export { readAuditLogPosition } from './io/audit-log.js';
 export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';
 
 // The audited runner both tools run every ceremony command through.
-export { AuditSession, sha256Hex, type AuditFacts, type KmsUsed } from './audit/audit-session.js';
+export { AuditSession, type PortRecorder } from './audit/audit-session.js';
+export {
+  factsOfFailure,
+  FactsBuilder,
+  inputFact,
+  mergeFacts,
+  outputFact,
+  sha256Hex,
+  withFailureFacts,
+  type Ceremony,
+  type CeremonyFacts,
+  type KmsUsed,
+} from './audit/ceremony-facts.js';
 export {
   interruptedError,
   runAudited,

@@ -1,47 +1,19 @@
-import { createHash } from 'node:crypto';
 import {
   isByokError,
-  type AuditBackupRecord,
   type AuditKeyRecord,
   type AuditKmsRecord,
   type AuditRecord,
   type AuditSigner,
 } from '@byok-ceremony/shared';
+import { mergeFacts, type CeremonyFacts, type KmsUsed } from './ceremony-facts.js';
 
-/** The KMS a command talked to: null endpoint for the SDK's AWS default. */
-export interface KmsUsed {
-  readonly endpoint: string | null;
-  readonly region: string;
-}
-
-/**
- * The facts an operation puts on record while it runs. Filled step by step, so that a failure
- * part-way still logs what was read, confirmed and done.
- */
-export interface AuditFacts {
-  readonly exceptions: string[];
-  /** Label → SHA-256 hex of every file or bundle read. */
-  readonly inputs: Record<string, string>;
-  /** Label → SHA-256 hex of every file or bundle written. */
-  readonly outputs: Record<string, string>;
-  /** Label → check code shown (sender) or confirmed by every operator (reader). */
-  readonly checkCodes: Record<string, string>;
-  keys: AuditKeyRecord[];
-  readonly kmsRequestIds: string[];
-  peerLogHead: string | null;
-  kms: KmsUsed | undefined;
-  /** wrap, recover and components new: the backups made, or the backup the material came from. */
-  backup: AuditBackupRecord | undefined;
-  /** Records the SHA-256 of bytes read under a label. */
-  input(label: string, bytes: Uint8Array | string): void;
-  /** Records the SHA-256 of bytes written under a label. */
-  output(label: string, bytes: Uint8Array | string): void;
+/** Where a port notes what it did for the command: files written, KMS request ids and endpoint. */
+export interface PortRecorder {
   /** A file or folder this command created: removed again if its entry cannot be written. */
   wrote(path: string): void;
-}
-
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  kmsRequest(id: string): void;
+  /** The KMS the command talked to; the first one opened is the command's. */
+  usedKms(kms: KmsUsed): void;
 }
 
 /** The accounts of the keys, from their ARNs: no KMS call needed. */
@@ -52,64 +24,76 @@ function accountsOf(keys: readonly AuditKeyRecord[]): string[] {
   return [...new Set(accounts)].sort();
 }
 
-/** What one ceremony command gathers for its audit entry, on either machine. */
-export class AuditSession implements AuditFacts {
-  readonly exceptions: string[] = [];
-  readonly inputs: Record<string, string> = {};
-  readonly outputs: Record<string, string> = {};
-  readonly checkCodes: Record<string, string> = {};
-  keys: AuditKeyRecord[] = [];
-  readonly kmsRequestIds: string[] = [];
-  peerLogHead: string | null = null;
-  kms: KmsUsed | undefined;
-  backup: AuditBackupRecord | undefined;
+function errorRecord(error: unknown): AuditRecord['error'] {
+  if (error === undefined) return null;
+  if (isByokError(error)) return { code: error.code, message: error.message };
+  return {
+    code: 'ERR_INTERNAL',
+    message: error instanceof Error ? error.message : 'unknown failure',
+  };
+}
+
+/**
+ * One ceremony command as the audited runner logs it: who ran it, the exceptions the command
+ * line declared (--single-operator), the operators' signers, and what the ports bound to it
+ * observed. The operation's own facts are not here: the operation returns them.
+ */
+export class AuditSession implements PortRecorder {
   /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
   signers: readonly AuditSigner[] = [];
-  /** Files and folders written, newest last. */
-  readonly written: string[] = [];
+  private readonly written: string[] = [];
+  private readonly kmsRequestIds: string[] = [];
+  private kms: KmsUsed | undefined;
 
   constructor(
     readonly command: string,
     readonly operators: readonly string[],
+    /** Exceptions the command line declared, recorded ahead of the operation's own. */
+    readonly exceptions: readonly string[] = [],
   ) {}
-
-  input(label: string, bytes: Uint8Array | string): void {
-    this.inputs[label] = sha256Hex(bytes);
-  }
-
-  output(label: string, bytes: Uint8Array | string): void {
-    this.outputs[label] = sha256Hex(bytes);
-  }
 
   wrote(path: string): void {
     this.written.push(path);
   }
 
-  record(error: unknown): AuditRecord {
+  kmsRequest(id: string): void {
+    this.kmsRequestIds.push(id);
+  }
+
+  usedKms(kms: KmsUsed): void {
+    this.kms ??= kms;
+  }
+
+  /** The command line's exceptions and what the ports observed, as facts. */
+  observed(): CeremonyFacts {
+    return {
+      exceptions: [...this.exceptions],
+      kmsRequestIds: [...this.kmsRequestIds],
+      written: [...this.written],
+      ...(this.kms === undefined ? {} : { kms: this.kms }),
+    };
+  }
+
+  /** The entry for `facts` (the observed facts merged with the operation's) and the outcome. */
+  record(operationFacts: CeremonyFacts, error: unknown): AuditRecord {
+    const facts = mergeFacts(this.observed(), operationFacts);
+    const keys = [...(facts.keys ?? [])];
     const kms: AuditKmsRecord | undefined =
-      this.kms === undefined ? undefined : { ...this.kms, accounts: accountsOf(this.keys) };
+      facts.kms === undefined ? undefined : { ...facts.kms, accounts: accountsOf(keys) };
     return {
       command: this.command,
       operators: [...this.operators],
-      exceptions: [...this.exceptions],
-      inputs: { ...this.inputs },
-      outputs: { ...this.outputs },
-      checkCodes: { ...this.checkCodes },
-      keys: [...this.keys],
-      kmsRequestIds: [...this.kmsRequestIds],
-      peerLogHead: this.peerLogHead,
+      exceptions: [...(facts.exceptions ?? [])],
+      inputs: { ...facts.inputs },
+      outputs: { ...facts.outputs },
+      checkCodes: { ...facts.checkCodes },
+      keys,
+      kmsRequestIds: [...(facts.kmsRequestIds ?? [])],
+      peerLogHead: facts.peerLogHead ?? null,
       ...(kms === undefined ? {} : { kms }),
-      ...(this.backup === undefined ? {} : { backup: this.backup }),
+      ...(facts.backup === undefined ? {} : { backup: facts.backup }),
       outcome: error === undefined ? 'ok' : 'error',
-      error:
-        error === undefined
-          ? null
-          : isByokError(error)
-            ? { code: error.code, message: error.message }
-            : {
-                code: 'ERR_INTERNAL',
-                message: error instanceof Error ? error.message : 'unknown failure',
-              },
+      error: errorRecord(error),
     };
   }
 }

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ByokError } from '@byok-ceremony/shared';
 import { assertOutputAbsent, writeFileExclusive } from '../io/output-file.js';
-import type { AuditFacts } from './audit-session.js';
+import type { PortRecorder } from './audit-session.js';
 
 /** Where an operation writes its outputs: files here, a map in unit tests. */
 export interface OutputWriter {
@@ -12,8 +12,8 @@ export interface OutputWriter {
   write(path: string, data: Uint8Array | string, mode?: number): Promise<void>;
 }
 
-/** Output files on disk, each registered with the command's audit facts for clean-up. */
-export function fileOutputWriter(facts: Pick<AuditFacts, 'wrote'>): OutputWriter {
+/** Output files on disk, each registered with the command's session for clean-up. */
+export function fileOutputWriter(facts: Pick<PortRecorder, 'wrote'>): OutputWriter {
   return {
     async assertWritable(path) {
       await assertOutputAbsent(path);

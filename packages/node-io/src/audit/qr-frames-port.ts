@@ -2,7 +2,7 @@ import type { Bundle } from '@byok-ceremony/shared';
 import { writeBundleQrFrames, type QrFramesWritten } from '../cli/show-qr.js';
 import type { QrShowFlags } from '../cli/qr-options.js';
 import { assertQrFolderUsable } from '../io/qr-folder.js';
-import type { AuditFacts } from './audit-session.js';
+import type { PortRecorder } from './audit-session.js';
 
 /** Where an operation writes its bundle's QR frames (`--qr DIR`, `--qr-terminal`). */
 export interface QrFramesPort<B extends Bundle = Bundle> {
@@ -12,10 +12,10 @@ export interface QrFramesPort<B extends Bundle = Bundle> {
   write(bundle: B): Promise<QrFramesWritten>;
 }
 
-/** The QR flags as a port, the frame files registered with the command's facts for clean-up. */
+/** The QR flags as a port, the frame files registered with the command's session for clean-up. */
 export function qrFramesPort<B extends Bundle>(
   flags: QrShowFlags | undefined,
-  facts: Pick<AuditFacts, 'wrote'>,
+  facts: Pick<PortRecorder, 'wrote'>,
 ): QrFramesPort<B> | undefined {
   if (flags === undefined) return undefined;
   return {

@@ -2,6 +2,13 @@ import { rm } from 'node:fs/promises';
 import { ByokError } from '@byok-ceremony/shared';
 import { appendAuditEntry, assertAuditLogUsable, AuditLogHeadMovedError } from '../io/audit-log.js';
 import type { AuditSession } from './audit-session.js';
+import {
+  factsOfFailure,
+  mergeFacts,
+  withFailureFacts,
+  type Ceremony,
+  type CeremonyFacts,
+} from './ceremony-facts.js';
 
 /** Where SIGINT and SIGTERM come from: the process, or a test's emitter. */
 export interface SignalSource {
@@ -38,8 +45,9 @@ export function interruptedError(done: string): ByokError {
   });
 }
 
-async function removeWritten(session: AuditSession): Promise<void> {
-  for (const path of [...session.written].reverse())
+async function removeWritten(session: AuditSession, facts: CeremonyFacts): Promise<void> {
+  const written = mergeFacts(session.observed(), facts).written ?? [];
+  for (const path of [...written].reverse())
     await rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
 
@@ -54,18 +62,40 @@ function auditLogError(path: string, error: unknown, outcome: string): ByokError
   );
 }
 
-/**
- * Runs one ceremony command and appends exactly one entry for it. The log is proven usable
- * before the body starts, so nothing reaches KMS or a file unlogged. Success that cannot be
- * logged is undone (outputs removed) and fails with ERR_AUDIT_LOG; a failure that cannot be
- * logged is warned about, and the original error wins. Same on both machines.
- */
-export async function runAudited<T>(
+function entryMeta(options: RunAuditedOptions) {
+  return {
+    time: options.now().toISOString(),
+    tool: options.tool,
+    toolVersion: options.toolVersion,
+  };
+}
+
+/** Logs a failure with the facts it carries; a log that refuses it is warned about only. */
+async function logFailure(
   session: AuditSession,
-  body: (run: AuditedRun) => Promise<T>,
+  facts: CeremonyFacts,
+  failure: unknown,
   options: RunAuditedOptions,
-): Promise<T> {
-  const { head } = await assertAuditLogUsable(options.auditLog);
+): Promise<void> {
+  try {
+    await appendAuditEntry(
+      options.auditLog,
+      session.record(facts, failure),
+      entryMeta(options),
+      session.signers,
+    );
+  } catch (error) {
+    options.stderr(
+      `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
+    );
+  }
+}
+
+/** SIGINT and SIGTERM abort the returned controller's signal until `release` is called. */
+function listenForStop(options: RunAuditedOptions): {
+  readonly signal: AbortSignal;
+  readonly release: () => void;
+} {
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const stop = (): void => {
@@ -77,61 +107,84 @@ export async function runAudited<T>(
   };
   signals.on('SIGINT', stop);
   signals.on('SIGTERM', stop);
-  const meta = () => ({
-    time: options.now().toISOString(),
-    tool: options.tool,
-    toolVersion: options.toolVersion,
-  });
+  return {
+    signal: controller.signal,
+    release: () => {
+      signals.off('SIGINT', stop);
+      signals.off('SIGTERM', stop);
+    },
+  };
+}
+
+/**
+ * Appends the entry of a success. An entry that cannot be written undoes the outputs and fails
+ * with ERR_AUDIT_LOG; a head that moved is logged as a failure. Either error carries the
+ * operation's facts, as a failed operation's does: the command reports what it did (import:
+ * the keys imported) though the entry could not say it.
+ */
+async function logSuccess(
+  session: AuditSession,
+  facts: CeremonyFacts,
+  heldTo: string | null | undefined,
+  options: RunAuditedOptions,
+): Promise<void> {
+  try {
+    await appendAuditEntry(
+      options.auditLog,
+      session.record(facts, undefined),
+      entryMeta(options),
+      session.signers,
+      heldTo,
+    );
+  } catch (error) {
+    await removeWritten(session, facts);
+    if (!(error instanceof AuditLogHeadMovedError))
+      throw withFailureFacts(auditLogError(options.auditLog, error, 'succeeded'), facts);
+    // What the command did (KMS calls included) stays on record, as a failure.
+    await logFailure(session, facts, error, options);
+    throw withFailureFacts(error, facts);
+  }
+}
+
+/**
+ * Runs one ceremony command and appends exactly one entry for it. The log is proven usable
+ * before the body starts, so nothing reaches KMS or a file unlogged. The body returns its
+ * result with its facts, or throws an error carrying the facts gathered so far (see
+ * `withFailureFacts`); the entry holds those merged after what the session's ports observed.
+ * Success that cannot be logged is undone (outputs removed) and fails with ERR_AUDIT_LOG; a
+ * failure that cannot be logged is warned about, and the original error wins. Same on both
+ * machines.
+ */
+export async function runAudited<T>(
+  session: AuditSession,
+  body: (run: AuditedRun) => Promise<Ceremony<T>>,
+  options: RunAuditedOptions,
+): Promise<T> {
+  const { head } = await assertAuditLogUsable(options.auditLog);
+  const stop = listenForStop(options);
   // The head is read before the body and the entry appended after it, each under the lock but
   // not one lock across both: so a body that gave the head out (in a bundle) has its append
   // refused if another command appended in between, rather than chain after an entry its
   // bundle does not name. A body that never read it (most commands) is not held to it.
   const headUse = { givenOut: false };
   const run: AuditedRun = {
-    signal: controller.signal,
+    signal: stop.signal,
     get logHead() {
       headUse.givenOut = true;
       return head;
     },
   };
-  let result: T;
+  let outcome: Ceremony<T>;
   try {
-    result = await body(run);
+    outcome = await body(run);
   } catch (failure) {
-    await removeWritten(session);
-    try {
-      await appendAuditEntry(options.auditLog, session.record(failure), meta(), session.signers);
-    } catch (error) {
-      options.stderr(
-        `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
-      );
-    }
+    const carried = factsOfFailure(failure);
+    await removeWritten(session, carried);
+    await logFailure(session, carried, failure, options);
     throw failure;
   } finally {
-    signals.off('SIGINT', stop);
-    signals.off('SIGTERM', stop);
+    stop.release();
   }
-  try {
-    await appendAuditEntry(
-      options.auditLog,
-      session.record(undefined),
-      meta(),
-      session.signers,
-      headUse.givenOut ? head : undefined,
-    );
-  } catch (error) {
-    await removeWritten(session);
-    if (!(error instanceof AuditLogHeadMovedError))
-      throw auditLogError(options.auditLog, error, 'succeeded');
-    // What the command did (KMS calls included) stays on record, as a failure.
-    try {
-      await appendAuditEntry(options.auditLog, session.record(error), meta(), session.signers);
-    } catch (again) {
-      options.stderr(
-        `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, again, 'failed').message}\n`,
-      );
-    }
-    throw error;
-  }
-  return result;
+  await logSuccess(session, outcome.facts, headUse.givenOut ? head : undefined, options);
+  return outcome.result;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ByokError, verifyAuditChain, type AuditEntry } from '@byok-ceremony/shared';
 import { AuditSession } from '../../src/audit/audit-session.js';
+import { inputFact, outputFact, withFailureFacts } from '../../src/audit/ceremony-facts.js';
 import { interruptedError, runAudited, type SignalSource } from '../../src/audit/run-audited.js';
 import { appendAuditEntry } from '../../src/io/audit-log.js';
 
@@ -38,9 +39,10 @@ describe('runAudited', () => {
       session,
       async ({ logHead }) => {
         expect(logHead).toBeNull();
-        session.input('requestFile', 'bytes');
-        session.checkCodes['request'] = 'CODE';
-        return 42;
+        return {
+          result: 42,
+          facts: { ...inputFact('requestFile', 'bytes'), checkCodes: { request: 'CODE' } },
+        };
       },
       options(log),
     );
@@ -73,7 +75,7 @@ describe('runAudited', () => {
       new AuditSession('create-key', []),
       () => {
         ran = true;
-        return Promise.resolve();
+        return Promise.resolve({ result: undefined, facts: {} });
       },
       options(log),
     );
@@ -103,6 +105,38 @@ describe('runAudited', () => {
     });
   });
 
+  it('a failure carrying its facts: they are logged, and the paths it names as written removed', async () => {
+    const dir = folder();
+    const log = join(dir, 'audit.jsonl');
+    const out = join(dir, 'request.json');
+    const failure = new ByokError('ERR_IO', 'disk full');
+    const attempt = runAudited(
+      new AuditSession('prepare', ['ALICE', 'BOB'], ['single-operator']),
+      () => {
+        writeFileSync(out, 'x');
+        throw withFailureFacts(failure, {
+          ...inputFact('requestFile', 'bytes'),
+          checkCodes: { request: 'CODE' },
+          exceptions: ['raw-mode'],
+          written: [out],
+        });
+      },
+      options(log),
+    );
+    // The very error the operation threw reaches the command, its facts not enumerable.
+    await expect(attempt).rejects.toBe(failure);
+    expect(Object.keys(failure)).not.toContain('ceremonyFacts');
+    expect(existsSync(out)).toBe(false);
+    const [entry] = entries(log);
+    expect(entry).toMatchObject({
+      outcome: 'error',
+      exceptions: ['single-operator', 'raw-mode'],
+      checkCodes: { request: 'CODE' },
+      error: { code: 'ERR_IO', message: 'disk full' },
+    });
+    expect(entry!.inputs['requestFile']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('success that cannot be logged removes its outputs and fails with ERR_AUDIT_LOG', async () => {
     const dir = folder();
     const log = join(dir, 'audit.jsonl');
@@ -114,7 +148,7 @@ describe('runAudited', () => {
         writeFileSync(out, 'x');
         session.wrote(out);
         mkdirSync(log); // the log becomes unusable while the command runs
-        return Promise.resolve();
+        return Promise.resolve({ result: undefined, facts: {} });
       },
       options(log),
     );
@@ -139,7 +173,7 @@ describe('runAudited', () => {
 
   it('SIGINT aborts the signal the body sees; the interruption is logged and handlers removed', async () => {
     const log = join(folder(), 'audit.jsonl');
-    await appendAuditEntry(log, new AuditSession('create-key', []).record(undefined), {
+    await appendAuditEntry(log, new AuditSession('create-key', []).record({}, undefined), {
       time: '2026-12-01T07:00:00Z',
       tool: 'byok-test',
       toolVersion: '0.0.0',
@@ -150,10 +184,11 @@ describe('runAudited', () => {
       session,
       async ({ signal, logHead }) => {
         expect(logHead).toMatch(/^[0-9a-f]{64}$/);
-        session.keys.push({ keyArn: 'arn:aws:kms:eu-west-2:111122223333:key/one' });
+        const facts = { keys: [{ keyArn: 'arn:aws:kms:eu-west-2:111122223333:key/one' }] };
         signals.emit('SIGINT');
         await Promise.resolve();
-        if (signal.aborted) throw interruptedError('after 1 of 2 key(s)');
+        if (signal.aborted) throw withFailureFacts(interruptedError('after 1 of 2 key(s)'), facts);
+        return { result: undefined, facts };
       },
       options(log, [], signals),
     );
@@ -180,10 +215,13 @@ describe('runAudited', () => {
           const head = readHead ? run.logHead : undefined;
           writeFileSync(out, JSON.stringify({ auditLogHead: head ?? null }));
           session.wrote(out);
-          session.output('request', 'bundle');
           // The second command runs to the end while the first is still working.
-          await runAudited(new AuditSession('status', []), () => Promise.resolve(), onLog(log));
-          return 'done';
+          await runAudited(
+            new AuditSession('status', []),
+            () => Promise.resolve({ result: undefined, facts: {} }),
+            onLog(log),
+          );
+          return { result: 'done', facts: outputFact('request', 'bundle') };
         },
         onLog(log),
       );
@@ -192,7 +230,7 @@ describe('runAudited', () => {
     it('refuses the append of a command whose bundle carries a head that moved; the log still verifies', async () => {
       const dir = folder();
       const log = join(dir, 'audit.jsonl');
-      await appendAuditEntry(log, new AuditSession('create-key', []).record(undefined), {
+      await appendAuditEntry(log, new AuditSession('create-key', []).record({}, undefined), {
         time: '2026-12-01T07:00:00Z',
         tool: 'byok-online',
         toolVersion: '0.0.0',

@@ -2,6 +2,7 @@ import {
   runAudited,
   type AuditedRun,
   type AuditSession,
+  type Ceremony,
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { TOOL, TOOL_VERSION } from './tool.js';
@@ -11,7 +12,7 @@ export function runOfflineAudited<T>(
   deps: CliDeps,
   auditLog: string,
   session: AuditSession,
-  body: (run: AuditedRun) => Promise<T>,
+  body: (run: AuditedRun) => Promise<Ceremony<T>>,
 ): Promise<T> {
   return runAudited(session, body, {
     auditLog,

@@ -4,7 +4,7 @@ import {
   readHiddenLine,
   readInputFile,
   readPassphraseFile,
-  type AuditFacts,
+  type PortRecorder,
   type CliDeps,
   type InputFileKind,
 } from '@byok-ceremony/node-io';
@@ -63,7 +63,7 @@ export function recoverPorts(passphrase: () => Promise<string>): RecoverPorts {
 export function materialOf(
   plan: MaterialPlan,
   deps: CliDeps,
-  facts: Pick<AuditFacts, 'wrote'>,
+  session: Pick<PortRecorder, 'wrote'>,
 ): { readonly material: MaterialSource; readonly backup: BackupPlan | undefined } {
   switch (plan.kind) {
     case 'generate-no-backup':
@@ -78,7 +78,7 @@ export function materialOf(
             passphrase: passphraseAsker(plan.passphraseFile, deps, true),
             now: deps.now,
           },
-          facts,
+          session,
         ),
       };
     case 'file':

@@ -75,7 +75,6 @@ export function operatorCommand(cli: Argv, deps: CliDeps): Argv {
                   random: randomBytes,
                   writer: fileOutputWriter(session),
                 },
-                session,
               ),
           );
           if (argv.json) {

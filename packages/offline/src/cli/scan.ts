@@ -108,16 +108,12 @@ export function scanCommand(cli: Argv, deps: CliDeps): Argv {
 async function runScan(flags: ScanFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession('scan', flags.operators);
   const result = await runOfflineAudited(deps, flags.auditLog, session, () =>
-    scanCeremony(
-      flags.out,
-      {
-        readTransfer: () =>
-          readRequestTransfer(flags, scanProgressPrinter(deps.stderr, deps.cwd, TOOL)),
-        writer: fileOutputWriter(session),
-        now: deps.now,
-      },
-      session,
-    ),
+    scanCeremony(flags.out, {
+      readTransfer: () =>
+        readRequestTransfer(flags, scanProgressPrinter(deps.stderr, deps.cwd, TOOL)),
+      writer: fileOutputWriter(session),
+      now: deps.now,
+    }),
   );
   if (flags.json) {
     deps.stdout(

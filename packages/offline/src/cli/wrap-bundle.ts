@@ -4,7 +4,7 @@ import {
   fileOutputWriter,
   presentQrFrames,
   qrFramesPort,
-  type AuditFacts,
+  type PortRecorder,
   type CliDeps,
   type QrShowFlags,
 } from '@byok-ceremony/node-io';
@@ -21,7 +21,7 @@ export interface WrapBundleFlags {
   readonly request: string;
   readonly out: string;
   /** The material and its backup step; backups register their files with the session. */
-  readonly materialOf: (facts: Pick<AuditFacts, 'wrote'>) => {
+  readonly materialOf: (session: Pick<PortRecorder, 'wrote'>) => {
     readonly material: MaterialSource;
     readonly backup: BackupPlan | undefined;
   };
@@ -78,7 +78,6 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
           session.signers = (await flags.unlockSigners?.()) ?? [];
         },
       },
-      session,
     ),
   );
   printResult(flags, result, deps);

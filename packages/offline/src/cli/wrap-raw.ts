@@ -52,7 +52,6 @@ export async function runWrapRaw(
         singleOperator,
       },
       { readFile: readOfflineFile, writer: fileOutputWriter(session), say: sayOn(deps) },
-      session,
     ),
   );
   if (argv['json'] === true) {

@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByokError, type BackupSpec } from '@byok-ceremony/shared';
-import { writeFileExclusive, type AuditFacts } from '@byok-ceremony/node-io';
+import { writeFileExclusive, type PortRecorder } from '@byok-ceremony/node-io';
 import { makeBackups } from '../ops/make-backups.js';
 import { materialSetOf } from '../ops/material-set-of.js';
 import type { BackupPlan } from '../ops/wrap-ceremony.js';
@@ -36,7 +36,10 @@ export async function prepareBackupDir(dir: string): Promise<void> {
  * printable page each) and/or encrypted into one age file, every file 0600 and exclusively
  * created in `--backup-dir`, each registered so a failed wrap removes it again.
  */
-export function backupDirPlan(plan: BackupDirPlan, facts: Pick<AuditFacts, 'wrote'>): BackupPlan {
+export function backupDirPlan(
+  plan: BackupDirPlan,
+  session: Pick<PortRecorder, 'wrote'>,
+): BackupPlan {
   return {
     kind: 'write',
     assertUsable: () => prepareBackupDir(plan.dir),
@@ -49,7 +52,7 @@ export function backupDirPlan(plan: BackupDirPlan, facts: Pick<AuditFacts, 'wrot
       for (const file of backups.files) {
         const path = join(plan.dir, file.name);
         await writeFileExclusive(path, file.bytes, 0o600);
-        facts.wrote(path);
+        session.wrote(path);
       }
       return {
         outputs: Object.fromEntries(backups.record.files.map((f) => [f.name, f.sha256])),

@@ -36,6 +36,72 @@ function parsePrivateKey(
   );
 }
 
+type MaterialRule = NonNullable<(typeof KEY_SPEC_RULES)[KeySpec]['material']>;
+
+/** RSA material: the size the key spec names, two primes; returned as PKCS#8 DER. */
+function loadRsaMaterial(
+  bytes: Buffer,
+  keySpec: KeySpec,
+  rule: Extract<MaterialRule, { kind: 'rsa-private' }>,
+): Buffer {
+  const key = parsePrivateKey(bytes, keySpec, 'pkcs1');
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw invalid(
+      `the material file holds a ${key.asymmetricKeyType ?? 'unknown'} key; ${keySpec} needs an RSA key`,
+      'Give the RSA private key of the size the KMS key was created with.',
+    );
+  }
+  if (details?.modulusLength !== rule.modulusBits) {
+    throw invalid(
+      `the material file holds an RSA key of ${details?.modulusLength ?? 0} bits; ${keySpec} needs ${rule.modulusBits} bits`,
+      'Give the RSA private key of the size the KMS key was created with.',
+    );
+  }
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  let primes: number;
+  try {
+    primes = countRsaPrimes(der);
+  } catch (error) {
+    der.fill(0);
+    throw error;
+  }
+  if (primes !== 2) {
+    der.fill(0);
+    throw invalid(
+      'the material file holds a multi-prime RSA key; KMS imports two-prime RSA keys only',
+      'Generate the key with two primes (openssl genpkey -algorithm RSA, the default).',
+    );
+  }
+  return der;
+}
+
+/** EC material: on the key spec's curve, within KMS's size; returned as PKCS#8 DER. */
+function loadEcMaterial(
+  bytes: Buffer,
+  keySpec: KeySpec,
+  rule: Extract<MaterialRule, { kind: 'ec-private' }>,
+): Buffer {
+  const key = parsePrivateKey(bytes, keySpec, 'sec1');
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== 'ec' || curve !== rule.curve) {
+    throw invalid(
+      `the material file holds a ${key.asymmetricKeyType ?? 'unknown'} key${curve === undefined ? '' : ` on ${curve}`}; ${keySpec} needs an EC key on ${rule.curve}`,
+      `Give the EC private key on ${rule.curve} (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:${rule.curve}).`,
+    );
+  }
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  if (der.length > rule.maxPkcs8Bytes) {
+    const size = der.length;
+    der.fill(0);
+    throw invalid(
+      `the material's PKCS#8 encoding has ${size} bytes; ${keySpec} material is at most ${rule.maxPkcs8Bytes}`,
+      'Give a plain PKCS#8 EC key with a named curve and no extra attributes.',
+    );
+  }
+  return der;
+}
+
 /**
  * Reads existing material for one key spec and returns it in the form KMS imports (raw bytes,
  * or PKCS#8 DER). Errors give sizes and types, never content. The caller zeroes both Buffers.
@@ -59,58 +125,10 @@ export function loadMaterial(bytes: Buffer, keySpec: KeySpec): Buffer {
         );
       }
       return Buffer.from(bytes);
-    case 'rsa-private': {
-      const key = parsePrivateKey(bytes, keySpec, 'pkcs1');
-      const details = key.asymmetricKeyDetails;
-      if (key.asymmetricKeyType !== 'rsa') {
-        throw invalid(
-          `the material file holds a ${key.asymmetricKeyType ?? 'unknown'} key; ${keySpec} needs an RSA key`,
-          'Give the RSA private key of the size the KMS key was created with.',
-        );
-      }
-      if (details?.modulusLength !== rule.modulusBits) {
-        throw invalid(
-          `the material file holds an RSA key of ${details?.modulusLength ?? 0} bits; ${keySpec} needs ${rule.modulusBits} bits`,
-          'Give the RSA private key of the size the KMS key was created with.',
-        );
-      }
-      const der = key.export({ format: 'der', type: 'pkcs8' });
-      let primes: number;
-      try {
-        primes = countRsaPrimes(der);
-      } catch (error) {
-        der.fill(0);
-        throw error;
-      }
-      if (primes !== 2) {
-        der.fill(0);
-        throw invalid(
-          'the material file holds a multi-prime RSA key; KMS imports two-prime RSA keys only',
-          'Generate the key with two primes (openssl genpkey -algorithm RSA, the default).',
-        );
-      }
-      return der;
-    }
-    case 'ec-private': {
-      const key = parsePrivateKey(bytes, keySpec, 'sec1');
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (key.asymmetricKeyType !== 'ec' || curve !== rule.curve) {
-        throw invalid(
-          `the material file holds a ${key.asymmetricKeyType ?? 'unknown'} key${curve === undefined ? '' : ` on ${curve}`}; ${keySpec} needs an EC key on ${rule.curve}`,
-          `Give the EC private key on ${rule.curve} (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:${rule.curve}).`,
-        );
-      }
-      const der = key.export({ format: 'der', type: 'pkcs8' });
-      if (der.length > rule.maxPkcs8Bytes) {
-        const size = der.length;
-        der.fill(0);
-        throw invalid(
-          `the material's PKCS#8 encoding has ${size} bytes; ${keySpec} material is at most ${rule.maxPkcs8Bytes}`,
-          'Give a plain PKCS#8 EC key with a named curve and no extra attributes.',
-        );
-      }
-      return der;
-    }
+    case 'rsa-private':
+      return loadRsaMaterial(bytes, keySpec, rule);
+    case 'ec-private':
+      return loadEcMaterial(bytes, keySpec, rule);
     case undefined:
       throw new ByokError(
         'ERR_KEY_NOT_IMPORTABLE',

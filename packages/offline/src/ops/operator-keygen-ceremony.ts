@@ -4,7 +4,7 @@ import {
   OPERATOR_PUBLIC_KEY_FORMAT,
   type OperatorPublicKeyFile,
 } from '@byok-ceremony/shared';
-import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import type { Ceremony, OutputWriter } from '@byok-ceremony/node-io';
 import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { createOperatorKey } from './operator-key-create.js';
 
@@ -32,8 +32,7 @@ export interface OperatorKeygenResult {
 export async function operatorKeygenCeremony(
   input: OperatorKeygenInput,
   ports: OperatorKeygenPorts,
-  facts: AuditFacts,
-): Promise<OperatorKeygenResult> {
+): Promise<Ceremony<OperatorKeygenResult>> {
   await ports.writer.assertWritable(input.out);
   await ports.writer.assertWritable(input.publicOut);
   const passphrase = await ports.passphrase();
@@ -52,6 +51,8 @@ export async function operatorKeygenCeremony(
   const fingerprint = nodeWrappingKeyFingerprint(Buffer.from(file.publicKey, 'base64'));
   await ports.writer.write(input.out, `${JSON.stringify(file, null, 2)}\n`, 0o600);
   await ports.writer.write(input.publicOut, `${canonicalJson(publicFile)}\n`, 0o644);
-  facts.outputs['operatorPublicKey'] = fingerprint;
-  return { publicKey: file.publicKey, fingerprint };
+  return {
+    result: { publicKey: file.publicKey, fingerprint },
+    facts: { outputs: { operatorPublicKey: fingerprint } },
+  };
 }

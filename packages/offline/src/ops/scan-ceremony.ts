@@ -1,5 +1,5 @@
 import { bundleFromQrTransfer, type AssembledTransfer } from '@byok-ceremony/shared';
-import type { AuditFacts, OutputWriter } from '@byok-ceremony/node-io';
+import { FactsBuilder, type Ceremony, type OutputWriter } from '@byok-ceremony/node-io';
 import { nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 
@@ -22,24 +22,30 @@ export interface ScanCeremonyResult {
 export async function scanCeremony(
   out: string,
   ports: ScanCeremonyPorts,
-  facts: AuditFacts,
-): Promise<ScanCeremonyResult> {
-  await ports.writer.assertWritable(out);
-  const transfer = await ports.readTransfer();
-  // The transport on record: the same SHA-256 prepare logged for the frames it showed.
-  facts.inputs['qrTransfer'] = transfer.sha256;
-  const request = bundleFromQrTransfer(transfer, 'import-request');
-  facts.peerLogHead = request.auditLogHead;
-  facts.keys = request.targets.map((t) => ({
-    keyArn: t.keyArn,
-    keySpec: t.keySpec,
-    materialGroup: t.materialGroup,
-    wrappingKeyFingerprint: nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
-    parametersValidTo: t.parametersValidTo,
-  }));
-  const text = `${JSON.stringify(request, null, 2)}\n`;
-  await ports.writer.write(out, text, 0o644);
-  facts.output('requestFile', text);
-  const fingerprints = facts.keys.map((k) => k.wrappingKeyFingerprint!);
-  return { frames: transfer.frames, summary: describeRequest(request, ports.now(), fingerprints) };
+): Promise<Ceremony<ScanCeremonyResult>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    await ports.writer.assertWritable(out);
+    const transfer = await ports.readTransfer();
+    // The transport on record: the same SHA-256 prepare logged for the frames it showed.
+    facts.add({ inputs: { qrTransfer: transfer.sha256 } });
+    const request = bundleFromQrTransfer(transfer, 'import-request');
+    facts.add({ peerLogHead: request.auditLogHead });
+    const keys = request.targets.map((t) => ({
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      materialGroup: t.materialGroup,
+      wrappingKeyFingerprint: nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
+      parametersValidTo: t.parametersValidTo,
+    }));
+    facts.add({ keys });
+    const text = `${JSON.stringify(request, null, 2)}\n`;
+    await ports.writer.write(out, text, 0o644);
+    facts.output('requestFile', text);
+    const fingerprints = keys.map((k) => k.wrappingKeyFingerprint);
+    return {
+      frames: transfer.frames,
+      summary: describeRequest(request, ports.now(), fingerprints),
+    };
+  });
 }

@@ -9,14 +9,18 @@ import {
   formatCheckCodeConfirmed,
   parseStrictJson,
   type AuditBackupRecord,
+  type AuditKeyRecord,
   type ImportRequestBundle,
   type KeySpec,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import {
+  FactsBuilder,
   interruptedError,
   parseJsonFile,
-  type AuditFacts,
+  withFailureFacts,
+  type Ceremony,
+  type CeremonyFacts,
   type OutputWriter,
   type QrFramesPort,
   type QrFramesWritten,
@@ -39,6 +43,9 @@ import {
   wrapRequest,
   type MaterialReady,
 } from './wrap-request.js';
+
+type WrappingKeys = ReturnType<typeof requestWrappingKeys>;
+type CheckedTargets = ReturnType<typeof checkRequestTargets>;
 
 /** What a backup step returns for the record: label → SHA-256 hex of each backup output. */
 export interface BackupRecord {
@@ -108,34 +115,61 @@ export interface WrapCeremonyResult {
 const NO_BACKUP_WARNING =
   'warning: --no-backup: the generated material will exist only inside KMS, which cannot export it; an expired or deleted key can never be restored';
 
-/**
- * `wrap`: every refusal that needs no code first (outputs, request, material groups, backup
- * choice, operators), then the request shown without its code, the operators' codes, the
- * material, the backup step, wrapping, and the bundle written and checked as import reads it.
- */
-export async function wrapCeremony(
+/** Refuses, before anything is read or asked, outputs and a backup destination that cannot be used. */
+async function assertOutputsUsable(
   input: WrapCeremonyInput,
   ports: WrapCeremonyPorts,
-  facts: AuditFacts,
-): Promise<WrapCeremonyResult> {
+): Promise<void> {
   await ports.writer.assertWritable(input.out);
   await ports.qr?.assertUsable();
   if (input.backup?.kind === 'write') await input.backup.assertUsable?.();
-  const requestBytes = await ports.readFile(input.request, 'import request');
-  facts.input('requestFile', requestBytes);
-  const request = parseJsonFile(requestBytes, input.request, 'import request');
-  assertImportRequestBundle(request);
-  facts.peerLogHead = request.auditLogHead;
-  // Each wrapping key is decoded and fingerprinted once, here; the rest of the command reuses them.
-  const wrappingKeys = requestWrappingKeys(request);
-  const fingerprints = wrappingKeys.map((k) => k.fingerprint);
-  facts.keys = request.targets.map((t, i) => ({
-    keyArn: t.keyArn,
-    keySpec: t.keySpec,
-    materialGroup: t.materialGroup,
-    wrappingKeyFingerprint: fingerprints[i]!,
-    parametersValidTo: t.parametersValidTo,
-  }));
+}
+
+interface ReadRequest {
+  readonly request: ImportRequestBundle;
+  readonly wrappingKeys: WrappingKeys;
+  readonly fingerprints: readonly string[];
+}
+
+/** Reads and checks the request; its file digest, the peer's log head and its keys go on record. */
+async function readRequest(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+): Promise<Ceremony<ReadRequest>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const requestBytes = await ports.readFile(input.request, 'import request');
+    facts.input('requestFile', requestBytes);
+    const request = parseJsonFile(requestBytes, input.request, 'import request');
+    assertImportRequestBundle(request);
+    facts.add({ peerLogHead: request.auditLogHead });
+    // Each wrapping key is decoded and fingerprinted once, here; the rest of the command reuses them.
+    const wrappingKeys = requestWrappingKeys(request);
+    const fingerprints = wrappingKeys.map((k) => k.fingerprint);
+    const keys: AuditKeyRecord[] = request.targets.map((t, i) => ({
+      keyArn: t.keyArn,
+      keySpec: t.keySpec,
+      materialGroup: t.materialGroup,
+      wrappingKeyFingerprint: fingerprints[i]!,
+      parametersValidTo: t.parametersValidTo,
+    }));
+    facts.add({ keys });
+    return { request, wrappingKeys, fingerprints };
+  });
+}
+
+interface Checked {
+  readonly checked: CheckedTargets;
+  readonly groups: Map<string, KeySpec>;
+  readonly warnings: readonly string[];
+}
+
+/** Every refusal that needs no code: material groups, the material's fit, the backup choice, operators. */
+function checkBeforeCodes(
+  input: WrapCeremonyInput,
+  { request, wrappingKeys }: ReadRequest,
+  ports: WrapCeremonyPorts,
+): Ceremony<Checked> {
   const checked = checkRequestTargets(request, wrappingKeys);
   const groups = new Map<string, KeySpec>(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
@@ -148,8 +182,21 @@ export async function wrapCeremony(
     });
   const warnings = checkParametersValid(request.targets, ports.now());
   assertOperators(input.operators, { singleOperator: input.singleOperator });
-  if (input.singleOperator) facts.exceptions.push('single-operator');
+  return {
+    result: { checked, groups, warnings },
+    facts: input.singleOperator ? { exceptions: ['single-operator'] } : {},
+  };
+}
 
+/**
+ * The request shown without its code, then every operator's code: only once they all match do
+ * the request's digest and code go on record. Then the operators unlock their keys.
+ */
+async function confirmRequest(
+  input: WrapCeremonyInput,
+  { request, fingerprints }: ReadRequest,
+  ports: WrapCeremonyPorts,
+): Promise<Ceremony<string>> {
   ports.showRequest(describeRequest(request, ports.now(), fingerprints));
   const requestDigest = nodeBundleDigest(request);
   const requestCheckCode = checkCodeOf(requestDigest);
@@ -159,43 +206,81 @@ export async function wrapCeremony(
     await ports.typedCheckCodes(),
     'import request',
   );
-  // Only now, with every operator's code matched, do the request's digest and code go on record.
-  facts.inputs['request'] = requestDigest;
-  facts.checkCodes['request'] = requestCheckCode;
+  const facts: CeremonyFacts = {
+    inputs: { request: requestDigest },
+    checkCodes: { request: requestCheckCode },
+  };
   ports.say(formatCheckCodeConfirmed(input.operators));
-  await ports.afterConfirmation?.();
-  if (ports.signal?.aborted === true) throw interruptedError('before any material was made');
-  if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
-    facts.exceptions.push('no-backup');
-    ports.say(NO_BACKUP_WARNING);
-  }
-  for (const warning of warnings) ports.say(`warning: ${warning}`);
-
-  const source = await recoverSource(input.material, request, [...groups.keys()], (backup) => {
-    facts.backup = backup;
-  });
-  const materials = await resolveMaterials(source, groups, ports);
-  let bundle: WrappedKeyBundle;
   try {
-    assertExpectedKcvs(request, materials);
-    if (input.backup?.kind === 'write') {
-      const backup = await input.backup.write([...materials.values()], request);
-      for (const [label, sha256] of Object.entries(backup.outputs))
-        facts.outputs[`backup:${label}`] = sha256;
-      if (backup.audit !== undefined) facts.backup = backup.audit;
-    }
-    bundle = wrapRequest({
-      request,
-      requestDigest,
-      checked,
-      materials,
-      operators: input.operators,
-      auditLogHead: ports.logHead,
-      createdAt: ports.now().toISOString(),
-    });
-  } finally {
-    for (const material of materials.values()) material.bytes.fill(0);
+    await ports.afterConfirmation?.();
+    if (ports.signal?.aborted === true) throw interruptedError('before any material was made');
+  } catch (error) {
+    throw withFailureFacts(error, facts);
   }
+  return { result: requestDigest, facts };
+}
+
+/**
+ * The material (generated, read or recovered), its backup step, then wrapping: the plaintext
+ * is zeroed whatever happens. The backup it came from or the backups made go on record.
+ */
+async function wrapMaterial(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+  request: ImportRequestBundle,
+  requestDigest: string,
+  { checked, groups }: Checked,
+): Promise<Ceremony<WrappedKeyBundle>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const source = await recoverSource(input.material, request, [...groups.keys()], (backup) => {
+      facts.add({ backup });
+    });
+    const materials = await resolveMaterials(source, groups, ports);
+    try {
+      assertExpectedKcvs(request, materials);
+      if (input.backup?.kind === 'write') {
+        const backup = await input.backup.write([...materials.values()], request);
+        facts.add({
+          outputs: Object.fromEntries(
+            Object.entries(backup.outputs).map(([label, sha256]) => [`backup:${label}`, sha256]),
+          ),
+          ...(backup.audit === undefined ? {} : { backup: backup.audit }),
+        });
+      }
+      return wrapRequest({
+        request,
+        requestDigest,
+        checked,
+        materials,
+        operators: input.operators,
+        auditLogHead: ports.logHead,
+        createdAt: ports.now().toISOString(),
+      });
+    } finally {
+      for (const material of materials.values()) material.bytes.fill(0);
+    }
+  });
+}
+
+/**
+ * The bundle checked the way import will read it, then written (and its QR frames); its digests
+ * and code go on record, and each key's record gains its material's KCV and proof.
+ */
+async function writeWrapped(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+  { request, fingerprints }: ReadRequest,
+  requestDigest: string,
+  bundle: WrappedKeyBundle,
+  keys: readonly AuditKeyRecord[],
+): Promise<
+  Ceremony<{
+    readonly digest: string;
+    readonly checkCode: string;
+    readonly qrFrames: QrFramesWritten | undefined;
+  }>
+> {
   const text = `${JSON.stringify(bundle, null, 2)}\n`;
   // Check what is about to be written the way import will read it.
   assertWrappedKeyBundle(parseStrictJson(text));
@@ -204,15 +289,51 @@ export async function wrapCeremony(
   const checkCode = checkCodeOf(digest);
   await ports.writer.write(input.out, text, 0o644);
   const qrFrames = await ports.qr?.write(bundle);
-  if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
-  facts.outputs['wrapped'] = digest;
-  facts.output('wrappedFile', text);
-  facts.checkCodes['wrapped'] = checkCode;
   const materialOf = new Map(bundle.materials.map((m) => [m.materialGroup, m]));
-  facts.keys = facts.keys.map((key) => {
-    const material =
-      key.materialGroup === undefined ? undefined : materialOf.get(key.materialGroup);
-    return material === undefined ? key : { ...key, kcv: material.kcv, proof: material.proof.kind };
+  const facts = new FactsBuilder();
+  if (qrFrames !== undefined) facts.add({ outputs: { qrTransfer: qrFrames.transferSha256 } });
+  facts.add({ outputs: { wrapped: digest } });
+  facts.output('wrappedFile', text);
+  facts.add({
+    checkCodes: { wrapped: checkCode },
+    keys: keys.map((key) => {
+      const material =
+        key.materialGroup === undefined ? undefined : materialOf.get(key.materialGroup);
+      return material === undefined
+        ? key
+        : { ...key, kcv: material.kcv, proof: material.proof.kind };
+    }),
   });
-  return { bundle, checkCode, requestCheckCode, digest, qrFrames };
+  return { result: { digest, checkCode, qrFrames }, facts: facts.build() };
+}
+
+/**
+ * `wrap`: every refusal that needs no code first (outputs, request, material groups, backup
+ * choice, operators), then the request shown without its code, the operators' codes, the
+ * material, the backup step, wrapping, and the bundle written and checked as import reads it.
+ */
+export async function wrapCeremony(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+): Promise<Ceremony<WrapCeremonyResult>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    await assertOutputsUsable(input, ports);
+    const read = facts.take(await readRequest(input, ports));
+    const checked = facts.take(checkBeforeCodes(input, read, ports));
+    const requestDigest = facts.take(await confirmRequest(input, read, ports));
+    const requestCheckCode = checkCodeOf(requestDigest);
+    if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
+      facts.add({ exceptions: ['no-backup'] });
+      ports.say(NO_BACKUP_WARNING);
+    }
+    for (const warning of checked.warnings) ports.say(`warning: ${warning}`);
+    const bundle = facts.take(
+      await wrapMaterial(input, ports, read.request, requestDigest, checked),
+    );
+    const { digest, checkCode, qrFrames } = facts.take(
+      await writeWrapped(input, ports, read, requestDigest, bundle, facts.keys),
+    );
+    return { bundle, checkCode, requestCheckCode, digest, qrFrames };
+  });
 }

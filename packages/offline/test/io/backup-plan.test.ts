@@ -68,7 +68,7 @@ describe('backupDirPlan', () => {
     expect(record.audit?.covers.map((c) => c.materialGroup)).toEqual(
       materials.map((m) => m.materialGroup),
     );
-    expect(session.written).toHaveLength(6);
+    expect(session.observed().written).toHaveLength(6);
     const share = parseShareFile(
       readFileSync(join(dir, 'backup', 'share-1-of-3.txt'), 'latin1'),
       nodeSha256,

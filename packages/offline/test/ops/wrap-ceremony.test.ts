@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
-import { AuditSession, type OutputWriter } from '@byok-ceremony/node-io';
+import { AuditSession, factsOfFailure, type OutputWriter } from '@byok-ceremony/node-io';
 import {
   wrapCeremony,
   type WrapCeremonyInput,
@@ -87,8 +87,7 @@ describe('wrapCeremony', () => {
         return Buffer.alloc(32, 7);
       },
     });
-    const session = new AuditSession('wrap', OPERATORS);
-    const result = await wrapCeremony(wrapInput(), p, session);
+    const { result, facts: session } = await wrapCeremony(wrapInput(), p);
     // The runbook's order: the code from the online screen, then each passphrase, then material.
     expect(order).toEqual([
       'request shown',
@@ -115,8 +114,7 @@ describe('wrapCeremony', () => {
     const { files, writer } = memory(request);
     const supplied = Buffer.alloc(32, 9);
     const seen: string[] = [];
-    const session = new AuditSession('wrap', OPERATORS);
-    const result = await wrapCeremony(
+    const { result, facts: session } = await wrapCeremony(
       wrapInput({
         material: {
           kind: 'supplied',
@@ -132,13 +130,12 @@ describe('wrapCeremony', () => {
         },
       }),
       ports(files, writer, { typedCheckCodes: () => Promise.resolve([code, code]) }),
-      session,
     );
     expect(seen).toEqual([`${request.targets[0]!.materialGroup}:${'09'.repeat(32)}`]);
-    expect(session.outputs['backup:share-1']).toBe('ab'.repeat(32));
+    expect(session.outputs?.['backup:share-1']).toBe('ab'.repeat(32));
     expect(result.bundle.materials[0]!.source).toBe('components');
     expect(supplied.equals(Buffer.alloc(32))).toBe(true);
-    expect(session.exceptions).toEqual([]);
+    expect(session.exceptions ?? []).toEqual([]);
   });
 
   it('recovered material is rebuilt only after the confirmation, fitted to the groups, and its backup is recorded', async () => {
@@ -175,13 +172,12 @@ describe('wrapCeremony', () => {
         return Promise.resolve([code, code]);
       },
     });
-    const result = await wrapCeremony(
+    const { result, facts } = await wrapCeremony(
       recovered(new Map(groups.map((g, i) => [g, held[i]!]))),
       p,
-      session,
     );
     expect(order).toEqual(['codes typed', `recovered for ${request.ceremonyId}`]);
-    expect(session.record(undefined).backup).toEqual(backup);
+    expect(session.record(facts, undefined).backup).toEqual(backup);
     expect(result.bundle.materials.map((m) => m.source)).toEqual(['file', 'file']);
     for (const bytes of held) expect(bytes.equals(Buffer.alloc(32))).toBe(true);
 
@@ -192,7 +188,6 @@ describe('wrapCeremony', () => {
       wrapCeremony(
         recovered(new Map([[groups[0]!, partial]])),
         ports(short.files, short.writer, { typedCheckCodes: () => Promise.resolve([code, code]) }),
-        new AuditSession('recover', OPERATORS),
       ),
     ).rejects.toMatchObject({ code: 'ERR_USAGE', message: /missing: / });
     expect(partial.equals(Buffer.alloc(32))).toBe(true);
@@ -213,7 +208,7 @@ describe('wrapCeremony', () => {
       files: [{ name: 'share-1-of-3.txt', sha256: '01'.repeat(32) }],
       covers: [],
     };
-    await wrapCeremony(
+    const { facts } = await wrapCeremony(
       wrapInput({
         backup: {
           kind: 'write',
@@ -233,14 +228,13 @@ describe('wrapCeremony', () => {
           return Promise.resolve([code, code]);
         },
       }),
-      session,
     );
     expect(steps).toEqual([
       'backup folder checked',
       'codes typed',
       `backup of ${request.targets[0]!.keyArn}`,
     ]);
-    expect(session.record(undefined)).toMatchObject({
+    expect(session.record(facts, undefined)).toMatchObject({
       backup: audit,
       outputs: { 'backup:share-1-of-3.txt': '01'.repeat(32) },
       exceptions: [],
@@ -257,17 +251,13 @@ describe('wrapCeremony', () => {
     for (const [overrides, code] of cases) {
       const { files, writer } = memory(request);
       const p = ports(files, writer);
-      await expect(
-        wrapCeremony(wrapInput(overrides), p, new AuditSession('wrap', OPERATORS)),
-      ).rejects.toMatchObject({ code });
+      await expect(wrapCeremony(wrapInput(overrides), p)).rejects.toMatchObject({ code });
       expect(p.asked).toBe(0);
     }
     const { files, writer } = memory(request);
     files.set('/m/wrapped.json', new Uint8Array());
     const p = ports(files, writer);
-    await expect(wrapCeremony(wrapInput(), p, new AuditSession('wrap', OPERATORS))).rejects.toThrow(
-      /exists/,
-    );
+    await expect(wrapCeremony(wrapInput(), p)).rejects.toThrow(/exists/);
     expect(p.asked).toBe(0);
   });
 
@@ -287,10 +277,9 @@ describe('wrapCeremony', () => {
           return Buffer.alloc(32);
         },
       }),
-      session,
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_CHECK_CODE_MISMATCH' });
-    const record = JSON.stringify(session.record(error)).toLowerCase();
+    const record = JSON.stringify(session.record(factsOfFailure(error), error)).toLowerCase();
     expect(record.replace(/-/g, '')).not.toContain(code.replace(/-/g, '').toLowerCase());
     expect(record).not.toContain(digest);
     expect(generated).toBe(0);
@@ -304,8 +293,7 @@ describe('wrapRawCeremony', () => {
     const { files, writer } = memory();
     files.set('/m/PublicKey.bin', pair.publicKey.export({ format: 'der', type: 'spki' }));
     files.set('/m/material.bin', Buffer.alloc(32, 5));
-    const session = new AuditSession('wrap', []);
-    const result = await wrapRawCeremony(
+    const { result, facts: session } = await wrapRawCeremony(
       {
         publicKey: '/m/PublicKey.bin',
         wrappingAlgorithm: 'RSAES_OAEP_SHA_256',
@@ -317,7 +305,6 @@ describe('wrapRawCeremony', () => {
         singleOperator: false,
       },
       { readFile: (path) => Promise.resolve(files.get(path)!), writer },
-      session,
     );
     const blob = Buffer.from(files.get('/m/EncryptedKeyMaterial.bin')!);
     expect(unwrapBlob(blob, pair.privateKey, 'RSAES_OAEP_SHA_256')).toEqual(Buffer.alloc(32, 5));
@@ -349,7 +336,6 @@ describe('wrapRawCeremony', () => {
           },
           writer,
         },
-        new AuditSession('wrap', operators),
       );
       await expect(attempt).rejects.toMatchObject({ code: 'ERR_OPERATORS' });
     }

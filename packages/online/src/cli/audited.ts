@@ -3,6 +3,7 @@ import {
   runAudited,
   type AuditedRun,
   type AuditSession,
+  type Ceremony,
 } from '@byok-ceremony/node-io';
 import type { OnlinePorts } from '../ops/ceremony-ports.js';
 import type { WaitOptions } from '../ops/wait-for-imported.js';
@@ -18,7 +19,7 @@ export function runOnlineAudited<T>(
   deps: CliDeps,
   globals: GlobalOptions,
   session: AuditSession,
-  body: (run: AuditedRun) => Promise<T>,
+  body: (run: AuditedRun) => Promise<Ceremony<T>>,
 ): Promise<T> {
   return runAudited(session, body, {
     auditLog: globals.auditLog,

@@ -30,14 +30,10 @@ export function deleteMaterialCommand(cli: Argv, deps: CliDeps): Argv {
         throw new ByokError('ERR_USAGE', `bad --key-material-id ${keyMaterialId}`, {
           hint: 'A KeyMaterialId is 64 lowercase hex digits; byok-online status --key-id KEY lists them.',
         });
-      const session = new AuditSession('delete-material', globals.operators);
-      assertTwoPerson(args, globals.operators, session);
+      const exceptions = assertTwoPerson(args, globals.operators);
+      const session = new AuditSession('delete-material', globals.operators, exceptions);
       const deleted = await runOnlineAudited(deps, globals, session, () =>
-        deleteMaterialCeremony(
-          { keyId, keyMaterialId },
-          onlinePorts(deps, globals, session),
-          session,
-        ),
+        deleteMaterialCeremony({ keyId, keyMaterialId }, onlinePorts(deps, globals, session)),
       );
       if (globals.json) {
         deps.stdout(`${JSON.stringify(deleted)}\n`);

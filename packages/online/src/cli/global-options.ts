@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ByokError, parseOperatorNames } from '@byok-ceremony/shared';
-import type { AuditFacts } from '@byok-ceremony/node-io';
+import type { PortRecorder } from '@byok-ceremony/node-io';
 import type { KmsPort } from '../kms/kms-port.js';
 import { createKmsClient, resolveKmsEndpoint, type KmsEndpoint } from '../kms/create-kms-client.js';
 import type { CliDeps } from './deps.js';
@@ -91,13 +91,13 @@ export function globalOptionsOf(args: Record<string, unknown>, deps: CliDeps): G
 }
 
 /**
- * Opens KMS per the global options; request ids of every call go to `into.kmsRequestIds`, and
- * the endpoint and Region to `into.kms`. A non-default endpoint is noted on stderr.
+ * Opens KMS per the global options; request ids of every call, and the endpoint and Region, go
+ * to the command's session (`into`). A non-default endpoint is noted on stderr.
  */
 export async function openKms(
   deps: CliDeps,
   options: GlobalOptions,
-  into: { readonly kmsRequestIds: string[]; kms?: AuditFacts['kms'] },
+  into: Pick<PortRecorder, 'kmsRequest' | 'usedKms'>,
 ): Promise<KmsPort> {
   const { endpoint } = options;
   // A variable left over from a rehearsal must not pass unseen in a real ceremony.
@@ -111,9 +111,11 @@ export async function openKms(
     profile: options.profile,
     endpointUrl: endpoint?.url,
     env: deps.env,
-    recordRequestId: (id) => into.kmsRequestIds.push(id),
+    recordRequestId: (id) => {
+      into.kmsRequest(id);
+    },
   });
   // The command's own Region goes on record; replicas' Regions are in their ARNs.
-  into.kms ??= { endpoint: endpoint?.url ?? null, region: kms.region };
+  into.usedKms({ endpoint: endpoint?.url ?? null, region: kms.region });
   return kms;
 }

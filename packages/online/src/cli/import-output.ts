@@ -1,5 +1,6 @@
 import type { ImportCeremonyResult } from '../ops/import-ceremony.js';
-import type { ImportedKey, ImportJournal } from '../ops/import-wrapped-keys.js';
+import type { AuditKeyRecord } from '@byok-ceremony/shared';
+import type { ImportedKey } from '../ops/import-wrapped-keys.js';
 import type { CliDeps } from './deps.js';
 
 /** What import prints once its entry is on record. */
@@ -39,13 +40,13 @@ export function printImported(deps: CliDeps, json: boolean, result: ImportCeremo
 }
 
 /** After a failure or an interruption: which keys hold their material already. */
-export function printImportedBeforeFailure(deps: CliDeps, journal: ImportJournal): void {
-  for (const key of journal.auditKeys) {
+export function printImportedBeforeFailure(deps: CliDeps, keys: readonly AuditKeyRecord[]): void {
+  for (const key of keys) {
     deps.stderr(
       `byok-online: imported before the failure: ${key.keyArn} (${key.keyState ?? 'unknown state'})\n`,
     );
   }
-  if (journal.auditKeys.length > 0)
+  if (keys.length > 0)
     deps.stderr(
       'byok-online: once the cause is fixed, run the same import with --resume: it imports exactly the rest\n',
     );

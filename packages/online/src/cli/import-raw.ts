@@ -55,9 +55,9 @@ export async function runImportRaw(
   deps: CliDeps,
 ): Promise<void> {
   const globals = globalOptionsOf(args, deps);
-  const session = new AuditSession('import', globals.operators);
   // Two people, as for a bundle import, refused before any file is read or the log is touched.
-  assertTwoPerson(args, globals.operators, session);
+  const exceptions = assertTwoPerson(args, globals.operators);
+  const session = new AuditSession('import', globals.operators, exceptions);
   const expiration = expirationOf(args, deps);
   const result = await runOnlineAudited(deps, globals, session, () =>
     importRawCeremony(
@@ -68,7 +68,6 @@ export async function runImportRaw(
         expiration,
       },
       { ...onlinePorts(deps, globals, session), wait: waitOptions(deps) },
-      session,
     ),
   );
   if (globals.json) {

@@ -4,23 +4,138 @@ import { ByokError, assertOperators } from '@byok-ceremony/shared';
 import {
   AuditSession,
   assertOperatorKeyFlags,
+  factsOfFailure,
   promptCheckCodes,
   readAuditLogEntries,
   unlockOperatorKeys,
 } from '@byok-ceremony/node-io';
 import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
-import { importCeremony, type WrappedSource } from '../ops/import-ceremony.js';
-import type { ImportJournal } from '../ops/import-wrapped-keys.js';
+import {
+  importCeremony,
+  type ImportCeremonyInput,
+  type ImportCeremonyPorts,
+} from '../ops/import-ceremony.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { checkCodeFlags } from './check-code-flags.js';
 import { concurrencyOf } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
-import { globalOptionsOf, stringList } from './global-options.js';
+import { globalOptionsOf, stringList, type GlobalOptions } from './global-options.js';
 import { expirationOf, RAW_FLAGS, runImportRaw } from './import-raw.js';
 import { assertJournalState, withImportOptions } from './import-options.js';
 import { keyProgress, printImported, printImportedBeforeFailure } from './import-output.js';
 import { scanImagesOf } from './scan-options.js';
 import { scanWrappedBundle } from './scan-wrapped.js';
+
+type ImportArgs = Readonly<Record<string, unknown>>;
+
+/** What an import needs beyond its flags' defaults, every usage error refused before the log. */
+interface ImportPlan {
+  readonly input: Omit<ImportCeremonyInput, 'operators'>;
+  readonly journalPath: string;
+  readonly singleOperator: boolean;
+  readonly checkCodes: readonly string[];
+  readonly keyFiles: readonly string[];
+  readonly passphraseFiles: readonly string[];
+}
+
+function importPlanOf(args: ImportArgs, deps: CliDeps, globals: GlobalOptions): ImportPlan {
+  const scan = scanImagesOf(args, deps.cwd);
+  const expiration = expirationOf(args, deps);
+  const missing = ['request', 'wrapped'].filter(
+    (f) => args[f] === undefined && !(f === 'wrapped' && scan !== undefined),
+  );
+  if (missing.length > 0) {
+    throw new ByokError('ERR_USAGE', `import needs --${missing.join(' and --')}`, {
+      hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap), or --scan DIR for its QR frames; raw files: byok-online import raw.',
+    });
+  }
+  const request = resolve(deps.cwd, String(args['request']));
+  const resume = args['resume'] === true;
+  const concurrency = concurrencyOf(args);
+  const journalPath = journalPathOf(request);
+  assertJournalState(journalPath, resume);
+  const singleOperator = args['single-operator'] === true;
+  assertOperators(globals.operators, { singleOperator });
+  const checkCodes = checkCodeFlags(args, globals.operators, deps.interactive);
+  const keyFiles = stringList(args, 'operator-key').map((p) => resolve(deps.cwd, p));
+  const passphraseFiles = stringList(args, 'passphrase-file').map((p) => resolve(deps.cwd, p));
+  assertOperatorKeyFlags(keyFiles, passphraseFiles, globals.operators);
+  const wrapped: ImportCeremonyInput['wrapped'] =
+    scan === undefined
+      ? { kind: 'file', path: resolve(deps.cwd, String(args['wrapped'])) }
+      : { kind: 'scan', images: scan.scan };
+  const rotate = args['rotate'] === true;
+  return {
+    input: { request, wrapped, expiration, rotate, resume, concurrency },
+    journalPath,
+    singleOperator,
+    checkCodes,
+    keyFiles,
+    passphraseFiles,
+  };
+}
+
+/** The import's ports: this process, this command's session, and the journal beside the request. */
+async function importPorts(
+  args: ImportArgs,
+  deps: CliDeps,
+  globals: GlobalOptions,
+  session: AuditSession,
+  plan: ImportPlan,
+  signal: AbortSignal,
+): Promise<ImportCeremonyPorts> {
+  const { checkCodes, keyFiles, passphraseFiles } = plan;
+  return {
+    ...onlinePorts(deps, globals, session),
+    scanWrapped: (images) => scanWrappedBundle(images, deps),
+    typedCheckCodes: async () =>
+      checkCodes.length > 0 ? checkCodes : promptCheckCodes(globals.operators, deps),
+    localLog: await readAuditLogEntries(globals.auditLog),
+    localLogPath: globals.auditLog,
+    wait: waitOptions(deps),
+    signal,
+    openJournal: (options) =>
+      openImportJournal({
+        ...options,
+        path: plan.journalPath,
+        now: deps.now,
+        say: (line) => {
+          deps.stderr(`byok-online: ${line}\n`);
+        },
+      }),
+    onKey: keyProgress(deps, args['json-lines'] === true),
+    afterConfirmation: async () => {
+      session.signers = await unlockOperatorKeys(
+        keyFiles,
+        passphraseFiles,
+        globals.operators,
+        deps,
+      );
+    },
+  };
+}
+
+async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
+  const globals = globalOptionsOf(args, deps);
+  const plan = importPlanOf(args, deps, globals);
+  const session = new AuditSession(
+    'import',
+    globals.operators,
+    plan.singleOperator ? ['single-operator'] : [],
+  );
+  try {
+    const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
+      importCeremony(
+        { ...plan.input, operators: globals.operators },
+        await importPorts(args, deps, globals, session, plan, signal),
+      ),
+    );
+    if (args['json-lines'] !== true) printImported(deps, globals.json, result);
+  } catch (error) {
+    printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? []);
+    throw error;
+  }
+}
 
 export function importCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
@@ -32,84 +147,7 @@ export function importCommand(cli: Argv, deps: CliDeps): Argv {
         await runImportRaw(args, deps);
         return;
       }
-      const globals = globalOptionsOf(args, deps);
-      const scan = scanImagesOf(args, deps.cwd);
-      const expiration = expirationOf(args, deps);
-      const missing = ['request', 'wrapped'].filter(
-        (f) => args[f] === undefined && !(f === 'wrapped' && scan !== undefined),
-      );
-      if (missing.length > 0) {
-        throw new ByokError('ERR_USAGE', `import needs --${missing.join(' and --')}`, {
-          hint: 'Give --request request.json (from prepare) and --wrapped wrapped.json (from byok-offline wrap), or --scan DIR for its QR frames; raw files: byok-online import raw.',
-        });
-      }
-      const request = resolve(deps.cwd, String(args['request']));
-      const resume = args['resume'] === true;
-      const concurrency = concurrencyOf(args);
-      const journalPath = journalPathOf(request);
-      assertJournalState(journalPath, resume);
-      const singleOperator = args['single-operator'] === true;
-      assertOperators(globals.operators, { singleOperator });
-      const checkCodes = checkCodeFlags(args, globals.operators, deps.interactive);
-      const keyFiles = stringList(args, 'operator-key').map((p) => resolve(deps.cwd, p));
-      const passphraseFiles = stringList(args, 'passphrase-file').map((p) => resolve(deps.cwd, p));
-      assertOperatorKeyFlags(keyFiles, passphraseFiles, globals.operators);
-      const session = new AuditSession('import', globals.operators);
-      if (singleOperator) session.exceptions.push('single-operator');
-      const wrapped: WrappedSource =
-        scan === undefined
-          ? { kind: 'file', path: resolve(deps.cwd, String(args['wrapped'])) }
-          : { kind: 'scan', images: scan.scan };
-      const journal: ImportJournal = { imported: [], auditKeys: [] };
-      try {
-        const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
-          importCeremony(
-            {
-              request,
-              wrapped,
-              operators: globals.operators,
-              expiration,
-              rotate: args['rotate'] === true,
-              resume,
-              concurrency,
-            },
-            {
-              ...onlinePorts(deps, globals, session),
-              scanWrapped: (images) => scanWrappedBundle(images, deps),
-              typedCheckCodes: async () =>
-                checkCodes.length > 0 ? checkCodes : promptCheckCodes(globals.operators, deps),
-              localLog: await readAuditLogEntries(globals.auditLog),
-              localLogPath: globals.auditLog,
-              wait: waitOptions(deps),
-              signal,
-              openJournal: (options) =>
-                openImportJournal({
-                  ...options,
-                  path: journalPath,
-                  now: deps.now,
-                  say: (line) => {
-                    deps.stderr(`byok-online: ${line}\n`);
-                  },
-                }),
-              onKey: keyProgress(deps, args['json-lines'] === true),
-              afterConfirmation: async () => {
-                session.signers = await unlockOperatorKeys(
-                  keyFiles,
-                  passphraseFiles,
-                  globals.operators,
-                  deps,
-                );
-              },
-            },
-            session,
-            journal,
-          ),
-        );
-        if (args['json-lines'] !== true) printImported(deps, globals.json, result);
-      } catch (error) {
-        printImportedBeforeFailure(deps, journal);
-        throw error;
-      }
+      await runImport(args, deps);
     },
   );
 }

@@ -25,13 +25,12 @@ export function rotateCommand(cli: Argv, deps: CliDeps): Argv {
         throw new ByokError('ERR_USAGE', 'rotate needs at least one --key-id', {
           hint: 'Name each key whose new material is imported: --key-id KEY (repeatable).',
         });
-      const session = new AuditSession('rotate', globals.operators);
-      assertTwoPerson(args, globals.operators, session);
+      const exceptions = assertTwoPerson(args, globals.operators);
+      const session = new AuditSession('rotate', globals.operators, exceptions);
       const rotated = await runOnlineAudited(deps, globals, session, () =>
         rotateCeremony(
           { keyIds },
           { ...onlinePorts(deps, globals, session), wait: waitOptions(deps) },
-          session,
         ),
       );
       if (globals.json) {

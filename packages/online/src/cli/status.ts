@@ -51,7 +51,10 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
             hint: 'Give --warn-days a whole number from 0 to 3650.',
           },
         );
-      const kms = await openKms(deps, globals, { kmsRequestIds: [] });
+      const kms = await openKms(deps, globals, {
+        kmsRequest: () => undefined,
+        usedKms: () => undefined,
+      });
       let statuses: KeyStatus[];
       try {
         statuses = await keysToWatch(kms, keyIds, all);

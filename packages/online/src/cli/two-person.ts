@@ -1,6 +1,5 @@
 import type { Argv } from 'yargs';
 import { assertOperators } from '@byok-ceremony/shared';
-import type { AuditSession } from '@byok-ceremony/node-io';
 
 /** --single-operator for commands that change KMS key material. */
 export function withSingleOperatorOption<T>(y: Argv<T>) {
@@ -13,14 +12,14 @@ export function withSingleOperatorOption<T>(y: Argv<T>) {
 /**
  * The two-person rule of every command that changes a key's material (import, rotate,
  * delete-material): two distinct --operator, or one with --single-operator, which the entry
- * records as an exception. Checked before the log or KMS is touched.
+ * records as an exception. Checked before the log or KMS is touched. Returns the exceptions
+ * the command's session records.
  */
 export function assertTwoPerson(
   args: Readonly<Record<string, unknown>>,
   operators: readonly string[],
-  session: AuditSession,
-): void {
+): readonly string[] {
   const singleOperator = args['single-operator'] === true;
   assertOperators(operators, { singleOperator });
-  if (singleOperator) session.exceptions.push('single-operator');
+  return singleOperator ? ['single-operator'] : [];
 }

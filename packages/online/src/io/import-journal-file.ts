@@ -6,7 +6,7 @@ import {
   MAX_JOURNAL_BYTES,
   parseImportJournal,
   type JournalLine,
-  type OpenedJournal,
+  type OpenedJournalFile,
   type JournalState,
 } from '../ops/import-journal.js';
 
@@ -124,7 +124,7 @@ export async function openImportJournal(options: {
   readonly digests: { readonly request: string; readonly wrapped: string };
   readonly now: () => Date;
   readonly say: (line: string) => void;
-}): Promise<OpenedJournal> {
+}): Promise<OpenedJournalFile> {
   const { path } = options;
   let file: FileHandle;
   let earlier: JournalState;

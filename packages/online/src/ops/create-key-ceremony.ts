@@ -1,4 +1,5 @@
-import type { AuditFacts } from '@byok-ceremony/node-io';
+import { FactsBuilder, type Ceremony } from '@byok-ceremony/node-io';
+import type { AuditKeyRecord } from '@byok-ceremony/shared';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import {
   createExternalKey,
@@ -10,10 +11,9 @@ import {
 export async function createKeyCeremony(
   input: CreateExternalKeyInput,
   ports: Pick<OnlinePorts, 'openKms'>,
-  facts: AuditFacts,
-): Promise<CreatedKey> {
-  const [created] = await createKeysCeremony([input], ports, facts);
-  return created!;
+): Promise<Ceremony<CreatedKey>> {
+  const { result, facts } = await createKeysCeremony([input], ports);
+  return { result: result[0]!, facts };
 }
 
 /**
@@ -23,16 +23,20 @@ export async function createKeyCeremony(
 export async function createKeysCeremony(
   inputs: readonly CreateExternalKeyInput[],
   ports: Pick<OnlinePorts, 'openKms'>,
-  facts: AuditFacts,
-): Promise<CreatedKey[]> {
-  return withKms(ports, async (kms) => {
-    const created: CreatedKey[] = [];
-    facts.keys = [];
-    for (const input of inputs) {
-      const key = await createExternalKey(kms, input);
-      facts.keys.push({ keyArn: key.arn, keySpec: input.keySpec, keyState: 'PendingImport' });
-      created.push(key);
-    }
-    return created;
-  });
+): Promise<Ceremony<CreatedKey[]>> {
+  const facts = new FactsBuilder();
+  return facts.run(() =>
+    withKms(ports, async (kms) => {
+      const created: CreatedKey[] = [];
+      const keys: AuditKeyRecord[] = [];
+      facts.add({ keys: [] });
+      for (const input of inputs) {
+        const key = await createExternalKey(kms, input);
+        keys.push({ keyArn: key.arn, keySpec: input.keySpec, keyState: 'PendingImport' });
+        facts.add({ keys: [...keys] });
+        created.push(key);
+      }
+      return created;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { AuditFacts } from '@byok-ceremony/node-io';
+import { FactsBuilder, type Ceremony } from '@byok-ceremony/node-io';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { assertKeyInRegion } from './key-region.js';
 
@@ -15,28 +15,36 @@ export interface DeletedMaterial {
 export async function deleteMaterialCeremony(
   input: { readonly keyId: string; readonly keyMaterialId: string | undefined },
   ports: Pick<OnlinePorts, 'openKms'>,
-  facts: AuditFacts,
-): Promise<DeletedMaterial> {
-  return withKms(ports, async (kms) => {
-    assertKeyInRegion(input.keyId, kms.region);
-    const before = await kms.describeKey(input.keyId);
-    facts.keys = [
-      {
-        keyArn: before.arn,
-        keySpec: before.keySpec,
-        ...(input.keyMaterialId === undefined ? {} : { keyMaterialId: input.keyMaterialId }),
-      },
-    ];
-    const deleted = await kms.deleteImportedKeyMaterial(before.arn, input.keyMaterialId);
-    const after = await kms.describeKey(before.arn);
-    facts.keys = [
-      {
-        keyArn: before.arn,
-        keySpec: before.keySpec,
-        ...(deleted.keyMaterialId === undefined ? {} : { keyMaterialId: deleted.keyMaterialId }),
-        keyState: after.keyState,
-      },
-    ];
-    return { keyArn: before.arn, keyMaterialId: deleted.keyMaterialId, keyState: after.keyState };
-  });
+): Promise<Ceremony<DeletedMaterial>> {
+  const facts = new FactsBuilder();
+  return facts.run(() =>
+    withKms(ports, async (kms) => {
+      assertKeyInRegion(input.keyId, kms.region);
+      const before = await kms.describeKey(input.keyId);
+      facts.add({
+        keys: [
+          {
+            keyArn: before.arn,
+            keySpec: before.keySpec,
+            ...(input.keyMaterialId === undefined ? {} : { keyMaterialId: input.keyMaterialId }),
+          },
+        ],
+      });
+      const deleted = await kms.deleteImportedKeyMaterial(before.arn, input.keyMaterialId);
+      const after = await kms.describeKey(before.arn);
+      facts.add({
+        keys: [
+          {
+            keyArn: before.arn,
+            keySpec: before.keySpec,
+            ...(deleted.keyMaterialId === undefined
+              ? {}
+              : { keyMaterialId: deleted.keyMaterialId }),
+            keyState: after.keyState,
+          },
+        ],
+      });
+      return { keyArn: before.arn, keyMaterialId: deleted.keyMaterialId, keyState: after.keyState };
+    }),
+  );
 }

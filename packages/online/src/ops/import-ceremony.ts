@@ -9,19 +9,23 @@ import {
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import {
+  FactsBuilder,
+  inputFact,
   interruptedError,
   parseJsonFile,
-  type AuditFacts,
+  withFailureFacts,
+  type Ceremony,
+  type CeremonyFacts,
   type LoggedAuditEntry,
 } from '@byok-ceremony/node-io';
 import { nodeBundleDigest, nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
-import { importWrappedKeys, type ImportedKey, type ImportJournal } from './import-wrapped-keys.js';
+import { importWrappedKeys, type ImportedKey } from './import-wrapped-keys.js';
 import { materialsHeldAtPrepare } from './held-at-prepare.js';
 import { regionRoutedKms } from './region-routed-kms.js';
-import { resumeNote, type OpenJournal } from './import-journal.js';
+import { resumeNote, type OpenedJournalFile, type OpenJournalFile } from './import-journal.js';
 import type { Expiration } from './resolve-expiration.js';
 import { rotateAfterImport, type RotationOutcome } from './rotate-after-import.js';
 import type { WaitOptions } from './wait-for-imported.js';
@@ -57,7 +61,7 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly wait: WaitOptions;
   readonly signal: AbortSignal;
   /** The journal beside the request: created, or opened to resume. */
-  readonly openJournal: OpenJournal;
+  readonly openJournal: OpenJournalFile;
   /** Told of each key as it settles (progress, --json-lines). */
   readonly onKey?: ((index: number, key: ImportedKey, total: number) => void) | undefined;
   /** Runs once every code matched, before KMS: operators unlock their keys (the runbook's order). */
@@ -95,6 +99,143 @@ function keysOnRecord(
   return found;
 }
 
+/** Both bundles read, parsed and checked against each other, the wrapped one not yet confirmed. */
+interface CheckedPair {
+  readonly request: ImportRequestBundle;
+  readonly wrapped: WrappedKeyBundle;
+  readonly requestDigest: string;
+  readonly wrappedDigest: string;
+}
+
+/** Reads the request and the wrapped bundle (its file or its QR frames), each on record as read. */
+async function readBundles(
+  input: ImportCeremonyInput,
+  ports: ImportCeremonyPorts,
+): Promise<Ceremony<{ readonly request: ImportRequestBundle; readonly wrapped: unknown }>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const requestBytes = await ports.readFile(input.request, 'import request');
+    facts.input('requestFile', requestBytes);
+    let wrapped: unknown;
+    if (input.wrapped.kind === 'file') {
+      const wrappedBytes = await ports.readFile(input.wrapped.path, 'wrapped-key bundle');
+      facts.input('wrappedFile', wrappedBytes);
+      wrapped = parseJsonFile(wrappedBytes, input.wrapped.path, 'wrapped-key bundle');
+    }
+    const request = parseJsonFile(requestBytes, input.request, 'import request');
+    assertNotSwapped(request, wrapped);
+    assertImportRequestBundle(request);
+    if (input.wrapped.kind === 'scan') {
+      const scanned = await ports.scanWrapped(input.wrapped.images);
+      // The transport on record: the same SHA-256 wrap logged for the frames it showed.
+      facts.add({ inputs: { qrTransfer: scanned.transferSha256 } });
+      wrapped = scanned.bundle;
+    }
+    return { request, wrapped };
+  });
+}
+
+/**
+ * Checks that the wrapped bundle answers the request and the parameters are fresh, and warns
+ * when the request is not from this log. The peer's log head is on record once it parsed.
+ */
+function checkPair(
+  request: ImportRequestBundle,
+  wrapped: unknown,
+  ports: ImportCeremonyPorts,
+): Ceremony<CheckedPair> {
+  assertWrappedKeyBundle(wrapped);
+  const facts: CeremonyFacts = { peerLogHead: wrapped.auditLogHead };
+  try {
+    // Each bundle is hashed once; the digests are recorded only after the codes match.
+    const requestDigest = nodeBundleDigest(request);
+    const wrappedDigest = nodeBundleDigest(wrapped);
+    const fingerprints = request.targets.map((t) =>
+      nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
+    );
+    assertWrappedAnswersRequest(request, wrapped, { requestDigest, fingerprints });
+    assertParametersFresh(request, ports.now());
+    if (!requestCameFromLog(request, ports.localLog))
+      ports.say(
+        `warning: the import request was not prepared with this audit log (${ports.localLogPath}): its log head is not an entry of it; check --audit-log and that this is the ceremony's request`,
+      );
+    return { result: { request, wrapped, requestDigest, wrappedDigest }, facts };
+  } catch (error) {
+    throw withFailureFacts(error, facts);
+  }
+}
+
+/** Every operator typed the wrapped bundle's code: only then are its digests and code on record. */
+async function confirmWrapped(
+  pair: CheckedPair,
+  input: ImportCeremonyInput,
+  ports: ImportCeremonyPorts,
+): Promise<Ceremony<string>> {
+  const checkCode = checkCodeOf(pair.wrappedDigest);
+  assertCheckCodesConfirmed(
+    checkCode,
+    input.operators,
+    await ports.typedCheckCodes(),
+    'wrapped-key bundle',
+  );
+  const facts: CeremonyFacts = {
+    inputs: { request: pair.requestDigest, wrapped: pair.wrappedDigest },
+    checkCodes: { wrapped: checkCode },
+  };
+  ports.say(formatCheckCodeConfirmed(input.operators));
+  try {
+    await ports.afterConfirmation?.();
+    if (ports.signal.aborted) throw interruptedError('before any key was imported');
+  } catch (error) {
+    throw withFailureFacts(error, facts);
+  }
+  return { result: checkCode, facts };
+}
+
+/** Imports every key through its Region's KMS, then rotates (or reports pending) what took new material. */
+async function importAndRotate(
+  pair: CheckedPair,
+  input: ImportCeremonyInput,
+  ports: ImportCeremonyPorts,
+  journal: OpenedJournalFile,
+): Promise<
+  Ceremony<{ readonly keys: readonly ImportedKey[]; readonly rotation: RotationOutcome }>
+> {
+  const facts = new FactsBuilder();
+  const { request, wrapped, requestDigest } = pair;
+  return facts.run(() =>
+    withKms(ports, async (home) => {
+      // Replicas are imported in their own Regions: calls go by each key ARN's Region.
+      const kms = regionRoutedKms(home, (region) => ports.openKms(region));
+      try {
+        const keys = facts.take(
+          await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, {
+            signal: ports.signal,
+            onRecord: keysOnRecord(ports.localLog, requestDigest),
+            heldAtPrepare: materialsHeldAtPrepare(ports.localLog, requestDigest),
+            requestDigest,
+            concurrency: input.concurrency,
+            journal,
+            now: ports.now,
+            ...(ports.onKey === undefined ? {} : { onKey: ports.onKey }),
+          }),
+        );
+        for (const key of keys)
+          if (key.keyState === 'PendingImport')
+            ports.say(
+              `warning: ${key.keyArn} stays PendingImport until every one of its materials is imported again: re-import the others (byok-online status --key-id ${key.keyArn} lists them)`,
+            );
+        const rotation = facts.take(
+          await rotateAfterImport(kms, request, input.rotate, ports.wait, keys),
+        );
+        return { keys, rotation };
+      } finally {
+        kms.close();
+      }
+    }),
+  );
+}
+
 /**
  * `import`: reads and checks both bundles, refuses expired parameters, warns when the request is
  * not from this log, then (only once every operator typed the wrapped bundle's code) imports,
@@ -103,103 +244,26 @@ function keysOnRecord(
 export async function importCeremony(
   input: ImportCeremonyInput,
   ports: ImportCeremonyPorts,
-  facts: AuditFacts,
-  journal: ImportJournal = { imported: [], auditKeys: [] },
-): Promise<ImportCeremonyResult> {
-  const requestBytes = await ports.readFile(input.request, 'import request');
-  facts.input('requestFile', requestBytes);
-  let wrapped: unknown;
-  if (input.wrapped.kind === 'file') {
-    const wrappedBytes = await ports.readFile(input.wrapped.path, 'wrapped-key bundle');
-    facts.input('wrappedFile', wrappedBytes);
-    wrapped = parseJsonFile(wrappedBytes, input.wrapped.path, 'wrapped-key bundle');
-  }
-  const request = parseJsonFile(requestBytes, input.request, 'import request');
-  assertNotSwapped(request, wrapped);
-  assertImportRequestBundle(request);
-  if (input.wrapped.kind === 'scan') {
-    const scanned = await ports.scanWrapped(input.wrapped.images);
-    // The transport on record: the same SHA-256 wrap logged for the frames it showed.
-    facts.inputs['qrTransfer'] = scanned.transferSha256;
-    wrapped = scanned.bundle;
-  }
-  assertWrappedKeyBundle(wrapped);
-  facts.peerLogHead = wrapped.auditLogHead;
-  // Each bundle is hashed once; the digests are recorded only after the codes match.
-  const requestDigest = nodeBundleDigest(request);
-  const wrappedDigest = nodeBundleDigest(wrapped);
-  const fingerprints = request.targets.map((t) =>
-    nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
-  );
-  assertWrappedAnswersRequest(request, wrapped, { requestDigest, fingerprints });
-  assertParametersFresh(request, ports.now());
-  if (!requestCameFromLog(request, ports.localLog))
-    ports.say(
-      `warning: the import request was not prepared with this audit log (${ports.localLogPath}): its log head is not an entry of it; check --audit-log and that this is the ceremony's request`,
-    );
-
-  const checkCode = checkCodeOf(wrappedDigest);
-  assertCheckCodesConfirmed(
-    checkCode,
-    input.operators,
-    await ports.typedCheckCodes(),
-    'wrapped-key bundle',
-  );
-  facts.inputs['request'] = requestDigest;
-  facts.inputs['wrapped'] = wrappedDigest;
-  facts.checkCodes['wrapped'] = checkCode;
-  ports.say(formatCheckCodeConfirmed(input.operators));
-  await ports.afterConfirmation?.();
-  if (ports.signal.aborted) throw interruptedError('before any key was imported');
-
-  const record = await ports.openJournal({
-    resume: input.resume,
-    request,
-    digests: { request: requestDigest, wrapped: wrappedDigest },
-  });
-  let rotation: RotationOutcome;
-  try {
-    if (record.resumedBytes !== undefined) {
-      facts.input('resumedJournal', record.resumedBytes);
-      ports.say(resumeNote(record.earlier, request.targets.length));
-    }
-    rotation = await withKms(ports, async (home) => {
-      // Replicas are imported in their own Regions: calls go by each key ARN's Region.
-      const kms = regionRoutedKms(home, (region) => ports.openKms(region));
-      try {
-        try {
-          await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, journal, {
-            signal: ports.signal,
-            onRecord: keysOnRecord(ports.localLog, requestDigest),
-            heldAtPrepare: materialsHeldAtPrepare(ports.localLog, requestDigest),
-            requestDigest,
-            concurrency: input.concurrency,
-            journal: record,
-            now: ports.now,
-            ...(ports.onKey === undefined ? {} : { onKey: ports.onKey }),
-          });
-        } finally {
-          facts.keys = journal.auditKeys;
-        }
-        for (const key of journal.imported)
-          if (key.keyState === 'PendingImport')
-            ports.say(
-              `warning: ${key.keyArn} stays PendingImport until every one of its materials is imported again: re-import the others (byok-online status --key-id ${key.keyArn} lists them)`,
-            );
-        return await rotateAfterImport(
-          kms,
-          request,
-          input.rotate,
-          ports.wait,
-          facts,
-          journal.imported,
-        );
-      } finally {
-        kms.close();
-      }
+): Promise<Ceremony<ImportCeremonyResult>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const read = facts.take(await readBundles(input, ports));
+    const pair = facts.take(checkPair(read.request, read.wrapped, ports));
+    const checkCode = facts.take(await confirmWrapped(pair, input, ports));
+    const journal = await ports.openJournal({
+      resume: input.resume,
+      request: pair.request,
+      digests: { request: pair.requestDigest, wrapped: pair.wrappedDigest },
     });
-  } finally {
-    await record.close();
-  }
-  return { checkCode, keys: journal.imported, rotation };
+    try {
+      if (journal.resumedBytes !== undefined) {
+        facts.add(inputFact('resumedJournal', journal.resumedBytes));
+        ports.say(resumeNote(journal.earlier, pair.request.targets.length));
+      }
+      const { keys, rotation } = facts.take(await importAndRotate(pair, input, ports, journal));
+      return { checkCode, keys, rotation };
+    } finally {
+      await journal.close();
+    }
+  });
 }

@@ -62,25 +62,25 @@ export interface JournalState {
 }
 
 /** The durable side of a journal: each append is on disk (fsynced) when its promise resolves. */
-export interface ImportJournalPort {
+export interface ImportJournalFile {
   readonly path: string;
   readonly earlier: JournalState;
   append(line: JournalLine): Promise<void>;
 }
 
 /** A journal opened for one run: new (exclusive create) or an earlier one to resume. */
-export interface OpenedJournal extends ImportJournalPort {
+export interface OpenedJournalFile extends ImportJournalFile {
   /** The bytes an earlier run left (resume), for the audit entry's digest. */
   readonly resumedBytes: Uint8Array | undefined;
   /** Waits for pending appends and closes the file. */
   close(): Promise<void>;
 }
 
-export type OpenJournal = (options: {
+export type OpenJournalFile = (options: {
   readonly resume: boolean;
   readonly request: ImportRequestBundle;
   readonly digests: { readonly request: string; readonly wrapped: string };
-}) => Promise<OpenedJournal>;
+}) => Promise<OpenedJournalFile>;
 
 function journalError(path: string, line: number, why: string): ByokError {
   return new ByokError('ERR_JOURNAL', `import journal ${path}, line ${line}: ${why}`, {

@@ -1,5 +1,5 @@
 import { RAW_IMPORT_TOKEN_LABEL, RAW_MATERIAL_LABEL } from '@byok-ceremony/shared';
-import type { AuditFacts } from '@byok-ceremony/node-io';
+import { FactsBuilder, type Ceremony } from '@byok-ceremony/node-io';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importRawMaterial } from './import-raw-material.js';
 import type { Expiration } from './resolve-expiration.js';
@@ -24,30 +24,34 @@ export interface ImportRawCeremonyResult {
 export async function importRawCeremony(
   input: ImportRawCeremonyInput,
   ports: Pick<OnlinePorts, 'openKms' | 'readFile'> & { readonly wait: WaitOptions },
-  facts: AuditFacts,
-): Promise<ImportRawCeremonyResult> {
-  facts.exceptions.push('raw-mode');
-  const importToken = await ports.readFile(input.importToken, 'import token');
-  facts.input(RAW_IMPORT_TOKEN_LABEL, importToken);
-  const encryptedKeyMaterial = await ports.readFile(
-    input.encryptedKeyMaterial,
-    'encrypted key material',
-  );
-  facts.input(RAW_MATERIAL_LABEL, encryptedKeyMaterial);
-  const { description, keyMaterialId } = await withKms(ports, (kms) =>
-    importRawMaterial(
-      kms,
-      { keyId: input.keyId, importToken, encryptedKeyMaterial, expiration: input.expiration },
-      ports.wait,
-    ),
-  );
-  facts.keys = [
-    {
-      keyArn: description.arn,
-      keySpec: description.keySpec,
-      keyState: description.keyState,
-      ...(keyMaterialId === null ? {} : { keyMaterialId }),
-    },
-  ];
-  return { keyArn: description.arn, keyState: description.keyState, keyMaterialId };
+): Promise<Ceremony<ImportRawCeremonyResult>> {
+  const facts = new FactsBuilder();
+  facts.add({ exceptions: ['raw-mode'] });
+  return facts.run(async () => {
+    const importToken = await ports.readFile(input.importToken, 'import token');
+    facts.input(RAW_IMPORT_TOKEN_LABEL, importToken);
+    const encryptedKeyMaterial = await ports.readFile(
+      input.encryptedKeyMaterial,
+      'encrypted key material',
+    );
+    facts.input(RAW_MATERIAL_LABEL, encryptedKeyMaterial);
+    const { description, keyMaterialId } = await withKms(ports, (kms) =>
+      importRawMaterial(
+        kms,
+        { keyId: input.keyId, importToken, encryptedKeyMaterial, expiration: input.expiration },
+        ports.wait,
+      ),
+    );
+    facts.add({
+      keys: [
+        {
+          keyArn: description.arn,
+          keySpec: description.keySpec,
+          keyState: description.keyState,
+          ...(keyMaterialId === null ? {} : { keyMaterialId }),
+        },
+      ],
+    });
+    return { keyArn: description.arn, keyState: description.keyState, keyMaterialId };
+  });
 }

@@ -1,17 +1,20 @@
 import {
   rawParameterLabel,
   ByokError,
+  type AuditKeyRecord,
   checkCodeOf,
   type ImportRequestBundle,
   type KeySpec,
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '@byok-ceremony/shared';
-import type {
-  AuditFacts,
-  OutputWriter,
-  QrFramesPort,
-  QrFramesWritten,
+import {
+  FactsBuilder,
+  type Ceremony,
+  type CeremonyFacts,
+  type OutputWriter,
+  type QrFramesPort,
+  type QrFramesWritten,
 } from '@byok-ceremony/node-io';
 import { nodeBundleDigest, nodeWrappingKeyFingerprint } from '@byok-ceremony/node-io/key-material';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
@@ -77,21 +80,23 @@ export interface PrepareCeremonyResult {
   readonly warnings: readonly string[];
 }
 
-/**
- * `prepare`: refuses unusable outputs first, then GetParametersForImport per key, then writes the
- * request (and raw files, QR frames). The sender's code is on record beside the digests.
- */
-export async function prepareCeremony(
+/** Refuses, before any KMS call, outputs that exist or whose folder is missing. */
+async function assertOutputsUsable(
   input: PrepareCeremonyInput,
   ports: PrepareCeremonyPorts,
-  facts: AuditFacts,
-): Promise<PrepareCeremonyResult> {
+): Promise<void> {
   await ports.writer.assertWritable(input.out);
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
-  const started = ports.now();
+}
+
+/** GetParametersForImport per key, through one client per Region, all closed at the end. */
+async function fetchParameters(
+  input: PrepareCeremonyInput,
+  ports: PrepareCeremonyPorts,
+): Promise<PreparedImport> {
   const opened = new Map<string, Promise<KmsPort>>();
-  const prepared = await withKms(ports, async (kms) => {
+  return withKms(ports, async (kms) => {
     try {
       return await prepareImport(
         kms,
@@ -130,8 +135,12 @@ export async function prepareCeremony(
         );
     }
   });
+}
+
+/** Every --expect-kcv must name a key of the request: a typo would otherwise go unchecked. */
+function assertKcvArnsKnown(input: PrepareCeremonyInput, bundle: ImportRequestBundle): void {
   const unknownKcvArns = [...input.expectKcv.keys()].filter(
-    (arn) => !prepared.bundle.targets.some((t) => t.keyArn === arn),
+    (arn) => !bundle.targets.some((t) => t.keyArn === arn),
   );
   if (unknownKcvArns.length > 0)
     throw new ByokError(
@@ -141,19 +150,10 @@ export async function prepareCeremony(
         hint: 'Give --expect-kcv KEY_ARN=KCV with the full ARN of a key being re-imported; nothing was written.',
       },
     );
-  const { bundle } = prepared;
-  const preparedAt = ports.now();
-  const warning = importWindowWarning({
-    keys: bundle.targets.length,
-    prepareMs: preparedAt.getTime() - started.getTime(),
-    preparedAt,
-    earliestValidTo: new Date(
-      Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
-    ),
-  });
-  const digest = nodeBundleDigest(bundle);
-  const checkCode = checkCodeOf(digest);
-  const targets: PreparedTarget[] = bundle.targets.map((t) => ({
+}
+
+function preparedTargetsOf(bundle: ImportRequestBundle): PreparedTarget[] {
+  return bundle.targets.map((t) => ({
     keyArn: t.keyArn,
     keySpec: t.keySpec,
     materialGroup: t.materialGroup,
@@ -165,8 +165,14 @@ export async function prepareCeremony(
     keyMaterialId: t.keyMaterialId ?? null,
     expectedKcv: t.expectedKcv ?? null,
   }));
-  facts.keys = targets.map((t, i) => {
-    // What the key had: an import of new material that names it later is refused and flagged.
+}
+
+/** The keys on record, with what each had: an import of new material that names it later is refused and flagged. */
+function preparedKeyRecords(
+  targets: readonly PreparedTarget[],
+  prepared: PreparedImport,
+): AuditKeyRecord[] {
+  return targets.map((t, i) => {
     const current = prepared.currentKeyMaterialIds[i] ?? null;
     return {
       keyArn: t.keyArn,
@@ -179,28 +185,75 @@ export async function prepareCeremony(
       ...(t.expectedKcv === null ? {} : { kcv: t.expectedKcv }),
     };
   });
-  facts.checkCodes['request'] = checkCode;
+}
 
-  const text = `${JSON.stringify(bundle, null, 2)}\n`;
-  if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
-  await ports.writer.write(input.out, text, 0o644);
-  const qrFrames = await ports.qr?.write(bundle);
-  if (qrFrames !== undefined) facts.outputs['qrTransfer'] = qrFrames.transferSha256;
-  // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
-  facts.outputs['request'] = digest;
-  facts.output('requestFile', text);
-  if (input.rawDir !== undefined)
-    for (const r of prepared.raw) {
-      facts.output(rawParameterLabel(r.keyId, 'PublicKey'), r.publicKey);
-      facts.output(rawParameterLabel(r.keyId, 'ImportToken'), r.importToken);
-    }
-  return {
-    bundle,
-    digest,
-    checkCode,
-    targets,
-    reimports: prepared.reimports,
-    qrFrames,
-    warnings: warning === undefined ? [] : [warning],
-  };
+/** Writes the request (and raw files, QR frames); each written one's digest is on record. */
+async function writeRequest(
+  input: PrepareCeremonyInput,
+  ports: PrepareCeremonyPorts,
+  prepared: PreparedImport,
+  digest: string,
+): Promise<Ceremony<QrFramesWritten | undefined>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const text = `${JSON.stringify(prepared.bundle, null, 2)}\n`;
+    if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
+    await ports.writer.write(input.out, text, 0o644);
+    const qrFrames = await ports.qr?.write(prepared.bundle);
+    if (qrFrames !== undefined) facts.add({ outputs: { qrTransfer: qrFrames.transferSha256 } });
+    // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
+    facts.add({ outputs: { request: digest } });
+    facts.output('requestFile', text);
+    if (input.rawDir !== undefined)
+      for (const r of prepared.raw) {
+        facts.output(rawParameterLabel(r.keyId, 'PublicKey'), r.publicKey);
+        facts.output(rawParameterLabel(r.keyId, 'ImportToken'), r.importToken);
+      }
+    return qrFrames;
+  });
+}
+
+/**
+ * `prepare`: refuses unusable outputs first, then GetParametersForImport per key, then writes the
+ * request (and raw files, QR frames). The sender's code is on record beside the digests.
+ */
+export async function prepareCeremony(
+  input: PrepareCeremonyInput,
+  ports: PrepareCeremonyPorts,
+): Promise<Ceremony<PrepareCeremonyResult>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    await assertOutputsUsable(input, ports);
+    const started = ports.now();
+    const prepared = await fetchParameters(input, ports);
+    assertKcvArnsKnown(input, prepared.bundle);
+    const { bundle } = prepared;
+    const preparedAt = ports.now();
+    const warning = importWindowWarning({
+      keys: bundle.targets.length,
+      prepareMs: preparedAt.getTime() - started.getTime(),
+      preparedAt,
+      earliestValidTo: new Date(
+        Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
+      ),
+    });
+    const digest = nodeBundleDigest(bundle);
+    const checkCode = checkCodeOf(digest);
+    const targets = preparedTargetsOf(bundle);
+    const shown: CeremonyFacts = {
+      keys: preparedKeyRecords(targets, prepared),
+      checkCodes: { request: checkCode },
+    };
+    facts.add(shown);
+    const qrFrames = facts.take(await writeRequest(input, ports, prepared, digest));
+    return {
+      bundle,
+      digest,
+      checkCode,
+      targets,
+      reimports: prepared.reimports,
+      qrFrames,
+      warnings: warning === undefined ? [] : [warning],
+    };
+  });
 }

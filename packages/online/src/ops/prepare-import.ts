@@ -122,79 +122,94 @@ async function kmsOf(kms: KmsPort, arn: string, kmsFor: KmsForRegion): Promise<K
   return region === undefined || region === kms.region ? kms : kmsFor(region);
 }
 
+/** The key descriptions of one --key-id (its replicas too with --with-replicas), and why not. */
+interface Described {
+  readonly descriptions: readonly { readonly given: string; readonly d: KeyDescription }[];
+  readonly problems: readonly string[];
+}
+
 /** --with-replicas: the primary's replicas, described in their own Regions, after the primary. */
 async function withReplicaDescriptions(
   kms: KmsPort,
   primary: KeyDescription,
   kmsFor: KmsForRegion,
-  problems: string[],
-): Promise<KeyDescription[]> {
-  if (primary.multiRegionKeyType !== 'PRIMARY') {
-    problems.push(
-      `${primary.arn}: --with-replicas needs a multi-Region primary key; this key is ${primary.multiRegion ? 'a replica' : 'not multi-Region'}`,
-    );
-    return [primary];
-  }
+): Promise<{ readonly all: KeyDescription[]; readonly problem?: string }> {
+  if (primary.multiRegionKeyType !== 'PRIMARY')
+    return {
+      all: [primary],
+      problem: `${primary.arn}: --with-replicas needs a multi-Region primary key; this key is ${primary.multiRegion ? 'a replica' : 'not multi-Region'}`,
+    };
   const listProblem = replicaListProblem(primary);
-  if (listProblem !== undefined) {
-    problems.push(`${primary.arn}: ${listProblem}`);
-    return [primary];
-  }
+  if (listProblem !== undefined)
+    return { all: [primary], problem: `${primary.arn}: ${listProblem}` };
   const all = [primary];
   for (const arn of primary.replicaKeyArns) {
     const replica = await (await kmsOf(kms, arn, kmsFor)).describeKey(arn);
     const problem = replicaDescriptionProblem(primary, arn, replica);
-    if (problem !== undefined) {
-      problems.push(`${primary.arn}: ${problem}`);
-      return [primary];
-    }
+    if (problem !== undefined) return { all: [primary], problem: `${primary.arn}: ${problem}` };
     all.push(replica);
   }
-  return all;
+  return { all };
 }
 
-/**
- * DescribeKey for every key and refuse the whole request, naming each bad key, before any
- * GetParametersForImport; then one parameter set per key, built into a validated request bundle.
- */
-export async function prepareImport(
+/** DescribeKey for every key (and its replicas with --with-replicas), in --key-id order. */
+async function describeKeys(
   kms: KmsPort,
   input: PrepareImportInput,
-  kmsFor: KmsForRegion = () => Promise.reject(new Error('one Region only')),
-): Promise<PreparedImport> {
-  const concurrency = input.concurrency ?? 1;
-  const problems: string[] = [];
-  for (const keyId of input.keyIds) assertKeyInRegion(keyId, kms.region);
-  const described = await runBounded(input.keyIds, concurrency, async (keyId) => {
+  kmsFor: KmsForRegion,
+): Promise<Described> {
+  const described = await runBounded(input.keyIds, input.concurrency ?? 1, async (keyId) => {
     const primary = await kms.describeKey(keyId);
-    const all = input.withReplicas
-      ? await withReplicaDescriptions(kms, primary, kmsFor, problems)
-      : [primary];
-    return all.map((d) => ({ given: d === primary ? keyId : d.arn, d }));
+    const { all, problem } = input.withReplicas
+      ? await withReplicaDescriptions(kms, primary, kmsFor)
+      : { all: [primary], problem: undefined };
+    return { all: all.map((d) => ({ given: d === primary ? keyId : d.arn, d })), problem };
   });
-  const descriptions = described.flatMap((o) => (o.started ? o.value : []));
+  const done = described.flatMap((o) => (o.started ? [o.value] : []));
+  return {
+    descriptions: done.flatMap((o) => o.all),
+    problems: done.flatMap((o) => (o.problem === undefined ? [] : [o.problem])),
+  };
+}
 
+/** The keys KMS would take at all, once each; the others named with why. */
+function usableKeys(
+  { descriptions, problems }: Described,
+  input: PrepareImportInput,
+): { readonly usable: CheckedKey[]; readonly problems: string[] } {
   const usable: CheckedKey[] = [];
+  const found = [...problems];
   const seen = new Map<string, string>();
   for (const { given, d } of descriptions) {
     const earlier = seen.get(d.arn);
     if (earlier !== undefined) {
-      problems.push(`${given}: the same key as ${earlier} (${d.arn})`);
+      found.push(`${given}: the same key as ${earlier} (${d.arn})`);
       continue;
     }
     seen.set(d.arn, given);
     const result = checkKey(d, input.wrappingAlgorithm, input.wrappingKeySpec);
-    if (typeof result === 'string') problems.push(`${d.arn}: ${result}`);
+    if (typeof result === 'string') found.push(`${d.arn}: ${result}`);
     else usable.push(result);
   }
-  assertNoProblems(problems);
+  return { usable, problems: found };
+}
 
+type PlannedKey = CheckedKey & { readonly expectedKcv: string | null };
+
+/** Per usable key, the import type its materials call for (a replica follows its primary). */
+async function planImports(
+  kms: KmsPort,
+  usable: readonly CheckedKey[],
+  input: PrepareImportInput,
+  kmsFor: KmsForRegion,
+): Promise<{ readonly planned: PlannedKey[]; readonly problems: string[] }> {
   // Only keys KMS would take at all get their materials listed.
-  const listed = await runBounded(usable, concurrency, async (key) => {
+  const listed = await runBounded(usable, input.concurrency ?? 1, async (key) => {
     const d = key.description;
     return listsMaterials(d) ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn) : null;
   });
-  const checked: (CheckedKey & { readonly expectedKcv: string | null })[] = [];
+  const planned: PlannedKey[] = [];
+  const problems: string[] = [];
   const primaryPlans = new Map<string, ImportPlan>();
   for (const [i, key] of usable.entries()) {
     const d = key.description;
@@ -229,21 +244,29 @@ export async function prepareImport(
       plan.importType === 'EXISTING_KEY_MATERIAL'
         ? (input.expectedKcv(d.arn, plan.keyMaterialId) ?? null)
         : null;
-    checked.push({ ...key, plan, expectedKcv });
+    planned.push({ ...key, plan, expectedKcv });
   }
-  assertNoProblems(problems);
+  return { planned, problems };
+}
 
-  const groups = assignMaterialGroups(checked.map((c) => c.description));
-  const targets: ImportTarget[] = [];
-  const raw: { keyId: string; publicKey: Uint8Array; importToken: Uint8Array }[] = [];
-  const fetched = await runBounded(checked, concurrency, async (key) =>
+/** GetParametersForImport per planned key: the request's targets and the raw parameters. */
+async function fetchTargets(
+  kms: KmsPort,
+  planned: readonly PlannedKey[],
+  input: PrepareImportInput,
+  kmsFor: KmsForRegion,
+): Promise<Pick<PreparedImport, 'raw'> & { readonly targets: ImportTarget[] }> {
+  const groups = assignMaterialGroups(planned.map((c) => c.description));
+  const fetched = await runBounded(planned, input.concurrency ?? 1, async (key) =>
     (await kmsOf(kms, key.description.arn, kmsFor)).getParametersForImport(
       key.description.arn,
       key.wrappingAlgorithm,
       input.wrappingKeySpec,
     ),
   );
-  for (const [i, key] of checked.entries()) {
+  const targets: ImportTarget[] = [];
+  const raw: { keyId: string; publicKey: Uint8Array; importToken: Uint8Array }[] = [];
+  for (const [i, key] of planned.entries()) {
     const outcome = fetched[i]!;
     if (!outcome.started) throw new Error('runBounded left a key unstarted without a failure');
     const parameters = outcome.value;
@@ -267,7 +290,24 @@ export async function prepareImport(
       importToken: parameters.importToken,
     });
   }
+  return { targets, raw };
+}
 
+/**
+ * DescribeKey for every key and refuse the whole request, naming each bad key, before any
+ * GetParametersForImport; then one parameter set per key, built into a validated request bundle.
+ */
+export async function prepareImport(
+  kms: KmsPort,
+  input: PrepareImportInput,
+  kmsFor: KmsForRegion = () => Promise.reject(new Error('one Region only')),
+): Promise<PreparedImport> {
+  for (const keyId of input.keyIds) assertKeyInRegion(keyId, kms.region);
+  const checked = usableKeys(await describeKeys(kms, input, kmsFor), input);
+  assertNoProblems(checked.problems);
+  const { planned, problems } = await planImports(kms, checked.usable, input, kmsFor);
+  assertNoProblems(problems);
+  const { targets, raw } = await fetchTargets(kms, planned, input, kmsFor);
   const bundle: ImportRequestBundle = {
     format: IMPORT_REQUEST_FORMAT,
     version: IMPORT_REQUEST_VERSION,
@@ -280,7 +320,7 @@ export async function prepareImport(
   assertImportRequestBundle(bundle);
   return {
     bundle,
-    reimports: checked
+    reimports: planned
       .filter(
         (c) =>
           c.plan.importType === 'EXISTING_KEY_MATERIAL' &&
@@ -288,7 +328,7 @@ export async function prepareImport(
           c.description.multiRegionKeyType !== 'REPLICA',
       )
       .map((c) => c.description),
-    currentKeyMaterialIds: checked.map((c) => c.description.currentKeyMaterialId ?? null),
+    currentKeyMaterialIds: planned.map((c) => c.description.currentKeyMaterialId ?? null),
     raw,
   };
 }

@@ -1,4 +1,4 @@
-import type { AuditFacts } from '@byok-ceremony/node-io';
+import { FactsBuilder, type Ceremony } from '@byok-ceremony/node-io';
 import { ByokError, rotationLabel, type ImportRequestBundle } from '@byok-ceremony/shared';
 import type { KmsPort } from '../kms/kms-port.js';
 import type { ImportedKey } from './import-wrapped-keys.js';
@@ -36,44 +36,46 @@ export async function rotateAfterImport(
   request: ImportRequestBundle,
   rotate: boolean,
   wait: WaitOptions,
-  facts: AuditFacts,
   imported: readonly ImportedKey[],
-): Promise<RotationOutcome> {
-  const current = new Set(imported.filter((k) => k.current).map((k) => k.keyArn));
-  const rotated: Rotation[] = [];
-  const pending: { keyArn: string; keyMaterialId: string }[] = [];
-  for (const target of request.targets) {
-    if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
-      continue;
-    if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
-    const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId ?? null;
-    const keyMaterialId = await pendingRotation(kms, target.keyArn);
-    if (keyMaterialId === undefined) {
-      // Rotated already, by a run that stopped before its audit entry (import --resume): on record now.
-      const described = await kms.describeKey(target.keyArn);
-      if (ours === null || described.currentKeyMaterialId !== ours)
-        throw notOurs(
-          target.keyArn,
-          ours,
-          `none is pending rotation, and ${described.currentKeyMaterialId ?? 'none'} is current`,
-        );
-      facts.outputs[rotationLabel(target.keyArn)] = ours;
-      rotated.push({
-        keyArn: target.keyArn,
-        keyMaterialId: ours,
-        replicaArns: described.replicaKeyArns,
-      });
-      continue;
+): Promise<Ceremony<RotationOutcome>> {
+  const facts = new FactsBuilder();
+  return facts.run(async () => {
+    const current = new Set(imported.filter((k) => k.current).map((k) => k.keyArn));
+    const rotated: Rotation[] = [];
+    const pending: { keyArn: string; keyMaterialId: string }[] = [];
+    for (const target of request.targets) {
+      if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
+        continue;
+      if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
+      const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId ?? null;
+      const keyMaterialId = await pendingRotation(kms, target.keyArn);
+      if (keyMaterialId === undefined) {
+        // Rotated already, by a run that stopped before its audit entry (import --resume): on record now.
+        const described = await kms.describeKey(target.keyArn);
+        if (ours === null || described.currentKeyMaterialId !== ours)
+          throw notOurs(
+            target.keyArn,
+            ours,
+            `none is pending rotation, and ${described.currentKeyMaterialId ?? 'none'} is current`,
+          );
+        facts.add({ outputs: { [rotationLabel(target.keyArn)]: ours } });
+        rotated.push({
+          keyArn: target.keyArn,
+          keyMaterialId: ours,
+          replicaArns: described.replicaKeyArns,
+        });
+        continue;
+      }
+      if (ours !== null && keyMaterialId !== ours)
+        throw notOurs(target.keyArn, ours, `${keyMaterialId} is pending rotation instead`);
+      if (!rotate) {
+        pending.push({ keyArn: target.keyArn, keyMaterialId });
+        continue;
+      }
+      const rotation = await rotateImportedMaterial(kms, target.keyArn, wait, keyMaterialId);
+      facts.add({ outputs: { [rotationLabel(rotation.keyArn)]: rotation.keyMaterialId } });
+      rotated.push(rotation);
     }
-    if (ours !== null && keyMaterialId !== ours)
-      throw notOurs(target.keyArn, ours, `${keyMaterialId} is pending rotation instead`);
-    if (!rotate) {
-      pending.push({ keyArn: target.keyArn, keyMaterialId });
-      continue;
-    }
-    const rotation = await rotateImportedMaterial(kms, target.keyArn, wait, keyMaterialId);
-    facts.outputs[rotationLabel(rotation.keyArn)] = rotation.keyMaterialId;
-    rotated.push(rotation);
-  }
-  return { rotated, pending };
+    return { rotated, pending };
+  });
 }

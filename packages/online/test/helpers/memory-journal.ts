@@ -1,14 +1,14 @@
 import {
   parseImportJournal,
   type JournalLine,
-  type OpenJournal,
+  type OpenJournalFile,
 } from '../../src/ops/import-journal.js';
 
 /** An import journal kept in memory with the file's rules: exclusive start, strict resume. */
-export function memoryJournal(): { readonly lines: JournalLine[]; readonly open: OpenJournal } {
+export function memoryJournal(): { readonly lines: JournalLine[]; readonly open: OpenJournalFile } {
   const lines: JournalLine[] = [];
   const text = () => lines.map((l) => `${JSON.stringify(l)}\n`).join('');
-  const open: OpenJournal = ({ resume, request, digests }) => {
+  const open: OpenJournalFile = ({ resume, request, digests }) => {
     if (resume === (lines.length === 0))
       return Promise.reject(new Error(resume ? 'no journal to resume' : 'journal exists'));
     const resumedBytes = resume ? new TextEncoder().encode(text()) : undefined;

@@ -34,9 +34,17 @@ const kcvOf = (bytes: Uint8Array): string =>
 const succeeded = (entry: AuditEntry, ...commands: string[]): boolean =>
   entry.outcome === 'ok' && commands.includes(entry.command);
 
+/** A key record that names its key: every key of an import does (only wrap raw names none). */
+type NamedKeyRecord = AuditKeyRecord & { readonly keyArn: string };
+
+function namedKey(key: AuditKeyRecord): NamedKeyRecord {
+  expect(key.keyArn, 'an import names each of its keys').not.toBeNull();
+  return key as NamedKeyRecord;
+}
+
 /** What the record says KMS holds for one key of the last import. */
 interface ExpectedKey {
-  readonly key: AuditKeyRecord;
+  readonly key: NamedKeyRecord;
   /** A later delete-material took the material out: the key waits for it (PendingImport). */
   readonly deleted: boolean;
   /** New material that no import --rotate or rotate made current yet. */
@@ -55,7 +63,7 @@ function expectedKeys(
   expect(lastImport!.keys.length, 'the last import names its keys').toBeGreaterThan(0);
   const before = online.slice(0, index);
   const after = online.slice(index! + 1);
-  return lastImport!.keys.map((key) => {
+  return lastImport!.keys.map(namedKey).map((key) => {
     const named = (e: AuditEntry): boolean => e.keys.some((k) => k.keyArn === key.keyArn);
     const newMaterial = before.some(
       (e) =>
@@ -112,7 +120,7 @@ async function expectSymmetricMaterial(
 }
 
 /** The proof KMS can give of material it holds, against the KCV on record. */
-async function expectProof(kms: KMSClient, keySpec: string, key: AuditKeyRecord): Promise<void> {
+async function expectProof(kms: KMSClient, keySpec: string, key: NamedKeyRecord): Promise<void> {
   expect(key.kcv, `${key.keyArn}: a KCV on record`).toMatch(/^[0-9A-F]{6}$/);
   if (keySpec.startsWith('HMAC_')) {
     expect(key.proof ?? 'hmac').toBe('hmac');

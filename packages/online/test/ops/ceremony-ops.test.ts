@@ -7,7 +7,14 @@ import {
   type AuditEntry,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
-import { AuditSession, type LoggedAuditEntry, type OutputWriter } from '@byok-ceremony/node-io';
+import {
+  AuditSession,
+  factsOfFailure,
+  type Ceremony,
+  type CeremonyFacts,
+  type LoggedAuditEntry,
+  type OutputWriter,
+} from '@byok-ceremony/node-io';
 import { createKeyCeremony } from '../../src/ops/create-key-ceremony.js';
 import { importCeremony, type ImportCeremonyPorts } from '../../src/ops/import-ceremony.js';
 import { importRawCeremony } from '../../src/ops/import-raw-ceremony.js';
@@ -19,6 +26,17 @@ import { memoryJournal } from '../helpers/memory-journal.js';
 const NOW = new Date('2026-12-01T08:00:00Z');
 const OPERATORS = ['ALICE', 'BOB'];
 const NEVER = { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', validTo: undefined } as const;
+
+/** An operation that is to fail: its error, and the facts the error carries for the entry. */
+async function failureOf<T>(
+  op: Promise<Ceremony<T>>,
+): Promise<{ readonly error: unknown; readonly facts: CeremonyFacts }> {
+  const error = await op.then(
+    () => new Error('the operation succeeded'),
+    (e: unknown) => e,
+  );
+  return { error, facts: factsOfFailure(error) };
+}
 
 /** Files in memory: what the operations read and write instead of the disk. */
 function memoryFiles(): { files: Map<string, Uint8Array>; writer: OutputWriter } {
@@ -39,8 +57,7 @@ function memoryFiles(): { files: Map<string, Uint8Array>; writer: OutputWriter }
 async function preparedCeremony(kms: FakeKmsPort, count: number) {
   const arns: string[] = [];
   for (let i = 0; i < count; i++) {
-    const session = new AuditSession('create-key', OPERATORS);
-    const created = await createKeyCeremony(
+    const { result: created, facts } = await createKeyCeremony(
       {
         keySpec: 'SYMMETRIC_DEFAULT',
         keyUsage: undefined,
@@ -50,16 +67,14 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
         tags: [],
       },
       { openKms: () => Promise.resolve(kms) },
-      session,
     );
-    expect(session.keys).toEqual([
+    expect(facts.keys).toEqual([
       { keyArn: created.arn, keySpec: 'SYMMETRIC_DEFAULT', keyState: 'PendingImport' },
     ]);
     arns.push(created.arn);
   }
   const { files, writer } = memoryFiles();
-  const session = new AuditSession('prepare', OPERATORS);
-  const prepared = await prepareCeremony(
+  const { result: prepared, facts: session } = await prepareCeremony(
     {
       keyIds: arns,
       wrappingAlgorithm: undefined,
@@ -84,7 +99,6 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       writeRawParameters: () => Promise.reject(new Error('not asked for')),
       qr: undefined,
     },
-    session,
   );
   const logged: LoggedAuditEntry[] = [];
   const line = JSON.stringify({
@@ -143,7 +157,7 @@ describe('prepareCeremony', () => {
     const { prepared, files, session } = await preparedCeremony(kms, 2);
     expect(prepared.checkCode).toBe(checkCodeOf(bundleDigest(prepared.bundle)));
     expect(session.checkCodes).toEqual({ request: prepared.checkCode });
-    expect(session.outputs['request']).toBe(prepared.digest);
+    expect(session.outputs?.['request']).toBe(prepared.digest);
     expect(files.has('/m/request.json')).toBe(true);
     expect(kms.calls.filter((c) => c === 'GetParametersForImport')).toHaveLength(2);
     expect(kms.closed).toBe(3);
@@ -178,7 +192,6 @@ describe('prepareCeremony', () => {
         writeRawParameters: () => Promise.resolve(),
         qr: undefined,
       },
-      new AuditSession('prepare', OPERATORS),
     );
     await expect(attempt).rejects.toThrow(/exists/);
     expect(kms.calls).toEqual([]);
@@ -190,16 +203,15 @@ describe('importCeremony', () => {
     const kms = new FakeKmsPort();
     const { prepared, files, logged } = await preparedCeremony(kms, 2);
     const code = withWrapped(files, prepared.bundle);
-    const session = new AuditSession('import', OPERATORS);
     const ports = importPorts(kms, files, {
       localLog: logged,
       typedCheckCodes: () => Promise.resolve([code, code.toLowerCase()]),
     });
-    const result = await importCeremony(input, ports, session);
+    const { result, facts: session } = await importCeremony(input, ports);
     expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
     expect(session.checkCodes).toEqual({ wrapped: code });
-    expect(session.inputs['request']).toBe(prepared.digest);
-    expect(session.keys.every((k) => k.keyMaterialId !== undefined)).toBe(true);
+    expect(session.inputs?.['request']).toBe(prepared.digest);
+    expect(session.keys?.every((k) => k.keyMaterialId !== undefined)).toBe(true);
     expect(ports.said).toEqual(['Check code confirmed by ALICE and BOB']);
   });
 
@@ -209,15 +221,16 @@ describe('importCeremony', () => {
     const code = withWrapped(files, prepared.bundle);
     const session = new AuditSession('import', OPERATORS);
     kms.calls.length = 0;
-    const error: unknown = await importCeremony(
-      input,
-      importPorts(kms, files, {
-        typedCheckCodes: () => Promise.resolve([code, 'AAAA-AAAA-AAAA-AAAA-AAAA']),
-      }),
-      session,
-    ).catch((e: unknown) => e);
+    const { error, facts } = await failureOf(
+      importCeremony(
+        input,
+        importPorts(kms, files, {
+          typedCheckCodes: () => Promise.resolve([code, 'AAAA-AAAA-AAAA-AAAA-AAAA']),
+        }),
+      ),
+    );
     expect(error).toMatchObject({ code: 'ERR_CHECK_CODE_MISMATCH' });
-    const record = JSON.stringify(session.record(error)).toLowerCase();
+    const record = JSON.stringify(session.record(facts, error)).toLowerCase();
     const flat = code.replace(/-/g, '').toLowerCase();
     expect(record.replace(/-/g, '')).not.toContain(flat);
     expect(record).not.toContain(
@@ -240,14 +253,12 @@ describe('importCeremony', () => {
         return Promise.resolve([]);
       },
     });
-    await expect(
-      importCeremony(input, ports, new AuditSession('import', OPERATORS)),
-    ).rejects.toMatchObject({ code: 'ERR_PARAMETERS_EXPIRED' });
+    await expect(importCeremony(input, ports)).rejects.toMatchObject({
+      code: 'ERR_PARAMETERS_EXPIRED',
+    });
     expect(asked).toBe(false);
     const fresh = importPorts(kms, files, { typedCheckCodes: () => Promise.resolve(['x', 'y']) });
-    await importCeremony(input, fresh, new AuditSession('import', OPERATORS)).catch(
-      () => undefined,
-    );
+    await importCeremony(input, fresh).catch(() => undefined);
     expect(fresh.said[0]).toMatch(
       /^warning: the import request was not prepared with this audit log/,
     );
@@ -262,9 +273,8 @@ describe('importCeremony', () => {
       if (keyId === prepared.bundle.targets[1]!.keyArn) controller.abort();
     };
     const journal = memoryJournal();
-    const first = new AuditSession('import', OPERATORS);
     const codes = () => Promise.resolve([code, code]);
-    await expect(
+    const first = await failureOf(
       importCeremony(
         { ...input, concurrency: 1 },
         importPorts(kms, files, {
@@ -273,10 +283,10 @@ describe('importCeremony', () => {
           signal: controller.signal,
           openJournal: journal.open,
         }),
-        first,
       ),
-    ).rejects.toMatchObject({ code: 'ERR_INTERRUPTED', message: /after 2 of 3 key/ });
-    expect(first.keys.map((k) => k.keyArn)).toEqual(
+    );
+    expect(first.error).toMatchObject({ code: 'ERR_INTERRUPTED', message: /after 2 of 3 key/ });
+    expect(first.facts.keys?.map((k) => k.keyArn)).toEqual(
       prepared.bundle.targets.slice(0, 2).map((t) => t.keyArn),
     );
     expect(journal.lines.map((l) => ('event' in l ? l.event : 'header'))).toEqual([
@@ -294,12 +304,12 @@ describe('importCeremony', () => {
       typedCheckCodes: codes,
       openJournal: journal.open,
     });
-    await expect(
-      importCeremony(input, ports, new AuditSession('import', OPERATORS)),
-    ).rejects.toThrow('journal exists');
+    await expect(importCeremony(input, ports)).rejects.toThrow('journal exists');
     kms.calls.length = 0;
-    const resumed = new AuditSession('import', OPERATORS);
-    const again = await importCeremony({ ...input, resume: true }, ports, resumed);
+    const { result: again, facts: resumed } = await importCeremony(
+      { ...input, resume: true },
+      ports,
+    );
     expect(again.keys.map((k) => k.alreadyHeld)).toEqual([false, false, false]);
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
     // Keys done before are confirmed read-only (the journal is not trusted alone); only the
@@ -310,8 +320,10 @@ describe('importCeremony', () => {
       'DescribeKey',
     ]);
     expect(kms.calls.filter((c) => c === 'ListKeyRotations')).toHaveLength(2);
-    expect(resumed.inputs['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
-    expect(resumed.keys.map((k) => k.keyArn)).toEqual(prepared.bundle.targets.map((t) => t.keyArn));
+    expect(resumed.inputs?.['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
+    expect(resumed.keys?.map((k) => k.keyArn)).toEqual(
+      prepared.bundle.targets.map((t) => t.keyArn),
+    );
     expect(ports.said).toContain(
       'resuming the journaled import: 2 of 3 key(s) done, 0 sent without a recorded answer (checked in KMS before anything is sent again), 1 not started',
     );
@@ -330,10 +342,9 @@ describe('importCeremony', () => {
           cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
         });
     };
-    const result = await importCeremony(
+    const { result } = await importCeremony(
       input,
       importPorts(kms, files, { typedCheckCodes: () => Promise.resolve([code, code]) }),
-      new AuditSession('import', OPERATORS),
     );
     expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1]);
@@ -355,17 +366,16 @@ describe('importCeremony', () => {
       if (keyId === prepared.bundle.targets[1]!.keyArn)
         throw sdkError('InvalidCiphertextException', 400);
     };
-    const session = new AuditSession('import', OPERATORS);
-    await expect(
+    const { error, facts: session } = await failureOf(
       importCeremony(
         { ...input, concurrency: 1 },
         importPorts(kms, files, { typedCheckCodes: () => Promise.resolve([code, code]) }),
-        session,
       ),
-    ).rejects.toThrow('InvalidCiphertextException');
+    );
+    expect(error).toMatchObject({ message: expect.stringContaining('InvalidCiphertextException') });
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 0]);
     expect(kms.calls.filter((c) => c === 'ImportKeyMaterial')).toHaveLength(1);
-    expect(session.keys.map((k) => k.keyArn)).toEqual([prepared.bundle.targets[0]!.keyArn]);
+    expect(session.keys?.map((k) => k.keyArn)).toEqual([prepared.bundle.targets[0]!.keyArn]);
   });
 });
 
@@ -383,8 +393,7 @@ describe('importRawCeremony', () => {
       ['/m/ImportToken.bin', new Uint8Array([1])],
       ['/m/EncryptedKeyMaterial.bin', new Uint8Array([2])],
     ]);
-    const session = new AuditSession('import', []);
-    const result = await importRawCeremony(
+    const { result, facts: session } = await importRawCeremony(
       {
         keyId: created.keyId,
         importToken: '/m/ImportToken.bin',
@@ -396,10 +405,9 @@ describe('importRawCeremony', () => {
         readFile: (path) => Promise.resolve(files.get(path)!),
         wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
       },
-      session,
     );
     expect(result).toMatchObject({ keyArn: created.arn, keyState: 'Enabled' });
     expect(session.exceptions).toEqual(['raw-mode']);
-    expect(Object.keys(session.inputs)).toEqual(['importToken', 'encryptedKeyMaterial']);
+    expect(Object.keys(session.inputs ?? {})).toEqual(['importToken', 'encryptedKeyMaterial']);
   });
 });

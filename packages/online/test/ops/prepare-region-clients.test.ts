@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AuditSession } from '@byok-ceremony/node-io';
 import type { KeyDescription, KmsPort } from '../../src/kms/kms-port.js';
 import { prepareCeremony } from '../../src/ops/prepare-ceremony.js';
 
@@ -105,7 +104,6 @@ describe('prepare --with-replicas --concurrency: every Region client opened is c
         writeRawParameters: () => Promise.reject(new Error('not asked for')),
         qr: undefined,
       },
-      new AuditSession('prepare', ['ALICE', 'BOB']),
     );
     expect(files.has('/m/request.json')).toBe(true);
     // A client opened and dropped from the cache is never closed (its sockets keep the process up).

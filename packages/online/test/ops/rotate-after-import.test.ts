@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditSession } from '@byok-ceremony/node-io';
+import { factsOfFailure } from '@byok-ceremony/node-io';
 import type { ImportRequestBundle, ImportTarget } from '@byok-ceremony/shared';
 import type { KeyDescription, KeyMaterialEntry, KmsPort } from '../../src/kms/kms-port.js';
 import type { ImportedKey } from '../../src/ops/import-wrapped-keys.js';
@@ -62,11 +62,10 @@ describe('rotateAfterImport', () => {
       { id: OLD, state: 'CURRENT' },
       { id: NEW, state: 'PENDING_ROTATION' },
     ]);
-    const facts = new AuditSession('import', ['ALICE', 'BOB']);
-    const outcome = await rotateAfterImport(kms, request, true, WAIT, facts, imported);
+    const { result: outcome, facts } = await rotateAfterImport(kms, request, true, WAIT, imported);
     expect(calls).toEqual(['RotateKeyOnDemand']);
     expect(outcome.rotated.map((r) => r.keyMaterialId)).toEqual([NEW]);
-    expect(facts.outputs[`rotation:${ARN}`]).toBe(NEW);
+    expect(facts.outputs?.[`rotation:${ARN}`]).toBe(NEW);
   });
 
   it('a rotation done by a run that stopped before its entry: on record, not sent again', async () => {
@@ -74,11 +73,10 @@ describe('rotateAfterImport', () => {
       { id: OLD, state: 'NON_CURRENT' },
       { id: NEW, state: 'CURRENT' },
     ]);
-    const facts = new AuditSession('import', ['ALICE', 'BOB']);
-    const outcome = await rotateAfterImport(kms, request, true, WAIT, facts, imported);
+    const { result: outcome, facts } = await rotateAfterImport(kms, request, true, WAIT, imported);
     expect(calls).toEqual([]);
     expect(outcome.rotated.map((r) => r.keyMaterialId)).toEqual([NEW]);
-    expect(facts.outputs[`rotation:${ARN}`]).toBe(NEW);
+    expect(facts.outputs?.[`rotation:${ARN}`]).toBe(NEW);
   });
 
   it('without --rotate the material is reported pending and KMS is not asked to rotate', async () => {
@@ -86,11 +84,10 @@ describe('rotateAfterImport', () => {
       { id: OLD, state: 'CURRENT' },
       { id: NEW, state: 'PENDING_ROTATION' },
     ]);
-    const facts = new AuditSession('import', ['ALICE', 'BOB']);
-    const outcome = await rotateAfterImport(kms, request, false, WAIT, facts, imported);
+    const { result: outcome, facts } = await rotateAfterImport(kms, request, false, WAIT, imported);
     expect(calls).toEqual([]);
     expect(outcome.pending).toEqual([{ keyArn: ARN, keyMaterialId: NEW }]);
-    expect(facts.outputs[`rotation:${ARN}`]).toBeUndefined();
+    expect(facts.outputs?.[`rotation:${ARN}`]).toBeUndefined();
   });
 });
 
@@ -103,23 +100,20 @@ describe('import --rotate after a resume: only the material this request importe
       { id: OLD, state: 'CURRENT' },
       { id: FOREIGN, state: 'PENDING_ROTATION' },
     ]);
-    const facts = new AuditSession('import', ['ALICE', 'BOB']);
-    await expect(
-      rotateAfterImport(kms, request, true, WAIT, facts, imported),
-    ).rejects.toMatchObject({
+    const attempt = rotateAfterImport(kms, request, true, WAIT, imported);
+    await expect(attempt).rejects.toMatchObject({
       code: 'ERR_KEY_NOT_ROTATABLE',
       message: expect.stringContaining(`${FOREIGN} is pending rotation instead`),
     });
     expect(calls).toEqual([]);
-    expect(facts.outputs[`rotation:${ARN}`]).toBeUndefined();
+    const facts = factsOfFailure(await attempt.catch((e: unknown) => e));
+    expect(facts.outputs?.[`rotation:${ARN}`]).toBeUndefined();
   });
 
   it('says so when the material imported is neither pending nor current', async () => {
     const { kms, calls } = rotatingKms([{ id: OLD, state: 'CURRENT' }]);
-    const facts = new AuditSession('import', ['ALICE', 'BOB']);
-    await expect(
-      rotateAfterImport(kms, request, true, WAIT, facts, imported),
-    ).rejects.toMatchObject({
+    const attempt = rotateAfterImport(kms, request, true, WAIT, imported);
+    await expect(attempt).rejects.toMatchObject({
       code: 'ERR_KEY_NOT_ROTATABLE',
       message: expect.stringContaining('neither pending rotation nor current'),
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditSession } from '@byok-ceremony/node-io';
+import { factsOfFailure } from '@byok-ceremony/node-io';
 import { ByokError } from '@byok-ceremony/shared';
 import type { KeyDescription, KeyMaterialEntry, KmsPort } from '../../src/kms/kms-port.js';
 import { rotateCeremony } from '../../src/ops/rotate-ceremony.js';
@@ -39,12 +39,13 @@ function kmsRotating(rotateKeyOnDemand: () => Promise<void>) {
 
 describe('byok-online rotate: what the audit entry names', () => {
   it('names the key, its replicas and the pending material before RotateKeyOnDemand goes out', async () => {
-    const facts = new AuditSession('rotate', ['ALICE', 'BOB']);
     // A 500 or a reset: the rotation may have happened.
     const ports = kmsRotating(() =>
       Promise.reject(new ByokError('ERR_KMS', 'KMS RotateKeyOnDemand: no answer')),
     );
-    await expect(rotateCeremony({ keyIds: [ARN] }, ports, facts)).rejects.toThrow('no answer');
+    const attempt = rotateCeremony({ keyIds: [ARN] }, ports);
+    await expect(attempt).rejects.toThrow('no answer');
+    const facts = factsOfFailure(await attempt.catch((e: unknown) => e));
     // The error entry shows which keys, and which material, were being rotated.
     expect(facts.keys).toEqual([
       { keyArn: ARN, keyMaterialId: NEW },
@@ -53,11 +54,9 @@ describe('byok-online rotate: what the audit entry names', () => {
   });
 
   it('after the rotation: the same keys once each, the new material current and the keys Enabled', async () => {
-    const facts = new AuditSession('rotate', ['ALICE', 'BOB']);
-    const rotated = await rotateCeremony(
+    const { result: rotated, facts } = await rotateCeremony(
       { keyIds: [ARN] },
       kmsRotating(() => Promise.resolve()),
-      facts,
     );
     expect(rotated).toEqual([{ keyArn: ARN, keyMaterialId: NEW, replicaArns: [REPLICA] }]);
     expect(facts.keys).toEqual([
