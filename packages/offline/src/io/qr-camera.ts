@@ -48,15 +48,15 @@ const MAX_STILL_BYTES = 64 * 1024 * 1024;
 /** How long ffmpeg may take to stop after SIGTERM before it is killed. */
 const KILL_GRACE_MS = 2000;
 
-/**
- * Stills from a camera through ffmpeg (`-f v4l2 -i DEVICE`), as PNG images piped on stdout,
- * spawned without a shell. Stops ffmpeg when the consumer stops reading, and when `signal`
- * aborts, even if ffmpeg sends nothing at all: then the generator throws `signal.reason`.
- */
-export async function* captureCameraStills(
-  device: string,
-  options: CameraOptions & { readonly signal?: AbortSignal } = {},
-): AsyncGenerator<QrImageSource> {
+/** ffmpeg started on the camera, with its last stderr line kept and its start failure. */
+interface RunningFfmpeg {
+  readonly child: ChildProcess;
+  /** Rejects when ffmpeg cannot be started (not installed, not executable). */
+  readonly failure: Promise<never>;
+  stderrTail(): string;
+}
+
+function startFfmpeg(device: string, options: CameraOptions): RunningFfmpeg {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
   const input = options.inputArgs ?? ['-f', 'v4l2', '-i', device];
   const args = ['-hide_banner', '-loglevel', 'error', ...input];
@@ -78,8 +78,12 @@ export async function* captureCameraStills(
     });
   });
   failure.catch(() => undefined);
+  return { child, failure, stderrTail: () => stderr.trim() };
+}
+
+/** Rejects with the signal's reason once it aborts; never settles without a signal. */
+function abortedBy(signal: AbortSignal | undefined): Promise<never> {
   const aborted = new Promise<never>((_, reject) => {
-    const signal = options.signal;
     if (signal === undefined) return;
     const stop = (): void => {
       reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -88,62 +92,98 @@ export async function* captureCameraStills(
     signal.addEventListener('abort', stop, { once: true });
   });
   aborted.catch(() => undefined);
-  const chunks = (child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  return aborted;
+}
+
+/** Cuts ffmpeg's PNG stream into whole stills, however the bytes arrive. */
+class StillSplitter {
   // Grown by doubling, so a large still costs linear time to gather.
-  let store = Buffer.alloc(64 * 1024);
-  let used = 0;
-  const scan = { at: 8 };
+  private store = Buffer.alloc(64 * 1024);
+  private used = 0;
+  private readonly scan = { at: 8 };
+
+  constructor(private readonly device: string) {}
+
+  /** Takes the next bytes from ffmpeg and returns the stills they complete. */
+  push(data: Buffer): Buffer[] {
+    if (this.used + data.length > this.store.length) {
+      const grown = Buffer.alloc(Math.max(this.store.length * 2, this.used + data.length));
+      this.store.copy(grown, 0, 0, this.used);
+      this.store = grown;
+    }
+    data.copy(this.store, this.used);
+    this.used += data.length;
+    if (this.used > MAX_STILL_BYTES)
+      throw new ByokError(
+        'ERR_QR',
+        `ffmpeg sent a still larger than ${MAX_STILL_BYTES} bytes from ${this.device}`,
+        { hint: 'check that DEVICE is a camera; a 1080p PNG still is a few megabytes' },
+      );
+    const stills: Buffer[] = [];
+    for (let n = this.nextLength(); n > 0; n = this.nextLength()) {
+      stills.push(Buffer.from(this.store.subarray(0, n)));
+      this.store.copy(this.store, 0, n, this.used);
+      this.used -= n;
+      this.scan.at = 8;
+    }
+    return stills;
+  }
+
+  private nextLength(): number {
+    return pngLength(this.store.subarray(0, this.used), this.scan);
+  }
+}
+
+/** ffmpeg's exit code once its stdout ended (or the start failure, or the abort). */
+function exitCodeOf(ffmpeg: RunningFfmpeg, aborted: Promise<never>): Promise<number | null> {
+  const { child } = ffmpeg;
+  return Promise.race([
+    ffmpeg.failure,
+    aborted,
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      else child.on('close', resolve);
+    }),
+  ]);
+}
+
+/**
+ * Stills from a camera through ffmpeg (`-f v4l2 -i DEVICE`), as PNG images piped on stdout,
+ * spawned without a shell. Stops ffmpeg when the consumer stops reading, and when `signal`
+ * aborts, even if ffmpeg sends nothing at all: then the generator throws `signal.reason`.
+ */
+export async function* captureCameraStills(
+  device: string,
+  options: CameraOptions & { readonly signal?: AbortSignal } = {},
+): AsyncGenerator<QrImageSource> {
+  const ffmpeg = startFfmpeg(device, options);
+  const aborted = abortedBy(options.signal);
+  const chunks = (ffmpeg.child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const splitter = new StillSplitter(device);
   let count = 0;
   try {
     for (;;) {
       // Raced with the abort: a silent ffmpeg never ends its stdout.
-      const next = await Promise.race([chunks.next(), aborted, failure]);
+      const next = await Promise.race([chunks.next(), aborted, ffmpeg.failure]);
       if (next.done === true) break;
-      const data = next.value;
-      if (used + data.length > store.length) {
-        const grown = Buffer.alloc(Math.max(store.length * 2, used + data.length));
-        store.copy(grown, 0, 0, used);
-        store = grown;
-      }
-      data.copy(store, used);
-      used += data.length;
-      if (used > MAX_STILL_BYTES)
-        throw new ByokError(
-          'ERR_QR',
-          `ffmpeg sent a still larger than ${MAX_STILL_BYTES} bytes from ${device}`,
-          { hint: 'check that DEVICE is a camera; a 1080p PNG still is a few megabytes' },
-        );
-      for (
-        let n = pngLength(store.subarray(0, used), scan);
-        n > 0;
-        n = pngLength(store.subarray(0, used), scan)
-      ) {
-        const still = Buffer.from(store.subarray(0, n));
-        store.copy(store, 0, n, used);
-        used -= n;
-        scan.at = 8;
+      for (const still of splitter.push(next.value)) {
         count++;
         yield { name: `${device} still ${count}`, read: () => still };
       }
     }
-    const code = await Promise.race([
-      failure,
-      aborted,
-      new Promise<number | null>((resolve) => {
-        if (child.exitCode !== null) resolve(child.exitCode);
-        else child.on('close', resolve);
-      }),
-    ]);
-    if (code !== 0 || count === 0)
+    const code = await exitCodeOf(ffmpeg, aborted);
+    if (code !== 0 || count === 0) {
+      const stderr = ffmpeg.stderrTail();
       throw new ByokError(
         'ERR_QR',
-        `ffmpeg could not capture from ${device}${stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').pop()!}`}`,
+        `ffmpeg could not capture from ${device}${stderr === '' ? '' : `: ${stderr.split('\n').pop()!}`}`,
         {
           hint: 'check the device path (ls /dev/video*) and that no other program uses the camera',
         },
       );
+    }
   } finally {
-    stopChild(child);
+    stopChild(ffmpeg.child);
   }
 }
 
