@@ -218,3 +218,4 @@ export {
   type BackupSpec,
 } from './custody/backup-spec.js';
 export { isSameKeyOrReplica } from './custody/key-arn-match.js';
+export { materialsHeldAt, type MaterialsHeld } from './audit/materials-held.js';

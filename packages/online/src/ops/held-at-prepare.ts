@@ -1,4 +1,5 @@
 import type { LoggedAuditEntry } from '@byok-ceremony/node-io';
+import { materialsHeldAt } from '@byok-ceremony/shared';
 
 /**
  * Key ARN → every KeyMaterialId the key had when the request was prepared, as this machine's log
@@ -21,22 +22,5 @@ export function materialsHeldAtPrepare(
       entry.outcome === 'ok' &&
       entry.outputs['request'] === requestDigest,
   );
-  if (at < 0) return undefined;
-  const held = new Map<string, Set<string>>();
-  // A wrap raw entry names no key (keyArn null): it holds nothing of a key here.
-  const add = (keyArn: string | null, keyMaterialId: string | undefined): void => {
-    if (keyArn === null || keyMaterialId === undefined) return;
-    const ids = held.get(keyArn) ?? new Set<string>();
-    ids.add(keyMaterialId);
-    held.set(keyArn, ids);
-  };
-  for (const { entry } of log.slice(0, at)) {
-    if (entry.outcome !== 'ok') continue;
-    for (const key of entry.keys) {
-      add(key.keyArn, key.keyMaterialId);
-      add(key.keyArn, key.currentKeyMaterialId);
-    }
-  }
-  for (const key of log[at]!.entry.keys) add(key.keyArn, key.currentKeyMaterialId);
-  return held;
+  return at < 0 ? undefined : materialsHeldAt(log, at);
 }

@@ -15,6 +15,58 @@ export function normalizeOperatorName(name: string): string {
 }
 
 /**
+ * Letters that read as a Latin letter but have no prototype in confusables.txt: every Latin small
+ * capital (the capital's shape at x-height, from the Phonetic Extensions, IPA Extensions and Latin
+ * Extended-D blocks), and the few lower-case letters drawn as another (kra, tone six, Greek eta).
+ */
+const SHAPE_OF: Readonly<Record<string, string>> = {
+  '\u1d00': 'A',
+  '\u0299': 'B',
+  '\u1d04': 'C',
+  '\u1d05': 'D',
+  '\u1d07': 'E',
+  '\ua730': 'F',
+  '\u0262': 'G',
+  '\u029c': 'H',
+  '\u026a': 'I',
+  '\u1d0a': 'J',
+  '\u1d0b': 'K',
+  '\u029f': 'L',
+  '\u1d0d': 'M',
+  '\u0274': 'N',
+  '\u1d0f': 'O',
+  '\u1d18': 'P',
+  '\ua7af': 'Q',
+  '\u0280': 'R',
+  '\ua731': 'S',
+  '\u1d1b': 'T',
+  '\u1d1c': 'U',
+  '\u1d20': 'V',
+  '\u1d21': 'W',
+  '\u028f': 'Y',
+  '\u1d22': 'Z',
+  '\u0138': 'k',
+  '\u0185': 'b',
+  '\u03b7': 'n',
+};
+
+/**
+ * What a reader sees of a name: without invisible characters (zero-width space and joiner, soft
+ * hyphen: Unicode's default-ignorable code points), without combining marks, with spaces collapsed
+ * and trimmed. The tools refuse such names on the command line; a log written by other means may
+ * still hold them, and "ALICE\u200b" must not count as a second person next to "ALICE".
+ */
+function visibleLetters(name: string): string {
+  return [...name]
+    .map((c) => SHAPE_OF[c] ?? c)
+    .join('')
+    .normalize('NFD')
+    .replace(/[\p{Default_Ignorable_Code_Point}\p{M}]/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
  * Who a name denotes, as the keys two names for one person share at least one of: the UTS #39
  * skeleton (NFD, each character replaced by its prototype from Unicode's confusables.txt, NFD)
  * of the name as written, of its capitals, and of its case-folded form (folded again). Folding
@@ -24,7 +76,7 @@ export function normalizeOperatorName(name: string): string {
 export function operatorIdentities(name: string): readonly [string, string, string] {
   const fold = (s: string): string => s.toUpperCase().toLowerCase();
   const skeleton = (s: string): string => unhomoglyph(s.normalize('NFD')).normalize('NFD');
-  const recorded = normalizeOperatorName(name);
+  const recorded = visibleLetters(normalizeOperatorName(name));
   return [skeleton(recorded), skeleton(recorded.toUpperCase()), fold(skeleton(fold(recorded)))];
 }
 

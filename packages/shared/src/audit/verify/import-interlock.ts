@@ -17,7 +17,10 @@ function wrapOfImport(
   return writers.find((x) => predecessorHash(offline, x) === i.entry.peerLogHead) ?? writers[0];
 }
 
-/** Each key imported into was wrapped for by w, with the same KCV where both record one. */
+/**
+ * Each key imported into was wrapped for by w, with the KCV w recorded: an import that leaves
+ * out the KCV its wrap recorded would escape every check that compares KCVs.
+ */
 function checkImportedKeysWrapped(i: LoggedEntry, w: LoggedEntry, report: Report): void {
   for (const key of i.entry.keys) {
     const wrappedKey = w.entry.keys.find((k) => k.keyArn === key.keyArn);
@@ -27,6 +30,13 @@ function checkImportedKeysWrapped(i: LoggedEntry, w: LoggedEntry, report: Report
         'interlock',
         i,
         `${where(i)} imported into ${key.keyArn}, which offline line ${w.line} did not wrap for`,
+      );
+    } else if (wrappedKey.kcv !== undefined && key.kcv === undefined) {
+      report(
+        'error',
+        'interlock',
+        i,
+        `${where(i)} records no KCV for ${key.keyArn}, which offline line ${w.line} wrapped with KCV ${wrappedKey.kcv}`,
       );
     } else if (
       key.kcv !== undefined &&

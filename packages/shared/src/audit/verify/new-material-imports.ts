@@ -1,4 +1,5 @@
 import { REQUEST_LABEL, rotationLabel } from '../audit-label.js';
+import { materialsHeldAt } from '../materials-held.js';
 import type { AuditKeyRecord } from '../record.js';
 import type { LoggedEntry } from '../verify-chain.js';
 import { where, type Report } from './report.js';
@@ -26,20 +27,23 @@ export function checkNewMaterialImports(online: readonly LoggedEntry[], report: 
     );
     if (p === undefined) continue;
     const rotating = keysTakingNewMaterial(p);
+    // Every material the keys had by then, not only the current one: a "rotation" back to an
+    // older material imports nothing new either.
+    const held = materialsHeldAt(online, online.indexOf(p));
     const rotated = Object.keys(i.entry.outputs).some((label) =>
       label.startsWith(rotationLabel('')),
     );
     const groupsRotated = new Set<string>();
     for (const before of rotating) {
       if (before.keyArn === null) continue; // prepare names every key; only wrap raw has none
-      const old = before.currentKeyMaterialId!;
+      const old = held.get(before.keyArn) ?? new Set<string>();
       const imported = i.entry.keys.find((k) => k.keyArn === before.keyArn)?.keyMaterialId;
       const rotation = i.entry.outputs[rotationLabel(before.keyArn)];
       for (const [what, id] of [
         ['as the material it imported', imported],
         ['as the material it rotated to', rotation],
       ] as const)
-        if (id === old)
+        if (id !== undefined && old.has(id))
           report(
             'error',
             'material-not-new',
