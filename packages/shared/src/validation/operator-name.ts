@@ -57,9 +57,8 @@ const SHAPE_OF: Readonly<Record<string, string>> = {
  * still hold them, and "ALICE\u200b" must not count as a second person next to "ALICE".
  */
 function visibleLetters(name: string): string {
-  return [...name]
-    .map((c) => SHAPE_OF[c] ?? c)
-    .join('')
+  return name
+    .replace(/[\s\S]/gu, (c) => SHAPE_OF[c] ?? c)
     .normalize('NFD')
     .replace(/[\p{Default_Ignorable_Code_Point}\p{M}]/gu, '')
     .replace(/\s+/gu, ' ')
