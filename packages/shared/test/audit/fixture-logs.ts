@@ -17,7 +17,9 @@ const ARN_B = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef012345
 export const REQUEST = 'a'.repeat(64);
 export const WRAPPED = 'b'.repeat(64);
 
-function record(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'command'>): AuditRecord {
+export function record(
+  overrides: Partial<AuditRecord> & Pick<AuditRecord, 'command'>,
+): AuditRecord {
   return {
     operators: ['ALICE', 'BOB'],
     exceptions: [],
@@ -34,7 +36,7 @@ function record(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'command'>):
 }
 
 /** Appends like io/audit-log.ts does, optionally signing like the CLIs do with operator keys. */
-class Log {
+export class Log {
   readonly lines: string[] = [];
   private head: string | null = null;
   constructor(private readonly tool: string) {}

@@ -1,56 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  auditEntryHash,
-  canonicalJson,
-  checkCodeOf,
-  nextAuditEntryLine,
-  verifyAuditChain,
-  verifyTranscript,
-  type AuditRecord,
-} from '@byok-ceremony/shared';
+import { checkCodeOf, verifyAuditChain, verifyTranscript } from '../../src/index.js';
+import { Log, record } from './fixture-logs.js';
 
 const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555';
 const M0 = '1'.repeat(64); // the key's first material
 const M1 = '2'.repeat(64); // the material a first rotation made current
 const keyOf = { keyArn: ARN, keySpec: 'SYMMETRIC_DEFAULT', materialGroup: 'g0' };
-
-/** An unsigned log appended as the tools append, each line chained to the one before. */
-function newLog(tool: string) {
-  const lines: string[] = [];
-  let head: string | null = null;
-  return {
-    append(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'command'>): string | null {
-      const before = head;
-      const { entry } = nextAuditEntryLine(
-        { seq: lines.length, head },
-        {
-          operators: ['ALICE', 'BOB'],
-          exceptions: [],
-          inputs: {},
-          outputs: {},
-          checkCodes: {},
-          keys: [],
-          kmsRequestIds: [],
-          peerLogHead: null,
-          outcome: 'ok',
-          error: null,
-          ...overrides,
-        },
-        {
-          time: `2026-11-28T10:${String(lines.length).padStart(2, '0')}:00Z`,
-          tool,
-          toolVersion: '0.1.0',
-        },
-      );
-      const line = canonicalJson(entry);
-      lines.push(line);
-      head = auditEntryHash(line);
-      return before;
-    },
-    text: () => lines.map((l) => `${l}\n`).join(''),
-    head: () => head!,
-  };
-}
 
 /**
  * A first import (M0), a rotation to M1, then a third run whose import, as the online log's
@@ -58,9 +13,9 @@ function newLog(tool: string) {
  * no KCV, so the wrap's KCV for the new material is compared with nothing.
  */
 function logsRotatingBackToOldMaterial() {
-  const online = newLog('byok-online');
-  const offline = newLog('byok-offline');
-  online.append({ command: 'create-key', operators: [], keys: [keyOf] });
+  const online = new Log('byok-online');
+  const offline = new Log('byok-offline');
+  online.append(record({ command: 'create-key', operators: [], keys: [keyOf] }));
   const run = (
     n: number,
     prepared: Record<string, unknown>,
@@ -70,28 +25,34 @@ function logsRotatingBackToOldMaterial() {
   ) => {
     const request = String(n + 3).repeat(64);
     const wrapped = String(n + 6).repeat(64);
-    const requestHead = online.append({
-      command: 'prepare',
-      outputs: { request },
-      checkCodes: { request: checkCodeOf(request) },
-      keys: [{ ...keyOf, ...prepared }],
-    });
-    const wrappedHead = offline.append({
-      command: 'wrap',
-      inputs: { request },
-      outputs: { wrapped },
-      checkCodes: { request: checkCodeOf(request), wrapped: checkCodeOf(wrapped) },
-      keys: [{ ...keyOf, kcv: wrappedKcv }],
-      peerLogHead: requestHead,
-    });
-    online.append({
-      command: 'import',
-      inputs: { request, wrapped },
-      outputs,
-      checkCodes: { wrapped: checkCodeOf(wrapped) },
-      keys: [{ ...keyOf, ...imported, keyState: 'Enabled', proof: 'kcv-only' }],
-      peerLogHead: wrappedHead,
-    });
+    const requestHead = online.append(
+      record({
+        command: 'prepare',
+        outputs: { request },
+        checkCodes: { request: checkCodeOf(request) },
+        keys: [{ ...keyOf, ...prepared }],
+      }),
+    );
+    const wrappedHead = offline.append(
+      record({
+        command: 'wrap',
+        inputs: { request },
+        outputs: { wrapped },
+        checkCodes: { request: checkCodeOf(request), wrapped: checkCodeOf(wrapped) },
+        keys: [{ ...keyOf, kcv: wrappedKcv }],
+        peerLogHead: requestHead,
+      }),
+    );
+    online.append(
+      record({
+        command: 'import',
+        inputs: { request, wrapped },
+        outputs,
+        checkCodes: { wrapped: checkCodeOf(wrapped) },
+        keys: [{ ...keyOf, ...imported, keyState: 'Enabled', proof: 'kcv-only' }],
+        peerLogHead: wrappedHead,
+      }),
+    );
   };
   run(0, {}, 'AAAAAA', { keyMaterialId: M0, kcv: 'AAAAAA' }, {});
   run(
