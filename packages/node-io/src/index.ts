@@ -3,6 +3,8 @@
 // Files: exclusive atomic outputs, inputs, audit logs.
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
+export { readPlanFile, type LoadedPlan } from './io/read-plan-file.js';
+export { planSummaryLines } from './cli/plan-summary.js';
 export { INPUT_FILE_LIMITS, type InputFileKind } from './io/input-limits.js';
 export { readAuditLogPosition } from './io/audit-log.js';
 export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';

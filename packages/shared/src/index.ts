@@ -219,3 +219,18 @@ export {
 } from './custody/backup-spec.js';
 export { isSameKeyOrReplica } from './custody/key-arn-match.js';
 export { materialsHeldAt, type MaterialsHeld } from './audit/materials-held.js';
+export {
+  PLAN_FORMAT,
+  PLAN_MAX_BYTES,
+  PLAN_MAX_KEYS,
+  PLAN_VERSION,
+  type CeremonyPlan,
+  type DigestedPlan,
+  type PlanKey,
+  type PlanMaterial,
+  type PlanOperator,
+} from './plan/plan-types.js';
+export { parsePlanText } from './plan/parse-plan-text.js';
+export { checkPlan, CEREMONY_NAME } from './plan/check-plan.js';
+export { digestPlan } from './plan/plan-digest.js';
+export { AWS_ACCOUNT, AWS_REGION } from './plan/plan-regions.js';

@@ -21,6 +21,10 @@ export const INPUT_FILE_LIMITS = {
   'share file': 2 * 1024 * 1024,
   'component file': 64 * 1024,
   'age identity file': 64 * 1024,
+  /** A ceremony plan (docs/plan-format.md); the plan checker holds its own limit too. */
+  'ceremony plan': 4 * 1024 * 1024,
+  /** A key policy: KMS takes at most 32 kB. */
+  'key policy': 32 * 1024,
   /** prepare --reimport --original-record: an earlier ceremony's audit log, as large as any log. */
   'original record': 256 * 1024 * 1024,
 } as const;

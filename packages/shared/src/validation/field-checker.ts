@@ -59,6 +59,28 @@ export class FieldChecker {
     return record;
   }
 
+  /** As object(), where the fields named in `optional` may be left out. */
+  objectWith(
+    value: unknown,
+    path: string,
+    required: readonly string[],
+    optional: readonly string[],
+  ): Record<string, unknown> | undefined {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.fail(path, 'must be an object');
+      return undefined;
+    }
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!required.includes(key) && !optional.includes(key))
+        this.fail(memberPath(path, key), 'unknown field');
+    }
+    for (const key of required) {
+      if (!(key in record)) this.fail(`${path}.${key}`, 'missing');
+    }
+    return record;
+  }
+
   array(value: unknown, path: string, minItems: number): readonly unknown[] | undefined {
     if (value === undefined) return undefined;
     if (!Array.isArray(value)) {

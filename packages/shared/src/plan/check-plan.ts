@@ -1,0 +1,256 @@
+import {
+  assertBackupSpecsCombine,
+  parseBackupSpec,
+  type BackupSpec,
+} from '../custody/backup-spec.js';
+import { ByokError } from '../errors.js';
+import {
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  DEFAULT_WRAPPING_KEY_SPEC,
+  checkWrappingCombination,
+  defaultWrappingAlgorithm,
+  isImportableKeySpec,
+  type KeySpec,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '../kms/rules.js';
+import { FieldChecker, HEX_DIGEST } from '../validation/field-checker.js';
+import {
+  OPERATOR_NAME,
+  OPERATOR_NAME_RULE,
+  normalizeOperatorName,
+  operatorNameCollisions,
+} from '../validation/operator-name.js';
+import { checkPlanKeys } from './check-plan-keys.js';
+import { AWS_ACCOUNT, AWS_REGION } from './plan-regions.js';
+import {
+  PLAN_FORMAT,
+  PLAN_VERSION,
+  type CeremonyPlan,
+  type PlanMaterial,
+  type PlanOperator,
+} from './plan-types.js';
+
+/** Printable ASCII: the name goes into each material's KeyMaterialDescription and onto paper. */
+export const CEREMONY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._:()-]{0,63}$/;
+
+/**
+ * A plan document (parsed YAML or JSON) as a CeremonyPlan, or one error that lists every problem
+ * with its path (`$.keys[2].keySpec: …`): a plan is reviewed whole, so it is refused whole.
+ */
+export function checkPlan(value: unknown, path: string): CeremonyPlan {
+  const c = new FieldChecker();
+  const top = c.objectWith(
+    value,
+    '$',
+    [
+      'format',
+      'version',
+      'name',
+      'account',
+      'region',
+      'operators',
+      'witness',
+      'material',
+      'backup',
+      'keys',
+    ],
+    ['wrapping'],
+  );
+  if (top === undefined) c.throwIfAny(`the plan ${path}`, PLAN_HINT);
+  const t = top!;
+  c.constant(t.format, '$.format', PLAN_FORMAT);
+  c.constant(t.version, '$.version', PLAN_VERSION);
+  c.string(
+    t.name,
+    '$.name',
+    CEREMONY_NAME,
+    'a name of 1–64 letters, digits, spaces and ._:()- starting with a letter or digit',
+  );
+  quotedString(
+    c,
+    t.account,
+    '$.account',
+    AWS_ACCOUNT,
+    'a 12-digit AWS account id, quoted ("111122223333")',
+  );
+  c.string(t.region, '$.region', AWS_REGION, 'an AWS Region name such as eu-west-1');
+  const operators = checkOperators(c, t.operators);
+  const witness = checkWitness(c, t.witness, operators);
+  const material = checkMaterial(c, t.material);
+  const backup = checkBackup(c, t.backup, material);
+  const wrapping = checkWrapping(c, t.wrapping);
+  const keys = checkPlanKeys(c, t.keys, typeof t.region === 'string' ? t.region : '');
+  for (const [i, key] of keys.entries()) checkKeyWrapping(c, `$.keys[${i}]`, key.keySpec, wrapping);
+  c.throwIfAny(`the plan ${path}`, PLAN_HINT);
+  return {
+    format: PLAN_FORMAT,
+    version: PLAN_VERSION,
+    name: t.name as string,
+    account: t.account as string,
+    region: t.region as string,
+    operators,
+    witness,
+    material,
+    backup,
+    wrappingAlgorithm: wrapping.algorithm,
+    wrappingKeySpec: wrapping.keySpec,
+    keys,
+  };
+}
+
+const PLAN_HINT =
+  'Fix each field named; docs/plan-format.md describes every field, with an example plan.';
+
+function checkOperators(c: FieldChecker, value: unknown): PlanOperator[] {
+  const items = c.array(value, '$.operators', 2) ?? [];
+  const operators: PlanOperator[] = [];
+  const names: string[] = [];
+  for (const [i, item] of items.entries()) {
+    const at = `$.operators[${i}]`;
+    const o = c.object(item, at, ['name', 'operatorKey']);
+    if (o === undefined) continue;
+    const name = typeof o.name === 'string' ? normalizeOperatorName(o.name) : o.name;
+    const named = c.string(name, `${at}.name`, OPERATOR_NAME, OPERATOR_NAME_RULE);
+    if (named) names.push(name);
+    const keyed = quotedString(
+      c,
+      o.operatorKey,
+      `${at}.operatorKey`,
+      HEX_DIGEST,
+      "the operator key's fingerprint: the 64 lowercase hex digits operator keygen printed",
+    );
+    if (named && keyed) operators.push({ name, operatorKey: o.operatorKey as string });
+  }
+  for (const [a, b] of operatorNameCollisions(names))
+    c.fail(
+      '$.operators',
+      `${JSON.stringify(a)} and ${JSON.stringify(b)} name one person: two operators are two different people`,
+    );
+  const keys = operators.map((o) => o.operatorKey);
+  if (new Set(keys).size !== keys.length)
+    c.fail('$.operators', 'two operators have the same operator key');
+  return operators;
+}
+
+/**
+ * A string field that YAML may have read as a number or a boolean (an account id, a fingerprint
+ * of digits only): the problem says to quote it, since the digits as written are lost.
+ */
+export function quotedString(
+  c: FieldChecker,
+  value: unknown,
+  path: string,
+  pattern: RegExp,
+  describe: string,
+): boolean {
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    c.fail(path, `must be a quoted string ("…"): YAML read it as a ${typeof value}`);
+    return false;
+  }
+  return c.string(value, path, pattern, describe);
+}
+
+function checkWitness(c: FieldChecker, value: unknown, operators: readonly PlanOperator[]): string {
+  // Compared with the operators whose entries are whole; a broken one is reported already.
+  const name = typeof value === 'string' ? normalizeOperatorName(value) : value;
+  if (!c.string(name, '$.witness', OPERATOR_NAME, OPERATOR_NAME_RULE)) return '';
+  if (operatorNameCollisions([...operators.map((o) => o.name), name]).some(([, b]) => b === name))
+    c.fail('$.witness', 'the witness must be a person other than the operators');
+  return name;
+}
+
+function checkMaterial(c: FieldChecker, value: unknown): PlanMaterial {
+  const m = c.objectWith(value, '$.material', ['source'], ['custodians']);
+  if (
+    m === undefined ||
+    !c.oneOf(m.source, '$.material.source', ['generate', 'components', 'material-set'] as const)
+  )
+    return { source: 'generate' };
+  if (m.source !== 'components') {
+    if (m.custodians !== undefined)
+      c.fail('$.material.custodians', `only for source components, not ${m.source}`);
+    return { source: m.source };
+  }
+  const n = m.custodians;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > 9) {
+    c.fail('$.material.custodians', 'split knowledge needs 2 to 9 custodians (an integer)');
+    return { source: 'components', custodians: 2 };
+  }
+  return { source: 'components', custodians: n };
+}
+
+function checkBackup(
+  c: FieldChecker,
+  value: unknown,
+  material: PlanMaterial,
+): readonly BackupSpec[] | 'none' {
+  if (value === 'none') return 'none';
+  const items = c.array(value, '$.backup', 1);
+  if (items === undefined) return 'none'; // reported: missing, or not a list
+  const specs: BackupSpec[] = [];
+  for (const [i, item] of items.entries()) {
+    if (!c.string(item, `$.backup[${i}]`)) continue;
+    try {
+      specs.push(parseBackupSpec(item));
+    } catch (error) {
+      c.fail(`$.backup[${i}]`, backupProblem(error, item));
+    }
+  }
+  try {
+    assertBackupSpecsCombine(specs);
+  } catch (error) {
+    c.fail('$.backup', backupProblem(error, ''));
+  }
+  if (material.source !== 'generate' && specs.length > 0)
+    c.fail(
+      '$.backup',
+      `backs up generated material; with source ${material.source} the custodians already keep it: write backup: none`,
+    );
+  return specs;
+}
+
+function backupProblem(error: unknown, item: string): string {
+  const text =
+    error instanceof ByokError
+      ? error.message.replace(/^--backup /u, '').replace(/--backup /gu, '')
+      : String(error);
+  return item === ''
+    ? text
+    : `${text} (shamir:M-of-N with 2 ≤ M ≤ N ≤ 255, age:age1…, or age:passphrase)`;
+}
+
+interface PlanWrapping {
+  readonly algorithm: WrappingAlgorithm | null;
+  readonly keySpec: WrappingKeySpec;
+}
+
+function checkWrapping(c: FieldChecker, value: unknown): PlanWrapping {
+  if (value === undefined) return { algorithm: null, keySpec: DEFAULT_WRAPPING_KEY_SPEC };
+  const w = c.objectWith(value, '$.wrapping', [], ['algorithm', 'keySpec']);
+  if (w === undefined) return { algorithm: null, keySpec: DEFAULT_WRAPPING_KEY_SPEC };
+  const algorithm = c.oneOf(w.algorithm, '$.wrapping.algorithm', WRAPPING_ALGORITHMS)
+    ? w.algorithm
+    : null;
+  const keySpec = c.oneOf(w.keySpec, '$.wrapping.keySpec', WRAPPING_KEY_SPECS)
+    ? w.keySpec
+    : DEFAULT_WRAPPING_KEY_SPEC;
+  return { algorithm, keySpec };
+}
+
+function checkKeyWrapping(
+  c: FieldChecker,
+  at: string,
+  keySpec: KeySpec,
+  wrapping: PlanWrapping,
+): void {
+  if (!isImportableKeySpec(keySpec)) return; // reported by checkPlanKeys
+  if (wrapping.algorithm === null) {
+    if (defaultWrappingAlgorithm(keySpec, wrapping.keySpec) === undefined)
+      c.fail(at, `no wrapping algorithm carries ${keySpec} material with ${wrapping.keySpec}`);
+    return;
+  }
+  const verdict = checkWrappingCombination(keySpec, wrapping.algorithm, wrapping.keySpec);
+  if (!verdict.allowed) c.fail(`${at}.keySpec`, verdict.reason);
+}
