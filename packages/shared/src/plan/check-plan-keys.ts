@@ -18,7 +18,12 @@ const MAX_TAGS = 50;
 const MAX_DESCRIPTION = 8192;
 
 /** The keys of a plan, each checked; problems go to the checker with their paths. */
-export function checkPlanKeys(c: FieldChecker, value: unknown, region: string): PlanKey[] {
+export function checkPlanKeys(
+  c: FieldChecker,
+  value: unknown,
+  region: string,
+  checkWrapping: (at: string, keySpec: KeySpec) => void,
+): PlanKey[] {
   const items = c.array(value, '$.keys', 1);
   if (items === undefined) return [];
   if (items.length > PLAN_MAX_KEYS) {
@@ -30,6 +35,7 @@ export function checkPlanKeys(c: FieldChecker, value: unknown, region: string): 
   for (const [i, item] of items.entries()) {
     const key = checkPlanKey(c, item, `$.keys[${i}]`, region);
     if (key === undefined) continue;
+    checkWrapping(`$.keys[${i}]`, key.keySpec);
     const first = aliases.get(key.alias.toLowerCase());
     if (first !== undefined)
       c.fail(`$.keys[${i}].alias`, `${key.alias} is also $.keys[${first}]: one key per alias`);

@@ -81,8 +81,10 @@ export function checkPlan(value: unknown, path: string): CeremonyPlan {
   const material = checkMaterial(c, t.material);
   const backup = checkBackup(c, t.backup, material);
   const wrapping = checkWrapping(c, t.wrapping);
-  const keys = checkPlanKeys(c, t.keys, typeof t.region === 'string' ? t.region : '');
-  for (const [i, key] of keys.entries()) checkKeyWrapping(c, `$.keys[${i}]`, key.keySpec, wrapping);
+  const region = typeof t.region === 'string' ? t.region : '';
+  const keys = checkPlanKeys(c, t.keys, region, (at, keySpec) => {
+    checkKeyWrapping(c, at, keySpec, wrapping);
+  });
   c.throwIfAny(`the plan ${path}`, PLAN_HINT);
   return {
     format: PLAN_FORMAT,
