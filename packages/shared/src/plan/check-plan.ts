@@ -116,14 +116,22 @@ function checkOperators(c: FieldChecker, value: unknown): PlanOperator[] {
     const name = typeof o.name === 'string' ? normalizeOperatorName(o.name) : o.name;
     const named = c.string(name, `${at}.name`, OPERATOR_NAME, OPERATOR_NAME_RULE);
     if (named) names.push(name);
+    // As operator keygen prints it (SHA256:abcd 1234 …) or as 64 hex digits.
+    const operatorKey =
+      typeof o.operatorKey === 'string'
+        ? o.operatorKey
+            .replace(/^SHA256:/iu, '')
+            .replace(/\s+/gu, '')
+            .toLowerCase()
+        : o.operatorKey;
     const keyed = quotedString(
       c,
-      o.operatorKey,
+      operatorKey,
       `${at}.operatorKey`,
       HEX_DIGEST,
       "the operator key's fingerprint: the 64 lowercase hex digits operator keygen printed",
     );
-    if (named && keyed) operators.push({ name, operatorKey: o.operatorKey as string });
+    if (named && keyed) operators.push({ name, operatorKey: operatorKey as string });
   }
   for (const [a, b] of operatorNameCollisions(names))
     c.fail(
