@@ -100,7 +100,7 @@ export {
   type ChainPosition,
 } from './audit/chain.js';
 export { formatAuditFinding, type AuditFinding } from './audit/audit-finding.js';
-export { verifyAuditChain } from './audit/verify-chain.js';
+export { verifyAuditChain, type AuditChainResult } from './audit/verify-chain.js';
 export {
   signAuditEntry,
   type AuditSigner,

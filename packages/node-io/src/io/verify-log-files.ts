@@ -8,9 +8,11 @@ import {
   type ExpectedHead,
   verifyTranscript,
   type PinnedOperatorKey,
+  type PlanOperator,
   type TranscriptResult,
   type VerifyEd25519,
 } from '@byok-ceremony/shared';
+import { pinsFromPlan } from '../audit/plan-pins.js';
 import { readOperatorPublicKey } from './operator-key-file.js';
 import { readAuditLogFile } from './read-audit-log-file.js';
 import { readPaperRecord } from './read-paper-record.js';
@@ -31,6 +33,13 @@ export const verifyEd25519: VerifyEd25519 = (publicKey, payload, signature) => {
   }
 };
 
+/** A plan's operators, whose key fingerprints pin the keys the logs' signatures were made with. */
+export interface PlanPins {
+  readonly operators: readonly PlanOperator[];
+  /** The plan file, named where a pin is reported. */
+  readonly source: string;
+}
+
 /** Reads the logs and pinned keys and verifies them together; the caller prints the result. */
 export async function verifyLogFiles(
   logs: readonly string[],
@@ -38,6 +47,7 @@ export async function verifyLogFiles(
   expectedHeads: readonly string[],
   cwd: string,
   paperRecords: readonly string[] = [],
+  plan?: PlanPins,
 ): Promise<TranscriptResult> {
   const expected: ExpectedHead[] = [];
   for (const typed of expectedHeads) {
@@ -61,5 +71,6 @@ export async function verifyLogFiles(
   const chains = [];
   for (const log of logs)
     chains.push(verifyAuditChain(log, await readAuditLogFile(resolve(cwd, log), log)));
+  if (plan !== undefined) pinned.push(...pinsFromPlan(plan.operators, chains, plan.source));
   return verifyTranscript(chains, { verifyEd25519, pinnedKeys: pinned, expectedHeads: expected });
 }

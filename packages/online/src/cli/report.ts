@@ -9,6 +9,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { renderCeremonyReport, type ReportFormat } from '../ops/render-ceremony-report.js';
 import type { CliDeps } from './deps.js';
+import { planReportInputs } from './report-plan.js';
 import { TOOL, TOOL_VERSION } from './tool.js';
 
 function formatOf(requested: string | undefined, out: string): ReportFormat {
@@ -44,20 +45,34 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
             type: 'string',
             describe: 'The witness, named on the signature lines',
           })
-          .option('title', { type: 'string', describe: 'Title of the record' }),
+          .option('title', { type: 'string', describe: 'Title of the record' })
+          .option('plan', {
+            type: 'string',
+            describe:
+              'The ceremony plan: the record is anchored by the two head codes (asked once each) and the operator keys the plan pins',
+          }),
       ),
     async (argv) => {
-      const witness =
+      const flagWitness =
         argv.witness === undefined ? undefined : parseOperatorName(argv.witness, '--witness');
       const out = resolve(deps.cwd, argv.out);
       const format = formatOf(argv.format, out);
       await assertOutputAbsent(out);
+      const planned =
+        argv.plan === undefined
+          ? undefined
+          : await planReportInputs(argv.plan, argv['expect-head'], flagWitness, deps);
+      const witness = planned?.witness ?? flagWitness;
+      const title = argv.title ?? planned?.loaded.plan.name;
       const result = await verifyLogFiles(
         argv.log,
         argv['operator-pubkey'],
-        argv['expect-head'],
+        planned?.heads ?? argv['expect-head'],
         deps.cwd,
         argv['paper-record'],
+        planned === undefined
+          ? undefined
+          : { operators: planned.loaded.plan.operators, source: argv.plan! },
       );
       const text = renderCeremonyReport(
         result,
@@ -65,7 +80,7 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
           generatedAt: deps.now().toISOString(),
           generatedBy: `${TOOL} ${TOOL_VERSION}`,
           ...(witness === undefined ? {} : { witness }),
-          ...(argv.title === undefined ? {} : { title: argv.title }),
+          ...(title === undefined ? {} : { title }),
         },
         format,
       );
