@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, headCodeOf } from '@byok-ceremony/shared';
 import { appendAuditEntry, assertAuditLogUsable, AuditLogHeadMovedError } from '../io/audit-log.js';
 import type { AuditSession } from './audit-session.js';
 import {
@@ -78,17 +78,28 @@ async function logFailure(
   options: RunAuditedOptions,
 ): Promise<void> {
   try {
-    await appendAuditEntry(
+    const head = await appendAuditEntry(
       options.auditLog,
       session.record(facts, failure),
       entryMeta(options),
       session.signers,
     );
+    announceHead(head, options);
   } catch (error) {
     options.stderr(
       `${options.tool}: warning: this failure could not be logged: ${auditLogError(options.auditLog, error, 'failed').message}\n`,
     );
   }
+}
+
+/**
+ * The log's new head code, the last line of every ceremony command: the witness writes it down
+ * there, so the record is anchored without a separate `audit head` (which prints it again).
+ */
+function announceHead(head: string, options: RunAuditedOptions): void {
+  options.stderr(
+    `${options.tool}: log head code ${headCodeOf(head)} (the witness writes it down; audit head prints it again)\n`,
+  );
 }
 
 /** SIGINT and SIGTERM abort the returned controller's signal until `release` is called. */
@@ -129,13 +140,14 @@ async function logSuccess(
   options: RunAuditedOptions,
 ): Promise<void> {
   try {
-    await appendAuditEntry(
+    const head = await appendAuditEntry(
       options.auditLog,
       session.record(facts, undefined),
       entryMeta(options),
       session.signers,
       heldTo,
     );
+    announceHead(head, options);
   } catch (error) {
     await removeWritten(session, facts);
     if (!(error instanceof AuditLogHeadMovedError))
