@@ -32,8 +32,11 @@ import {
   type PlanOperator,
 } from './plan-types.js';
 
-/** Printable ASCII: the name goes into each material's KeyMaterialDescription and onto paper. */
-export const CEREMONY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._:()-]{0,63}$/;
+/**
+ * The characters KMS allows in a KeyMaterialDescription ([a-zA-Z0-9:/_\s.-]), spaces only
+ * single: the name goes into each symmetric material's description and onto paper as written.
+ */
+export const CEREMONY_NAME = /^(?=.{1,64}$)[A-Za-z0-9](?:[A-Za-z0-9._:/-]| (?=[^ ]))*$/;
 
 /**
  * A plan document (parsed YAML or JSON) as a CeremonyPlan, or one error that lists every problem
@@ -66,7 +69,7 @@ export function checkPlan(value: unknown, path: string): CeremonyPlan {
     t.name,
     '$.name',
     CEREMONY_NAME,
-    'a name of 1–64 letters, digits, spaces and ._:()- starting with a letter or digit',
+    'a name of 1–64 ASCII letters, digits, single spaces and ._:/- starting with a letter or digit',
   );
   quotedString(
     c,
