@@ -94,6 +94,41 @@ describe('import lifecycle: expiry, deletion, re-import, rotation, replicas', ()
     expect((await stateOf(p384.KeyId!)).KeyState).toBe('PendingImport');
   });
 
+  it('takes KeyMaterialDescription for symmetric encryption keys only, within the model pattern', async () => {
+    const hmac = await newKey('HMAC_256');
+    await expect(
+      importInto(hmac.KeyId!, materialFor('HMAC_256'), {
+        KeyMaterialDescription: 'byok-ceremony x',
+      }),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('only supported for symmetric encryption keys'),
+    });
+    expect((await stateOf(hmac.KeyId!)).KeyState).toBe('PendingImport');
+    const symmetric = await newKey();
+    await expect(
+      importInto(symmetric.KeyId!, randomBytes(32), { KeyMaterialDescription: 'name (id)' }),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('regular expression pattern'),
+    });
+    await expect(
+      importInto(symmetric.KeyId!, randomBytes(32), { KeyMaterialDescription: 'x'.repeat(257) }),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    await importInto(symmetric.KeyId!, randomBytes(32), {
+      KeyMaterialDescription: 'Payments 2026 - 0b6a3c1e-8f7d-4c2b-9e1a-5d4f3b2a1c0e',
+    });
+    const listed = await kms.send(
+      new ListKeyRotationsCommand({
+        KeyId: symmetric.KeyId,
+        IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
+      }),
+    );
+    expect(listed.Rotations?.map((r) => r.KeyMaterialDescription)).toEqual([
+      'Payments 2026 - 0b6a3c1e-8f7d-4c2b-9e1a-5d4f3b2a1c0e',
+    ]);
+  });
+
   it('answers SHA-1 wrapping under a SHA-256 token with InvalidCiphertextException', async () => {
     const key = await newKey();
     const parameters = await kms.send(

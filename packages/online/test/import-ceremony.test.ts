@@ -120,6 +120,7 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(Object.keys(imp.inputs).sort()).toEqual([
       'request',
       'requestFile',
+      'tokensFile',
       'wrapped',
       'wrappedFile',
     ]);

@@ -36,13 +36,16 @@ describe('raw mode, as the seed procedure', () => {
     expect(await readdir(join(cwd, 'raw'))).toEqual([keyId]);
     const dir = join(cwd, 'raw', keyId);
     const request = JSON.parse(await readFile(join(cwd, 'request.json'), 'utf8')) as {
-      targets: { publicKey: string; importToken: string }[];
+      targets: { publicKey: string }[];
+    };
+    const kept = JSON.parse(await readFile(join(cwd, 'request.json.tokens.json'), 'utf8')) as {
+      tokens: { importToken: string }[];
     };
     expect((await readFile(join(dir, 'PublicKey.bin'))).toString('base64')).toBe(
       request.targets[0]!.publicKey,
     );
     expect((await readFile(join(dir, 'ImportToken.bin'))).toString('base64')).toBe(
-      request.targets[0]!.importToken,
+      kept.tokens[0]!.importToken,
     );
 
     // Steps 3 and 7, verbatim apart from paths.

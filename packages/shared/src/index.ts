@@ -55,6 +55,14 @@ export {
   type WrappedTarget,
 } from './bundle/types.js';
 export { assertImportRequestBundle } from './bundle/assert-import-request.js';
+export {
+  IMPORT_TOKENS_FORMAT,
+  IMPORT_TOKENS_SUFFIX,
+  IMPORT_TOKENS_VERSION,
+  assertImportTokensFile,
+  importTokensPathOf,
+  type ImportTokensFile,
+} from './bundle/import-tokens.js';
 export { assertWrappedKeyBundle } from './bundle/assert-wrapped-keys.js';
 export {
   assertWrappedAnswersRequest,

@@ -97,7 +97,7 @@ describe('assertImportRequestBundle', () => {
       targets: Record<string, unknown>[];
     };
     bad['extra'] = 1;
-    bad['version'] = 3;
+    bad['version'] = 4;
     bad.targets[0]!['publicKey'] = 'not base64!';
     bad.targets[1]!['keyUsage'] = 'ENCRYPT_DECRYPT';
     bad.targets[1]!['parametersValidTo'] = 'tomorrow';
@@ -106,7 +106,7 @@ describe('assertImportRequestBundle', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         '$.extra: unknown field',
-        '$.version: must be one of 1, 2',
+        '$.version: must be one of 1, 2, 3',
         '$.targets[0].publicKey: is not valid base64 (RFC 4648, padded, no whitespace)',
         '$.targets[1].keyUsage: ENCRYPT_DECRYPT is not a usage of HMAC_256',
         '$.targets[1].parametersValidTo: must be an RFC 3339 UTC timestamp such as 2026-01-31T12:00:00Z',

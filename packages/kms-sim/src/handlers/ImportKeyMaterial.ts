@@ -52,6 +52,12 @@ function checkImportParameters(
   ) {
     throw unsupported(`${key.keySpec} keys cannot have new key material after the initial import.`);
   }
+  // The model: KeyMaterialDescription is "only usable with symmetric encryption keys".
+  if (input.KeyMaterialDescription !== undefined && key.keySpec !== 'SYMMETRIC_DEFAULT') {
+    throw validation(
+      `KeyMaterialDescription is only supported for symmetric encryption keys; ${key.arn} is ${key.keySpec}.`,
+    );
+  }
   if (input.ImportType === 'NEW_KEY_MATERIAL' && input.KeyMaterialId !== undefined) {
     throw validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
   }

@@ -3,6 +3,8 @@ export const INPUT_FILE_LIMITS = {
   /** A thousand RSA_4096 targets are about 3 MB of JSON. */
   'import request': 16 * 1024 * 1024,
   'wrapped-key bundle': 16 * 1024 * 1024,
+  /** A version 3 request's tokens, kept online: 10,000 real tokens are about 20 MB of base64. */
+  'import tokens file': 64 * 1024 * 1024,
   'operator key': 64 * 1024,
   'operator public key': 64 * 1024,
   'passphrase file': 64 * 1024,

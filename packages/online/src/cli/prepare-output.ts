@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { formatFingerprint } from '@byok-ceremony/shared';
+import { formatFingerprint, importTokensPathOf } from '@byok-ceremony/shared';
 import type { PrepareCeremonyResult } from '../ops/prepare-ceremony.js';
 import type { CliDeps } from './deps.js';
 
@@ -19,6 +19,7 @@ export function printPrepared(
         digest,
         ceremonyId: bundle.ceremonyId,
         out,
+        tokens: importTokensPathOf(out),
         ...(rawDir === undefined ? {} : { rawDir }),
         targets,
       })}\n`,
@@ -39,6 +40,11 @@ export function printPrepared(
       `    import type       ${t.importType}${t.keyMaterialId === null ? '' : ` of ${t.keyMaterialId}`}${t.expectedKcv === null ? '' : `, KCV must be ${t.expectedKcv}`}`,
     );
   }
+  const tokens = importTokensPathOf(relative(deps.cwd, out) || out);
+  lines.push(
+    '',
+    `Import tokens kept in ${tokens}: it stays on this machine, beside the request, for import`,
+  );
   if (rawDir !== undefined)
     lines.push('', `Raw PublicKey.bin and ImportToken.bin per key in ${rawDir}/KEY_ID/`);
   lines.push(

@@ -30,6 +30,7 @@ export function reportOf(status: KeyStatus) {
         expirationModel: m.expirationModel ?? null,
         validTo: iso(m.validTo),
         rotationDate: iso(m.rotationDate),
+        description: m.description ?? null,
       })) ?? null,
   };
 }
@@ -53,10 +54,14 @@ export function textOf(report: ReturnType<typeof reportOf>): string[] {
     lines.push('  key materials      (listed for symmetric EXTERNAL keys only)');
   } else {
     lines.push(`  key materials      ${report.keyMaterials.length}`);
-    for (const m of report.keyMaterials)
+    for (const m of report.keyMaterials) {
       lines.push(
         `    ${m.keyMaterialId ?? '-'} ${m.keyMaterialState ?? '-'} ${m.importState ?? '-'}${m.validTo === null ? '' : ` valid to ${m.validTo}`}`,
       );
+      // KMS allows tabs and line breaks in a description: one line here, so no line is forged.
+      if (m.description !== null)
+        lines.push(`      description ${m.description.replace(/\s+/gu, ' ')}`);
+    }
   }
   return lines;
 }

@@ -44,6 +44,8 @@ export interface KeyMaterialEntry {
   readonly rotationDate: Date | undefined;
   /** AUTOMATIC or ON_DEMAND for materials that became current through a rotation. */
   readonly rotationType: string | undefined;
+  /** The KeyMaterialDescription the import set, if any. */
+  readonly description: string | undefined;
 }
 
 /**
@@ -77,6 +79,8 @@ export interface KmsPort {
     readonly importType?: ImportType;
     /** Only with EXISTING_KEY_MATERIAL: KMS refuses material that is not this one. */
     readonly keyMaterialId?: string;
+    /** Symmetric encryption keys only: 0–256 characters of [a-zA-Z0-9:/_\s.-]. */
+    readonly keyMaterialDescription?: string;
   }): Promise<{ readonly keyId: string; readonly keyMaterialId: string | undefined }>;
   /** RotateKeyOnDemand: makes the material pending rotation current. */
   rotateKeyOnDemand(keyId: string): Promise<void>;

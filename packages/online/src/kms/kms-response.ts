@@ -79,6 +79,19 @@ export function checkText(operation: string, field: string, value: unknown, max:
   return value;
 }
 
+/** KeyMaterialDescriptionType of the KMS model: 0–256 characters of [a-zA-Z0-9:/_\s.-]. */
+const KEY_MATERIAL_DESCRIPTION = /^[a-zA-Z0-9:/_\s.-]{0,256}$/u;
+
+export function checkKeyMaterialDescription(
+  operation: string,
+  field: string,
+  value: unknown,
+): string {
+  if (typeof value !== 'string' || !KEY_MATERIAL_DESCRIPTION.test(value))
+    throw invalid(operation, field, `${shown(value)} is not a KMS key material description`);
+  return value;
+}
+
 /** `value` checked by `check` when present; undefined stays undefined. */
 export function optional<T>(
   value: unknown,

@@ -22,6 +22,7 @@ import {
   checkEnum,
   checkKeyArn,
   checkKeyId,
+  checkKeyMaterialDescription,
   checkKeyMaterialId,
   checkText,
   optional,
@@ -247,6 +248,9 @@ export function sdkKmsPort(
               ...(input.validTo === undefined ? {} : { ValidTo: input.validTo }),
               ...(input.importType === undefined ? {} : { ImportType: input.importType }),
               ...(input.keyMaterialId === undefined ? {} : { KeyMaterialId: input.keyMaterialId }),
+              ...(input.keyMaterialDescription === undefined
+                ? {}
+                : { KeyMaterialDescription: input.keyMaterialDescription }),
             }),
           ),
         'never',
@@ -308,6 +312,12 @@ export function sdkKmsPort(
             validTo: optional(r.ValidTo, checkDate, op, 'ValidTo'),
             rotationDate: optional(r.RotationDate, checkDate, op, 'RotationDate'),
             rotationType: optional(r.RotationType, checkEnum, op, 'RotationType'),
+            description: optional(
+              r.KeyMaterialDescription,
+              checkKeyMaterialDescription,
+              op,
+              'KeyMaterialDescription',
+            ),
           });
         }
         marker = nextMarker('ListKeyRotations', out, seen);

@@ -23,6 +23,8 @@ import { assertNotSwapped } from './assert-not-swapped.js';
 import { assertParametersFresh } from './assert-parameters-fresh.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWrappedKeys, type ImportedKey } from './import-wrapped-keys.js';
+import { importTokensOf, readKeptTokens } from './kept-import-tokens.js';
+import { keyMaterialDescriptionOf } from './key-material-description.js';
 import { materialsHeldAtPrepare } from './held-at-prepare.js';
 import { regionRoutedKms } from './region-routed-kms.js';
 import { resumeNote, type OpenedJournalFile, type OpenJournalFile } from './import-journal.js';
@@ -105,13 +107,22 @@ interface CheckedPair {
   readonly wrapped: WrappedKeyBundle;
   readonly requestDigest: string;
   readonly wrappedDigest: string;
+  /** Per target, in target order: from the request (versions 1, 2) or the tokens file kept (3). */
+  readonly importTokens: readonly Uint8Array[];
+}
+
+/** What readBundles read: the request, the wrapped bundle unchecked, and any kept tokens. */
+interface ReadBundles {
+  readonly request: ImportRequestBundle;
+  readonly wrapped: unknown;
+  readonly keptTokens: { readonly path: string; readonly bytes: Uint8Array } | undefined;
 }
 
 /** Reads the request and the wrapped bundle (its file or its QR frames), each on record as read. */
 async function readBundles(
   input: ImportCeremonyInput,
   ports: ImportCeremonyPorts,
-): Promise<Ceremony<{ readonly request: ImportRequestBundle; readonly wrapped: unknown }>> {
+): Promise<Ceremony<ReadBundles>> {
   const facts = new FactsBuilder();
   return facts.run(async () => {
     const requestBytes = await ports.readFile(input.request, 'import request');
@@ -125,13 +136,19 @@ async function readBundles(
     const request = parseJsonFile(requestBytes, input.request, 'import request');
     assertNotSwapped(request, wrapped);
     assertImportRequestBundle(request);
+    // Version 3 carries only the tokens' hashes: the tokens were kept beside the request.
+    const keptTokens =
+      request.version === 3
+        ? await readKeptTokens(input.request, (path) => ports.readFile(path, 'import tokens file'))
+        : undefined;
+    if (keptTokens !== undefined) facts.input('tokensFile', keptTokens.bytes);
     if (input.wrapped.kind === 'scan') {
       const scanned = await ports.scanWrapped(input.wrapped.images);
       // The transport on record: the same SHA-256 wrap logged for the frames it showed.
       facts.add({ inputs: { qrTransfer: scanned.transferSha256 } });
       wrapped = scanned.bundle;
     }
-    return { request, wrapped };
+    return { request, wrapped, keptTokens };
   });
 }
 
@@ -140,8 +157,7 @@ async function readBundles(
  * when the request is not from this log. The peer's log head is on record once it parsed.
  */
 function checkPair(
-  request: ImportRequestBundle,
-  wrapped: unknown,
+  { request, wrapped, keptTokens }: ReadBundles,
   ports: ImportCeremonyPorts,
 ): Ceremony<CheckedPair> {
   assertWrappedKeyBundle(wrapped);
@@ -154,12 +170,16 @@ function checkPair(
       nodeWrappingKeyFingerprint(Buffer.from(t.publicKey, 'base64')),
     );
     assertWrappedAnswersRequest(request, wrapped, { requestDigest, fingerprints });
+    const importTokens = importTokensOf(request, requestDigest, keptTokens);
     assertParametersFresh(request, ports.now());
     if (!requestCameFromLog(request, ports.localLog))
       ports.say(
         `warning: the import request was not prepared with this audit log (${ports.localLogPath}): its log head is not an entry of it; check --audit-log and that this is the ceremony's request`,
       );
-    return { result: { request, wrapped, requestDigest, wrappedDigest }, facts };
+    return {
+      result: { request, wrapped, requestDigest, wrappedDigest, importTokens },
+      facts,
+    };
   } catch (error) {
     throw withFailureFacts(error, facts);
   }
@@ -214,6 +234,8 @@ async function importAndRotate(
             onRecord: keysOnRecord(ports.localLog, requestDigest),
             heldAtPrepare: materialsHeldAtPrepare(ports.localLog, requestDigest),
             requestDigest,
+            importTokens: pair.importTokens,
+            keyMaterialDescription: keyMaterialDescriptionOf(request),
             concurrency: input.concurrency,
             journal,
             now: ports.now,
@@ -248,7 +270,7 @@ export async function importCeremony(
   const facts = new FactsBuilder();
   return facts.run(async () => {
     const read = facts.take(await readBundles(input, ports));
-    const pair = facts.take(checkPair(read.request, read.wrapped, ports));
+    const pair = facts.take(checkPair(read, ports));
     const checkCode = facts.take(await confirmWrapped(pair, input, ports));
     const journal = await ports.openJournal({
       resume: input.resume,

@@ -24,6 +24,9 @@ export interface KeyImport {
   readonly index: number;
   readonly target: ImportTarget;
   readonly answer: WrappedKeyBundle['targets'][number];
+  /** The token ImportKeyMaterial sends: the request's, or the one kept beside a version 3 request. */
+  readonly importToken: Uint8Array;
+  readonly keyMaterialDescription: string;
   readonly material: MaterialRecord;
   readonly requestDigest: string;
   readonly expiration: Expiration;
@@ -157,9 +160,8 @@ function resumeKey(key: KeyImport): Promise<KeyReached> {
 
 /** Send: journaled (fsynced) first, then ImportKeyMaterial exactly once, then the wait. */
 async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
-  const { kms, target, answer, wait, expiration, journal } = key;
-  // Both bundles were validated as strict base64 before they reached this operation.
-  const importToken = Buffer.from(target.importToken, 'base64');
+  const { kms, target, answer, wait, expiration, journal, importToken } = key;
+  // The wrapped bundle was validated as strict base64 before it reached this operation.
   const encryptedKeyMaterial = Buffer.from(answer.encryptedKeyMaterial, 'base64');
   const time = key.now().toISOString();
   await journal.append({
@@ -176,7 +178,7 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
       encryptedKeyMaterial,
       expirationModel: expiration.expirationModel,
       validTo: expiration.validTo,
-      ...importTypeParameters(target),
+      ...importTypeParameters(target, key.keyMaterialDescription),
     },
     target,
     before,

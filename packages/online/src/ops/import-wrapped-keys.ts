@@ -33,6 +33,10 @@ export interface ImportRun {
   readonly onKey?: (index: number, key: ImportedKey, total: number) => void;
   /** The request's bundle digest when the caller computed it already. */
   readonly requestDigest?: string;
+  /** Each target's import token, in target order (a version 3 request's come from its tokens file). */
+  readonly importTokens: readonly Uint8Array[];
+  /** KeyMaterialDescription for the keys that take one (symmetric encryption keys). */
+  readonly keyMaterialDescription: string;
 }
 
 /** Target indices in two waves: the first target of each material group, then the rest. */
@@ -75,6 +79,8 @@ export async function importWrappedKeys(
       index: i,
       target,
       answer: wrapped.targets[i]!,
+      importToken: run.importTokens[i]!,
+      keyMaterialDescription: run.keyMaterialDescription,
       material: wrapped.materials.find((m) => m.materialGroup === target.materialGroup)!,
       requestDigest,
       expiration,

@@ -1,6 +1,11 @@
 import {
   rawParameterLabel,
   ByokError,
+  IMPORT_TOKENS_FORMAT,
+  IMPORT_TOKENS_VERSION,
+  canonicalJson,
+  importTokensPathOf,
+  type ImportTokensFile,
   type AuditKeyRecord,
   checkCodeOf,
   type ImportRequestBundle,
@@ -80,12 +85,27 @@ export interface PrepareCeremonyResult {
   readonly warnings: readonly string[];
 }
 
+/** The tokens file's text: the import tokens in target order, bound to the request's digest. */
+function tokensFileText(prepared: PreparedImport, digest: string): string {
+  const file: ImportTokensFile = {
+    format: IMPORT_TOKENS_FORMAT,
+    version: IMPORT_TOKENS_VERSION,
+    requestDigest: digest,
+    tokens: prepared.bundle.targets.map((t, i) => ({
+      keyArn: t.keyArn,
+      importToken: Buffer.from(prepared.raw[i]!.importToken).toString('base64'),
+    })),
+  };
+  return `${canonicalJson(file)}\n`;
+}
+
 /** Refuses, before any KMS call, outputs that exist or whose folder is missing. */
 async function assertOutputsUsable(
   input: PrepareCeremonyInput,
   ports: PrepareCeremonyPorts,
 ): Promise<void> {
   await ports.writer.assertWritable(input.out);
+  await ports.writer.assertWritable(importTokensPathOf(input.out));
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
 }
@@ -187,7 +207,7 @@ function preparedKeyRecords(
   });
 }
 
-/** Writes the request (and raw files, QR frames); each written one's digest is on record. */
+/** Writes the request, its tokens file (and raw files, QR frames); each written one's digest is on record. */
 async function writeRequest(
   input: PrepareCeremonyInput,
   ports: PrepareCeremonyPorts,
@@ -197,13 +217,17 @@ async function writeRequest(
   const facts = new FactsBuilder();
   return facts.run(async () => {
     const text = `${JSON.stringify(prepared.bundle, null, 2)}\n`;
+    const tokens = tokensFileText(prepared, digest);
     if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
+    // The tokens first: a request on disk always has its tokens beside it.
+    await ports.writer.write(importTokensPathOf(input.out), tokens, 0o644);
     await ports.writer.write(input.out, text, 0o644);
     const qrFrames = await ports.qr?.write(prepared.bundle);
     if (qrFrames !== undefined) facts.add({ outputs: { qrTransfer: qrFrames.transferSha256 } });
     // Bundle digests link the two logs whatever the transport; file digests are kept beside them.
     facts.add({ outputs: { request: digest } });
     facts.output('requestFile', text);
+    facts.output('tokensFile', tokens);
     if (input.rawDir !== undefined)
       for (const r of prepared.raw) {
         facts.output(rawParameterLabel(r.keyId, 'PublicKey'), r.publicKey);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ByokError,
   IMPORT_REQUEST_FORMAT,
@@ -61,7 +62,7 @@ export interface PreparedImport {
   readonly reimports: readonly KeyDescription[];
   /** Per target, in target order: the key's CurrentKeyMaterialId as DescribeKey gave it, or null. */
   readonly currentKeyMaterialIds: readonly (string | null)[];
-  /** Raw import parameters per target, in target order, for --raw-dir. */
+  /** Raw import parameters per target, in target order: the tokens file, and --raw-dir. */
   readonly raw: readonly {
     readonly keyId: string;
     readonly publicKey: Uint8Array;
@@ -278,7 +279,8 @@ async function fetchTargets(
       wrappingAlgorithm: key.wrappingAlgorithm,
       wrappingKeySpec: input.wrappingKeySpec,
       publicKey: Buffer.from(parameters.publicKey).toString('base64'),
-      importToken: Buffer.from(parameters.importToken).toString('base64'),
+      // The token stays on this machine (REQUEST.tokens.json); its hash crosses, bound by the code.
+      importTokenSha256: createHash('sha256').update(parameters.importToken).digest('hex'),
       parametersValidTo: rfc3339(parameters.parametersValidTo),
       importType: key.plan.importType,
       keyMaterialId: key.plan.keyMaterialId,
@@ -315,6 +317,9 @@ export async function prepareImport(
     createdAt: rfc3339(input.now),
     operators: [...input.operators],
     auditLogHead: input.auditLogHead,
+    // A flag-driven prepare: no plan, so no plan digest and no ceremony name.
+    planDigest: null,
+    ceremonyName: null,
     targets,
   };
   assertImportRequestBundle(bundle);

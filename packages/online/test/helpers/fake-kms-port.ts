@@ -125,6 +125,7 @@ export class FakeKmsPort implements KmsPort {
               validTo: undefined,
               rotationDate: undefined,
               rotationType: undefined,
+              description: undefined,
             },
           ],
     );

@@ -36,6 +36,7 @@ function material(id: string, keyMaterialState: string, importState: string): Ke
     validTo: undefined,
     rotationDate: undefined,
     rotationType: undefined,
+    description: undefined,
   };
 }
 

@@ -39,6 +39,10 @@ const BUNDLE_FIELDS = [
   'auditLogHead',
   'targets',
 ];
+/** Fields version 3 adds to the bundle. */
+const BUNDLE_FIELDS_V3 = [...BUNDLE_FIELDS, 'planDigest', 'ceremonyName'];
+/** A ceremony name: 1 to 64 printable ASCII characters, no space at either end. */
+const CEREMONY_NAME = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
 const TARGET_FIELDS = [
   'keyArn',
   'keySpec',
@@ -52,6 +56,17 @@ const TARGET_FIELDS = [
 ];
 /** Fields version 2 adds to each target. */
 const TARGET_FIELDS_V2 = [...TARGET_FIELDS, 'importType', 'keyMaterialId', 'expectedKcv'];
+/** Version 3: the token's SHA-256 in place of the token, which the online side keeps. */
+const TARGET_FIELDS_V3 = [
+  ...TARGET_FIELDS_V2.filter((f) => f !== 'importToken'),
+  'importTokenSha256',
+];
+
+const TARGET_FIELDS_OF: Readonly<Record<number, readonly string[]>> = {
+  1: TARGET_FIELDS,
+  2: TARGET_FIELDS_V2,
+  3: TARGET_FIELDS_V3,
+};
 
 /** DER SubjectPublicKeyInfo sizes KMS returns per wrapping key spec. */
 const SPKI_BYTES: Readonly<Record<WrappingKeySpec, number>> = {
@@ -230,22 +245,49 @@ function checkTarget(check: FieldChecker, raw: unknown, path: string, seen: Targ
   const specOk = checkTargetSpec(check, t, path);
   checkTargetGroup(check, t, path, seen);
   checkTargetWrapping(check, t, path, specOk);
-  check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
+  if (seen.fields === TARGET_FIELDS_V3)
+    check.string(
+      t['importTokenSha256'],
+      `${path}.importTokenSha256`,
+      HEX_DIGEST,
+      '64 lowercase hex digits (the SHA-256 of the import token)',
+    );
+  else check.base64(t['importToken'], `${path}.importToken`, 1, 6144);
   checkTimestamp(check, t['parametersValidTo'], `${path}.parametersValidTo`);
-  if (seen.fields === TARGET_FIELDS_V2) checkLifecycle(check, t, path, seen.groupLifecycle);
+  if (seen.fields !== TARGET_FIELDS) checkLifecycle(check, t, path, seen.groupLifecycle);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Version 3's plan digest and ceremony name: both null for a flag-driven prepare. */
+function checkPlanFields(check: FieldChecker, bundle: Record<string, unknown>): void {
+  const digest = bundle['planDigest'];
+  if (digest !== null)
+    check.string(digest, '$.planDigest', HEX_DIGEST, 'null or 64 lowercase hex digits');
+  const name = bundle['ceremonyName'];
+  if (name !== null)
+    check.string(
+      name,
+      '$.ceremonyName',
+      CEREMONY_NAME,
+      'null or 1 to 64 printable ASCII characters, no space at either end',
+    );
 }
 
 /** Validates an import-request bundle completely; throws one ByokError listing every bad path. */
 export function assertImportRequestBundle(value: unknown): asserts value is ImportRequestBundle {
   const check = new FieldChecker();
-  const bundle = check.object(value, '$', BUNDLE_FIELDS);
+  const version = isRecord(value) ? value['version'] : undefined;
+  const bundle = check.object(value, '$', version === 3 ? BUNDLE_FIELDS_V3 : BUNDLE_FIELDS);
   if (bundle !== undefined) {
     check.constant(bundle['format'], '$.format', IMPORT_REQUEST_FORMAT);
-    const version = bundle['version'];
     if (!(IMPORT_REQUEST_VERSIONS as readonly unknown[]).includes(version))
       check.fail('$.version', `must be one of ${IMPORT_REQUEST_VERSIONS.join(', ')}`);
     const seen: TargetsSeen = {
-      fields: version === 2 ? TARGET_FIELDS_V2 : TARGET_FIELDS,
+      fields:
+        (typeof version === 'number' ? TARGET_FIELDS_OF[version] : undefined) ?? TARGET_FIELDS,
       arns: new Set(),
       groupSpecs: new Map(),
       groupLifecycle: new Map(),
@@ -254,6 +296,7 @@ export function assertImportRequestBundle(value: unknown): asserts value is Impo
     checkTimestamp(check, bundle['createdAt'], '$.createdAt');
     checkOperators(check, bundle['operators'], '$.operators');
     checkLogHead(check, bundle['auditLogHead'], '$.auditLogHead');
+    if (version === 3) checkPlanFields(check, bundle);
     const targets = check.array(bundle['targets'], '$.targets', 1);
     targets?.forEach((raw, i) => {
       checkTarget(check, raw, `$.targets[${i}]`, seen);

@@ -4,10 +4,14 @@ export const IMPORT_REQUEST_FORMAT = 'byok-ceremony/import-request';
 export const WRAPPED_KEYS_FORMAT = 'byok-ceremony/wrapped-keys';
 /** The wrapped-key bundle's version. */
 export const BUNDLE_VERSION = 1;
-/** Version 2 of the import request adds importType, keyMaterialId and expectedKcv per target. */
-export const IMPORT_REQUEST_VERSION = 2;
+/**
+ * Version 2 of the import request adds importType, keyMaterialId and expectedKcv per target;
+ * version 3 carries each import token's SHA-256 instead of the token (the online side keeps the
+ * tokens beside the request) and adds planDigest and ceremonyName.
+ */
+export const IMPORT_REQUEST_VERSION = 3;
 /** Import request versions this release reads. */
-export const IMPORT_REQUEST_VERSIONS = [1, 2] as const;
+export const IMPORT_REQUEST_VERSIONS = [1, 2, 3] as const;
 export type ImportRequestVersion = (typeof IMPORT_REQUEST_VERSIONS)[number];
 
 /** KMS's ImportType: new material (a first import or a rotation) or material KMS knows already. */
@@ -25,8 +29,13 @@ export interface ImportTarget {
   readonly wrappingKeySpec: WrappingKeySpec;
   /** DER SubjectPublicKeyInfo, base64. */
   readonly publicKey: string;
-  /** Opaque KMS import token, base64. */
-  readonly importToken: string;
+  /** Versions 1 and 2 (absent in version 3): the opaque KMS import token, base64. */
+  readonly importToken?: string;
+  /**
+   * Version 3 (required there, absent before): SHA-256 of the import token's bytes, 64 lowercase
+   * hex, so the check code binds the token the online side kept.
+   */
+  readonly importTokenSha256?: string;
   /** RFC 3339 UTC; after it KMS answers ExpiredImportTokenException. */
   readonly parametersValidTo: string;
   /**
@@ -49,6 +58,13 @@ export interface ImportRequestBundle {
   readonly operators: readonly string[];
   /** Hash of the online audit log's last entry when the bundle was written, or null without a log. */
   readonly auditLogHead: string | null;
+  /**
+   * Version 3 (required there): SHA-256 of the ceremony plan a plan-driven prepare ran from,
+   * 64 lowercase hex; null for a flag-driven prepare.
+   */
+  readonly planDigest?: string | null;
+  /** Version 3 (required there): the plan's ceremony name, 1 to 64 printable ASCII; null without a plan. */
+  readonly ceremonyName?: string | null;
   readonly targets: readonly ImportTarget[];
 }
 

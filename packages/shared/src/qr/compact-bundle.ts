@@ -21,7 +21,7 @@ import type { QrPayloadKind } from './frame.js';
  * prefixes) as a back-reference into a table pre-loaded with the format's vocabulary.
  * Decoding gives the same JSON value, so the bundle digest and check code are unchanged.
  */
-export const COMPACT_BUNDLE_VERSION = 2;
+export const COMPACT_BUNDLE_VERSION = 3;
 
 /** Frozen with version 1: appending changes the format, so a new list needs a new version. */
 const DICTIONARY_V1: readonly string[] = [
@@ -56,9 +56,19 @@ const DICTIONARY_V2: readonly string[] = [
   ...'importType keyMaterialId expectedKcv NEW_KEY_MATERIAL EXISTING_KEY_MATERIAL'.split(' '),
 ];
 
+/**
+ * Version 3: version 2's list, then the words of import request version 3, whose token hashes
+ * (64 lowercase hex) travel as their 32 bytes.
+ */
+const DICTIONARY_V3: readonly string[] = [
+  ...DICTIONARY_V2,
+  ...'importTokenSha256 planDigest ceremonyName'.split(' '),
+];
+
 const DICTIONARIES: Readonly<Record<number, readonly string[]>> = {
   1: DICTIONARY_V1,
   2: DICTIONARY_V2,
+  3: DICTIONARY_V3,
 };
 
 const Tag = {
@@ -421,10 +431,12 @@ export function decodeCompactValue(bytes: Uint8Array): unknown {
   if (bytes.length > COMPACT_MAX_BYTES)
     throw bad(`${bytes.length} bytes is more than the ${COMPACT_MAX_BYTES}-byte limit`);
   const dictionary = bytes[0] === undefined ? undefined : DICTIONARIES[bytes[0]];
-  if (dictionary === undefined)
+  if (dictionary === undefined) {
+    const known = Object.keys(DICTIONARIES);
     throw bad(
-      `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${Object.keys(DICTIONARIES).join(' and ')}`,
+      `compact format version ${bytes[0] ?? 'missing'}, this tool reads ${known.slice(0, -1).join(', ')} and ${known.at(-1)!}`,
     );
+  }
   const reader = new Reader(bytes, dictionary);
   reader.at = 1;
   const value = reader.value();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript shared with the benchmark
 import { sampleImportRequest, sampleWrappedKeys } from '../../../../bench/qr/sample-bundles.mjs';
@@ -62,7 +63,7 @@ describe('compact bundle encoding', () => {
       })),
     } as ImportRequestBundle;
     const bytes = encodeCompactBundle(v2);
-    expect(bytes[0]).toBe(2);
+    expect(bytes[0]).toBe(3);
     const back = decodeCompactBundle(bytes, 'import-request');
     expect(back.targets[1]).toMatchObject({
       importType: 'EXISTING_KEY_MATERIAL',
@@ -76,10 +77,43 @@ describe('compact bundle encoding', () => {
     const v1 = encodeCompactBundle(req, 1);
     expect(v1[0]).toBe(1);
     expect(bundleDigest(decodeCompactBundle(v1, 'import-request'))).toBe(bundleDigest(req));
-    v1[0] = 3;
+    v1[0] = 4;
     expect(() => decodeCompactBundle(v1, 'import-request')).toThrow(
-      /version 3, this tool reads 1 and 2/,
+      /version 4, this tool reads 1, 2 and 3/,
     );
+  });
+
+  it('carries a version 3 request with each token as its 32-byte SHA-256, and still reads version 2 bytes', () => {
+    const req = request(10);
+    const v3 = {
+      ...req,
+      version: 3,
+      planDigest: 'cd'.repeat(32),
+      ceremonyName: 'Payments 2026 (EU)',
+      targets: req.targets.map(({ importToken, ...t }) => ({
+        ...t,
+        importTokenSha256: createHash('sha256')
+          .update(Buffer.from(importToken!, 'base64'))
+          .digest('hex'),
+        importType: 'NEW_KEY_MATERIAL',
+        keyMaterialId: null,
+        expectedKcv: null,
+      })),
+    } as ImportRequestBundle;
+    const bytes = encodeCompactBundle(v3);
+    expect(bytes[0]).toBe(3);
+    const back = decodeCompactBundle(bytes, 'import-request');
+    expect(bundleDigest(back)).toBe(bundleDigest(v3));
+    expect(back.targets[0]!.importTokenSha256).toBe(v3.targets[0]!.importTokenSha256);
+    // A hash is 32 bytes where the token was 1,400: the request is well under half its v1 size.
+    expect(bytes.length).toBeLessThan(encodeCompactBundle(req).length * 0.5);
+    expect(bundleToQrFrames(v3, 'normal').length).toBeLessThan(
+      bundleToQrFrames(req, 'normal').length / 2,
+    );
+    // Compact version 2 carries it too, the new field names spelt out: longer.
+    const asV2 = encodeCompactBundle(v3, 2);
+    expect(bundleDigest(decodeCompactBundle(asV2, 'import-request'))).toBe(bundleDigest(v3));
+    expect(asV2.length).toBeGreaterThan(bytes.length);
   });
 
   it('fits a one-key RSA_4096 answer in one frame at high density', () => {
