@@ -4,6 +4,7 @@
 export { assertOutputAbsent, writeFileExclusive } from './io/output-file.js';
 export { parseJsonFile, readInputFile } from './io/read-input-file.js';
 export { readPlanFile, type LoadedPlan } from './io/read-plan-file.js';
+export { assertPlanOperatorKeys } from './io/plan-operator-keys.js';
 export { planSummaryLines } from './cli/plan-summary.js';
 export { INPUT_FILE_LIMITS, type InputFileKind } from './io/input-limits.js';
 export { readAuditLogPosition } from './io/audit-log.js';

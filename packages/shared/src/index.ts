@@ -95,6 +95,7 @@ export { proofMessage } from './material/proof-message.js';
 // Audit logs, their verification and the ceremony report.
 export type {
   AuditBackupRecord,
+  AuditPlanRecord,
   AuditEntry,
   AuditKeyRecord,
   AuditKmsRecord,
@@ -242,3 +243,5 @@ export { parsePlanText } from './plan/parse-plan-text.js';
 export { checkPlan, CEREMONY_NAME } from './plan/check-plan.js';
 export { digestPlan } from './plan/plan-digest.js';
 export { AWS_ACCOUNT, AWS_REGION } from './plan/plan-regions.js';
+export { planMaterialGroup } from './plan/plan-material-group.js';
+export { assertRequestOfPlan } from './plan/assert-request-of-plan.js';

@@ -10,7 +10,12 @@ import {
 } from '@byok-ceremony/node-io';
 import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import type { MaterialSource } from '../ops/material-source.js';
-import { wrapCeremony, type BackupPlan, type WrapCeremonyResult } from '../ops/wrap-ceremony.js';
+import {
+  wrapCeremony,
+  type BackupPlan,
+  type WrapCeremonyInput,
+  type WrapCeremonyResult,
+} from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
 import { readOfflineFile } from './material-of.js';
 import { collectCheckCodes } from './collect-check-codes.js';
@@ -30,6 +35,8 @@ export interface WrapBundleFlags {
   readonly operators: readonly string[];
   readonly checkCodes: readonly string[];
   readonly singleOperator: boolean;
+  /** --plan: the plan on record and its check of the request (wrapFromPlan). */
+  readonly plan?: WrapCeremonyInput['plan'];
   readonly auditLog: string;
   readonly json: boolean;
   /** Asks for the operator keys' passphrases (after the codes): each key signs the audit entry. */
@@ -59,6 +66,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
         backup,
         operators: flags.operators,
         singleOperator: flags.singleOperator,
+        ...(flags.plan === undefined ? {} : { plan: flags.plan }),
       },
       {
         readFile: readOfflineFile,

@@ -9,6 +9,7 @@ import {
   formatCheckCodeConfirmed,
   parseStrictJson,
   type AuditBackupRecord,
+  type AuditPlanRecord,
   type AuditKeyRecord,
   type ImportRequestBundle,
   type KeySpec,
@@ -82,6 +83,14 @@ export interface WrapCeremonyInput {
   readonly backup: BackupPlan | undefined;
   readonly operators: readonly string[];
   readonly singleOperator: boolean;
+  /**
+   * A plan-driven wrap: the plan on record, and its refusal of a request that is not the plan's,
+   * which runs with the other refusals that need no code.
+   */
+  readonly plan?: {
+    readonly record: AuditPlanRecord;
+    readonly assertRequest: (request: ImportRequestBundle) => void;
+  };
 }
 
 export interface WrapCeremonyPorts extends MaterialPorts {
@@ -170,6 +179,7 @@ function checkBeforeCodes(
   { request, wrappingKeys }: ReadRequest,
   ports: WrapCeremonyPorts,
 ): Ceremony<Checked> {
+  input.plan?.assertRequest(request);
   const checked = checkRequestTargets(request, wrappingKeys);
   const groups = new Map<string, KeySpec>(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
@@ -318,6 +328,7 @@ export async function wrapCeremony(
 ): Promise<Ceremony<WrapCeremonyResult>> {
   const facts = new FactsBuilder();
   return facts.run(async () => {
+    if (input.plan !== undefined) facts.add({ plan: input.plan.record });
     await assertOutputsUsable(input, ports);
     const read = facts.take(await readRequest(input, ports));
     const checked = facts.take(checkBeforeCodes(input, read, ports));

@@ -224,6 +224,13 @@ function chainFieldProblems(c: FieldChecker, e: Record<string, unknown>): void {
   c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
 }
 
+function planProblems(c: FieldChecker, value: unknown): void {
+  const p = c.object(value, 'entry.plan', ['digest', 'name']);
+  if (p === undefined) return;
+  c.string(p['digest'], 'entry.plan.digest', HEX_DIGEST);
+  c.string(p['name'], 'entry.plan.name', /^[\x20-\x7e]{1,64}$/, '1–64 printable ASCII characters');
+}
+
 function signatureProblems(c: FieldChecker, value: unknown): void {
   c.array(value, 'entry.signatures', 1)?.forEach((sig, i) => {
     const path = `entry.signatures[${i}]`;
@@ -246,11 +253,13 @@ export function auditEntryProblems(value: unknown): string[] {
   const hasSignatures = has('signatures');
   const hasKms = has('kms');
   const hasBackup = has('backup');
+  const hasPlan = has('plan');
   const e = c.object(value, 'entry', [
     ...ENTRY_FIELDS,
     ...(hasSignatures ? ['signatures'] : []),
     ...(hasKms ? ['kms'] : []),
     ...(hasBackup ? ['backup'] : []),
+    ...(hasPlan ? ['plan'] : []),
   ]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
@@ -268,6 +277,7 @@ export function auditEntryProblems(value: unknown): string[] {
   chainFieldProblems(c, e);
   if (hasKms) kmsProblems(c, e['kms'], e['tool']);
   if (hasBackup) backupProblems(c, e['backup']);
+  if (hasPlan) planProblems(c, e['plan']);
   if (hasSignatures) signatureProblems(c, e['signatures']);
   return c.problems;
 }

@@ -67,6 +67,12 @@ export interface AuditBackupRecord {
   }[];
 }
 
+/** The ceremony plan a command ran from: its digest (whose code the sign-off sheet carries) and name. */
+export interface AuditPlanRecord {
+  readonly digest: string;
+  readonly name: string;
+}
+
 export interface AuditRecord {
   /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
   readonly command: string;
@@ -89,6 +95,8 @@ export interface AuditRecord {
   readonly kms?: AuditKmsRecord;
   /** wrap and recover: the backups made, or the backup the material came from. */
   readonly backup?: AuditBackupRecord;
+  /** A plan-driven command: the plan it ran (docs/plan-format.md). */
+  readonly plan?: AuditPlanRecord;
   /** Present when operators hold operator keys: their signed confirmations of this entry. */
   readonly signatures?: readonly AuditSignature[];
 }

@@ -9,8 +9,11 @@ import { FieldChecker, RFC3339_UTC, isValidTimestamp } from '../validation/field
 import { AWS_REGION } from './plan-regions.js';
 import { PLAN_MAX_KEYS, type PlanKey } from './plan-types.js';
 
-/** KMS's AliasName: `alias/` and 1–250 of these characters; `alias/aws/` is AWS's own. */
-const ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/;
+/**
+ * KMS's AliasName characters without `:`, `alias/` and a name of at most 64 (so that it names
+ * the key's material group, planMaterialGroup); `alias/aws/` is AWS's own.
+ */
+const ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9][A-Za-z0-9/_-]{0,63}$/;
 /** A policy file beside the plan or below its folder: plain names, no `..`, not absolute. */
 const POLICY_FILE = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+){0,7}$/;
 /** KMS's limits on tags (TagKey 1–128, TagValue 0–256, 50 per key; `aws:` is reserved). */
@@ -63,7 +66,7 @@ function checkPlanKey(
     k.alias,
     `${at}.alias`,
     ALIAS,
-    'alias/ and a name of letters, digits, /, _ and - (not alias/aws/…)',
+    'alias/ and a name of at most 64 letters, digits, /, _ and -, starting with a letter or digit (not alias/aws/…)',
   );
   const keySpec = checkKeySpec(c, k.keySpec, `${at}.keySpec`);
   const keyUsage = checkKeyUsage(c, k.keyUsage, `${at}.keyUsage`, keySpec);
