@@ -11,6 +11,11 @@ const BUNDLE_FLAGS = ['request', 'wrapped', 'scan', 'check-code', 'operator-key'
 export function withImportOptions(y: Argv, deps: CliDeps): Argv {
   return (
     withConcurrencyOption(importRawCommand(withExpirationOptions(y), deps))
+      .option('plan', {
+        type: 'string',
+        describe:
+          "The ceremony plan: operators, operator keys and each key's expiry from it; a request that is not its own refused",
+      })
       .option('resume', {
         type: 'boolean',
         describe:

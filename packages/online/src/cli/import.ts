@@ -23,6 +23,8 @@ import { globalOptionsOf, stringList, type GlobalOptions } from './global-option
 import { expirationOf, RAW_FLAGS, runImportRaw } from './import-raw.js';
 import { assertJournalState, withImportOptions } from './import-options.js';
 import { keyProgress, printImported, printImportedBeforeFailure } from './import-output.js';
+import { importFromPlan } from './import-plan.js';
+import { planGlobals } from './plan-globals.js';
 import { scanImagesOf } from './scan-options.js';
 import { scanWrappedBundle } from './scan-wrapped.js';
 
@@ -116,7 +118,10 @@ async function importPorts(
 }
 
 async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
-  const globals = globalOptionsOf(args, deps);
+  const planned =
+    typeof args['plan'] === 'string' ? await importFromPlan(args['plan'], args, deps) : undefined;
+  const flagGlobals = globalOptionsOf(args, deps);
+  const globals = planned === undefined ? flagGlobals : planGlobals(flagGlobals, planned.loaded);
   const plan = importPlanOf(args, deps, globals);
   const session = new AuditSession(
     'import',
@@ -126,7 +131,11 @@ async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
   try {
     const result = await runOnlineAudited(deps, globals, session, async ({ signal }) =>
       importCeremony(
-        { ...plan.input, operators: globals.operators },
+        {
+          ...plan.input,
+          operators: globals.operators,
+          ...(planned === undefined ? {} : { plan: planned.plan }),
+        },
         await importPorts(args, deps, globals, session, plan, signal),
       ),
     );

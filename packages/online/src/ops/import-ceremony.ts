@@ -5,7 +5,9 @@ import {
   assertWrappedKeyBundle,
   checkCodeOf,
   formatCheckCodeConfirmed,
+  type AuditPlanRecord,
   type ImportRequestBundle,
+  type ImportTarget,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
 import {
@@ -48,6 +50,15 @@ export interface ImportCeremonyInput {
   /** Continue the run its journal records (`import --resume`). */
   readonly resume: boolean;
   readonly concurrency: number;
+  /**
+   * A plan-driven import: the plan on record, its refusal of a request that is not the plan's
+   * (before any code is asked), and each key's expiry from the plan, by material group.
+   */
+  readonly plan?: {
+    readonly record: AuditPlanRecord;
+    readonly assertRequest: (request: ImportRequestBundle) => void;
+    readonly expirationOf: (materialGroup: string) => Expiration;
+  };
 }
 
 export interface ImportCeremonyPorts extends OnlinePorts {
@@ -99,6 +110,14 @@ function keysOnRecord(
         found.set(key.keyArn, key.keyMaterialId);
   }
   return found;
+}
+
+/** Each target's expiry: the plan's for its key, else the one of the flags. */
+function expirationOf(input: ImportCeremonyInput): (target: ImportTarget) => Expiration {
+  const { plan } = input;
+  return plan === undefined
+    ? () => input.expiration
+    : (target) => plan.expirationOf(target.materialGroup);
 }
 
 /** Both bundles read, parsed and checked against each other, the wrapped one not yet confirmed. */
@@ -159,8 +178,10 @@ async function readBundles(
 function checkPair(
   { request, wrapped, keptTokens }: ReadBundles,
   ports: ImportCeremonyPorts,
+  plan: ImportCeremonyInput['plan'],
 ): Ceremony<CheckedPair> {
   assertWrappedKeyBundle(wrapped);
+  plan?.assertRequest(request);
   const facts: CeremonyFacts = { peerLogHead: wrapped.auditLogHead };
   try {
     // Each bundle is hashed once; the digests are recorded only after the codes match.
@@ -229,7 +250,7 @@ async function importAndRotate(
       const kms = regionRoutedKms(home, (region) => ports.openKms(region));
       try {
         const keys = facts.take(
-          await importWrappedKeys(kms, request, wrapped, input.expiration, ports.wait, {
+          await importWrappedKeys(kms, request, wrapped, expirationOf(input), ports.wait, {
             signal: ports.signal,
             onRecord: keysOnRecord(ports.localLog, requestDigest),
             heldAtPrepare: materialsHeldAtPrepare(ports.localLog, requestDigest),
@@ -269,8 +290,9 @@ export async function importCeremony(
 ): Promise<Ceremony<ImportCeremonyResult>> {
   const facts = new FactsBuilder();
   return facts.run(async () => {
+    if (input.plan !== undefined) facts.add({ plan: input.plan.record });
     const read = facts.take(await readBundles(input, ports));
-    const pair = facts.take(checkPair(read, ports));
+    const pair = facts.take(checkPair(read, ports, input.plan));
     const checkCode = facts.take(await confirmWrapped(pair, input, ports));
     const journal = await ports.openJournal({
       resume: input.resume,

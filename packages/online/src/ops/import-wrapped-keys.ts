@@ -65,7 +65,8 @@ export async function importWrappedKeys(
   kms: KmsPort,
   request: ImportRequestBundle,
   wrapped: WrappedKeyBundle,
-  expiration: Expiration,
+  /** Each target's expiry: the flags' one for all, or each key's from a plan. */
+  expirationOf: (target: ImportTarget) => Expiration,
   wait: WaitOptions,
   run: ImportRun,
 ): Promise<Ceremony<readonly ImportedKey[]>> {
@@ -83,7 +84,7 @@ export async function importWrappedKeys(
       keyMaterialDescription: run.keyMaterialDescription,
       material: wrapped.materials.find((m) => m.materialGroup === target.materialGroup)!,
       requestDigest,
-      expiration,
+      expiration: expirationOf(target),
       wait,
       signal: run.signal,
       onRecord: run.onRecord.get(target.keyArn),
