@@ -245,3 +245,4 @@ export { digestPlan } from './plan/plan-digest.js';
 export { AWS_ACCOUNT, AWS_REGION } from './plan/plan-regions.js';
 export { planMaterialGroup } from './plan/plan-material-group.js';
 export { assertRequestOfPlan } from './plan/assert-request-of-plan.js';
+export { assertLogsRanPlan } from './plan/plan-on-record.js';

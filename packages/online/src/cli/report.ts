@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { parseOperatorName, verificationFailed } from '@byok-ceremony/shared';
+import { assertLogsRanPlan, parseOperatorName, verificationFailed } from '@byok-ceremony/shared';
 import {
   assertOutputAbsent,
   verifyLogFiles,
@@ -74,6 +74,7 @@ export function reportCommand(cli: Argv, deps: CliDeps): Argv {
           ? undefined
           : { operators: planned.loaded.plan.operators, source: argv.plan! },
       );
+      if (planned !== undefined) assertLogsRanPlan(result.entries, planned.loaded);
       const text = renderCeremonyReport(
         result,
         {
