@@ -89,6 +89,7 @@ export type {
   AuditBackupRecord,
   AuditEntry,
   AuditKeyRecord,
+  AuditPlanRecord,
   AuditKmsRecord,
   AuditRecord,
 } from './audit/record.js';

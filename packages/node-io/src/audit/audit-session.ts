@@ -92,6 +92,7 @@ export class AuditSession implements PortRecorder {
       peerLogHead: facts.peerLogHead ?? null,
       ...(kms === undefined ? {} : { kms }),
       ...(facts.backup === undefined ? {} : { backup: facts.backup }),
+      ...(facts.plan === undefined ? {} : { plan: facts.plan }),
       outcome: error === undefined ? 'ok' : 'error',
       error: errorRecord(error),
     };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditBackupRecord, AuditKeyRecord } from '@byok-ceremony/shared';
+import type { AuditBackupRecord, AuditKeyRecord, AuditPlanRecord } from '@byok-ceremony/shared';
 
 /** The KMS a command talked to: null endpoint for the SDK's AWS default. */
 export interface KmsUsed {
@@ -27,6 +27,8 @@ export interface CeremonyFacts {
   readonly kms?: KmsUsed;
   /** wrap, recover and components new: the backups made, or the backup the material came from. */
   readonly backup?: AuditBackupRecord;
+  /** prepare --plan: the plan the command ran from. */
+  readonly plan?: AuditPlanRecord;
   /** Files and folders written, oldest first: removed again if the entry cannot be written. */
   readonly written?: readonly string[];
 }
@@ -78,6 +80,7 @@ export function mergeFacts(earlier: CeremonyFacts, later: CeremonyFacts): Ceremo
     peerLogHead: later.peerLogHead !== undefined ? later.peerLogHead : earlier.peerLogHead,
     kms: later.kms ?? earlier.kms,
     backup: later.backup ?? earlier.backup,
+    plan: later.plan ?? earlier.plan,
     written: joined(earlier.written, later.written),
   };
   return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));

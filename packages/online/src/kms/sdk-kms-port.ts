@@ -5,14 +5,19 @@ import {
   DescribeKeyCommand,
   GenerateMacCommand,
   GetParametersForImportCommand,
+  GetKeyPolicyCommand,
   GetPublicKeyCommand,
   ImportKeyMaterialCommand,
+  ListAliasesCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
+  ListResourceTagsCommand,
+  ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
   type KeyMetadata,
   type KMSClient,
   type MacAlgorithmSpec,
+  type Tag,
 } from '@aws-sdk/client-kms';
 import { ByokError } from '@byok-ceremony/shared';
 import { kmsError, requestIdOf } from './kms-error.js';
@@ -27,7 +32,7 @@ import {
   optional,
 } from './kms-response.js';
 import { kmsFailureKind } from './kms-failure.js';
-import type { KeyDescription, KeyMaterialEntry, KmsPort } from './kms-port.js';
+import type { KeyDescription, KeyMaterialEntry, KmsAlias, KmsPort, KmsTag } from './kms-port.js';
 
 /**
  * Which failures a call may be sent again after: `idempotent` (reads, GetParametersForImport, the
@@ -134,6 +139,14 @@ function describe(operation: string, metadata: KeyMetadata | undefined): KeyDesc
   };
 }
 
+/** The service model's TagList, from the ceremony's tags. */
+function sdkTags(tags: readonly KmsTag[]): { Tags?: Tag[] } {
+  return tags.length === 0 ? {} : { Tags: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) };
+}
+
+/** The service model's PolicyType: at most 131,072 characters. */
+const MAX_POLICY_CHARS = 131_072;
+
 /** KmsPort over the real SDK client; every call's request id goes to `recordRequestId`, failed calls too. */
 export function sdkKmsPort(
   client: KMSClient,
@@ -181,15 +194,89 @@ export function sdkKmsPort(
               KeyUsage: input.keyUsage,
               ...(input.description === undefined ? {} : { Description: input.description }),
               MultiRegion: input.multiRegion,
-              ...(input.tags.length === 0
-                ? {}
-                : { Tags: input.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
+              ...sdkTags(input.tags),
+              ...(input.policy === undefined ? {} : { Policy: input.policy }),
             }),
           ),
         'throttled-only',
       );
-      const metadata = describe('CreateKey', out.KeyMetadata);
-      return { keyId: metadata.keyId, arn: metadata.arn };
+      return describe('CreateKey', out.KeyMetadata);
+    },
+
+    async replicateKey(primaryKeyArn, replicaRegion, input) {
+      const out = await call(
+        'ReplicateKey',
+        primaryKeyArn,
+        () =>
+          client.send(
+            new ReplicateKeyCommand({
+              KeyId: primaryKeyArn,
+              ReplicaRegion: replicaRegion,
+              ...(input.description === undefined ? {} : { Description: input.description }),
+              ...sdkTags(input.tags),
+              ...(input.policy === undefined ? {} : { Policy: input.policy }),
+            }),
+          ),
+        'throttled-only',
+      );
+      return describe('ReplicateKey', out.ReplicaKeyMetadata);
+    },
+
+    async listAliases() {
+      const aliases: KmsAlias[] = [];
+      const seen = new Set<string>();
+      let marker: string | undefined;
+      do {
+        const out = await call('ListAliases', 'the Region', () =>
+          client.send(new ListAliasesCommand(marker === undefined ? {} : { Marker: marker })),
+        );
+        for (const a of out.Aliases ?? []) {
+          if (a.AliasName === undefined) continue;
+          aliases.push({
+            aliasName: checkText('ListAliases', 'AliasName', a.AliasName, 256),
+            targetKeyId: optional(a.TargetKeyId, checkKeyId, 'ListAliases', 'TargetKeyId'),
+            aliasArn: optional(
+              a.AliasArn,
+              (o, f, v) => checkText(o, f, v, 2048),
+              'ListAliases',
+              'AliasArn',
+            ),
+          });
+        }
+        marker = nextMarker('ListAliases', out, seen);
+      } while (marker !== undefined);
+      return aliases;
+    },
+
+    async listResourceTags(keyId) {
+      const tags: KmsTag[] = [];
+      const seen = new Set<string>();
+      let marker: string | undefined;
+      do {
+        const out = await call('ListResourceTags', keyId, () =>
+          client.send(
+            new ListResourceTagsCommand({
+              KeyId: keyId,
+              ...(marker === undefined ? {} : { Marker: marker }),
+            }),
+          ),
+        );
+        for (const t of out.Tags ?? [])
+          tags.push({
+            key: checkText('ListResourceTags', 'TagKey', t.TagKey, 128),
+            value: checkText('ListResourceTags', 'TagValue', t.TagValue ?? '', 256),
+          });
+        marker = nextMarker('ListResourceTags', out, seen);
+      } while (marker !== undefined);
+      return tags;
+    },
+
+    async getKeyPolicy(keyId) {
+      const out = await call('GetKeyPolicy', keyId, () =>
+        client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' })),
+      );
+      if (out.Policy === undefined) throw missing('GetKeyPolicy', 'Policy');
+      return checkText('GetKeyPolicy', 'Policy', out.Policy, MAX_POLICY_CHARS);
     },
 
     async createAlias(aliasName, targetKeyId) {

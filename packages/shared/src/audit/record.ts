@@ -15,6 +15,17 @@ export interface AuditKeyRecord {
   readonly currentKeyMaterialId?: string;
   readonly keyState?: string;
   readonly proof?: 'hmac' | 'public-key' | 'kcv-only';
+  /** prepare --plan: the plan's alias naming the key (not on replicas: an alias is per Region). */
+  readonly alias?: string;
+  /** prepare --plan: what this command created of the key, in order. */
+  readonly created?: readonly ('key' | 'alias' | 'replica')[];
+}
+
+/** The ceremony plan a command ran from (prepare --plan). */
+export interface AuditPlanRecord {
+  readonly name: string;
+  /** The plan's digest (docs/plan-format.md), hex. */
+  readonly digest: string;
 }
 
 export interface AuditError {
@@ -89,6 +100,8 @@ export interface AuditRecord {
   readonly kms?: AuditKmsRecord;
   /** wrap and recover: the backups made, or the backup the material came from. */
   readonly backup?: AuditBackupRecord;
+  /** The ceremony plan the command ran from. */
+  readonly plan?: AuditPlanRecord;
   /** Present when operators hold operator keys: their signed confirmations of this entry. */
   readonly signatures?: readonly AuditSignature[];
 }
