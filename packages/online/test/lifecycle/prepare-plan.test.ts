@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import { describe, expect, it } from 'vitest';
+import { prepareArgv } from '../../../../test/ceremony/driver.mjs';
+import { startCountingProxy } from '../helpers/counting-proxy.js';
 import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
 
@@ -85,6 +87,11 @@ interface PreparedTarget {
   materialGroup: string;
   importType: string;
   alias?: string;
+}
+
+interface Prepared {
+  checkCode: string;
+  targets: PreparedTarget[];
 }
 
 interface LoggedKey {
@@ -183,7 +190,29 @@ describe('prepare --plan: creates what the plan names in KMS, idempotently, then
       const east = clientIn('us-east-1');
       const before = { home: await keyCount(s.kms), east: await keyCount(east) };
 
-      const first = await c.prepare<PreparedTarget>('request.json', ['--plan', 'plan.yaml']);
+      // The first run goes through a proxy that counts each KMS operation.
+      const proxy = await startCountingProxy(s.sim.url);
+      const run = await c.online(
+        [...prepareArgv('request.json', ['--plan', 'plan.yaml']), '--json'],
+        ['--endpoint-url', proxy.url, '--region', 'eu-west-2'],
+      );
+      await proxy.close();
+      expect(run.code, run.stderr).toBe(0);
+      const first = { ...(JSON.parse(run.stdout) as Prepared), stderr: run.stderr };
+      // Keys found are described once; keys made are not described or listed before their parameters.
+      const counted = new Map<string, number>();
+      for (const op of proxy.operations) counted.set(op, (counted.get(op) ?? 0) + 1);
+      expect(Object.fromEntries(counted)).toEqual({
+        ListAliases: 1,
+        DescribeKey: 2,
+        ListResourceTags: 2,
+        GetKeyPolicy: 1,
+        CreateKey: 2,
+        CreateAlias: 2,
+        ReplicateKey: 1,
+        ListKeyRotations: 1,
+        GetParametersForImport: 5,
+      });
       // The plan code comes first, for the witness to compare with the signed sheet.
       expect(first.stderr).toContain(`Plan code: ${code}`);
       const aliases = await aliasTargets();
@@ -280,6 +309,66 @@ describe('prepare --plan: creates what the plan names in KMS, idempotently, then
       expect(third.stderr).toContain('hint: A plan imports each key');
       expect(await absent(join(c.onlineDir, 'request-3.json'))).toBe(true);
       east.destroy();
+    },
+  );
+
+  it(
+    'a run that fails part-way logs what it created; the next run finds it and creates only the rest',
+    { timeout: 0 },
+    async () => {
+      const c = await Ceremony.start(s);
+      await writeFile(
+        join(c.onlineDir, 'plan.yaml'),
+        planText(`  - alias: alias/partway-data
+    keySpec: SYMMETRIC_DEFAULT
+    tags: {team: payments}
+    replicaRegions: [us-east-1]
+  - alias: alias/partway-mac
+    keySpec: HMAC_512
+`),
+      );
+      const proxy = await startCountingProxy(s.sim.url);
+      const through = ['--endpoint-url', proxy.url, '--region', 'eu-west-2'];
+      // KMS refuses the replica: the primary and its alias exist, the MAC key not yet.
+      proxy.refuse('ReplicateKey', 1, 'LimitExceededException');
+      const failed = await c.online(
+        [...prepareArgv('request.json', ['--plan', 'plan.yaml']), '--json'],
+        through,
+      );
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain('LimitExceededException');
+      expect(await absent(join(c.onlineDir, 'request.json'))).toBe(true);
+      const aliases = await aliasTargets();
+      expect(aliases.has('alias/partway-mac')).toBe(false);
+      const dataArn = `arn:aws:kms:eu-west-2:${ACCOUNT}:key/${aliases.get('alias/partway-data')!}`;
+      const failedEntry = (await entries(c)).at(-1)!;
+      expect(failedEntry.outcome).toBe('error');
+      expect(failedEntry.plan?.name).toBe('plan rehearsal');
+      expect(failedEntry.keys.map((k) => [k.keyArn, k.alias, k.created])).toEqual([
+        [dataArn, 'alias/partway-data', ['key', 'alias']],
+      ]);
+
+      proxy.operations.length = 0;
+      const again = await c.online(
+        [...prepareArgv('request.json', ['--plan', 'plan.yaml']), '--json'],
+        through,
+      );
+      await proxy.close();
+      expect(again.code, again.stderr).toBe(0);
+      expect(proxy.operations.filter((o) => o === 'CreateKey')).toHaveLength(1);
+      expect(proxy.operations.filter((o) => o === 'ReplicateKey')).toHaveLength(1);
+      const prepared = JSON.parse(again.stdout) as Prepared;
+      expect(prepared.targets.map((t) => [t.keySpec, t.materialGroup, t.alias])).toEqual([
+        ['SYMMETRIC_DEFAULT', 'k1', 'alias/partway-data'],
+        ['SYMMETRIC_DEFAULT', 'k1', undefined],
+        ['HMAC_512', 'k2', 'alias/partway-mac'],
+      ]);
+      expect(prepared.targets[0]!.keyArn).toBe(dataArn);
+      expect((await entries(c)).at(-1)!.keys.map((k) => k.created)).toEqual([
+        undefined,
+        ['replica'],
+        ['key', 'alias'],
+      ]);
     },
   );
 
