@@ -71,6 +71,26 @@ function nextMarker(
   return out.NextMarker;
 }
 
+/** A page request's Marker: none on the first page. */
+type PageMarker = { Marker?: string };
+
+/** Every item of a paged list, each page asked with the NextMarker of the one before. */
+async function allPages<Out extends Parameters<typeof nextMarker>[1], T>(
+  operation: string,
+  page: (marker: PageMarker) => Promise<Out>,
+  items: (out: Out) => T[],
+): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const out = await page(marker === undefined ? {} : { Marker: marker });
+    all.push(...items(out));
+    marker = nextMarker(operation, out, seen);
+  } while (marker !== undefined);
+  return all;
+}
+
 function missing(operation: string, field: string): ByokError {
   return new ByokError('ERR_KMS', `KMS ${operation} answered without ${field}`, {
     hint: 'The endpoint does not behave like KMS: check --endpoint-url.',
@@ -222,53 +242,45 @@ export function sdkKmsPort(
       return describe('ReplicateKey', out.ReplicaKeyMetadata);
     },
 
-    async listAliases() {
-      const aliases: KmsAlias[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListAliases', 'the Region', () =>
-          client.send(new ListAliasesCommand(marker === undefined ? {} : { Marker: marker })),
-        );
-        for (const a of out.Aliases ?? []) {
-          if (a.AliasName === undefined) continue;
-          aliases.push({
-            aliasName: checkText('ListAliases', 'AliasName', a.AliasName, 256),
-            targetKeyId: optional(a.TargetKeyId, checkKeyId, 'ListAliases', 'TargetKeyId'),
-            aliasArn: optional(
-              a.AliasArn,
-              (o, f, v) => checkText(o, f, v, 2048),
-              'ListAliases',
-              'AliasArn',
-            ),
-          });
-        }
-        marker = nextMarker('ListAliases', out, seen);
-      } while (marker !== undefined);
-      return aliases;
+    listAliases() {
+      const op = 'ListAliases';
+      return allPages(
+        op,
+        (marker) => call(op, 'the Region', () => client.send(new ListAliasesCommand(marker))),
+        (out) =>
+          (out.Aliases ?? []).flatMap((a): KmsAlias[] =>
+            a.AliasName === undefined
+              ? []
+              : [
+                  {
+                    aliasName: checkText(op, 'AliasName', a.AliasName, 256),
+                    targetKeyId: optional(a.TargetKeyId, checkKeyId, op, 'TargetKeyId'),
+                    aliasArn: optional(
+                      a.AliasArn,
+                      (o, f, v) => checkText(o, f, v, 2048),
+                      op,
+                      'AliasArn',
+                    ),
+                  },
+                ],
+          ),
+      );
     },
 
-    async listResourceTags(keyId) {
-      const tags: KmsTag[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListResourceTags', keyId, () =>
-          client.send(
-            new ListResourceTagsCommand({
-              KeyId: keyId,
-              ...(marker === undefined ? {} : { Marker: marker }),
-            }),
+    listResourceTags(keyId) {
+      const op = 'ListResourceTags';
+      return allPages(
+        op,
+        (marker) =>
+          call(op, keyId, () =>
+            client.send(new ListResourceTagsCommand({ KeyId: keyId, ...marker })),
           ),
-        );
-        for (const t of out.Tags ?? [])
-          tags.push({
-            key: checkText('ListResourceTags', 'TagKey', t.TagKey, 128),
-            value: checkText('ListResourceTags', 'TagValue', t.TagValue ?? '', 256),
-          });
-        marker = nextMarker('ListResourceTags', out, seen);
-      } while (marker !== undefined);
-      return tags;
+        (out) =>
+          (out.Tags ?? []).map((t): KmsTag => ({
+            key: checkText(op, 'TagKey', t.TagKey, 128),
+            value: checkText(op, 'TagValue', t.TagValue ?? '', 256),
+          })),
+      );
     },
 
     async getKeyPolicy(keyId) {
@@ -371,23 +383,22 @@ export function sdkKmsPort(
       return checkBlob('GetPublicKey', 'PublicKey', out.PublicKey, 1, 8192);
     },
 
-    async listKeyMaterials(keyId) {
-      const entries: KeyMaterialEntry[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListKeyRotations', keyId, () =>
-          client.send(
-            new ListKeyRotationsCommand({
-              KeyId: keyId,
-              IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
-              ...(marker === undefined ? {} : { Marker: marker }),
-            }),
+    listKeyMaterials(keyId) {
+      const op = 'ListKeyRotations';
+      return allPages(
+        op,
+        (marker) =>
+          call(op, keyId, () =>
+            client.send(
+              new ListKeyRotationsCommand({
+                KeyId: keyId,
+                IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
+                ...marker,
+              }),
+            ),
           ),
-        );
-        for (const r of out.Rotations ?? []) {
-          const op = 'ListKeyRotations';
-          entries.push({
+        (out) =>
+          (out.Rotations ?? []).map((r): KeyMaterialEntry => ({
             keyMaterialId: optional(r.KeyMaterialId, checkKeyMaterialId, op, 'KeyMaterialId'),
             keyMaterialState: optional(r.KeyMaterialState, checkEnum, op, 'KeyMaterialState'),
             importState: optional(r.ImportState, checkEnum, op, 'ImportState'),
@@ -395,11 +406,8 @@ export function sdkKmsPort(
             validTo: optional(r.ValidTo, checkDate, op, 'ValidTo'),
             rotationDate: optional(r.RotationDate, checkDate, op, 'RotationDate'),
             rotationType: optional(r.RotationType, checkEnum, op, 'RotationType'),
-          });
-        }
-        marker = nextMarker('ListKeyRotations', out, seen);
-      } while (marker !== undefined);
-      return entries;
+          })),
+      );
     },
 
     async rotateKeyOnDemand(keyId) {
@@ -435,23 +443,23 @@ export function sdkKmsPort(
       };
     },
 
-    async listKeys() {
-      const keys: { keyId: string; arn: string }[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListKeys', 'the Region', () =>
-          client.send(new ListKeysCommand(marker === undefined ? {} : { Marker: marker })),
-        );
-        for (const k of out.Keys ?? [])
-          if (k.KeyId !== undefined && k.KeyArn !== undefined)
-            keys.push({
-              keyId: checkKeyId('ListKeys', 'KeyId', k.KeyId),
-              arn: checkKeyArn('ListKeys', 'KeyArn', k.KeyArn),
-            });
-        marker = nextMarker('ListKeys', out, seen);
-      } while (marker !== undefined);
-      return keys;
+    listKeys() {
+      const op = 'ListKeys';
+      return allPages(
+        op,
+        (marker) => call(op, 'the Region', () => client.send(new ListKeysCommand(marker))),
+        (out) =>
+          (out.Keys ?? []).flatMap((k) =>
+            k.KeyId === undefined || k.KeyArn === undefined
+              ? []
+              : [
+                  {
+                    keyId: checkKeyId(op, 'KeyId', k.KeyId),
+                    arn: checkKeyArn(op, 'KeyArn', k.KeyArn),
+                  },
+                ],
+          ),
+      );
     },
 
     close() {
