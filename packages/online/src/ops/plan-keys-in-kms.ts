@@ -66,8 +66,8 @@ function describedDifferences(
     found.push(
       is('Description', JSON.stringify(d.description ?? ''), JSON.stringify(key.description)),
     );
-  if (d.keyState === 'PendingDeletion')
-    found.push('is PendingDeletion in KMS: a key scheduled for deletion takes no material');
+  if (d.keyState === 'PendingDeletion' || d.keyState === 'PendingReplicaDeletion')
+    found.push(`is ${d.keyState} in KMS: a key scheduled for deletion takes no material`);
   else if (importedAlready(d, importedOnRecord))
     found.push(
       `this plan's material was imported already (${d.arn} is ${d.keyState}${d.currentKeyMaterialId === undefined ? '' : `, material ${d.currentKeyMaterialId}`})`,

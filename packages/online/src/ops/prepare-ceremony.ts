@@ -253,7 +253,7 @@ export async function prepareCeremony(
     const { plan } = input;
     if (plan !== undefined) facts.add({ plan: { name: plan.plan.name, digest: plan.digest } });
     // Set inside the KMS session, read after it.
-    const planned: { value?: PlanKeysPrepared } = {};
+    const planned: { value?: PlanKeysPrepared; readyAt?: Date } = {};
     const prepared = await fetchParameters(
       input,
       ports,
@@ -268,6 +268,8 @@ export async function prepareCeremony(
                 facts.add({ keys });
               },
             });
+            // Creating keys is no part of what an import of them will take.
+            planned.readyAt = ports.now();
             return planned.value.importInput;
           },
     );
@@ -277,7 +279,7 @@ export async function prepareCeremony(
     const preparedAt = ports.now();
     const warning = importWindowWarning({
       keys: bundle.targets.length,
-      prepareMs: preparedAt.getTime() - started.getTime(),
+      prepareMs: preparedAt.getTime() - (planned.readyAt ?? started).getTime(),
       preparedAt,
       earliestValidTo: new Date(
         Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
