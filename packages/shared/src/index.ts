@@ -95,9 +95,9 @@ export { proofMessage } from './material/proof-message.js';
 // Audit logs, their verification and the ceremony report.
 export type {
   AuditBackupRecord,
-  AuditPlanRecord,
   AuditEntry,
   AuditKeyRecord,
+  AuditPlanRecord,
   AuditKmsRecord,
   AuditRecord,
 } from './audit/record.js';

@@ -8,6 +8,7 @@ import { keyMetadataOf } from '../state/key-metadata.js';
 import { SimState } from '../state/store.js';
 import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
+import { policyToStore } from './lib/key-policy.js';
 
 export const createKey: Handler<'CreateKey'> = (state, input, context) => {
   if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
@@ -39,6 +40,7 @@ export const createKey: Handler<'CreateKey'> = (state, input, context) => {
   if (!acceptance.usages.includes(keyUsage)) {
     throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
   }
+  const policy = policyToStore(input.Policy, context.account);
   const multiRegion = input.MultiRegion ?? false;
   const keyId = multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
   const arn = SimState.arnOf(context.region, context.account, keyId);
@@ -56,6 +58,7 @@ export const createKey: Handler<'CreateKey'> = (state, input, context) => {
     multiRegion,
     replicaArns: [],
     tags: input.Tags ?? [],
+    policy,
     materials: [],
   };
   if (multiRegion) key.multiRegionKeyType = 'PRIMARY';

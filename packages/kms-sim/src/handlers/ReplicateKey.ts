@@ -3,6 +3,7 @@ import { keyMetadataOf } from '../state/key-metadata.js';
 import { SimState } from '../state/store.js';
 import type { KeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
+import { policyToStore } from './lib/key-policy.js';
 
 export const replicateKey: Handler<'ReplicateKey'> = (state, input, context) => {
   const key = state.resolveKey(input.KeyId, context, { aliases: false });
@@ -18,6 +19,7 @@ export const replicateKey: Handler<'ReplicateKey'> = (state, input, context) => 
   }
   const arn = SimState.arnOf(replicaRegion, key.account, key.keyId);
   if (state.keys.has(arn)) throw new KmsError('AlreadyExistsException', `${arn} already exists.`);
+  const policy = policyToStore(input.Policy, key.account);
   const replica: KeyRecord = {
     keyId: key.keyId,
     arn,
@@ -34,6 +36,7 @@ export const replicateKey: Handler<'ReplicateKey'> = (state, input, context) => 
     primaryArn: key.arn,
     replicaArns: [],
     tags: input.Tags ?? [],
+    policy,
     // KMS copies generated material to a replica; imported material must be imported again.
     materials: key.materials.map((m) => ({
       id: m.id,
@@ -47,23 +50,7 @@ export const replicateKey: Handler<'ReplicateKey'> = (state, input, context) => 
   key.replicaArns.push(arn);
   return {
     ReplicaKeyMetadata: keyMetadataOf(replica, state.keys),
-    ReplicaPolicy: defaultPolicy(key.account),
+    ReplicaPolicy: policy,
     ReplicaTags: replica.tags,
   };
 };
-
-export function defaultPolicy(account: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Id: 'key-default-1',
-    Statement: [
-      {
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${account}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-    ],
-  });
-}

@@ -13,6 +13,7 @@ import { enableKeyRotation } from './EnableKeyRotation.js';
 import { encrypt } from './Encrypt.js';
 import { generateDataKey } from './GenerateDataKey.js';
 import { generateMac } from './GenerateMac.js';
+import { getKeyPolicy } from './GetKeyPolicy.js';
 import { getKeyRotationStatus } from './GetKeyRotationStatus.js';
 import { getParametersForImport } from './GetParametersForImport.js';
 import { getPublicKey } from './GetPublicKey.js';
@@ -20,6 +21,7 @@ import { importKeyMaterial } from './ImportKeyMaterial.js';
 import { listAliases } from './ListAliases.js';
 import { listKeyRotations } from './ListKeyRotations.js';
 import { listKeys } from './ListKeys.js';
+import { listResourceTags } from './ListResourceTags.js';
 import { reEncrypt } from './ReEncrypt.js';
 import { replicateKey } from './ReplicateKey.js';
 import { rotateKeyOnDemand } from './RotateKeyOnDemand.js';
@@ -43,6 +45,7 @@ export const HANDLERS: { readonly [Op in ImplementedOperation]: Handler<Op> } = 
   Encrypt: encrypt,
   GenerateDataKey: generateDataKey,
   GenerateMac: generateMac,
+  GetKeyPolicy: getKeyPolicy,
   GetKeyRotationStatus: getKeyRotationStatus,
   GetParametersForImport: getParametersForImport,
   GetPublicKey: getPublicKey,
@@ -50,6 +53,7 @@ export const HANDLERS: { readonly [Op in ImplementedOperation]: Handler<Op> } = 
   ListAliases: listAliases,
   ListKeyRotations: listKeyRotations,
   ListKeys: listKeys,
+  ListResourceTags: listResourceTags,
   ReEncrypt: reEncrypt,
   ReplicateKey: replicateKey,
   RotateKeyOnDemand: rotateKeyOnDemand,

@@ -16,6 +16,7 @@ export interface OperationTypes {
   Encrypt: { input: EncryptRequest; output: EncryptResponse };
   GenerateDataKey: { input: GenerateDataKeyRequest; output: GenerateDataKeyResponse };
   GenerateMac: { input: GenerateMacRequest; output: GenerateMacResponse };
+  GetKeyPolicy: { input: GetKeyPolicyRequest; output: GetKeyPolicyResponse };
   GetKeyRotationStatus: { input: GetKeyRotationStatusRequest; output: GetKeyRotationStatusResponse };
   GetParametersForImport: { input: GetParametersForImportRequest; output: GetParametersForImportResponse };
   GetPublicKey: { input: GetPublicKeyRequest; output: GetPublicKeyResponse };
@@ -23,6 +24,7 @@ export interface OperationTypes {
   ListAliases: { input: ListAliasesRequest; output: ListAliasesResponse };
   ListKeyRotations: { input: ListKeyRotationsRequest; output: ListKeyRotationsResponse };
   ListKeys: { input: ListKeysRequest; output: ListKeysResponse };
+  ListResourceTags: { input: ListResourceTagsRequest; output: ListResourceTagsResponse };
   ReEncrypt: { input: ReEncryptRequest; output: ReEncryptResponse };
   ReplicateKey: { input: ReplicateKeyRequest; output: ReplicateKeyResponse };
   RotateKeyOnDemand: { input: RotateKeyOnDemandRequest; output: RotateKeyOnDemandResponse };
@@ -175,6 +177,16 @@ export interface GenerateMacResponse {
   KeyId?: string | undefined;
 }
 
+export interface GetKeyPolicyRequest {
+  KeyId: string;
+  PolicyName?: string | undefined;
+}
+
+export interface GetKeyPolicyResponse {
+  Policy?: string | undefined;
+  PolicyName?: string | undefined;
+}
+
 export interface GetKeyRotationStatusRequest {
   KeyId: string;
 }
@@ -298,6 +310,18 @@ export interface ListKeysRequest {
 
 export interface ListKeysResponse {
   Keys?: KeyListEntry[] | undefined;
+  NextMarker?: string | undefined;
+  Truncated?: boolean | undefined;
+}
+
+export interface ListResourceTagsRequest {
+  KeyId: string;
+  Limit?: number | undefined;
+  Marker?: string | undefined;
+}
+
+export interface ListResourceTagsResponse {
+  Tags?: Tag[] | undefined;
   NextMarker?: string | undefined;
   Truncated?: boolean | undefined;
 }

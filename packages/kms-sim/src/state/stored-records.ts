@@ -131,6 +131,7 @@ const KEY_RULES: RecordRules = {
     pendingWindowInDays: wholeNumber(0, 30),
     multiRegionKeyType: oneOf(['PRIMARY', 'REPLICA']),
     primaryArn: arn,
+    policy: text,
     // Written by EnableKeyRotation (older state files have none: rotation off); the service
     // model's RotationPeriodInDaysType is 90 to 2560.
     automaticRotation: recordOf({

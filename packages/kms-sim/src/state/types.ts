@@ -44,6 +44,8 @@ export interface KeyRecord {
   primaryArn?: string;
   replicaArns: string[];
   tags: Tag[];
+  /** The key policy document as CreateKey or ReplicateKey took it; absent in older state files (the default). */
+  policy?: string;
   materials: MaterialRecord[];
   /** Present while automatic rotation is enabled. */
   automaticRotation?: AutomaticRotation;

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { formatFingerprint, importTokensPathOf } from '@byok-ceremony/shared';
 import type { PrepareCeremonyResult } from '../ops/prepare-ceremony.js';
+import type { LoadedPlan } from '@byok-ceremony/node-io';
 import type { CliDeps } from './deps.js';
 
 /** What prepare prints: the request written, its targets, and the sender's check code. */
@@ -10,8 +11,9 @@ export function printPrepared(
   result: PrepareCeremonyResult,
   out: string,
   rawDir: string | undefined,
+  plan: LoadedPlan | undefined,
 ): void {
-  const { checkCode, digest, bundle, targets } = result;
+  const { checkCode, digest, bundle, targets, aliases } = result;
   if (json) {
     deps.stdout(
       `${JSON.stringify({
@@ -21,7 +23,11 @@ export function printPrepared(
         out,
         tokens: importTokensPathOf(out),
         ...(rawDir === undefined ? {} : { rawDir }),
-        targets,
+        ...(plan === undefined ? {} : { planCode: plan.code, planDigest: plan.digest }),
+        targets: targets.map((t) => {
+          const alias = aliases.get(t.keyArn);
+          return alias === undefined ? t : { ...t, alias };
+        }),
       })}\n`,
     );
     return;
@@ -32,7 +38,7 @@ export function printPrepared(
   for (const t of targets) {
     lines.push(
       '',
-      `  ${t.keyArn}`,
+      `  ${t.keyArn}${aliases.has(t.keyArn) ? `  ${aliases.get(t.keyArn)!}` : ''}`,
       `    key spec          ${t.keySpec} (material group ${t.materialGroup})`,
       `    wrapping          ${t.wrappingAlgorithm} with ${t.wrappingKeySpec}`,
       `    wrapping key      ${formatFingerprint(t.wrappingKeyFingerprint)}`,

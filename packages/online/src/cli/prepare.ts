@@ -16,7 +16,10 @@ import {
 import {
   AuditSession,
   fileOutputWriter,
+  planSummaryLines,
   presentQrFrames,
+  readPlanFile,
+  type LoadedPlan,
   qrFramesPort,
   qrShowFlagsOf,
   readAuditLogEntries,
@@ -25,11 +28,12 @@ import {
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { keysImportedOnRecord } from '../ops/keys-imported-on-record.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
-import { onlinePorts, runOnlineAudited } from './audited.js';
+import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { concurrencyOf, withConcurrencyOption } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, stringList, type GlobalOptions } from './global-options.js';
 import { prepareLifecycleOf, withPrepareLifecycleOptions } from './prepare-lifecycle.js';
+import { assertNoFlagsBesidePlan, planGlobals } from './prepare-plan-options.js';
 import { printPrepared } from './prepare-output.js';
 import { TOOL } from './tool.js';
 
@@ -51,8 +55,12 @@ function withPrepareOptions(y: Argv) {
     })
     .option('wrapping-key-spec', {
       type: 'string',
-      default: DEFAULT_WRAPPING_KEY_SPEC,
-      describe: `One of ${WRAPPING_KEY_SPECS.join(', ')}`,
+      describe: `One of ${WRAPPING_KEY_SPECS.join(', ')} (default: ${DEFAULT_WRAPPING_KEY_SPEC})`,
+    })
+    .option('plan', {
+      type: 'string',
+      describe:
+        'Ceremony plan (docs/plan-format.md): create what KMS lacks of it, then prepare its keys',
     })
     .option('out', {
       type: 'string',
@@ -71,6 +79,16 @@ interface PrepareFlags {
   readonly algorithm: WrappingAlgorithm | undefined;
   readonly wrappingKeySpec: WrappingKeySpec;
   readonly out: string;
+}
+
+/** --out, refused as a usage error before anything runs. */
+function outOf(args: PrepareArgs): string {
+  if (args.out === undefined || args.out === '') {
+    throw new ByokError('ERR_USAGE', 'prepare needs --out FILE', {
+      hint: 'Name the import request file to write, e.g. --out request.json.',
+    });
+  }
+  return args.out;
 }
 
 /** The keys, the wrapping choice and --out, each refused as a usage error before anything runs. */
@@ -93,18 +111,13 @@ function prepareFlagsOf(args: PrepareArgs): PrepareFlags {
       hint: `Use one of ${WRAPPING_ALGORITHMS.join(', ')}, or leave it out to pick per key spec.`,
     });
   }
-  const wrappingKeySpec = args['wrapping-key-spec'];
+  const wrappingKeySpec = args['wrapping-key-spec'] ?? DEFAULT_WRAPPING_KEY_SPEC;
   if (!isWrappingKeySpec(wrappingKeySpec)) {
     throw new ByokError('ERR_USAGE', `unknown --wrapping-key-spec ${wrappingKeySpec}`, {
       hint: `Use one of ${WRAPPING_KEY_SPECS.join(', ')} (RSA_4096 is preferred).`,
     });
   }
-  if (args.out === undefined || args.out === '') {
-    throw new ByokError('ERR_USAGE', 'prepare needs --out FILE', {
-      hint: 'Name the import request file to write, e.g. --out request.json.',
-    });
-  }
-  return { keyIds, algorithm, wrappingKeySpec, out: args.out };
+  return { keyIds, algorithm, wrappingKeySpec, out: outOf(args) };
 }
 
 async function runPrepare(
@@ -112,9 +125,18 @@ async function runPrepare(
   deps: CliDeps,
   globals: GlobalOptions,
   flags: PrepareFlags,
+  plan: LoadedPlan | undefined,
 ): Promise<void> {
   const { keyIds, algorithm, wrappingKeySpec } = flags;
   const lifecycle = await prepareLifecycleOf(args, keyIds, deps.cwd);
+  if (plan !== undefined) {
+    const summary = planSummaryLines(plan, true)
+      .map((l) => `${l}\n`)
+      .join('');
+    // stdout carries only the JSON object with --json.
+    if (globals.json) deps.stderr(summary);
+    else deps.stdout(summary);
+  }
   const out = resolve(deps.cwd, flags.out);
   const concurrency = concurrencyOf(args);
   const rawDir = args['raw-dir'] === undefined ? undefined : resolve(deps.cwd, args['raw-dir']);
@@ -137,6 +159,7 @@ async function runPrepare(
         expectKcv: lifecycle.expectKcv,
         kcvOnRecord: lifecycle.kcvOnRecord,
         withReplicas: lifecycle.withReplicas,
+        plan,
         importedOnRecord: keysImportedOnRecord(await readAuditLogEntries(globals.auditLog)),
         concurrency,
       },
@@ -150,6 +173,7 @@ async function runPrepare(
           session.wrote(dir);
         },
         qr: qrFramesPort(qr, session),
+        wait: waitOptions(deps),
       },
     ),
   );
@@ -159,7 +183,7 @@ async function runPrepare(
       `byok-online: note: ${d.arn} is ${d.keyState} and already holds material: this is a re-import, and KMS accepts only the same material again\n`,
     );
   }
-  printPrepared(deps, globals.json, result, out, rawDir);
+  printPrepared(deps, globals.json, result, out, rawDir, plan);
   if (qr !== undefined && result.qrFrames !== undefined)
     await presentQrFrames(result.qrFrames, qr, caption(result.checkCode), deps, TOOL);
 }
@@ -171,7 +195,25 @@ export function prepareCommand(cli: Argv, deps: CliDeps): Argv {
     withPrepareOptions,
     async (args) => {
       const globals = globalOptionsOf(args, deps);
-      await runPrepare(args, deps, globals, prepareFlagsOf(args));
+      if (args.plan === undefined) {
+        await runPrepare(args, deps, globals, prepareFlagsOf(args), undefined);
+        return;
+      }
+      assertNoFlagsBesidePlan(args);
+      const out = outOf(args);
+      const plan = await readPlanFile(resolve(deps.cwd, args.plan));
+      await runPrepare(
+        args,
+        deps,
+        planGlobals(globals, plan),
+        {
+          keyIds: [],
+          algorithm: plan.plan.wrappingAlgorithm ?? undefined,
+          wrappingKeySpec: plan.plan.wrappingKeySpec,
+          out,
+        },
+        plan,
+      );
     },
   );
 }

@@ -25,6 +25,20 @@ export interface KeyDescription {
   readonly replicaKeyArns: readonly string[];
 }
 
+export interface KmsTag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface KmsAlias {
+  /** `alias/…`. */
+  readonly aliasName: string;
+  /** The key id (not ARN) it points to; KMS leaves it out for an alias of no key. */
+  readonly targetKeyId: string | undefined;
+  /** Its ARN, which names the account KMS answers for. */
+  readonly aliasArn: string | undefined;
+}
+
 export interface ImportParameters {
   readonly keyArn: string;
   /** DER SubjectPublicKeyInfo of the wrapping key. */
@@ -60,9 +74,27 @@ export interface KmsPort {
     readonly keyUsage: KeyUsage;
     readonly description: string | undefined;
     readonly multiRegion: boolean;
-    readonly tags: readonly { readonly key: string; readonly value: string }[];
-  }): Promise<{ readonly keyId: string; readonly arn: string }>;
+    readonly tags: readonly KmsTag[];
+    /** The key policy document, sent as given; KMS's default policy when undefined. */
+    readonly policy?: string | undefined;
+  }): Promise<KeyDescription>;
   createAlias(aliasName: string, targetKeyId: string): Promise<void>;
+  /** ReplicateKey: the replica as KMS first describes it (KMS may still be creating it). */
+  replicateKey(
+    primaryKeyArn: string,
+    replicaRegion: string,
+    input: {
+      readonly description: string | undefined;
+      readonly tags: readonly KmsTag[];
+      readonly policy: string | undefined;
+    },
+  ): Promise<KeyDescription>;
+  /** ListAliases: every alias of the Region with the key id it points to, all pages. */
+  listAliases(): Promise<readonly KmsAlias[]>;
+  /** ListResourceTags: every tag of the key, all pages. */
+  listResourceTags(keyId: string): Promise<readonly KmsTag[]>;
+  /** GetKeyPolicy: the key's (only, `default`) policy document. */
+  getKeyPolicy(keyId: string): Promise<string>;
   describeKey(keyId: string): Promise<KeyDescription>;
   getParametersForImport(
     keyId: string,

@@ -5,14 +5,19 @@ import {
   DescribeKeyCommand,
   GenerateMacCommand,
   GetParametersForImportCommand,
+  GetKeyPolicyCommand,
   GetPublicKeyCommand,
   ImportKeyMaterialCommand,
+  ListAliasesCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
+  ListResourceTagsCommand,
+  ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
   type KeyMetadata,
   type KMSClient,
   type MacAlgorithmSpec,
+  type Tag,
 } from '@aws-sdk/client-kms';
 import { ByokError } from '@byok-ceremony/shared';
 import { kmsError, requestIdOf } from './kms-error.js';
@@ -28,7 +33,7 @@ import {
   optional,
 } from './kms-response.js';
 import { kmsFailureKind } from './kms-failure.js';
-import type { KeyDescription, KeyMaterialEntry, KmsPort } from './kms-port.js';
+import type { KeyDescription, KeyMaterialEntry, KmsAlias, KmsPort, KmsTag } from './kms-port.js';
 
 /**
  * Which failures a call may be sent again after: `idempotent` (reads, GetParametersForImport, the
@@ -65,6 +70,26 @@ function nextMarker(
     );
   seen.add(out.NextMarker);
   return out.NextMarker;
+}
+
+/** A page request's Marker: none on the first page. */
+type PageMarker = { Marker?: string };
+
+/** Every item of a paged list, each page asked with the NextMarker of the one before. */
+async function allPages<Out extends Parameters<typeof nextMarker>[1], T>(
+  operation: string,
+  page: (marker: PageMarker) => Promise<Out>,
+  items: (out: Out) => T[],
+): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const out = await page(marker === undefined ? {} : { Marker: marker });
+    all.push(...items(out));
+    marker = nextMarker(operation, out, seen);
+  } while (marker !== undefined);
+  return all;
 }
 
 function missing(operation: string, field: string): ByokError {
@@ -135,6 +160,14 @@ function describe(operation: string, metadata: KeyMetadata | undefined): KeyDesc
   };
 }
 
+/** The service model's TagList, from the ceremony's tags. */
+function sdkTags(tags: readonly KmsTag[]): { Tags?: Tag[] } {
+  return tags.length === 0 ? {} : { Tags: tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) };
+}
+
+/** The service model's PolicyType: at most 131,072 characters. */
+const MAX_POLICY_CHARS = 131_072;
+
 /** KmsPort over the real SDK client; every call's request id goes to `recordRequestId`, failed calls too. */
 export function sdkKmsPort(
   client: KMSClient,
@@ -182,15 +215,81 @@ export function sdkKmsPort(
               KeyUsage: input.keyUsage,
               ...(input.description === undefined ? {} : { Description: input.description }),
               MultiRegion: input.multiRegion,
-              ...(input.tags.length === 0
-                ? {}
-                : { Tags: input.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) }),
+              ...sdkTags(input.tags),
+              ...(input.policy === undefined ? {} : { Policy: input.policy }),
             }),
           ),
         'throttled-only',
       );
-      const metadata = describe('CreateKey', out.KeyMetadata);
-      return { keyId: metadata.keyId, arn: metadata.arn };
+      return describe('CreateKey', out.KeyMetadata);
+    },
+
+    async replicateKey(primaryKeyArn, replicaRegion, input) {
+      const out = await call(
+        'ReplicateKey',
+        primaryKeyArn,
+        () =>
+          client.send(
+            new ReplicateKeyCommand({
+              KeyId: primaryKeyArn,
+              ReplicaRegion: replicaRegion,
+              ...(input.description === undefined ? {} : { Description: input.description }),
+              ...sdkTags(input.tags),
+              ...(input.policy === undefined ? {} : { Policy: input.policy }),
+            }),
+          ),
+        'throttled-only',
+      );
+      return describe('ReplicateKey', out.ReplicaKeyMetadata);
+    },
+
+    listAliases() {
+      const op = 'ListAliases';
+      return allPages(
+        op,
+        (marker) => call(op, 'the Region', () => client.send(new ListAliasesCommand(marker))),
+        (out) =>
+          (out.Aliases ?? []).flatMap((a): KmsAlias[] =>
+            a.AliasName === undefined
+              ? []
+              : [
+                  {
+                    aliasName: checkText(op, 'AliasName', a.AliasName, 256),
+                    targetKeyId: optional(a.TargetKeyId, checkKeyId, op, 'TargetKeyId'),
+                    aliasArn: optional(
+                      a.AliasArn,
+                      (o, f, v) => checkText(o, f, v, 2048),
+                      op,
+                      'AliasArn',
+                    ),
+                  },
+                ],
+          ),
+      );
+    },
+
+    listResourceTags(keyId) {
+      const op = 'ListResourceTags';
+      return allPages(
+        op,
+        (marker) =>
+          call(op, keyId, () =>
+            client.send(new ListResourceTagsCommand({ KeyId: keyId, ...marker })),
+          ),
+        (out) =>
+          (out.Tags ?? []).map((t): KmsTag => ({
+            key: checkText(op, 'TagKey', t.TagKey, 128),
+            value: checkText(op, 'TagValue', t.TagValue ?? '', 256),
+          })),
+      );
+    },
+
+    async getKeyPolicy(keyId) {
+      const out = await call('GetKeyPolicy', keyId, () =>
+        client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' })),
+      );
+      if (out.Policy === undefined) throw missing('GetKeyPolicy', 'Policy');
+      return checkText('GetKeyPolicy', 'Policy', out.Policy, MAX_POLICY_CHARS);
     },
 
     async createAlias(aliasName, targetKeyId) {
@@ -288,23 +387,22 @@ export function sdkKmsPort(
       return checkBlob('GetPublicKey', 'PublicKey', out.PublicKey, 1, 8192);
     },
 
-    async listKeyMaterials(keyId) {
-      const entries: KeyMaterialEntry[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListKeyRotations', keyId, () =>
-          client.send(
-            new ListKeyRotationsCommand({
-              KeyId: keyId,
-              IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
-              ...(marker === undefined ? {} : { Marker: marker }),
-            }),
+    listKeyMaterials(keyId) {
+      const op = 'ListKeyRotations';
+      return allPages(
+        op,
+        (marker) =>
+          call(op, keyId, () =>
+            client.send(
+              new ListKeyRotationsCommand({
+                KeyId: keyId,
+                IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
+                ...marker,
+              }),
+            ),
           ),
-        );
-        for (const r of out.Rotations ?? []) {
-          const op = 'ListKeyRotations';
-          entries.push({
+        (out) =>
+          (out.Rotations ?? []).map((r): KeyMaterialEntry => ({
             keyMaterialId: optional(r.KeyMaterialId, checkKeyMaterialId, op, 'KeyMaterialId'),
             keyMaterialState: optional(r.KeyMaterialState, checkEnum, op, 'KeyMaterialState'),
             importState: optional(r.ImportState, checkEnum, op, 'ImportState'),
@@ -318,11 +416,8 @@ export function sdkKmsPort(
               op,
               'KeyMaterialDescription',
             ),
-          });
-        }
-        marker = nextMarker('ListKeyRotations', out, seen);
-      } while (marker !== undefined);
-      return entries;
+          })),
+      );
     },
 
     async rotateKeyOnDemand(keyId) {
@@ -358,23 +453,23 @@ export function sdkKmsPort(
       };
     },
 
-    async listKeys() {
-      const keys: { keyId: string; arn: string }[] = [];
-      const seen = new Set<string>();
-      let marker: string | undefined;
-      do {
-        const out = await call('ListKeys', 'the Region', () =>
-          client.send(new ListKeysCommand(marker === undefined ? {} : { Marker: marker })),
-        );
-        for (const k of out.Keys ?? [])
-          if (k.KeyId !== undefined && k.KeyArn !== undefined)
-            keys.push({
-              keyId: checkKeyId('ListKeys', 'KeyId', k.KeyId),
-              arn: checkKeyArn('ListKeys', 'KeyArn', k.KeyArn),
-            });
-        marker = nextMarker('ListKeys', out, seen);
-      } while (marker !== undefined);
-      return keys;
+    listKeys() {
+      const op = 'ListKeys';
+      return allPages(
+        op,
+        (marker) => call(op, 'the Region', () => client.send(new ListKeysCommand(marker))),
+        (out) =>
+          (out.Keys ?? []).flatMap((k) =>
+            k.KeyId === undefined || k.KeyArn === undefined
+              ? []
+              : [
+                  {
+                    keyId: checkKeyId(op, 'KeyId', k.KeyId),
+                    arn: checkKeyArn(op, 'KeyArn', k.KeyArn),
+                  },
+                ],
+          ),
+      );
     },
 
     close() {

@@ -16,6 +16,7 @@ import {
 import {
   FactsBuilder,
   type Ceremony,
+  type LoadedPlan,
   type CeremonyFacts,
   type OutputWriter,
   type QrFramesPort,
@@ -26,7 +27,14 @@ import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWindowWarning } from './import-window.js';
 import type { PrepareMode } from './plan-import-type.js';
-import { prepareImport, type PreparedImport } from './prepare-import.js';
+import { preparePlanKeys, type PlanKeysPrepared } from './prepare-plan-keys.js';
+import {
+  prepareImport,
+  type KmsForRegion,
+  type PrepareImportInput,
+  type PreparedImport,
+} from './prepare-import.js';
+import type { WaitOptions } from './wait-for-imported.js';
 
 export interface PrepareCeremonyInput {
   readonly keyIds: readonly string[];
@@ -45,6 +53,11 @@ export interface PrepareCeremonyInput {
   readonly kcvOnRecord:
     ((keyArn: string, keyMaterialId: string | null) => string | undefined) | undefined;
   readonly withReplicas: boolean;
+  /**
+   * prepare --plan: the keys are the plan's, created where KMS lacks them (keyIds is empty and
+   * the wrapping choice is the plan's).
+   */
+  readonly plan: LoadedPlan | undefined;
   /** Key ARNs this machine's log shows holding imported material. */
   readonly importedOnRecord: ReadonlySet<string>;
   /** KMS calls in flight at once. */
@@ -58,6 +71,8 @@ export interface PrepareCeremonyPorts extends Pick<OnlinePorts, 'openKms' | 'now
   readonly writer: OutputWriter;
   readonly writeRawParameters: (dir: string, raw: PreparedImport['raw']) => Promise<void>;
   readonly qr: QrFramesPort<ImportRequestBundle> | undefined;
+  /** How long to wait for KMS to finish creating a replica (prepare --plan). */
+  readonly wait: WaitOptions;
 }
 
 export interface PreparedTarget {
@@ -83,6 +98,8 @@ export interface PrepareCeremonyResult {
   readonly qrFrames: QrFramesWritten | undefined;
   /** Said to the operators: e.g. the batch may outlive its import parameters. */
   readonly warnings: readonly string[];
+  /** prepare --plan: key ARN → the plan's alias of it (primaries only). */
+  readonly aliases: ReadonlyMap<string, string>;
 }
 
 /** The tokens file's text: the import tokens in target order, bound to the request's digest. */
@@ -110,14 +127,29 @@ async function assertOutputsUsable(
   await ports.qr?.assertUsable();
 }
 
+/** With --plan, what KMS lacks of the plan is created first; the plan's keys are then the request's. */
+type PlanStep = (kms: KmsPort, kmsFor: KmsForRegion) => Promise<PlanKeysPrepared['importInput']>;
+
 /** GetParametersForImport per key, through one client per Region, all closed at the end. */
 async function fetchParameters(
   input: PrepareCeremonyInput,
   ports: PrepareCeremonyPorts,
+  planStep: PlanStep | undefined,
 ): Promise<PreparedImport> {
   const opened = new Map<string, Promise<KmsPort>>();
   return withKms(ports, async (kms) => {
+    const kmsFor: KmsForRegion = (region) => {
+      // The promise is kept, so keys of one Region in flight at once share one client.
+      let regionKms = opened.get(region);
+      if (regionKms === undefined) {
+        regionKms = ports.openKms(region);
+        opened.set(region, regionKms);
+      }
+      return regionKms;
+    };
     try {
+      const fromPlan: Partial<PrepareImportInput> =
+        planStep === undefined ? {} : await planStep(kms, kmsFor);
       return await prepareImport(
         kms,
         {
@@ -134,16 +166,9 @@ async function fetchParameters(
           withReplicas: input.withReplicas,
           importedOnRecord: input.importedOnRecord,
           concurrency: input.concurrency,
+          ...fromPlan,
         },
-        (region) => {
-          // The promise is kept, so keys of one Region in flight at once share one client.
-          let regionKms = opened.get(region);
-          if (regionKms === undefined) {
-            regionKms = ports.openKms(region);
-            opened.set(region, regionKms);
-          }
-          return regionKms;
-        },
+        kmsFor,
       );
     } finally {
       for (const regionKms of opened.values())
@@ -249,13 +274,36 @@ export async function prepareCeremony(
   return facts.run(async () => {
     await assertOutputsUsable(input, ports);
     const started = ports.now();
-    const prepared = await fetchParameters(input, ports);
+    const { plan } = input;
+    if (plan !== undefined) facts.add({ plan: { name: plan.plan.name, digest: plan.digest } });
+    // Set inside the KMS session, read after it.
+    const planned: { value?: PlanKeysPrepared; readyAt?: Date } = {};
+    const prepared = await fetchParameters(
+      input,
+      ports,
+      plan === undefined
+        ? undefined
+        : async (kms, kmsFor) => {
+            planned.value = await preparePlanKeys(kms, kmsFor, plan, {
+              importedOnRecord: input.importedOnRecord,
+              concurrency: input.concurrency,
+              wait: ports.wait,
+              onRecord: (keys) => {
+                facts.add({ keys });
+              },
+            });
+            // Creating keys is no part of what an import of them will take.
+            planned.readyAt = ports.now();
+            return planned.value.importInput;
+          },
+    );
+    planned.value?.assertFirstImports(prepared.bundle);
     assertKcvArnsKnown(input, prepared.bundle);
     const { bundle } = prepared;
     const preparedAt = ports.now();
     const warning = importWindowWarning({
       keys: bundle.targets.length,
-      prepareMs: preparedAt.getTime() - started.getTime(),
+      prepareMs: preparedAt.getTime() - (planned.readyAt ?? started).getTime(),
       preparedAt,
       earliestValidTo: new Date(
         Math.min(...bundle.targets.map((t) => Date.parse(t.parametersValidTo))),
@@ -265,7 +313,7 @@ export async function prepareCeremony(
     const checkCode = checkCodeOf(digest);
     const targets = preparedTargetsOf(bundle);
     const shown: CeremonyFacts = {
-      keys: preparedKeyRecords(targets, prepared),
+      keys: preparedKeyRecords(targets, prepared).map((k) => planned.value?.withCreation(k) ?? k),
       checkCodes: { request: checkCode },
     };
     facts.add(shown);
@@ -278,6 +326,7 @@ export async function prepareCeremony(
       reimports: prepared.reimports,
       qrFrames,
       warnings: warning === undefined ? [] : [warning],
+      aliases: planned.value?.aliases ?? new Map(),
     };
   });
 }

@@ -45,8 +45,15 @@ export interface PrepareImportInput {
   readonly keyMaterialId: string | undefined;
   /** Key ARN → the KCV the original ceremony recorded (--expect-kcv, --original-record). */
   readonly expectedKcv: (keyArn: string, keyMaterialId: string | null) => string | undefined;
-  /** Each --key-id is a multi-Region primary: its replicas join the request, one material group. */
-  readonly withReplicas: boolean;
+  /**
+   * Each --key-id (true), or each key id in the set, is a multi-Region primary: its replicas
+   * join the request, one material group.
+   */
+  readonly withReplicas: boolean | ReadonlySet<string>;
+  /** Descriptions already in hand, by key ARN (a plan's keys): no DescribeKey for these. */
+  readonly described?: ReadonlyMap<string, KeyDescription>;
+  /** Key ARNs created by this command: they hold no material, so none is listed. */
+  readonly created?: ReadonlySet<string>;
   /** Key ARNs this machine's log shows holding imported material (see keysImportedOnRecord). */
   readonly importedOnRecord: ReadonlySet<string>;
   /** Calls in flight at once; answers keep the order of keyIds. */
@@ -129,11 +136,28 @@ interface Described {
   readonly problems: readonly string[];
 }
 
+/** Whether this key id's replicas join the request. */
+function joinsReplicas(input: PrepareImportInput, keyId: string): boolean {
+  return typeof input.withReplicas === 'boolean'
+    ? input.withReplicas
+    : input.withReplicas.has(keyId);
+}
+
+/** DescribeKey, unless the caller has the description already. */
+async function describedKey(
+  kms: KmsPort,
+  keyId: string,
+  input: PrepareImportInput,
+): Promise<KeyDescription> {
+  return input.described?.get(keyId) ?? kms.describeKey(keyId);
+}
+
 /** --with-replicas: the primary's replicas, described in their own Regions, after the primary. */
 async function withReplicaDescriptions(
   kms: KmsPort,
   primary: KeyDescription,
   kmsFor: KmsForRegion,
+  input: PrepareImportInput,
 ): Promise<{ readonly all: KeyDescription[]; readonly problem?: string }> {
   if (primary.multiRegionKeyType !== 'PRIMARY')
     return {
@@ -145,7 +169,7 @@ async function withReplicaDescriptions(
     return { all: [primary], problem: `${primary.arn}: ${listProblem}` };
   const all = [primary];
   for (const arn of primary.replicaKeyArns) {
-    const replica = await (await kmsOf(kms, arn, kmsFor)).describeKey(arn);
+    const replica = await describedKey(await kmsOf(kms, arn, kmsFor), arn, input);
     const problem = replicaDescriptionProblem(primary, arn, replica);
     if (problem !== undefined) return { all: [primary], problem: `${primary.arn}: ${problem}` };
     all.push(replica);
@@ -160,9 +184,9 @@ async function describeKeys(
   kmsFor: KmsForRegion,
 ): Promise<Described> {
   const described = await runBounded(input.keyIds, input.concurrency ?? 1, async (keyId) => {
-    const primary = await kms.describeKey(keyId);
-    const { all, problem } = input.withReplicas
-      ? await withReplicaDescriptions(kms, primary, kmsFor)
+    const primary = await describedKey(kms, keyId, input);
+    const { all, problem } = joinsReplicas(input, keyId)
+      ? await withReplicaDescriptions(kms, primary, kmsFor, input)
       : { all: [primary], problem: undefined };
     return { all: all.map((d) => ({ given: d === primary ? keyId : d.arn, d })), problem };
   });
@@ -207,7 +231,10 @@ async function planImports(
   // Only keys KMS would take at all get their materials listed.
   const listed = await runBounded(usable, input.concurrency ?? 1, async (key) => {
     const d = key.description;
-    return listsMaterials(d) ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn) : null;
+    // A key this command created has none; null plans it as a first import.
+    return listsMaterials(d) && input.created?.has(d.arn) !== true
+      ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn)
+      : null;
   });
   const planned: PlannedKey[] = [];
   const problems: string[] = [];
@@ -217,7 +244,7 @@ async function planImports(
     const outcome = listed[i]!;
     const materials = outcome.started ? outcome.value : null;
     const primaryPlan =
-      input.withReplicas && d.primaryKeyArn !== undefined
+      input.withReplicas !== false && d.primaryKeyArn !== undefined
         ? primaryPlans.get(d.primaryKeyArn)
         : undefined;
     // A replica takes its primary's material, which KMS then knows: EXISTING, under the same id.

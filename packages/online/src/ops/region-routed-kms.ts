@@ -25,6 +25,11 @@ export function regionRoutedKms(
     region: home.region,
     createKey: (input) => home.createKey(input),
     createAlias: (alias, target) => home.createAlias(alias, target),
+    replicateKey: async (primary, region, input) =>
+      (await portFor(primary)).replicateKey(primary, region, input),
+    listAliases: () => home.listAliases(),
+    listResourceTags: async (keyId) => (await portFor(keyId)).listResourceTags(keyId),
+    getKeyPolicy: async (keyId) => (await portFor(keyId)).getKeyPolicy(keyId),
     describeKey: async (keyId) => (await portFor(keyId)).describeKey(keyId),
     getParametersForImport: async (keyId, algorithm, spec) =>
       (await portFor(keyId)).getParametersForImport(keyId, algorithm, spec),

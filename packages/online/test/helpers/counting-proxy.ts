@@ -14,6 +14,8 @@ export interface CountingProxy {
   readonly operations: string[];
   /** Holds the nth (1-based) request for `operation` until released. */
   hold(operation: string, nth: number): HeldRequest;
+  /** Answers the nth (1-based) request for `operation` with a KMS error of `type`, unforwarded. */
+  refuse(operation: string, nth: number, type: string): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const operations: string[] = [];
   const holds: { operation: string; nth: number; arrive: () => void; released: Promise<void> }[] =
     [];
+  const refusals: { operation: string; nth: number; type: string }[] = [];
   const server = createServer((req, res) => {
     void (async () => {
       const payload = await body(req);
@@ -47,6 +50,14 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         holds.splice(holds.indexOf(held), 1);
         held.arrive();
         await held.released;
+      }
+      const refused = refusals.find((r) => r.operation === operation && r.nth === count);
+      if (refused !== undefined) {
+        refusals.splice(refusals.indexOf(refused), 1);
+        // KMS never saw it: nothing changed, as for a refusal by KMS.
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify({ __type: refused.type, message: 'refused by the test proxy' }));
+        return;
       }
       const forward = httpRequest(
         {
@@ -77,6 +88,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const released = new Promise<void>((done) => (release = done));
       holds.push({ operation, nth, arrive, released });
       return { arrived, release };
+    },
+    refuse(operation, nth, type) {
+      refusals.push({ operation, nth, type });
     },
     close: () =>
       new Promise<void>((done) => {

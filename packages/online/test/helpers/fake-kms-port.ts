@@ -50,7 +50,27 @@ export class FakeKmsPort implements KmsPort {
         replicaKeyArns: [],
       },
     });
-    return Promise.resolve({ keyId, arn });
+    return Promise.resolve(this.keys.get(arn)!.description);
+  };
+
+  replicateKey: KmsPort['replicateKey'] = () =>
+    Promise.reject(new ByokError('ERR_KMS', 'the fake KMS has one Region'));
+
+  listAliases: KmsPort['listAliases'] = () => {
+    this.calls.push('ListAliases');
+    return Promise.resolve([]);
+  };
+
+  listResourceTags: KmsPort['listResourceTags'] = (keyId) => {
+    this.calls.push('ListResourceTags');
+    this.key(keyId);
+    return Promise.resolve([]);
+  };
+
+  getKeyPolicy: KmsPort['getKeyPolicy'] = (keyId) => {
+    this.calls.push('GetKeyPolicy');
+    this.key(keyId);
+    return Promise.resolve('{"Statement":[]}');
   };
 
   createAlias: KmsPort['createAlias'] = () => {

@@ -87,6 +87,7 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       expectKcv: new Map(),
       kcvOnRecord: undefined,
       withReplicas: false,
+      plan: undefined,
       importedOnRecord: new Set<string>(),
       concurrency: 4,
     },
@@ -98,6 +99,7 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       writer,
       writeRawParameters: () => Promise.reject(new Error('not asked for')),
       qr: undefined,
+      wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
     },
   );
   const logged: LoggedAuditEntry[] = [];
@@ -180,6 +182,7 @@ describe('prepareCeremony', () => {
         expectKcv: new Map(),
         kcvOnRecord: undefined,
         withReplicas: false,
+        plan: undefined,
         importedOnRecord: new Set<string>(),
         concurrency: 1,
       },
@@ -191,6 +194,7 @@ describe('prepareCeremony', () => {
         writer,
         writeRawParameters: () => Promise.resolve(),
         qr: undefined,
+        wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
       },
     );
     await expect(attempt).rejects.toThrow(/exists/);

@@ -80,6 +80,7 @@ describe('prepare --with-replicas --concurrency: every Region client opened is c
         expectKcv: new Map(),
         kcvOnRecord: undefined,
         withReplicas: true,
+        plan: undefined,
         importedOnRecord: new Set<string>(),
         concurrency: 4,
       },
@@ -103,6 +104,7 @@ describe('prepare --with-replicas --concurrency: every Region client opened is c
         },
         writeRawParameters: () => Promise.reject(new Error('not asked for')),
         qr: undefined,
+        wait: { sleep: () => Promise.resolve(), budgetMs: 0 },
       },
     );
     expect(files.has('/m/request.json')).toBe(true);

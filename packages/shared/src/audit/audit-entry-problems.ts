@@ -38,7 +38,12 @@ const KEY_FIELDS = [
   'currentKeyMaterialId',
   'keyState',
   'proof',
+  'alias',
+  'created',
 ] as const;
+/** A KMS alias name, as a plan names it (check-plan-keys). */
+const ALIAS_NAME = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
+const CREATED = ['key', 'alias', 'replica'] as const;
 /** KMS's KeyState values (service model `KeyState`). */
 export const KMS_KEY_STATES = [
   'Creating',
@@ -195,6 +200,19 @@ function keyRecordProblems(c: FieldChecker, key: unknown, path: string): void {
   if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
   if (k['proof'] !== undefined)
     c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
+  if (k['alias'] !== undefined) c.string(k['alias'], `${path}.alias`, ALIAS_NAME, 'an alias name');
+  if (k['created'] !== undefined)
+    c.array(k['created'], `${path}.created`, 1)?.forEach((what, i) =>
+      c.oneOf(what, `${path}.created[${i}]`, CREATED),
+    );
+}
+
+/** `plan`: the ceremony plan's name and digest. */
+function planProblems(c: FieldChecker, value: unknown): void {
+  const p = c.object(value, 'entry.plan', ['name', 'digest']);
+  if (p === undefined) return;
+  c.string(p['name'], 'entry.plan.name', /^.{1,256}$/su, '1–256 characters');
+  c.string(p['digest'], 'entry.plan.digest', HEX_DIGEST, '64 lowercase hex digits');
 }
 
 /** The outcome and its error: an error entry describes it, an ok entry has none. */
@@ -222,13 +240,6 @@ function chainFieldProblems(c: FieldChecker, e: Record<string, unknown>): void {
     c.fail('entry.time', 'must be an RFC 3339 UTC timestamp');
   c.string(e['tool'], 'entry.tool', /^byok-(offline|online)$/, 'byok-offline or byok-online');
   c.string(e['toolVersion'], 'entry.toolVersion', /^\d+\.\d+\.\d+\S*$/, 'a version');
-}
-
-function planProblems(c: FieldChecker, value: unknown): void {
-  const p = c.object(value, 'entry.plan', ['digest', 'name']);
-  if (p === undefined) return;
-  c.string(p['digest'], 'entry.plan.digest', HEX_DIGEST);
-  c.string(p['name'], 'entry.plan.name', /^[\x20-\x7e]{1,64}$/, '1–64 printable ASCII characters');
 }
 
 function signatureProblems(c: FieldChecker, value: unknown): void {

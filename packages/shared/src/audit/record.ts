@@ -15,6 +15,17 @@ export interface AuditKeyRecord {
   readonly currentKeyMaterialId?: string;
   readonly keyState?: string;
   readonly proof?: 'hmac' | 'public-key' | 'kcv-only';
+  /** prepare --plan: the plan's alias naming the key (not on replicas: an alias is per Region). */
+  readonly alias?: string;
+  /** prepare --plan: what this command created of the key, in order. */
+  readonly created?: readonly ('key' | 'alias' | 'replica')[];
+}
+
+/** The ceremony plan a command ran from: its digest (whose code the sign-off sheet carries) and name. */
+export interface AuditPlanRecord {
+  readonly name: string;
+  /** The plan's digest (docs/plan-format.md), hex. */
+  readonly digest: string;
 }
 
 export interface AuditError {
@@ -65,12 +76,6 @@ export interface AuditBackupRecord {
     readonly keySpec: string;
     readonly kcv: string;
   }[];
-}
-
-/** The ceremony plan a command ran from: its digest (whose code the sign-off sheet carries) and name. */
-export interface AuditPlanRecord {
-  readonly digest: string;
-  readonly name: string;
 }
 
 export interface AuditRecord {

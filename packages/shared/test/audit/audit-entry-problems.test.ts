@@ -54,6 +54,27 @@ describe('auditEntryProblems', () => {
     ]);
   });
 
+  it("checks prepare --plan's fields: the plan's name and digest, each key's alias and what was created", () => {
+    const plan = { name: 'payments 2026-Q4', digest: 'a'.repeat(64) };
+    expect(
+      auditEntryProblems({
+        ...(withKey({ alias: 'alias/payments-data', created: ['key', 'alias'] }) as object),
+        plan,
+      }),
+    ).toEqual([]);
+    const problems = auditEntryProblems({
+      ...(withKey({ alias: 'payments-data', created: ['key', 'policy'] }) as object),
+      plan: { name: '', digest: 'A'.repeat(64), signedBy: 'nobody' },
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'entry.keys[0].alias',
+      'entry.keys[0].created[1]',
+      'entry.plan.signedBy',
+      'entry.plan.name',
+      'entry.plan.digest',
+    ]);
+  });
+
   it('accepts a well-formed kms record on byok-online entries and checks its shape strictly', () => {
     const entry = importEntry();
     const kms = { endpoint: null, region: 'eu-west-1', accounts: ['111122223333'] };
