@@ -102,6 +102,10 @@ describe('byok-online prepare against an endpoint that lies', () => {
   it('the same proxy passing answers unchanged lets prepare write its files', async () => {
     const { result, cwd } = await prepareThrough(() => undefined);
     expect(result.code, result.stderr).toBe(0);
-    expect((await readdir(join(cwd, 'a', 'b'))).sort()).toEqual(['raw', 'request.json']);
+    expect((await readdir(join(cwd, 'a', 'b'))).sort()).toEqual([
+      'raw',
+      'request.json',
+      'request.json.tokens.json',
+    ]);
   });
 });

@@ -13,6 +13,8 @@ export function formatRequestSummary(summary: RequestSummary, checkCodeLine: str
   const lines = [
     `Import request for ceremony ${summary.ceremonyId}`,
     `  created ${summary.createdAt} by ${summary.operators.join(', ') || '(no operator named)'}`,
+    ...(summary.ceremonyName === null ? [] : [`  ceremony name ${summary.ceremonyName}`]),
+    ...(summary.planDigest === null ? [] : [`  from the plan with SHA-256 ${summary.planDigest}`]),
     `  ${summary.targets.length} target(s); time left by this machine's clock (${summary.clock}):`,
   ];
   for (const t of summary.targets) {

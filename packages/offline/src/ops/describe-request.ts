@@ -26,6 +26,9 @@ export interface RequestSummary {
   readonly createdAt: string;
   readonly operators: readonly string[];
   readonly auditLogHead: string | null;
+  /** Version 3: the ceremony plan's name and digest, null for a flag-driven prepare or earlier versions. */
+  readonly ceremonyName: string | null;
+  readonly planDigest: string | null;
   readonly clock: string;
   readonly targets: readonly RequestTargetSummary[];
 }
@@ -46,6 +49,8 @@ export function describeRequest(
     createdAt: request.createdAt,
     operators: request.operators,
     auditLogHead: request.auditLogHead,
+    ceremonyName: request.ceremonyName ?? null,
+    planDigest: request.planDigest ?? null,
     clock: now.toISOString(),
     targets: request.targets.map((t, i) => ({
       keyArn: t.keyArn,

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleDigest, checkCodeOf } from '@byok-ceremony/shared';
-import { NOW, importRequest } from '../helpers/request-fixture.js';
+import { NOW, importRequest, importRequestV3 } from '../helpers/request-fixture.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 
 /** The code in any spelling (any case, with or without dashes), and the digest it is made from. */
@@ -35,6 +35,25 @@ describe('inspect', () => {
     expectNoCode(late.stdout + late.stderr, request);
   });
 
+  it('reads a version 3 request (token hashes, no tokens) and shows its ceremony name and plan digest', async () => {
+    const dir = tempDir();
+    const plain = importRequestV3([{ keySpec: 'SYMMETRIC_DEFAULT' }]);
+    writeFileSync(join(dir, 'plain.json'), JSON.stringify(plain));
+    const flags = await runCli(['inspect', '--request', 'plain.json', '--json'], dir);
+    expect(flags.code, flags.stderr).toBe(0);
+    expect(JSON.parse(flags.stdout)).toMatchObject({ ceremonyName: null, planDigest: null });
+    const planned = importRequestV3([{ keySpec: 'HMAC_256' }], {
+      ceremonyName: 'Payments 2026 (EU)',
+      planDigest: 'cd'.repeat(32),
+    });
+    writeFileSync(join(dir, 'planned.json'), JSON.stringify(planned));
+    const text = await runCli(['inspect', '--request', 'planned.json'], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('  ceremony name Payments 2026 (EU)');
+    expect(text.stdout).toContain(`  from the plan with SHA-256 ${'cd'.repeat(32)}`);
+    expectNoCode(text.stdout + text.stderr, planned);
+  });
+
   it('takes exactly one of --request and --wrapped', async () => {
     const result = await runCli(['inspect'], tempDir());
     expect(result.code).toBe(2);
@@ -49,13 +68,13 @@ describe('inspect', () => {
       join(dir, 'request.json'),
       JSON.stringify({
         ...importRequest([{ keySpec: 'SYMMETRIC_DEFAULT' }]),
-        version: 3,
+        version: 4,
         extra: 1,
       }),
     );
     const result = await runCli(['inspect', '--request', 'request.json'], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('$.version: must be one of 1, 2');
+    expect(result.stderr).toContain('$.version: must be one of 1, 2, 3');
     expect(result.stderr).toContain('$.extra: unknown field');
   });
 });

@@ -13,7 +13,12 @@ import {
   type ImportRequestBundle,
   type WrappedKeyBundle,
 } from '@byok-ceremony/shared';
-import { importRequest, wrappingKeyPair, type TargetOptions } from '../helpers/request-fixture.js';
+import {
+  importRequest,
+  importRequestV3,
+  wrappingKeyPair,
+  type TargetOptions,
+} from '../helpers/request-fixture.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 import { unwrapBlob } from '../helpers/unwrap.js';
 import { soloWrapArgv, wrapArgv } from '../../../../test/ceremony/driver.mjs';
@@ -32,9 +37,12 @@ function operatorArgs(request: ImportRequestBundle): string[] {
   return ['--operator', 'ALICE', '--check-code', code, '--operator', 'BOB', '--check-code', code];
 }
 
-async function wrap(targets: readonly TargetOptions[], extra: string[] = ['--no-backup']) {
+async function wrap(
+  targets: readonly TargetOptions[],
+  extra: string[] = ['--no-backup'],
+  request: ImportRequestBundle = importRequest(targets),
+) {
   const dir = tempDir();
-  const request = importRequest(targets);
   writeRequest(dir, request);
   const result = await runCli(
     [
@@ -178,6 +186,25 @@ describe('wrap --request (bundle mode)', () => {
       expect(log[0]).not.toContain(secret.toString('hex'));
       expect(log[0]).not.toContain(secret.toString('base64'));
     }
+  });
+
+  it('wraps a version 3 request, which carries token hashes and no token, answering its digest', async () => {
+    const targets: TargetOptions[] = [{ keySpec: 'SYMMETRIC_DEFAULT' }, { keySpec: 'HMAC_256' }];
+    const request = importRequestV3(targets);
+    const { dir, result } = await wrap(targets, ['--no-backup'], request);
+    expect(result.code, result.stderr).toBe(0);
+    const bundle = readBundle(dir);
+    // The digest the code was read from covers the hashes: the answer names this exact request.
+    expect(bundle.requestDigest).toBe(bundleDigest(request));
+    expect(() => assertWrappedAnswersRequest(request, bundle)).not.toThrow();
+    expect(unwrapTarget(request, bundle, 0)).toHaveLength(32);
+    const edited = {
+      ...request,
+      targets: request.targets.map((t, i) =>
+        i === 0 ? { ...t, importTokenSha256: 'ab'.repeat(32) } : t,
+      ),
+    };
+    expect(bundleDigest(edited)).not.toBe(bundle.requestDigest);
   });
 
   it('gives every target of a material group the same material, each under its own wrapping key', async () => {

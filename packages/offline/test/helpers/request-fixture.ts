@@ -1,4 +1,5 @@
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -113,5 +114,33 @@ export function importRequest(targets: readonly TargetOptions[]): ImportRequestB
     operators: ['ALICE', 'BOB'],
     auditLogHead: 'ab'.repeat(32),
     targets: targets.map(target),
+  };
+}
+
+/**
+ * The same request as prepare writes it today (version 3): each token's SHA-256 in place of the
+ * token, the version 2 lifecycle fields, and the plan's name and digest (null without a plan).
+ */
+export function importRequestV3(
+  targets: readonly TargetOptions[],
+  plan: { readonly ceremonyName: string | null; readonly planDigest: string | null } = {
+    ceremonyName: null,
+    planDigest: null,
+  },
+): ImportRequestBundle {
+  const v1 = importRequest(targets);
+  return {
+    ...v1,
+    version: 3,
+    ...plan,
+    targets: v1.targets.map(({ importToken, ...t }) => ({
+      ...t,
+      importTokenSha256: createHash('sha256')
+        .update(Buffer.from(importToken!, 'base64'))
+        .digest('hex'),
+      importType: 'NEW_KEY_MATERIAL' as const,
+      keyMaterialId: null,
+      expectedKcv: null,
+    })),
   };
 }
