@@ -166,6 +166,10 @@ async function fetchParameters(
           withReplicas: input.withReplicas,
           importedOnRecord: input.importedOnRecord,
           concurrency: input.concurrency,
+          plan:
+            input.plan === undefined
+              ? undefined
+              : { digest: input.plan.digest, name: input.plan.plan.name },
           ...fromPlan,
         },
         kmsFor,

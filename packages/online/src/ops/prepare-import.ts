@@ -58,6 +58,10 @@ export interface PrepareImportInput {
   readonly importedOnRecord: ReadonlySet<string>;
   /** Calls in flight at once; answers keep the order of keyIds. */
   readonly concurrency?: number;
+  /** A plan's keys: the material group of each primary (planMaterialGroup of its alias). */
+  readonly groupNames?: ReadonlyMap<string, string>;
+  /** A plan-driven prepare: the plan's digest and name, which the request carries. */
+  readonly plan?: { readonly digest: string; readonly name: string } | undefined;
 }
 
 /** KMS in another Region, for replicas; opened once per Region and closed by whoever made it. */
@@ -284,7 +288,14 @@ async function fetchTargets(
   input: PrepareImportInput,
   kmsFor: KmsForRegion,
 ): Promise<Pick<PreparedImport, 'raw'> & { readonly targets: ImportTarget[] }> {
-  const groups = assignMaterialGroups(planned.map((c) => c.description));
+  const assigned = assignMaterialGroups(planned.map((c) => c.description));
+  // A plan names each key's group after its alias; its replicas share the primary's group.
+  const renamed = new Map<string, string>();
+  planned.forEach((c, i) => {
+    const name = input.groupNames?.get(c.description.arn);
+    if (name !== undefined) renamed.set(assigned[i]!, name);
+  });
+  const groups = assigned.map((g) => renamed.get(g) ?? g);
   const fetched = await runBounded(planned, input.concurrency ?? 1, async (key) =>
     (await kmsOf(kms, key.description.arn, kmsFor)).getParametersForImport(
       key.description.arn,
@@ -344,9 +355,9 @@ export async function prepareImport(
     createdAt: rfc3339(input.now),
     operators: [...input.operators],
     auditLogHead: input.auditLogHead,
-    // A flag-driven prepare: no plan, so no plan digest and no ceremony name.
-    planDigest: null,
-    ceremonyName: null,
+    // A flag-driven prepare has no plan: no plan digest and no ceremony name.
+    planDigest: input.plan?.digest ?? null,
+    ceremonyName: input.plan?.name ?? null,
     targets,
   };
   assertImportRequestBundle(bundle);

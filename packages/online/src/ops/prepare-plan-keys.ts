@@ -3,6 +3,7 @@ import {
   type AuditKeyRecord,
   type ImportRequestBundle,
   type PlanKey,
+  planMaterialGroup,
 } from '@byok-ceremony/shared';
 import type { LoadedPlan } from '@byok-ceremony/node-io';
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
@@ -24,7 +25,7 @@ export interface PreparePlanKeysInput {
 export interface PlanKeysPrepared {
   readonly importInput: Pick<
     PrepareImportInput,
-    'keyIds' | 'withReplicas' | 'described' | 'created'
+    'keyIds' | 'withReplicas' | 'described' | 'created' | 'groupNames'
   >;
   /** Refuses a request in which a plan key would take material again (an import already made). */
   readonly assertFirstImports: (bundle: ImportRequestBundle) => void;
@@ -130,6 +131,7 @@ export async function preparePlanKeys(
       withReplicas: new Set(ready.filter((r) => r.replicas.length > 0).map((r) => r.primary.arn)),
       described,
       created: new Set(ready.flatMap((r) => r.createdArns)),
+      groupNames: new Map(ready.map((r) => [r.primary.arn, planMaterialGroup(r.key.alias)])),
     },
     assertFirstImports: (bundle) => {
       const again = bundle.targets.filter(
