@@ -365,7 +365,11 @@ async function expectKmsAsPlanned(account: string): Promise<void> {
     ]),
   );
   const rotations =
-    (await s.kms.send(new ListKeyRotationsCommand({ KeyId: data.Arn! }))).Rotations ?? [];
+    (
+      await s.kms.send(
+        new ListKeyRotationsCommand({ KeyId: data.Arn!, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }),
+      )
+    ).Rotations ?? [];
   expect(rotations.map((r) => r.KeyMaterialDescription)).toEqual([
     expect.stringMatching(/^payments 2026-Q4 - [0-9a-f-]{36}$/),
   ]);
