@@ -34,6 +34,7 @@ th,td{border:1px solid #999;padding:0 .3em;text-align:left;vertical-align:top}th
 .ids td{white-space:nowrap}.kv th{width:33mm;font-weight:normal;font-size:7.5pt;background:#f6f6f6;white-space:nowrap}
 .kms{font-size:7.5pt}.step{break-inside:avoid;margin:.25em 0}.key{break-inside:avoid;page-break-inside:avoid;margin:.25em 0}.step-head{font-weight:bold;margin:.05em 0}
 .logs td:first-child{width:60mm}
+.custody td:nth-child(3){width:22mm}.custody td:nth-child(4){width:18mm}.custody td:nth-child(6){width:26mm}
 .tick{width:6mm}.write td{height:5.5mm}.sign-block{break-inside:avoid}.sign-block td{height:8mm}
 .screen-footer{display:none}
 @media screen{body{margin:2em auto;padding:0 1em}.screen-footer{display:block;color:#555;border-top:1px solid #999;margin-top:2em}}
