@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByokError } from '@byok-ceremony/shared';
 
@@ -15,7 +15,8 @@ export async function listShareFiles(paths: readonly string[]): Promise<string[]
   for (const path of paths) {
     let isDirectory: boolean;
     try {
-      isDirectory = (await stat(path)).isDirectory();
+      // lstat: a link to a folder is not followed; as a file, reading it refuses the link.
+      isDirectory = (await lstat(path)).isDirectory();
     } catch {
       throw new ByokError('ERR_INPUT_FILE', `share file ${path} does not exist`, {
         hint: 'Give share files (share-I-of-N.txt), PNG or JPEG images of share pages, or folders of them.',
