@@ -234,4 +234,17 @@ describe('the record the witness checks, and paper shares read back', () => {
       expect(text.stdout).toContain(`  KCV on record      ${first.keys[1]!.kcv}\n`);
     },
   );
+
+  it('status --record refuses a log that is not intact before it asks KMS anything', async () => {
+    const c = await Ceremony.start(s);
+    await writeFile(join(c.onlineDir, 'edited.jsonl'), '{"seq":0,"edited":true}\n');
+    const r = await c.online(['status', '--key-id', 'alias/none', '--record', 'edited.jsonl']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /^byok-online: error: the record edited\.jsonl is not an intact audit log \(1 problem\(s\)\)/m,
+    );
+    expect(r.stderr).toMatch(/^byok-online: hint: Give the ceremony's audit log as byok-online/m);
+    // Refused first: an alias that does not exist would otherwise be KMS's NotFoundException.
+    expect(r.stderr).not.toContain('NotFound');
+  });
 });
