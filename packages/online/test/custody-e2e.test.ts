@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,8 +135,18 @@ describe('custody: one wrap with Shamir and age backups, then recovery after the
       backup: { schemes: string[]; shares: unknown[]; covers: { kcv: string }[] };
     };
     expect(entry.backup.schemes).toEqual(['shamir:2-of-3', `age:${recipient}`]);
+    // Each share with the SHA-256 of its file, the digest its custody row on the record shows.
     expect(entry.backup.shares).toEqual(
-      [1, 2, 3].map((index) => ({ index, count: 3, threshold: 2 })),
+      await Promise.all(
+        [1, 2, 3].map(async (index) => ({
+          index,
+          count: 3,
+          threshold: 2,
+          sha256: createHash('sha256')
+            .update(await readFile(join(backupDir, `share-${index}-of-3.txt`)))
+            .digest('hex'),
+        })),
+      ),
     );
     expect(entry.backup.covers.map((c) => c.kcv)).toEqual(set.groups.map((g) => g.kcv));
     for (const n of [1, 2, 3]) {

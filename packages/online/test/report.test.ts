@@ -132,6 +132,74 @@ describe('byok-online report', () => {
     );
   });
 
+  it('names each key by its alias beside its ARN, and the backup: scheme, split-id, a custody row per share and age file', async () => {
+    const splitId = '38d0d818c2d3e664796822c734b4acbf';
+    const digest = (n: number): string => n.toString(16).repeat(64).slice(0, 64);
+    const cwd = logsDir({
+      aliases: true,
+      backup: {
+        schemes: ['shamir:3-of-5', `age:age1${'q'.repeat(58)}`, `age:age1${'p'.repeat(58)}`],
+        setDigest: 'd'.repeat(64),
+        splitId,
+        shares: [1, 2, 3, 4, 5].map((index) => ({
+          index,
+          count: 5,
+          threshold: 3,
+          sha256: digest(index),
+        })),
+        files: [
+          ...[1, 2, 3, 4, 5].flatMap((i) => [
+            { name: `share-${i}-of-5.txt`, sha256: digest(i) },
+            { name: `share-${i}-of-5.html`, sha256: digest(i + 5) },
+          ]),
+          { name: 'material-set.age', sha256: 'f'.repeat(64) },
+        ],
+        covers: [
+          { materialGroup: 'a', keySpec: 'SYMMETRIC_DEFAULT', kcv: 'ABC123' },
+          { materialGroup: 'b', keySpec: 'HMAC_256', kcv: 'DEF456' },
+        ],
+      },
+    });
+    for (const out of ['r.html', 'r.md']) {
+      const r = await runOnline(['report', ...LOGS, ...heads(cwd), '--out', out], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const html = readFileSync(join(cwd, 'r.html'), 'utf8');
+    expect(html).toContain(
+      '<tr><th>alias</th><td><strong class="mono">alias/key-1</strong></td><td class="tick"></td></tr><tr><th>key ARN</th><td><span class="mono">arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555</span>',
+    );
+    expect(html).toContain(
+      '<strong>Shamir 3-of-5 over the material set; age to 2 recipients</strong>',
+    );
+    expect(html).toContain(`<span class="check">${splitId}</span>`);
+    for (const i of [1, 2, 3, 4, 5])
+      expect(html).toContain(
+        `<td>share ${i} of 5 (share-${i}-of-5.txt and its page)<br>split-id <span class="mono">${splitId}</span></td><td><span class="mono">${digest(i).slice(0, 32)}</span><br><span class="mono">${digest(i).slice(32)}</span></td><td></td><td></td><td></td><td></td>`,
+      );
+    expect(html).toContain(
+      `<td>age file material-set.age (to 2 recipients)</td><td><span class="mono">${'f'.repeat(32)}</span>`,
+    );
+    expect(html).not.toContain('Backup media, copy 1');
+    const md = readFileSync(join(cwd, 'r.md'), 'utf8');
+    expect(md).toContain(
+      '| **`alias/key-2`** | `arn:aws:kms:eu-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef` |',
+    );
+    expect(md).toContain(
+      `- Made by step 4 (wrap): **Shamir 3-of-5 over the material set; age to 2 recipients**, split-id \`${splitId}\`, material set digest \`${'d'.repeat(64)}\`; holds a SYMMETRIC\\_DEFAULT KCV ABC123, b HMAC\\_256 KCV DEF456.`,
+    );
+    expect(md.match(/^\| share \d of 5 /gm)).toHaveLength(5);
+    expect(md).toContain(
+      `| age file material-set.age \\(to 2 recipients\\) | \`${'f'.repeat(64)}\` |`,
+    );
+
+    // A record of logs that name no backup keeps the generic backup rows.
+    const old = logsDir();
+    expect(
+      (await runOnline(['report', ...LOGS, ...heads(old), '--out', 'r.md'], { cwd: old })).code,
+    ).toBe(0);
+    expect(readFileSync(join(old, 'r.md'), 'utf8')).toContain('| Backup media, copy 1 |');
+  });
+
   it('writes Markdown by --format or by the file name', async () => {
     const cwd = logsDir();
     expect(
@@ -263,6 +331,41 @@ describe('byok-online report', () => {
       expect(signing).toContain('WENDY');
       expect(all).toContain('Tamper-evident bags and custody');
       expect(all).toContain('bag serial');
+    },
+  );
+
+  it.skipIf(skipPoppler)(
+    "never splits a key's block across pages, in a record whose keys fill several",
+    async () => {
+      const count = 16;
+      const cwd = logsDir({ keyCount: count, aliases: true });
+      const r = await runOnline(['report', ...LOGS, ...heads(cwd), '--out', 'keys.html'], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      const pdf = printToPdf(cwd, 'keys.html');
+      const pages = Number(
+        /^Pages:\s+(\d+)$/m.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1],
+      );
+      const texts = Array.from({ length: pages }, (_, i) => pageText(pdf, i + 1));
+      const imports = readFileSync(join(cwd, 'online.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"command":"import"'))
+        .map(
+          (l) =>
+            JSON.parse(l) as { keys: { keyArn: string; kcv: string; keyMaterialId: string }[] },
+        )[0]!.keys;
+      expect(imports).toHaveLength(count);
+      const pageOfKey = imports.map((key, i) => {
+        // The block's first line and its last values: all on the one page that shows them.
+        const on = texts.flatMap((t, p) => (t.includes(key.keyMaterialId) ? [p] : []));
+        expect(on, `key ${i + 1}`).toHaveLength(1);
+        const page = texts[on[0]!]!;
+        expect(page).toMatch(new RegExp(`Key ${i + 1} · alias/key-${i + 1}\\b`));
+        for (const value of [key.keyArn, key.kcv, 'final state / proof'])
+          expect(page).toContain(value);
+        return on[0]!;
+      });
+      // The keys do span pages, so the test could fail.
+      expect(new Set(pageOfKey).size).toBeGreaterThan(1);
     },
   );
 

@@ -233,6 +233,17 @@ describe.each(['usb', 'qr'] as const)('docs/ceremony.md, %s variant', (variant) 
       firstWrap!.result.stdout,
     )?.[1];
     expect(html).toContain(firstCode);
+    if (variant === 'usb') {
+      // Step 7: status prints, beside the key's state, the KCV the import recorded: the wrap's.
+      const kcv = /\bKCV ([0-9A-F]{6})\b/.exec(
+        `${firstWrap!.result.stdout}${firstWrap!.result.stderr}`,
+      )?.[1];
+      const afterImport = transcript.find(
+        (t) => t.step.line.includes('status --key-id') && t.step.line.includes('--record'),
+      );
+      expect(kcv).toBeDefined();
+      expect(afterImport?.result.stdout).toContain(`  KCV on record      ${kcv!}\n`);
+    }
     const recover = transcript.find((t) => t.step.line.startsWith('byok-offline recover'));
     if (variant === 'usb') {
       // The recovery script rebuilt the material from two shares and KMS took it back.

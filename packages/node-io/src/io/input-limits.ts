@@ -29,6 +29,10 @@ export const INPUT_FILE_LIMITS = {
   'key policy': 32 * 1024,
   /** prepare --reimport --original-record: an earlier ceremony's audit log, as large as any log. */
   'original record': 256 * 1024 * 1024,
+  /** recover --shares: a scan or photograph of a share page (as QR_IMAGE_FILE_MAX_BYTES). */
+  'share image': 128 * 1024 * 1024,
+  /** status --record: the ceremony's audit log, for the KCVs it recorded. */
+  'audit log': 256 * 1024 * 1024,
 } as const;
 
 export type InputFileKind = keyof typeof INPUT_FILE_LIMITS;

@@ -10,7 +10,12 @@ import { QR_IMAGE_FILE_MAX_BYTES } from './input-limits.js';
 import { readFileBounded } from './read-bounded.js';
 
 // The decoders, loaded only with this module ('@byok-ceremony/node-io/qr-scan').
-export { readQrImage, type ReadQrImageOptions } from '../qr/read-qr-image.js';
+export {
+  QR_CODES_PER_IMAGE_MAX,
+  readQrImage,
+  readQrImageCodes,
+  type ReadQrImageOptions,
+} from '../qr/read-qr-image.js';
 export type { QrDecodeResult } from '../qr/decode-qr-rgba.js';
 export { qrImageCodecs, type QrImageCodecs } from '../qr/image-codecs.js';
 export { decodeQrWithZxing } from '../qr/zxing-decoder.js';

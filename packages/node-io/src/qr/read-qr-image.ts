@@ -3,7 +3,7 @@ import { decodeQrFromRgba, type QrDecodeResult } from './decode-qr-rgba.js';
 import type { RgbaImage } from './gray-image.js';
 import { qrImageCodecs, type QrImageCodecs } from './image-codecs.js';
 import { readImageHeader } from './image-header.js';
-import { decodeQrWithZxing } from './zxing-decoder.js';
+import { decodeQrCodesWithZxing, decodeQrWithZxing } from './zxing-decoder.js';
 
 /** jsQR's passes stop starting after this long on one image: noisy images make jsQR slow. */
 export const JSQR_BUDGET_MS = 2500;
@@ -27,6 +27,58 @@ export async function readQrImage(
   name: string,
   options: ReadQrImageOptions = {},
 ): Promise<QrDecodeResult | undefined> {
+  const image = decodeImage(bytes, name, options);
+  // ZXing decodes every image jsQR decodes and more (bench/qr-robustness.mjs: 94 of 96 camera-like
+  // images against jsQR's 60, none by jsQR alone), in tens of ms where jsQR takes seconds on a
+  // noisy frame. So jsQR runs only where ZXing's WebAssembly module cannot load or run (a Node
+  // without WebAssembly, a damaged .wasm): it is the pure-JavaScript fallback, not a second try.
+  if (options.zxing !== false) {
+    let text: string | undefined;
+    try {
+      text = await (options.decodeZxing ?? decodeQrWithZxing)(image);
+    } catch {
+      return decodeWithJsqr(image, options);
+    }
+    return text === undefined || text === '' ? undefined : { text, pass: 'zxing' };
+  }
+  return decodeWithJsqr(image, options);
+}
+
+/** At most this many QR codes are read from one image: a printed page holds a dozen or so. */
+export const QR_CODES_PER_IMAGE_MAX = 64;
+
+/**
+ * The texts of every QR code in a PNG or JPEG file (a scanned or photographed page), none when
+ * it shows none. ZXing finds them all; where it cannot run, jsQR finds one. Throws as readQrImage.
+ */
+export async function readQrImageCodes(
+  bytes: Uint8Array,
+  name: string,
+  options: Omit<ReadQrImageOptions, 'decodeZxing'> = {},
+): Promise<string[]> {
+  const image = decodeImage(bytes, name, options);
+  try {
+    if (options.zxing !== false) {
+      try {
+        return await decodeQrCodesWithZxing(image, QR_CODES_PER_IMAGE_MAX);
+      } catch {
+        // As in readQrImage: jsQR only where ZXing cannot run.
+      }
+    }
+    const one = decodeWithJsqr(image, options);
+    return one === undefined ? [] : [one.text];
+  } finally {
+    // The pixels may show a secret (a share page): not left in memory longer than needed.
+    image.data.fill(0);
+  }
+}
+
+/** The image's pixels, checked against its header; ERR_QR for what is no readable image. */
+function decodeImage(
+  bytes: Uint8Array,
+  name: string,
+  options: Pick<ReadQrImageOptions, 'codecs'>,
+): RgbaImage {
   const header = readImageHeader(bytes, name);
   let image: RgbaImage;
   try {
@@ -45,20 +97,7 @@ export async function readQrImage(
   }
   if (image.width !== header.width || image.height !== header.height)
     throw new ByokError('ERR_QR', `${name}: decoded image size disagrees with its header`);
-  // ZXing decodes every image jsQR decodes and more (bench/qr-robustness.mjs: 94 of 96 camera-like
-  // images against jsQR's 60, none by jsQR alone), in tens of ms where jsQR takes seconds on a
-  // noisy frame. So jsQR runs only where ZXing's WebAssembly module cannot load or run (a Node
-  // without WebAssembly, a damaged .wasm): it is the pure-JavaScript fallback, not a second try.
-  if (options.zxing !== false) {
-    let text: string | undefined;
-    try {
-      text = await (options.decodeZxing ?? decodeQrWithZxing)(image);
-    } catch {
-      return decodeWithJsqr(image, options);
-    }
-    return text === undefined || text === '' ? undefined : { text, pass: 'zxing' };
-  }
-  return decodeWithJsqr(image, options);
+  return image;
 }
 
 function decodeWithJsqr(image: RgbaImage, options: ReadQrImageOptions): QrDecodeResult | undefined {

@@ -11,6 +11,14 @@ let zxingReady: Promise<unknown> | undefined;
  * module that failed to load is tried again on the next image, not remembered as failed.
  */
 export async function decodeQrWithZxing(image: RgbaImage): Promise<string | undefined> {
+  return (await decodeQrCodesWithZxing(image, 1))[0];
+}
+
+/**
+ * Every valid QR code ZXing finds in the image, up to `max`, in the order it reports them: a
+ * printed page holds several (a share page's parts).
+ */
+export async function decodeQrCodesWithZxing(image: RgbaImage, max: number): Promise<string[]> {
   zxingReady ??= prepareZXingModule({
     overrides: { wasmBinary: zxingReaderWasm() },
     fireImmediately: true,
@@ -26,7 +34,7 @@ export async function decodeQrWithZxing(image: RgbaImage): Promise<string | unde
   );
   const found = await readBarcodes(
     { data, width: image.width, height: image.height, colorSpace: 'srgb' },
-    { formats: ['QRCode'], tryHarder: true, tryInvert: true, maxNumberOfSymbols: 1 },
+    { formats: ['QRCode'], tryHarder: true, tryInvert: true, maxNumberOfSymbols: max },
   );
-  return found.find((r) => r.isValid)?.text;
+  return found.filter((r) => r.isValid && r.text !== '').map((r) => r.text);
 }

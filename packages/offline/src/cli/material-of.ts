@@ -10,6 +10,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { backupDirPlan } from '../io/backup-plan.js';
 import { readPrivateFile } from '../io/read-private-file.js';
+import { listShareFiles, SHARE_IMAGE } from '../io/list-share-files.js';
 import { componentsSource } from '../ops/components-source.js';
 import type { MaterialSource } from '../ops/material-source.js';
 import { materialSetFileSource, type RecoverPorts } from '../ops/recover-material.js';
@@ -56,7 +57,18 @@ export function passphraseAsker(
 }
 
 export function recoverPorts(passphrase: () => Promise<string>): RecoverPorts {
-  return { readPrivate: readPrivateFile, readFile: readInputFile, passphrase };
+  return {
+    readPrivate: readPrivateFile,
+    readFile: readInputFile,
+    passphrase,
+    listShareFiles,
+    isShareImage: (path) => SHARE_IMAGE.test(path),
+    qrCodesIn: async (bytes, name) => {
+      // Loaded here: the QR decoders are needed only for images of share pages.
+      const { readQrImageCodes } = await import('@byok-ceremony/node-io/qr-scan');
+      return readQrImageCodes(bytes, name);
+    },
+  };
 }
 
 /** wrap's MaterialSource and BackupPlan for the plan its flags gave. */

@@ -27,7 +27,8 @@ function withRecoverOptions(y: Argv) {
     .option('shares', {
       type: 'string',
       array: true,
-      describe: 'Share files (share-I-of-N.txt), at least the threshold',
+      describe:
+        'Share files (share-I-of-N.txt), or PNG/JPEG images of the share pages (files or folders): at least the threshold',
     })
     .option('age', {
       type: 'string',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ByokError,
   materialSetDigest,
@@ -100,11 +101,12 @@ export interface CombinedShares {
   readonly set: MaterialSet;
   readonly setDigest: string;
   readonly splitId: string;
-  /** The labels of the shares combined. */
+  /** The labels of the shares combined, each with the SHA-256 of its share file's text. */
   readonly shares: readonly {
     readonly index: number;
     readonly count: number;
     readonly threshold: number;
+    readonly sha256: string;
   }[];
 }
 
@@ -137,7 +139,13 @@ export async function combineShares(inputs: readonly ShareInput[]): Promise<Comb
       set,
       setDigest: first.setDigest,
       splitId: first.splitId,
-      shares: shares.map((s) => ({ index: s.index, count: s.count, threshold: s.threshold })),
+      // The digest the wrap that made the share recorded: the custody record names it.
+      shares: shares.map((s, i) => ({
+        index: s.index,
+        count: s.count,
+        threshold: s.threshold,
+        sha256: createHash('sha256').update(inputs[i]!.text, 'latin1').digest('hex'),
+      })),
     };
   } finally {
     secret?.fill(0);

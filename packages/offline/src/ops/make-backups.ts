@@ -52,7 +52,7 @@ export async function makeBackups(
   const setDigest = materialSetDigest(plain, nodeSha256);
   plain.fill(0);
   let splitId: string | null = null;
-  const shares: { index: number; count: number; threshold: number }[] = [];
+  const shares: AuditBackupRecord['shares'][number][] = [];
   const shamir = specs.find((s) => s.kind === 'shamir');
   if (shamir !== undefined) {
     // Loaded here: the QR encoder is needed only for the share pages.
@@ -70,7 +70,12 @@ export async function makeBackups(
       } finally {
         share.share.fill(0);
       }
-      shares.push({ index: share.index, count: share.count, threshold: share.threshold });
+      shares.push({
+        index: share.index,
+        count: share.count,
+        threshold: share.threshold,
+        sha256: createHash('sha256').update(file.text).digest('hex'),
+      });
     }
   }
   const recipients = specs.flatMap((s) => (s.kind === 'age-recipient' ? [s.recipient] : []));

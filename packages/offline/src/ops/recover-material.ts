@@ -8,10 +8,11 @@ import {
 } from '@byok-ceremony/shared';
 import type { InputFileKind } from '@byok-ceremony/node-io';
 import { checkMaterialSet } from './check-material-set.js';
-import { combineShares } from './combine-shares.js';
+import { combineShares, type ShareInput } from './combine-shares.js';
 import { decryptMaterialSet, parseAgeIdentityFile, type AgeKey } from './decrypt-material-set.js';
 import type { MaterialSource, RecoveredMaterials } from './material-source.js';
 import { matchMaterialSet } from './match-material-set.js';
+import { sharesFromQrImages, type QrImageCodes } from './shares-from-qr-images.js';
 
 export interface RecoverPorts {
   /** A secret file: regular, private to its owner (no group or other bits), within its kind's limit. */
@@ -19,6 +20,12 @@ export interface RecoverPorts {
   readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   /** The age file's passphrase, asked only after the request is confirmed. */
   readonly passphrase: () => Promise<string>;
+  /** --shares: the files named, folders expanded, in order. */
+  readonly listShareFiles: (paths: readonly string[]) => Promise<string[]>;
+  /** Whether a share file is an image of a share page (else the share's text). */
+  readonly isShareImage: (path: string) => boolean;
+  /** The texts of every QR code in a PNG or JPEG image. */
+  readonly qrCodesIn: (bytes: Uint8Array, name: string) => Promise<string[]>;
 }
 
 function setRecord(
@@ -93,22 +100,42 @@ export function materialSetFileSource(path: string, ports: RecoverPorts): Materi
   };
 }
 
-/** `recover --shares FILE...`: the set rebuilt in memory from at least the threshold of shares. */
+/**
+ * The shares' texts: a text file as it is; a run of images of share pages (scans, photographs)
+ * through their QR codes, each share rebuilt from the parts its page printed.
+ */
+async function readShares(paths: readonly string[], ports: RecoverPorts): Promise<ShareInput[]> {
+  const inputs: ShareInput[] = [];
+  let images: QrImageCodes[] = [];
+  const endImages = (): void => {
+    if (images.length > 0) inputs.push(...sharesFromQrImages(images));
+    images = [];
+  };
+  for (const path of await ports.listShareFiles(paths)) {
+    const image = ports.isShareImage(path);
+    if (!image) endImages();
+    const bytes = await ports.readPrivate(path, image ? 'share image' : 'share file');
+    try {
+      if (image) images.push({ source: path, codes: await ports.qrCodesIn(bytes, path) });
+      else inputs.push({ source: path, text: bytes.toString('latin1') });
+    } finally {
+      bytes.fill(0);
+    }
+  }
+  endImages();
+  return inputs;
+}
+
+/**
+ * `recover --shares PATH...`: the set rebuilt in memory from at least the threshold of shares,
+ * each a share file or images of its printed page.
+ */
 export function sharesSource(paths: readonly string[], ports: RecoverPorts): MaterialSource {
   return {
     kind: 'recovered',
     origin: 'file',
     async recover(request) {
-      const inputs = await Promise.all(
-        paths.map(async (path) => {
-          const bytes = await ports.readPrivate(path, 'share file');
-          try {
-            return { source: path, text: bytes.toString('latin1') };
-          } finally {
-            bytes.fill(0);
-          }
-        }),
-      );
+      const inputs = await readShares(paths, ports);
       const { set, setDigest, splitId, shares } = await combineShares(inputs);
       return fromSet(
         request,

@@ -1,13 +1,17 @@
 import type { ExpiryFinding } from '../ops/expiry-report.js';
 import type { KeyStatus } from '../ops/key-status.js';
+import type { RecordedKcvs } from './status-record.js';
 
 /** How status shows keys and expiry findings, as JSON fields and as text. */
 export function iso(date: Date | undefined): string | null {
   return date === undefined ? null : date.toISOString();
 }
 
-export function reportOf(status: KeyStatus) {
+/** With --record: the KCVs on record for the key's current material, and for each material listed. */
+export function reportOf(status: KeyStatus, recorded?: RecordedKcvs) {
   const d = status.description;
+  const onRecord = (id: string | null) =>
+    recorded === undefined ? {} : { kcvOnRecord: recorded(d.arn, id) };
   return {
     keyId: d.keyId,
     keyArn: d.arn,
@@ -18,6 +22,7 @@ export function reportOf(status: KeyStatus) {
     expirationModel: d.expirationModel ?? null,
     validTo: iso(d.validTo),
     currentKeyMaterialId: d.currentKeyMaterialId ?? null,
+    ...onRecord(d.currentKeyMaterialId ?? null),
     multiRegion: d.multiRegion,
     multiRegionKeyType: d.multiRegionKeyType ?? null,
     primaryKeyArn: d.primaryKeyArn ?? null,
@@ -31,8 +36,16 @@ export function reportOf(status: KeyStatus) {
         validTo: iso(m.validTo),
         rotationDate: iso(m.rotationDate),
         description: m.description ?? null,
+        ...onRecord(m.keyMaterialId ?? null),
       })) ?? null,
   };
+}
+
+/** The KCVs on record as the status text shows them: one, none, or several the record does not tell apart. */
+function kcvText(kcvs: readonly string[]): string {
+  if (kcvs.length === 0) return 'none on record';
+  if (kcvs.length === 1) return kcvs[0]!;
+  return `${kcvs.join(', ')} (the record gives several for this material)`;
 }
 
 export function textOf(report: ReturnType<typeof reportOf>): string[] {
@@ -43,6 +56,9 @@ export function textOf(report: ReturnType<typeof reportOf>): string[] {
     `  key spec / usage   ${report.keySpec} / ${report.keyUsage}`,
     `  expiration         ${report.expirationModel ?? '-'}${report.validTo === null ? '' : ` (valid to ${report.validTo})`}`,
     `  current material   ${report.currentKeyMaterialId ?? '-'}`,
+    ...(report.kcvOnRecord === undefined
+      ? []
+      : [`  KCV on record      ${kcvText(report.kcvOnRecord)}`]),
   ];
   if (report.multiRegion) {
     lines.push(
@@ -56,7 +72,7 @@ export function textOf(report: ReturnType<typeof reportOf>): string[] {
     lines.push(`  key materials      ${report.keyMaterials.length}`);
     for (const m of report.keyMaterials) {
       lines.push(
-        `    ${m.keyMaterialId ?? '-'} ${m.keyMaterialState ?? '-'} ${m.importState ?? '-'}${m.validTo === null ? '' : ` valid to ${m.validTo}`}`,
+        `    ${m.keyMaterialId ?? '-'} ${m.keyMaterialState ?? '-'} ${m.importState ?? '-'}${m.validTo === null ? '' : ` valid to ${m.validTo}`}${m.kcvOnRecord === undefined ? '' : ` KCV ${kcvText(m.kcvOnRecord)}`}`,
       );
       // KMS allows tabs and line breaks in a description: one line here, so no line is forged.
       if (m.description !== null)

@@ -6,6 +6,7 @@ import { keysToWatch } from '../ops/keys-to-watch.js';
 import type { CliDeps } from './deps.js';
 import { globalOptionsOf, openKms, stringList } from './global-options.js';
 import { findingText, iso, reportOf, textOf } from './status-output.js';
+import { recordedKcvsOf } from './status-record.js';
 
 /** Without --warn-days, materials this close to expiry are warned about (and exit 0). */
 const DEFAULT_WARN_DAYS = 30;
@@ -24,6 +25,12 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
         .option('all-external', {
           type: 'boolean',
           describe: 'Every key of origin EXTERNAL in the Region',
+        })
+        .option('record', {
+          type: 'string',
+          array: true,
+          describe:
+            "The ceremony's audit log (repeatable: online and offline): show the KCV it recorded for each key's material",
         })
         .option('warn-days', {
           type: 'number',
@@ -51,6 +58,8 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
             hint: 'Give --warn-days a whole number from 0 to 3650.',
           },
         );
+      // Read and chain-checked before KMS is opened: a wrong file is refused first.
+      const recorded = await recordedKcvsOf(deps.cwd, stringList(args, 'record'));
       const kms = await openKms(deps, globals, {
         kmsRequest: () => undefined,
         usedKms: () => undefined,
@@ -62,7 +71,7 @@ export function statusCommand(cli: Argv, deps: CliDeps): Argv {
         kms.close();
       }
       const findings = expiryFindings(statuses, deps.now(), warnDays ?? DEFAULT_WARN_DAYS);
-      const reports = statuses.map(reportOf);
+      const reports = statuses.map((status) => reportOf(status, recorded));
       if (globals.json) {
         const findingsJson = findings.map((f) => ({
           ...f,

@@ -32,7 +32,12 @@ export async function createKeysCeremony(
       facts.add({ keys: [] });
       for (const input of inputs) {
         const key = await createExternalKey(kms, input);
-        keys.push({ keyArn: key.arn, keySpec: input.keySpec, keyState: 'PendingImport' });
+        keys.push({
+          keyArn: key.arn,
+          ...(key.alias === undefined ? {} : { alias: key.alias }),
+          keySpec: input.keySpec,
+          keyState: 'PendingImport',
+        });
         facts.add({ keys: [...keys] });
         created.push(key);
       }

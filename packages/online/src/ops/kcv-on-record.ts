@@ -32,32 +32,74 @@ function kcvsOf(
 }
 
 /**
- * The KCV an original ceremony's audit log recorded for a key: its successful import entries'
- * for the KeyMaterialId where one is known, else the one KCV its successful wrap and import
- * entries agree on. The log's hash chain must verify; it is not anchored here (no head from
+ * The entries of an audit log whose hash chain verifies; it is not anchored here (no head from
  * the paper record), so the chain only rules out a file that is no tool's log or was edited.
- * No single answer for a key is refused: a pin silently dropped is no check at all.
  */
-export function kcvOnRecord(
+export function entriesOnRecord(
   text: string,
   shown: string,
-): (keyArn: string, keyMaterialId: string | null) => string {
+  what: 'original record' | 'record' = 'original record',
+): AuditEntry[] {
   const chain = verifyAuditChain(shown, text);
   const errors = chain.findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     const listed = listedProblems(errors.map(formatAuditFinding));
     throw new ByokError(
       'ERR_AUDIT_VERIFY',
-      `the original record ${shown} is not an intact audit log (${errors.length} problem(s)):\n${listed.map((l) => `  ${l}`).join('\n')}`,
+      `the ${what} ${shown} is not an intact audit log (${errors.length} problem(s)):\n${listed.map((l) => `  ${l}`).join('\n')}`,
       {
-        hint: `Give the original ceremony's audit log as byok-online or byok-offline wrote it (byok-online audit verify ${shown} shows what is wrong), or --expect-kcv KEY_ARN=KCV from the paper record.`,
+        hint:
+          what === 'record'
+            ? `Give the ceremony's audit log as byok-online or byok-offline wrote it (byok-online audit verify ${shown} shows what is wrong).`
+            : `Give the original ceremony's audit log as byok-online or byok-offline wrote it (byok-online audit verify ${shown} shows what is wrong), or --expect-kcv KEY_ARN=KCV from the paper record.`,
         details: listed,
       },
     );
   }
-  const entries = chain.entries.map((l) => l.entry);
+  return chain.entries.map((l) => l.entry);
+}
+
+/**
+ * Every KCV the entries (of one log or of both) record for a key: for the KeyMaterialId where
+ * an import names it, else the ones no KeyMaterialId names (a wrap's), sorted.
+ */
+export function kcvsOnRecord(
+  entries: readonly AuditEntry[],
+  keyArn: string,
+  keyMaterialId: string | null,
+): string[] {
+  return [...kcvsOf(entries, keyArn, keyMaterialId)].sort();
+}
+
+/**
+ * The KCV the last successful import of a key recorded, for a key whose DescribeKey names no
+ * current material (asymmetric and HMAC keys): what KMS holds unless something changed since.
+ */
+export function lastImportedKcv(
+  entries: readonly AuditEntry[],
+  keyArn: string,
+): string | undefined {
+  let kcv: string | undefined;
+  for (const entry of entries)
+    if (entry.outcome === 'ok' && entry.command === 'import')
+      for (const key of entry.keys)
+        if (key.keyArn === keyArn && key.kcv !== undefined) kcv = key.kcv;
+  return kcv;
+}
+
+/**
+ * The KCV an original ceremony's audit log recorded for a key: its successful import entries'
+ * for the KeyMaterialId where one is known, else the one KCV its successful wrap and import
+ * entries agree on (see kcvsOnRecord). No single answer for a key is refused: a pin silently
+ * dropped is no check at all.
+ */
+export function kcvOnRecord(
+  text: string,
+  shown: string,
+): (keyArn: string, keyMaterialId: string | null) => string {
+  const entries = entriesOnRecord(text, shown);
   return (keyArn, keyMaterialId) => {
-    const kcvs = [...kcvsOf(entries, keyArn, keyMaterialId)].sort();
+    const kcvs = kcvsOnRecord(entries, keyArn, keyMaterialId);
     const material = keyMaterialId === null ? '' : ` material ${keyMaterialId}`;
     if (kcvs.length === 1) return kcvs[0]!;
     if (kcvs.length === 0)

@@ -223,8 +223,10 @@ function preparedKeyRecords(
 ): AuditKeyRecord[] {
   return targets.map((t, i) => {
     const current = prepared.currentKeyMaterialIds[i] ?? null;
+    const alias = prepared.aliases[i] ?? null;
     return {
       keyArn: t.keyArn,
+      ...(alias === null ? {} : { alias }),
       keySpec: t.keySpec,
       materialGroup: t.materialGroup,
       wrappingKeyFingerprint: t.wrappingKeyFingerprint,

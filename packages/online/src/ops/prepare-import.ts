@@ -71,6 +71,8 @@ export interface PreparedImport {
   readonly bundle: ImportRequestBundle;
   /** Keys that already hold material, so the import will be a re-import. */
   readonly reimports: readonly KeyDescription[];
+  /** Per target, in target order: the alias its --key-id named it by, or null. */
+  readonly aliases: readonly (string | null)[];
   /** Per target, in target order: the key's CurrentKeyMaterialId as DescribeKey gave it, or null. */
   readonly currentKeyMaterialIds: readonly (string | null)[];
   /** Raw import parameters per target, in target order: the tokens file, and --raw-dir. */
@@ -83,6 +85,8 @@ export interface PreparedImport {
 
 interface CheckedKey {
   readonly description: KeyDescription;
+  /** `alias/NAME` when --key-id named the key by an alias: known without another KMS call. */
+  readonly alias: string | null;
   readonly keySpec: KeySpec;
   readonly keyUsage: KeyUsage;
   readonly wrappingAlgorithm: WrappingAlgorithm;
@@ -94,7 +98,7 @@ function checkKey(
   d: KeyDescription,
   explicit: WrappingAlgorithm | undefined,
   wrappingKeySpec: WrappingKeySpec,
-): CheckedKey | string {
+): Omit<CheckedKey, 'alias'> | string {
   if (d.origin !== 'EXTERNAL')
     return `its origin is ${d.origin}, not EXTERNAL: only keys created for imported material take it`;
   if (!IMPORTABLE_STATES.includes(d.keyState))
@@ -218,7 +222,7 @@ function usableKeys(
     seen.set(d.arn, given);
     const result = checkKey(d, input.wrappingAlgorithm, input.wrappingKeySpec);
     if (typeof result === 'string') found.push(`${d.arn}: ${result}`);
-    else usable.push(result);
+    else usable.push({ ...result, alias: aliasNamed(given) });
   }
   return { usable, problems: found };
 }
@@ -371,9 +375,16 @@ export async function prepareImport(
           c.description.multiRegionKeyType !== 'REPLICA',
       )
       .map((c) => c.description),
+    aliases: planned.map((c) => c.alias),
     currentKeyMaterialIds: planned.map((c) => c.description.currentKeyMaterialId ?? null),
     raw,
   };
+}
+
+/** `alias/NAME` from an alias name or alias ARN as --key-id gave it; null for a key id or key ARN. */
+function aliasNamed(given: string): string | null {
+  const alias = /^(?:arn:[^:]+:kms:[^:]*:\d{12}:)?(alias\/.+)$/.exec(given);
+  return alias === null ? null : alias[1]!;
 }
 
 /** RFC 3339 UTC without milliseconds, as the bundle formats expect. */

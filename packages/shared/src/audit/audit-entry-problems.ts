@@ -29,6 +29,7 @@ const ENTRY_FIELDS = [
 ] as const;
 const KEY_FIELDS = [
   'keyArn',
+  'alias',
   'keySpec',
   'materialGroup',
   'wrappingKeyFingerprint',
@@ -38,11 +39,8 @@ const KEY_FIELDS = [
   'currentKeyMaterialId',
   'keyState',
   'proof',
-  'alias',
   'created',
 ] as const;
-/** A KMS alias name, as a plan names it (check-plan-keys). */
-const ALIAS_NAME = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 const CREATED = ['key', 'alias', 'replica'] as const;
 /** KMS's KeyState values (service model `KeyState`). */
 export const KMS_KEY_STATES = [
@@ -55,6 +53,8 @@ export const KMS_KEY_STATES = [
   'Unavailable',
   'Updating',
 ] as const;
+/** KMS's AliasName: `alias/` and 1–250 of letters, digits, `/ _ -`. */
+const ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 const KEY_SPEC = /^[A-Z][A-Z0-9_]{0,31}$/;
 const CHECK_CODE = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -133,8 +133,15 @@ function backupProblems(c: FieldChecker, value: unknown): void {
   if (b['splitId'] !== null)
     c.string(b['splitId'], 'entry.backup.splitId', /^[0-9a-f]{32}$/, '32 lowercase hex digits');
   c.array(b['shares'], 'entry.backup.shares', 0)?.forEach((share, i) => {
-    const s = c.object(share, `entry.backup.shares[${i}]`, ['index', 'count', 'threshold']);
+    const hasDigest = typeof share === 'object' && share !== null && Object.hasOwn(share, 'sha256');
+    const s = c.object(share, `entry.backup.shares[${i}]`, [
+      'index',
+      'count',
+      'threshold',
+      ...(hasDigest ? ['sha256'] : []),
+    ]);
     if (s === undefined) return;
+    if (hasDigest) c.string(s['sha256'], `entry.backup.shares[${i}].sha256`, HEX_DIGEST);
     for (const f of ['index', 'count', 'threshold'])
       if (!SHARE_COUNT(s[f]))
         c.fail(`entry.backup.shares[${i}].${f}`, 'must be an integer from 1 to 255');
@@ -170,6 +177,8 @@ function keyRecordProblems(c: FieldChecker, key: unknown, path: string): void {
   if (k === undefined) return;
   if (k['keyArn'] !== null) c.string(k['keyArn'], `${path}.keyArn`, KMS_KEY_ARN, 'a KMS key ARN');
   // Each field checked on its own, so no field escapes validation (keyState once did).
+  if (k['alias'] !== undefined)
+    c.string(k['alias'], `${path}.alias`, ALIAS_NAME, 'a KMS alias name (alias/NAME)');
   if (k['keySpec'] !== undefined)
     c.string(k['keySpec'], `${path}.keySpec`, KEY_SPEC, 'a KMS key spec');
   if (k['materialGroup'] !== undefined)
@@ -200,7 +209,6 @@ function keyRecordProblems(c: FieldChecker, key: unknown, path: string): void {
   if (k['keyState'] !== undefined) c.oneOf(k['keyState'], `${path}.keyState`, KMS_KEY_STATES);
   if (k['proof'] !== undefined)
     c.oneOf(k['proof'], `${path}.proof`, ['hmac', 'public-key', 'kcv-only']);
-  if (k['alias'] !== undefined) c.string(k['alias'], `${path}.alias`, ALIAS_NAME, 'an alias name');
   if (k['created'] !== undefined)
     c.array(k['created'], `${path}.created`, 1)?.forEach((what, i) =>
       c.oneOf(what, `${path}.created[${i}]`, CREATED),

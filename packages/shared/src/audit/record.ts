@@ -2,6 +2,12 @@
 export interface AuditKeyRecord {
   /** Null where the command cannot know the key: wrap raw reads only a public key. */
   readonly keyArn: string | null;
+  /**
+   * The alias the key was named by: create-key --alias, or prepare's --key-id when it was an
+   * alias (alias/NAME or an alias ARN), or the plan's alias of a primary key (prepare --plan; not
+   * on replicas: an alias is per Region). What the room calls the key; the ARN is what KMS does.
+   */
+  readonly alias?: string;
   readonly keySpec?: string;
   readonly materialGroup?: string;
   readonly wrappingKeyFingerprint?: string;
@@ -15,8 +21,6 @@ export interface AuditKeyRecord {
   readonly currentKeyMaterialId?: string;
   readonly keyState?: string;
   readonly proof?: 'hmac' | 'public-key' | 'kcv-only';
-  /** prepare --plan: the plan's alias naming the key (not on replicas: an alias is per Region). */
-  readonly alias?: string;
   /** prepare --plan: what this command created of the key, in order. */
   readonly created?: readonly ('key' | 'alias' | 'replica')[];
 }
@@ -62,11 +66,16 @@ export interface AuditBackupRecord {
   readonly setDigest: string | null;
   /** The split-id of the Shamir shares made or used, or null. */
   readonly splitId: string | null;
-  /** Labels of the shares written or combined. */
+  /**
+   * Labels of the shares written or combined, each with the SHA-256 of its share file's text
+   * (the bytes of `share-I-of-N.txt`, also what the share page's QR codes rebuild); entries
+   * written before the digest was recorded have none.
+   */
   readonly shares: readonly {
     readonly index: number;
     readonly count: number;
     readonly threshold: number;
+    readonly sha256?: string;
   }[];
   /** Backup files written: name in --backup-dir and SHA-256 of the bytes. */
   readonly files: readonly { readonly name: string; readonly sha256: string }[];

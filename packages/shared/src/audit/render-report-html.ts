@@ -5,6 +5,7 @@ import {
   type ReportKey,
   type ReportStep,
 } from './report-model.js';
+import { CUSTODY_ITEMS, GENERIC_BACKUP_ITEMS, type ReportBackup } from './report-backups.js';
 import { escapeHtml as esc } from '../encoding/escape-html.js';
 
 /** A CSS string literal: only the footer's ids go here, but escape as if anything could. */
@@ -31,8 +32,9 @@ th,td{border:1px solid #999;padding:0 .3em;text-align:left;vertical-align:top}th
 .ok{color:#0a5c0a;border-color:#0a5c0a;background:#eaf7ea}.failed{color:#8b0000;border-color:#8b0000;background:#fbeaea}
 .unanchored{color:#7a4a00;border-color:#7a4a00;background:#fff4dd}.endpoint{color:#8b0000}
 .ids td{white-space:nowrap}.kv th{width:33mm;font-weight:normal;font-size:7.5pt;background:#f6f6f6;white-space:nowrap}
-.kms{font-size:7.5pt}.step{break-inside:avoid;margin:.25em 0}.step-head{font-weight:bold;margin:.05em 0}
+.kms{font-size:7.5pt}.step{break-inside:avoid;margin:.25em 0}.key{break-inside:avoid;page-break-inside:avoid;margin:.25em 0}.step-head{font-weight:bold;margin:.05em 0}
 .logs td:first-child{width:60mm}
+.custody td:nth-child(3){width:22mm}.custody td:nth-child(4){width:18mm}.custody td:nth-child(6){width:26mm}
 .tick{width:6mm}.write td{height:5.5mm}.sign-block{break-inside:avoid}.sign-block td{height:8mm}
 .screen-footer{display:none}
 @media screen{body{margin:2em auto;padding:0 1em}.screen-footer{display:block;color:#555;border-top:1px solid #999;margin-top:2em}}
@@ -96,15 +98,34 @@ function stepBlock(step: ReportStep, index: number): string {
   return `<div class="step"><p class="step-head">${esc(head)}</p>${kv(stepRows(step))}</div>`;
 }
 
-function keyBlock(k: ReportKey): string {
-  return kv([
+/** One key's values in one block that print never splits across pages. */
+function keyBlock(k: ReportKey, index: number): string {
+  const head = `Key ${index + 1}${k.alias === null ? '' : ` · ${k.alias}`}`;
+  return `<div class="key"><p class="step-head">${esc(head)}</p>${kv([
+    ['alias', k.alias === null ? '–' : `<strong class="mono">${esc(k.alias)}</strong>`],
     ['key ARN', mono(k.keyArn)],
     ['spec / group', esc(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`)],
     ['wrapping key', mono(k.wrappingKeyFingerprint)],
     ['KCV', check(k.kcv)],
     ['KeyMaterialId', mono(k.keyMaterialId)],
     ['final state / proof', esc(`${k.keyState ?? '–'} / ${k.proof ?? '–'}`)],
-  ]);
+  ])}</div>`;
+}
+
+/** A SHA-256 in two halves, so the custody table keeps room for the handwritten cells. */
+function splitDigest(hex: string | null): string {
+  return hex === null ? '–' : `${mono(hex.slice(0, 32))}<br>${mono(hex.slice(32))}`;
+}
+
+function backupBlock(b: ReportBackup): string {
+  return `<div class="key"><p class="step-head">${esc(`${b.made ? 'Made by' : 'Material from a backup, in'} step ${b.step} (${b.command})`)}</p>${kv(
+    [
+      ['scheme', `<strong>${esc(b.scheme)}</strong>`],
+      ['split-id', b.splitId === null ? '–' : `<span class="check">${esc(b.splitId)}</span>`],
+      ['material set digest', mono(b.setDigest)],
+      ['holds', b.covers.map((c) => esc(c)).join('<br>') || '–'],
+    ],
+  )}</div>`;
 }
 
 function verdictBox(r: CeremonyReport): string {
@@ -115,14 +136,23 @@ function verdictBox(r: CeremonyReport): string {
   return `<div class="verdict failed">VERIFICATION FAILED: do not accept this ceremony until every problem below is explained.</div>`;
 }
 
-const CUSTODY_ITEMS = [
-  'Backup media, copy 1',
-  'Backup media, copy 2',
-  'USB stick',
-  'Operator key media (operator 1)',
-  'Operator key media (operator 2)',
-  'Offline machine',
-];
+/** One row per share and age file made, then the media every ceremony bags, then a blank row. */
+function custodyRows(r: CeremonyReport): string[][] {
+  const items = r.backups.flatMap((b) =>
+    b.items.map((i) => [
+      `${esc(i.item)}${i.splitId === null ? '' : `<br>split-id <span class="mono">${esc(i.splitId)}</span>`}`,
+      splitDigest(i.sha256),
+    ]),
+  );
+  const backups = items.length > 0 ? items : GENERIC_BACKUP_ITEMS.map((item) => [esc(item), '']);
+  return [...backups, ...CUSTODY_ITEMS.map((item) => [esc(item), '']), ['', '']].map((row) => [
+    ...row,
+    '',
+    '',
+    '',
+    '',
+  ]);
+}
 
 /** A self-contained, printable HTML page: inline CSS, no script, no network resource. */
 export function renderReportHtml(r: CeremonyReport): string {
@@ -160,15 +190,17 @@ ${table(
 )}
 <h2>Keys</h2>
 ${r.keys.length === 0 ? '<p>None.</p>' : r.keys.map(keyBlock).join('')}
+<h2>Backups</h2>
+${r.backups.length === 0 ? '<p>None recorded.</p>' : r.backups.map(backupBlock).join('')}
 <h2>Steps</h2>
 ${r.steps.map(stepBlock).join('')}
 <h2>Exceptions</h2>
 ${r.exceptions.length === 0 ? '<p>None recorded.</p>' : `<ul>${r.exceptions.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`}
 <h2>Tamper-evident bags and custody</h2>
 ${table(
-  ['item', 'bag serial', 'sealed by', 'held by, where', 'custody signature'],
-  [...CUSTODY_ITEMS.map(esc), ''].map((item) => [item, '', '', '', '']),
-  'write',
+  ['item', 'SHA-256', 'bag serial', 'sealed by', 'custodian, where', 'custody signature'],
+  custodyRows(r),
+  'write custody',
 )}
 <div class="sign-block">
 <h2>Signatures</h2>

@@ -4,6 +4,7 @@ import {
   type CeremonyReport,
   type ReportStep,
 } from './report-model.js';
+import { CUSTODY_ITEMS, GENERIC_BACKUP_ITEMS } from './report-backups.js';
 
 /**
  * Text copied from a log, made inert: the characters of emphasis, code, links, images and table
@@ -114,8 +115,18 @@ function logsTable(r: CeremonyReport): string {
 function keysTable(r: CeremonyReport): string {
   const t = markdownText;
   return table(
-    ['key ARN', 'spec / group', 'wrapping key', 'KCV', 'KeyMaterialId', 'final state', 'proof'],
+    [
+      'alias',
+      'key ARN',
+      'spec / group',
+      'wrapping key',
+      'KCV',
+      'KeyMaterialId',
+      'final state',
+      'proof',
+    ],
     r.keys.map((k) => [
+      k.alias === null ? null : `**${code(k.alias)}**`,
       code(k.keyArn),
       t(`${k.keySpec ?? '–'} / ${k.materialGroup ?? '–'}`),
       k.wrappingKeyFingerprint === null ? null : code(k.wrappingKeyFingerprint),
@@ -125,6 +136,37 @@ function keysTable(r: CeremonyReport): string {
       k.proof === null ? null : t(k.proof),
     ]),
   );
+}
+
+/** Each backup a step made or took material from: its scheme, split-id and what it holds. */
+function backupLines(r: CeremonyReport): string[] {
+  const t = markdownText;
+  if (r.backups.length === 0) return ['None recorded.', ''];
+  return r.backups
+    .flatMap((b) => [
+      `- ${b.made ? 'Made by' : 'Material from a backup, in'} step ${b.step} (${t(b.command)}): **${t(b.scheme)}**${b.splitId === null ? '' : `, split-id ${code(b.splitId)}`}${b.setDigest === null ? '' : `, material set digest ${code(b.setDigest)}`}; holds ${b.covers.map(t).join(', ') || '–'}.`,
+    ])
+    .concat(['']);
+}
+
+/** One row per share and age file made (else the generic backup media), then the other media. */
+function custodyItems(r: CeremonyReport): [string, string | null][] {
+  const t = markdownText;
+  const made = r.backups.flatMap((b) =>
+    b.items.map(
+      (i) =>
+        [
+          `${t(i.item)}${i.splitId === null ? '' : ` split-id ${code(i.splitId)}`}`,
+          i.sha256 === null ? null : code(i.sha256),
+        ] as [string, string | null],
+    ),
+  );
+  return [
+    ...(made.length > 0
+      ? made
+      : GENERIC_BACKUP_ITEMS.map((item) => [item, ' '] as [string, string | null])),
+    ...CUSTODY_ITEMS.map((item) => [item, ' '] as [string, string | null]),
+  ];
 }
 
 /** The parts people fill in by hand: bag serials and custody, then their signatures. */
@@ -138,15 +180,8 @@ function paperLines(r: CeremonyReport): string[] {
     '## Tamper-evident bags and custody',
     '',
     table(
-      ['item', 'bag serial', 'sealed by', 'held by, where', 'custody signature'],
-      [
-        'Backup media, copy 1',
-        'Backup media, copy 2',
-        'USB stick',
-        'Operator key media (operator 1)',
-        'Operator key media (operator 2)',
-        'Offline machine',
-      ].map((item) => [item, ' ', ' ', ' ', ' ']),
+      ['item', 'SHA-256', 'bag serial', 'sealed by', 'custodian, where', 'custody signature'],
+      custodyItems(r).map(([item, digest]) => [item, digest, ' ', ' ', ' ', ' ']),
     ),
     '',
     '## Signatures',
@@ -175,6 +210,9 @@ export function renderReportMarkdown(r: CeremonyReport): string {
     '',
     keysTable(r),
     '',
+    '## Backups',
+    '',
+    ...backupLines(r),
     '## Steps',
     '',
     table(

@@ -2,6 +2,7 @@ import { formatAuditFinding } from './audit-finding.js';
 import { headCodeOf } from './head-code.js';
 import type { AuditKeyRecord, AuditKmsRecord } from './record.js';
 import { REQUEST_LABEL } from './audit-label.js';
+import { reportBackups, type ReportBackup } from './report-backups.js';
 import type { TranscriptResult, TranscriptVerdict } from './verify/transcript-types.js';
 import { checkCodeOf } from '../check-code/check-code.js';
 import { canonicalJson } from '../digest/canonical-json.js';
@@ -45,6 +46,8 @@ export interface ReportStep {
 
 export interface ReportKey {
   readonly keyArn: string;
+  /** The alias a step named the key by (create-key --alias, prepare --key-id alias/…), or null. */
+  readonly alias: string | null;
   readonly keySpec: string | null;
   readonly materialGroup: string | null;
   readonly wrappingKeyFingerprint: string | null;
@@ -85,6 +88,8 @@ export interface CeremonyReport {
   }[];
   readonly steps: readonly ReportStep[];
   readonly keys: readonly ReportKey[];
+  /** The backups the steps made (each with its custody rows) or recovered material from. */
+  readonly backups: readonly ReportBackup[];
   /** Every KMS endpoint other than the SDK's AWS default that a step used: a rehearsal or not AWS. */
   readonly nonDefaultEndpoints: readonly string[];
 }
@@ -116,6 +121,7 @@ function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
   const was = into.get(key.keyArn);
   into.set(key.keyArn, {
     keyArn: key.keyArn,
+    alias: key.alias ?? was?.alias ?? null,
     keySpec: key.keySpec ?? was?.keySpec ?? null,
     materialGroup: key.materialGroup ?? was?.materialGroup ?? null,
     wrappingKeyFingerprint:
@@ -189,6 +195,7 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
       hash: e.hash,
     })),
     keys: [...keys.values()],
+    backups: reportBackups(entries.map((e) => e.entry)),
     nonDefaultEndpoints: [
       ...new Set(entries.flatMap((e) => (e.entry.kms?.endpoint ? [e.entry.kms.endpoint] : []))),
     ],

@@ -29,6 +29,36 @@ describe('auditEntryProblems', () => {
       expect(auditEntryProblems(withKey({ keyState: state }))).toEqual([]);
   });
 
+  it("takes a key's alias as KMS names one, and a share's SHA-256; entries without either as before", () => {
+    expect(auditEntryProblems(withKey({ alias: 'alias/payments-a' }))).toEqual([]);
+    for (const alias of ['payments-a', 'alias/', 'alias/with space', `alias/${'a'.repeat(251)}`])
+      expect(auditEntryProblems(withKey({ alias }))).toEqual([
+        'entry.keys[0].alias: must be a KMS alias name (alias/NAME)',
+      ]);
+    const wrap = (shares: unknown[]): unknown => ({
+      ...importEntry(),
+      tool: 'byok-offline',
+      command: 'wrap',
+      backup: {
+        schemes: ['shamir:2-of-3'],
+        setDigest: 'd'.repeat(64),
+        splitId: '0'.repeat(32),
+        shares,
+        files: [],
+        covers: [],
+      },
+    });
+    const share = { index: 1, count: 3, threshold: 2 };
+    expect(auditEntryProblems(wrap([share]))).toEqual([]);
+    expect(auditEntryProblems(wrap([{ ...share, sha256: 'e'.repeat(64) }]))).toEqual([]);
+    expect(auditEntryProblems(wrap([{ ...share, sha256: 'a share, smuggled' }]))).toEqual([
+      expect.stringMatching(/^entry\.backup\.shares\[0\]\.sha256: /),
+    ]);
+    expect(auditEntryProblems(wrap([{ ...share, data: 'x' }]))).toEqual([
+      'entry.backup.shares[0].data: unknown field',
+    ]);
+  });
+
   it('checks every key field by its own format', () => {
     const problems = auditEntryProblems(
       withKey({

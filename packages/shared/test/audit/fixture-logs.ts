@@ -5,6 +5,7 @@ import {
   canonicalJson,
   checkCodeOf,
   auditEntryHash,
+  type AuditBackupRecord,
   type AuditKmsRecord,
   type AuditRecord,
   type AuditSigner,
@@ -100,6 +101,46 @@ export interface CeremonyOptions {
   readonly singleKey?: boolean;
   /** The import's error, making it a failed import. */
   readonly importError?: { code: string; message: string };
+  /** This many keys (the two above, then symmetric keys), e.g. enough for a record of many pages. */
+  readonly keyCount?: number;
+  /** Each key named by an alias (`alias/key-N`) on create-key and prepare. */
+  readonly aliases?: boolean;
+  /** What the wrap records of its backups. */
+  readonly backup?: AuditBackupRecord;
+}
+
+/** Key N of a fixture ceremony: ARN, spec, group, KCV and the KeyMaterialId its import gets. */
+function fixtureKey(i: number): {
+  keyArn: string;
+  keySpec: string;
+  materialGroup: string;
+  kcv: string;
+  keyMaterialId: string;
+} {
+  if (i === 0)
+    return {
+      keyArn: ARN_A,
+      keySpec: 'SYMMETRIC_DEFAULT',
+      materialGroup: 'a',
+      kcv: 'ABC123',
+      keyMaterialId: 'c'.repeat(64),
+    };
+  if (i === 1)
+    return {
+      keyArn: ARN_B,
+      keySpec: 'HMAC_256',
+      materialGroup: 'b',
+      kcv: 'DEF456',
+      keyMaterialId: 'e'.repeat(64),
+    };
+  const n = i.toString(16).padStart(12, '0');
+  return {
+    keyArn: `arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-4000-8000-${n}`,
+    keySpec: 'SYMMETRIC_DEFAULT',
+    materialGroup: `g${i}`,
+    kcv: (0x100000 + i).toString(16).toUpperCase(),
+    keyMaterialId: i.toString(16).padStart(64, '0'),
+  };
 }
 
 /** Two logs of one complete ceremony that interlock as the real tools write them. */
@@ -107,10 +148,16 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
   const online = new Log('byok-online');
   const offline = new Log('byok-offline');
   const kms = options.kms === undefined ? {} : { kms: options.kms };
-  const keys = [
-    { keyArn: ARN_A, keySpec: 'SYMMETRIC_DEFAULT', materialGroup: 'a' },
-    { keyArn: ARN_B, keySpec: 'HMAC_256', materialGroup: 'b' },
-  ].slice(0, options.singleKey === true ? 1 : 2);
+  const fixtureKeys = Array.from(
+    { length: options.singleKey === true ? 1 : (options.keyCount ?? 2) },
+    (_, i) => fixtureKey(i),
+  );
+  const keys = fixtureKeys.map((k, i) => ({
+    keyArn: k.keyArn,
+    ...(options.aliases === true ? { alias: `alias/key-${i + 1}` } : {}),
+    keySpec: k.keySpec,
+    materialGroup: k.materialGroup,
+  }));
   online.append(
     record({
       command: 'create-key',
@@ -139,10 +186,11 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       peerLogHead: requestHead,
     }),
   );
-  const wrappedKeys = [
-    { keyArn: ARN_A, kcv: 'ABC123', materialGroup: 'a' },
-    { keyArn: ARN_B, kcv: 'DEF456', materialGroup: 'b' },
-  ].slice(0, options.singleKey === true ? 1 : 2);
+  const wrappedKeys = fixtureKeys.map((k) => ({
+    keyArn: k.keyArn,
+    kcv: k.kcv,
+    materialGroup: k.materialGroup,
+  }));
   const wrappedHead = offline.append(
     record({
       command: 'wrap',
@@ -153,6 +201,7 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       checkCodes: { request: checkCodeOf(REQUEST), wrapped: checkCodeOf(WRAPPED) },
       keys: wrappedKeys,
       peerLogHead: requestHead,
+      ...(options.backup === undefined ? {} : { backup: options.backup }),
     }),
     options.signers,
   );
@@ -161,12 +210,12 @@ export function ceremonyLogs(options: CeremonyOptions = {}): { online: string; o
       command: 'import',
       inputs: { request: REQUEST, wrapped: WRAPPED },
       checkCodes: { wrapped: checkCodeOf(WRAPPED) },
-      keys: wrappedKeys.map((k) => ({
+      keys: wrappedKeys.map((k, i) => ({
         ...k,
         keyState: options.keyState ?? 'Enabled',
-        proof: k.keyArn === ARN_A ? ('kcv-only' as const) : ('hmac' as const),
+        proof: k.keyArn === ARN_B ? ('hmac' as const) : ('kcv-only' as const),
         // KMS gives each key its own KeyMaterialId, derived from the key and the material.
-        keyMaterialId: (k.keyArn === ARN_A ? 'c' : 'e').repeat(64),
+        keyMaterialId: fixtureKeys[i]!.keyMaterialId,
       })),
       kmsRequestIds: ['r5', 'r6'],
       peerLogHead: wrappedHead,
