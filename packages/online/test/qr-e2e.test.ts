@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import type { AuditEntry } from '@byok-ceremony/shared';
+import {
+  FrameAssembler,
+  bundleToQrFrameSequence,
+  type AuditEntry,
+  type ImportRequestBundle,
+} from '@byok-ceremony/shared';
 import { describe, expect, it } from 'vitest';
 import { codeLeaksInFolder, codeLeaksInText } from '../../node-io/test/helpers/code-leaks.js';
 import { logHead } from '../../shared/test/audit/fixture-logs.js';
@@ -25,8 +30,14 @@ const ONLINE_OPS = ['--operator', 'ALICE', '--operator', 'BOB'];
 const OFFLINE_OPS = ['--operator', 'CAROL', '--operator', 'DAVE'];
 const codes = (code: string): string[] => ['--check-code', code, '--check-code', code];
 
-async function pngFrames(dir: string): Promise<string[]> {
+async function allPngFrames(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((n) => n.endsWith('.png')).sort();
+}
+
+/** The pure frames of `--qr DIR`: the first half of its PNGs (then as many mixed ones), or the one. */
+async function pngFrames(dir: string): Promise<string[]> {
+  const all = await allPngFrames(dir);
+  return all.length === 1 ? all : all.slice(0, all.length / 2);
 }
 
 /** What a camera does: the frames as stills, in the order given (repeats allowed), in a new folder. */
@@ -205,6 +216,39 @@ describe('the ceremony by QR images alone, both ways, through the real CLIs', ()
     );
     expect(first.stderr).toMatch(/hint: scan the missing frames too/);
     expect(existsSync(join(c.offlineDir, 'request.json'))).toBe(false);
+
+    // Mixed frames stand in for a missing one: every pure frame but one, then the folder's
+    // mixed frames. Which pure frame the mixed ones cover is worked out from the same bundle.
+    const all = await allPngFrames(src);
+    expect(all).toHaveLength(2 * requestFrames.length);
+    const sequence = bundleToQrFrameSequence(
+      JSON.parse(await readFile(join(c.onlineDir, 'request.json'), 'utf8')) as ImportRequestBundle,
+    );
+    const pureIndexes = requestFrames.map((_, i) => i);
+    const mixedIndexes = all.map((_, i) => i).slice(requestFrames.length);
+    const covered = pureIndexes.find((gap) => {
+      const assembler = new FrameAssembler();
+      for (const i of [...pureIndexes.filter((i) => i !== gap), ...mixedIndexes])
+        assembler.add(sequence.frameAt(i + 1));
+      return assembler.progress().complete;
+    });
+    expect(covered).toBeDefined();
+    // Another offline machine, so that this scan is not in the ceremony's own log.
+    const another = await mkdtemp(join(tmpdir(), 'byok-qr-mixed-'));
+    const withMixed = join(another, 'stills-mixed');
+    const order = [...pureIndexes.filter((i) => i !== covered), ...mixedIndexes];
+    await stills(src, all, order, withMixed);
+    const mixedScan = await offline(another, [
+      'scan',
+      '--out',
+      'request-from-mixed.json',
+      'stills-mixed',
+      '--json',
+    ]);
+    expect(mixedScan.code, mixedScan.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(another, 'request-from-mixed.json'), 'utf8'))).toEqual(
+      JSON.parse(await readFile(join(c.onlineDir, 'request.json'), 'utf8')),
+    );
 
     // The operator steps the player to frame 2; the camera adds it.
     await stills(src, requestFrames, [1], camera);

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import {
-  bundleToQrFrames,
+  bundleToQrFrameSequence,
   encodeCompactBundle,
   qrKindOfBundle,
   type Bundle,
   type QrDensity,
+  type QrFrameSequence,
 } from '@byok-ceremony/shared';
 import { playQrTerminal } from '../io/qr-terminal.js';
 import { writeQrFrameDirectory } from '../io/qr-write.js';
@@ -13,12 +14,22 @@ import type { CliDeps } from './deps.js';
 import type { QrShowFlags } from './qr-options.js';
 
 export interface QrFramesWritten {
+  /** The endless sequence: pure frames, then mixed ones, for the terminal player. */
+  readonly sequence: QrFrameSequence;
+  /** The frames of `--qr DIR` and its page: the pure ones, then as many mixed ones. */
   readonly frameTexts: readonly string[];
   /** SHA-256 of the QR payload: its first 32 hex digits are the transfer id in every frame. */
   readonly transferSha256: string;
   /** Absolute paths of the files written to --qr DIR (none without it). */
   readonly files: readonly string[];
 }
+
+/**
+ * Mixed frames after the pure ones in `--qr DIR` and its page: as many as there are pure frames,
+ * so a reader that misses a quarter of them still completes within one pass (docs/qr-format.md).
+ * A one-frame transfer has nothing to mix.
+ */
+export const mixedFramesWritten = (count: number): number => (count > 1 ? count : 0);
 
 /**
  * The bundle as QR frames, written to `--qr DIR` when given; playing them comes later. Nothing
@@ -28,29 +39,36 @@ export async function writeBundleQrFrames(
   bundle: Bundle,
   flags: QrShowFlags,
 ): Promise<QrFramesWritten> {
-  const frameTexts = bundleToQrFrames(bundle, flags.density);
+  const sequence = bundleToQrFrameSequence(bundle, flags.density);
+  const frameTexts = sequence.frames(1, sequence.count + mixedFramesWritten(sequence.count));
   const transferSha256 = createHash('sha256').update(encodeCompactBundle(bundle)).digest('hex');
-  if (flags.dir === undefined) return { frameTexts, transferSha256, files: [] };
+  if (flags.dir === undefined) return { sequence, frameTexts, transferSha256, files: [] };
   const dir = flags.dir;
-  const names = await writeQrFrameDirectory(dir, frameTexts, { kind: qrKindOfBundle(bundle) });
-  return { frameTexts, transferSha256, files: names.map((name) => join(dir, name)) };
+  const names = await writeQrFrameDirectory(dir, frameTexts, {
+    kind: qrKindOfBundle(bundle),
+    pureFrames: sequence.count,
+  });
+  return { sequence, frameTexts, transferSha256, files: names.map((name) => join(dir, name)) };
 }
 
 /** How many frames at a density, and where they are, for the operator. */
 export function describeQrFrames(frames: QrFramesWritten, flags: QrShowFlags): string {
-  const count = `${frames.frameTexts.length} QR frame(s) at density ${flags.density}`;
-  return flags.dir === undefined
-    ? count
-    : `${count} in ${flags.dir} (open index.html to play them)`;
+  const { count: pure } = frames.sequence;
+  const mixed = frames.frameTexts.length - pure;
+  const count = `${pure} QR frame(s) at density ${flags.density}`;
+  if (flags.dir === undefined) return count;
+  const then = mixed > 0 ? `, then ${mixed} mixed ones` : '';
+  return `${count} in ${flags.dir}${then} (open index.html to play them)`;
 }
 
 /**
- * `--qr-terminal`: on a terminal the frames loop until Ctrl-C, which ends the command normally;
- * otherwise each is drawn once, so scripts end. The frames come with a counter only;
- * `afterPlayback` (the command's reminder of its check code) is printed once they stop.
+ * `--qr-terminal`: on a terminal the pure frames, then mixed ones without end until Ctrl-C,
+ * which ends the command normally; otherwise each pure frame is drawn once, so scripts end. The
+ * frames come with a counter only; `afterPlayback` (the command's reminder of its check code) is
+ * printed once they stop.
  */
 export async function playQrFramesOnTerminal(
-  frameTexts: readonly string[],
+  sequence: QrFrameSequence,
   afterPlayback: string,
   deps: CliDeps,
   density: QrDensity,
@@ -63,13 +81,13 @@ export async function playQrFramesOnTerminal(
   if (deps.interactive) {
     process.on('SIGINT', stop);
     deps.stderr(
-      `${tool}: showing ${frameTexts.length} QR frame(s) (density ${density}); Ctrl-C stops\n`,
+      `${tool}: showing ${sequence.count} QR frame(s), then mixed ones (density ${density}); Ctrl-C stops\n`,
     );
   }
   try {
-    await playQrTerminal(frameTexts, {
+    await playQrTerminal(sequence, {
       write: deps.stderr,
-      loops: deps.interactive ? Number.POSITIVE_INFINITY : 1,
+      frames: deps.interactive ? Number.POSITIVE_INFINITY : sequence.count,
       signal: controller.signal,
     });
   } finally {
@@ -91,5 +109,5 @@ export async function presentQrFrames(
 ): Promise<void> {
   deps.stderr(`${tool}: ${describeQrFrames(frames, flags)}\n`);
   if (flags.terminal)
-    await playQrFramesOnTerminal(frames.frameTexts, afterPlayback, deps, flags.density, tool);
+    await playQrFramesOnTerminal(frames.sequence, afterPlayback, deps, flags.density, tool);
 }

@@ -5,7 +5,7 @@ import type { QrHtmlPlayerOptions } from '../qr/render-html-player.js';
 import { writeFileExclusive } from './output-file.js';
 
 /**
- * `--qr DIR`: writes frame-001.png … and index.html into DIR, which must be new or empty.
+ * `--qr DIR`: writes frame-001.png … (pure frames, then mixed ones) and index.html into DIR, which must be new or empty.
  * Returns the file names; on failure the files written so far are removed again.
  */
 export async function writeQrFrameDirectory(

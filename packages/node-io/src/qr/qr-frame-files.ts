@@ -9,7 +9,7 @@ export interface QrFrameFile {
 
 /**
  * The files of `--qr DIR`: `frame-001.png` … (8 pixels a module, for cameras and for
- * `import --scan`), and `index.html`, the player that loops them. The names carry the frame
+ * `import --scan`), the pure frames first, then the mixed ones; and `index.html`, the player. The names carry the frame
  * number only. The io layer writes them.
  */
 export function buildQrFrameFiles(

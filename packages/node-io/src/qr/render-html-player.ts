@@ -5,6 +5,8 @@ import { renderQrMatrix, type QrMatrix } from './qr-matrix.js';
 export interface QrHtmlPlayerOptions {
   /** What the frames carry; it names the page. */
   readonly kind: QrPayloadKind;
+  /** How many of the frames are pure; the rest are mixed, shown after them. */
+  readonly pureFrames?: number;
   /** Milliseconds each frame stays on screen. */
   readonly intervalMs?: number;
 }
@@ -16,7 +18,7 @@ const TITLES: Readonly<Record<QrPayloadKind, string>> = {
 };
 
 /**
- * A self-contained page that loops the frames: images inline as data: URLs, a CSP that
+ * A self-contained page that plays the pure frames, then the mixed ones, then loops: images inline as data: URLs, a CSP that
  * forbids any network load, a frame counter, and pause/step controls (space, ←, →), so a
  * missing frame can be held on screen. Opens from file://. It carries no check code: the
  * operators read that off the screen of the command that wrote the bundle, so whoever
@@ -34,6 +36,7 @@ export function renderQrHtmlPlayer(
   );
   const interval = Math.max(100, Math.round(options.intervalMs ?? 500));
   const title = escapeHtml(TITLES[options.kind]);
+  const pure = Math.min(options.pureFrames ?? frameTexts.length, frameTexts.length);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,11 +59,11 @@ p { margin: 0.2em; }
 <p><strong>${title}</strong></p>
 <script>
 "use strict";
-const frames = ${JSON.stringify(images)};
+const frames = ${JSON.stringify(images)}, pure = ${pure};
 let at = 0, playing = true, timer = 0;
 const img = document.getElementById("qr"), counter = document.getElementById("counter");
 const play = document.getElementById("play"), speed = document.getElementById("speed");
-function show(i) { at = (i + frames.length) % frames.length; img.src = frames[at]; counter.textContent = "frame " + (at + 1) + " / " + frames.length; }
+function show(i) { at = (i + frames.length) % frames.length; img.src = frames[at]; counter.textContent = at < pure ? "frame " + (at + 1) + " / " + pure : "frame " + (at + 1) + " (mixed, of " + pure + ")"; }
 function schedule() { clearTimeout(timer); if (playing && frames.length > 1) timer = setTimeout(() => { show(at + 1); schedule(); }, Math.max(100, Number(speed.value) || ${interval})); }
 function toggle() { playing = !playing; play.textContent = playing ? "pause" : "play"; schedule(); }
 function step(d) { playing = false; play.textContent = "play"; clearTimeout(timer); show(at + d); }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import {
   FrameAssembler,
   QR_DENSITIES,
+  QrFrameSequence,
   QR_DENSITY_PROFILES,
   bundleDigest,
   checkCodeOf,
@@ -45,10 +46,16 @@ function depsFor(out: string[]): CliDeps {
 }
 
 describe('QR symbols', () => {
-  it('keeps every frame within the QR version of its density', () => {
+  it('keeps every frame, pure or mixed, within the QR version of its density', () => {
     for (const density of QR_DENSITIES) {
-      const frames = splitIntoFrames('wrapped-keys', randomBytes(5000), density);
+      // Five full chunks: the mixed frames are as long as frames of the density get.
+      const full = QR_DENSITY_PROFILES[density].frameBytes - 34;
+      const sequence = new QrFrameSequence('wrapped-keys', randomBytes(5 * full), density);
+      expect(sequence.count).toBe(5);
+      const frames = sequence.frames(1, 2 * sequence.count);
       const versions = frames.map((f) => renderQrMatrix(f).version);
+      expect(new Set(versions).size).toBe(1);
+      expect(versions[0]).toBe(QR_DENSITY_PROFILES[density].maxVersion);
       expect(Math.max(...versions)).toBeLessThanOrEqual(QR_DENSITY_PROFILES[density].maxVersion);
     }
   });
@@ -77,7 +84,7 @@ describe('the QR player carries frames and a counter, never a check code', () =>
     const html = renderQrHtmlPlayer(frames, { kind: 'import-request' });
     expect(html).toContain('<title>byok import request: QR frames</title>');
     expect(html.match(/data:image\/png;base64,/g)).toHaveLength(frames.length);
-    expect(html).toContain('"frame " + (at + 1) + " / " + frames.length');
+    expect(html).toContain('"frame " + (at + 1) + " / " + pure');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
@@ -113,18 +120,42 @@ describe('the QR player carries frames and a counter, never a check code', () =>
     expect(codeLeaksInText(code.replaceAll('-', ''), code, digest)).toEqual(['check code']);
   });
 
-  it('terminal playback shows each frame with its counter and nothing else', async () => {
-    const frames = splitIntoFrames('import-request', randomBytes(1500), 'low');
+  it('terminal playback shows each frame with its counter and nothing else, mixed frames after the pure ones', async () => {
+    const sequence = new QrFrameSequence('import-request', randomBytes(1500), 'low');
     const screens: string[] = [];
-    await playQrTerminal(frames, { write: (t) => screens.push(t), loops: 1, intervalMs: 0 });
-    expect(screens).toHaveLength(frames.length);
+    const shown = sequence.count + 3;
+    await playQrTerminal(sequence, { write: (t) => screens.push(t), frames: shown, intervalMs: 0 });
+    expect(screens).toHaveLength(shown);
+    const assembler = new FrameAssembler();
     screens.forEach((screen, i) => {
       const text = ['\u001b[H', '\u001b[2J', '\u001b[97;40m', '\u001b[0m'].reduce(
         (t, escape) => t.replaceAll(escape, ''),
         screen,
       );
-      expect(text.replace(/[▀▄█ \n]/g, '')).toBe(`frame${i + 1}/${frames.length}`);
+      expect(text.replace(/[▀▄█ \n]/g, '')).toBe(
+        i < sequence.count
+          ? `frame${i + 1}/${sequence.count}`
+          : `frame${i + 1}(mixed,of${sequence.count})`,
+      );
+      // What is drawn is the frame of that number.
+      expect(assembler.add(sequence.frameAt(i + 1)).status).not.toBe('corrupt');
     });
+  });
+
+  it('the folder holds the pure frames then as many mixed ones, and the page counts them apart', async () => {
+    const flags = { dir: fresh(), terminal: false, density: 'low' as const };
+    const written = await writeBundleQrFrames(request(1), flags);
+    const { count } = written.sequence;
+    expect(count).toBeGreaterThan(1);
+    expect(written.frameTexts).toHaveLength(2 * count);
+    expect(written.frameTexts.slice(count)).toEqual(written.sequence.frames(count + 1, count));
+    const html = renderQrHtmlPlayer(written.frameTexts, {
+      kind: 'import-request',
+      pureFrames: count,
+    });
+    expect(html).toContain(`pure = ${count};`);
+    expect(html).toContain('(mixed, of ');
+    expect(readdirSync(flags.dir)).toHaveLength(2 * count + 1);
   });
 
   it('the command reminds of its code after the playback, not during it', async () => {

@@ -3,11 +3,20 @@ import { ByokError } from '../errors.js';
 import { decodeCompactBundle, encodeCompactBundle, qrKindOfBundle } from './compact-bundle.js';
 import type { QrDensity } from './density.js';
 import type { AssembledTransfer } from './frame-assembler.js';
+import { QrFrameSequence } from './frame-sequence.js';
 import { splitIntoFrames } from './split-into-frames.js';
 
 /** The QR frame texts of a bundle: compact encoding, then frames of the density's size. */
 export function bundleToQrFrames(bundle: Bundle, density: QrDensity = 'normal'): string[] {
   return splitIntoFrames(qrKindOfBundle(bundle), encodeCompactBundle(bundle), density);
+}
+
+/** The endless frame sequence of a bundle: its pure frames, then mixed ones (docs/qr-format.md). */
+export function bundleToQrFrameSequence(
+  bundle: Bundle,
+  density: QrDensity = 'normal',
+): QrFrameSequence {
+  return new QrFrameSequence(qrKindOfBundle(bundle), encodeCompactBundle(bundle), density);
 }
 
 /**

@@ -1,24 +1,37 @@
 import { sha256 } from '../digest/sha256.js';
 import { encodeHex } from '../encoding/hex.js';
 import { ByokError, isByokError } from '../errors.js';
-import { QR_TRANSFER_ID_BYTES, chunkBounds, type QrFrame, type QrPayloadKind } from './frame.js';
+import { chooseFragments } from './choose-fragments.js';
+import { FountainDecoder } from './fountain-decoder.js';
+import {
+  QR_TRANSFER_ID_BYTES,
+  chunkBounds,
+  type QrFrame,
+  type QrMixedFrame,
+  type QrPayloadKind,
+} from './frame.js';
 import { parseFrame } from './parse-frame.js';
 
 /** What `FrameAssembler.add` did with one frame text. */
 export type FrameAddStatus =
-  /** A frame of this transfer not seen before. */
+  /** A frame of this transfer that gave a chunk, or a mixed frame held for peeling. */
   | 'accepted'
-  /** The same frame again: animations loop and cameras see a frame many times. */
+  /**
+   * Nothing new: the same frame again (animations loop, cameras see a frame many times), a pure
+   * frame whose chunk mixed frames gave already, or a mixed frame of chunks all known.
+   */
   | 'duplicate'
   /** A valid frame of another transfer or of the wrong kind: rejected, never merged. */
   | 'foreign'
-  /** Not a frame, checksum mismatch, or disagrees with an equal-index frame: ignored. */
+  /** Not a frame, checksum mismatch, or disagrees with what the frames read so far give: ignored. */
   | 'corrupt';
 
 export interface FrameAddResult {
   readonly status: FrameAddStatus;
-  /** 0-based index of the frame, when it could be parsed. */
+  /** 0-based index of a pure frame, when it could be parsed. */
   readonly index?: number;
+  /** Sequence number of a mixed frame, when it could be parsed. */
+  readonly seqNum?: number;
   /** Why a frame was not accepted, for the operator. */
   readonly message?: string;
 }
@@ -30,6 +43,8 @@ export interface FrameProgress {
   /** 0-based indexes still missing; operators see index + 1. */
   readonly missing: readonly number[];
   readonly complete: boolean;
+  /** Mixed frames kept until peeling gives their chunks. */
+  readonly mixedHeld: number;
   readonly duplicates: number;
   readonly foreign: number;
   readonly corrupt: number;
@@ -51,15 +66,22 @@ export interface FrameAssemblerOptions {
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** What every frame of one transfer carries alike. */
+type TransferHeader = Pick<QrFrame, 'kind' | 'transferId' | 'count' | 'payloadLength'>;
+
+/** Mixed frames held for peeling, at most: twice the chunks, plus room for short transfers. */
+const maxHeldMixedFrames = (count: number): number => 2 * count + 64;
+
 /**
- * Reassembles one transfer from frames in any order, with repeats. The first valid frame
- * fixes the transfer; frames of any other transfer are rejected, so two bundles are never
- * mixed into one.
+ * Reassembles one transfer from pure and mixed frames in any order, with repeats. The first
+ * valid frame fixes the transfer; frames of any other transfer are rejected, so two bundles
+ * are never mixed into one. Mixed frames are peeled (docs/qr-format.md): a reader completes
+ * from about count + a few frames, whichever it caught.
  */
 export class FrameAssembler {
   readonly #kind: QrPayloadKind | undefined;
-  #first: QrFrame | undefined;
-  readonly #chunks = new Map<number, Uint8Array>();
+  #first: TransferHeader | undefined;
+  #decoder: FountainDecoder | undefined;
   #duplicates = 0;
   #foreign = 0;
   #corrupt = 0;
@@ -69,7 +91,7 @@ export class FrameAssembler {
   }
 
   add(text: string): FrameAddResult {
-    let frame: QrFrame;
+    let frame: QrFrame | QrMixedFrame;
     try {
       frame = parseFrame(text);
     } catch (err) {
@@ -77,12 +99,17 @@ export class FrameAssembler {
       this.#corrupt++;
       return { status: 'corrupt', message: err.message };
     }
-    const label = `frame ${frame.index + 1}/${frame.count}`;
+    const where: Pick<FrameAddResult, 'index' | 'seqNum'> =
+      frame.form === 'pure' ? { index: frame.index } : { seqNum: frame.seqNum };
+    const label =
+      frame.form === 'pure'
+        ? `frame ${frame.index + 1}/${frame.count}`
+        : `mixed frame ${frame.seqNum} (of ${frame.count})`;
     if (this.#kind !== undefined && frame.kind !== this.#kind) {
       this.#foreign++;
       return {
         status: 'foreign',
-        index: frame.index,
+        ...where,
         message: `${label} carries a ${frame.kind} bundle, not the ${this.#kind} bundle expected here`,
       };
     }
@@ -98,38 +125,87 @@ export class FrameAssembler {
       this.#foreign++;
       return {
         status: 'foreign',
-        index: frame.index,
+        ...where,
         message:
           `${label} belongs to another transfer (${encodeHex(frame.transferId).slice(0, 8)}…) ` +
           `than the one being read (${encodeHex(first.transferId).slice(0, 8)}…): rejected, not merged`,
       };
     }
-    const seen = this.#chunks.get(frame.index);
-    if (seen !== undefined) {
-      if (sameBytes(seen, frame.chunk)) {
+    this.#decoder ??= new FountainDecoder(
+      frame.payloadLength,
+      frame.count,
+      maxHeldMixedFrames(frame.count),
+    );
+    return frame.form === 'pure'
+      ? this.#addPure(this.#decoder, frame, label, where)
+      : this.#addMixed(this.#decoder, frame, label, where);
+  }
+
+  #addPure(
+    decoder: FountainDecoder,
+    frame: QrFrame,
+    label: string,
+    where: Pick<FrameAddResult, 'index'>,
+  ): FrameAddResult {
+    switch (decoder.addChunk(frame.index, frame.chunk)) {
+      case 'learned':
+        return { status: 'accepted', ...where };
+      case 'known':
         this.#duplicates++;
-        return { status: 'duplicate', index: frame.index };
-      }
-      this.#corrupt++;
-      return {
-        status: 'corrupt',
-        index: frame.index,
-        message: `${label} differs from the ${label} already read: ignored`,
-      };
+        return { status: 'duplicate', ...where };
+      case 'conflict':
+        this.#corrupt++;
+        return {
+          status: 'corrupt',
+          ...where,
+          message: `${label} differs from the ${label} already read: ignored`,
+        };
     }
-    this.#chunks.set(frame.index, frame.chunk);
-    return { status: 'accepted', index: frame.index };
+  }
+
+  #addMixed(
+    decoder: FountainDecoder,
+    frame: QrMixedFrame,
+    label: string,
+    where: Pick<FrameAddResult, 'seqNum'>,
+  ): FrameAddResult {
+    const before = decoder.lateConflicts;
+    const outcome = decoder.add(
+      chooseFragments(frame.seqNum, frame.count, frame.transferId),
+      frame.fragment,
+    );
+    this.#corrupt += decoder.lateConflicts - before;
+    switch (outcome.kind) {
+      case 'learned':
+      case 'held':
+        return { status: 'accepted', ...where };
+      case 'redundant':
+        this.#duplicates++;
+        return { status: 'duplicate', ...where };
+      case 'conflict':
+        this.#corrupt++;
+        return { status: 'corrupt', ...where, message: `${label}: ${outcome.message}: ignored` };
+      case 'full':
+        this.#corrupt++;
+        return {
+          status: 'corrupt',
+          ...where,
+          message: `${label}: ${decoder.held} mixed frames are held already, the most one transfer may: ignored`,
+        };
+    }
   }
 
   progress(): FrameProgress {
     const total = this.#first?.count ?? 0;
+    const chunks = this.#decoder?.chunks ?? new Map<number, Uint8Array>();
     const missing: number[] = [];
-    for (let i = 0; i < total; i++) if (!this.#chunks.has(i)) missing.push(i);
+    for (let i = 0; i < total; i++) if (!chunks.has(i)) missing.push(i);
     return {
-      received: this.#chunks.size,
+      received: chunks.size,
       total,
       missing,
       complete: total > 0 && missing.length === 0,
+      mixedHeld: this.#decoder?.held ?? 0,
       duplicates: this.#duplicates,
       foreign: this.#foreign,
       corrupt: this.#corrupt,
@@ -148,10 +224,12 @@ export class FrameAssembler {
       throw new ByokError(
         'ERR_QR',
         `QR transfer incomplete: frames ${progress.received}/${progress.total}, missing ${progress.missing.map((i) => i + 1).join(', ')}`,
-        { hint: 'scan the missing frames too (step the player to them), then read again' },
+        {
+          hint: 'scan the missing frames too (step the player to them), or more of its later, mixed frames, then read again',
+        },
       );
     const payload = new Uint8Array(first.payloadLength);
-    for (const [index, chunk] of this.#chunks)
+    for (const [index, chunk] of this.#decoder?.chunks ?? [])
       payload.set(chunk, chunkBounds(first.payloadLength, first.count, index)[0]);
     const digest = sha256(payload);
     if (!sameBytes(digest.subarray(0, QR_TRANSFER_ID_BYTES), first.transferId))

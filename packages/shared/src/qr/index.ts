@@ -9,6 +9,7 @@ export {
 } from './density.js';
 export type { QrPayloadKind } from './frame.js';
 export { splitIntoFrames } from './split-into-frames.js';
+export { QrFrameSequence } from './frame-sequence.js';
 export {
   FrameAssembler,
   type AssembledTransfer,
@@ -16,4 +17,8 @@ export {
   type FrameProgress,
 } from './frame-assembler.js';
 export { encodeCompactBundle, qrKindOfBundle } from './compact-bundle.js';
-export { bundleFromQrTransfer, bundleToQrFrames } from './bundle-frames.js';
+export {
+  bundleFromQrTransfer,
+  bundleToQrFrameSequence,
+  bundleToQrFrames,
+} from './bundle-frames.js';
