@@ -106,6 +106,8 @@ async function prepareByQr(specs: readonly string[], extra: readonly string[]): 
     ? extra[extra.indexOf('--qr-density') + 1]!
     : 'normal';
   expect(prep.stderr).toMatch(new RegExp(`QR frame\\(s\\) at density ${density} in .*request-qr`));
+  // The head code stays the last line, after the frames' note, where the witness reads it.
+  expect(prep.stderr.trimEnd().split('\n').at(-1)).toMatch(/^byok-online: log head code \S+ /);
   const html = await readFile(join(onlineDir, 'request-qr', 'index.html'), 'utf8');
   expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   // The code travels only by the operators, from this screen: no file of the folder carries it.
@@ -135,6 +137,7 @@ async function wrapByQr(c: Ceremony): Promise<{ wrappedCode: string; frames: str
   ]);
   expect(wrap.code, wrap.stderr).toBe(0);
   expect(wrap.stderr).toMatch(/QR frame\(s\) at density high in .*answer-qr/);
+  expect(wrap.stderr.trimEnd().split('\n').at(-1)).toMatch(/^byok-offline: log head code \S+ /);
   const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
   return { wrappedCode, frames: await pngFrames(join(c.offlineDir, 'answer-qr')) };
 }

@@ -23,6 +23,11 @@ export interface RunAuditedOptions {
   readonly toolVersion: string;
   readonly now: () => Date;
   readonly stderr: (text: string) => void;
+  /**
+   * Where a success's log head code goes: the command's last line (CliDeps.sayLast), after
+   * what it prints once the entry is appended. Defaults to stderr at once.
+   */
+  readonly sayLast?: (text: string) => void;
   /** Defaults to the process. */
   readonly signals?: SignalSource;
 }
@@ -147,7 +152,7 @@ async function logSuccess(
       session.signers,
       heldTo,
     );
-    announceHead(head, options);
+    announceHead(head, { ...options, stderr: options.sayLast ?? options.stderr });
   } catch (error) {
     await removeWritten(session, facts);
     if (!(error instanceof AuditLogHeadMovedError))

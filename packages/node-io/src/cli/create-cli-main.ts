@@ -48,15 +48,25 @@ export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
         });
       });
     if (spec.globalOptions !== undefined) cli = spec.globalOptions(cli);
-    for (const register of spec.commands) cli = register(cli, deps);
+    // The lines a command leaves for its end (the log head code) come after all it printed.
+    const last: string[] = [];
+    const sayLast = (text: string): void => {
+      last.push(text);
+    };
+    const printLast = (): void => {
+      for (const text of last.splice(0)) deps.stderr(text);
+    };
+    for (const register of spec.commands) cli = register(cli, { ...deps, sayLast });
     try {
       let helpOutput = '';
       await cli.parseAsync([...argv], {}, (_error, _args, output) => {
         helpOutput = output;
       });
+      printLast();
       if (helpOutput !== '') deps.stdout(`${helpOutput}\n`);
       return 0;
     } catch (error) {
+      printLast();
       for (const line of formatErrorLines(tool, error, debug)) deps.stderr(`${line}\n`);
       return exitCodeOf(error);
     }

@@ -8,6 +8,12 @@ export interface CliDeps {
   readonly now: () => Date;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Text for stderr once the command has ended, after whatever it prints last (QR frames, notes):
+   * the log head code, which the witness copies off the command's last line. createCliMain
+   * gives every command one; without it the text goes to stderr at once.
+   */
+  readonly sayLast?: (text: string) => void;
 }
 
 export function processDeps(): CliDeps {

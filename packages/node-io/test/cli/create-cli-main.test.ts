@@ -32,6 +32,12 @@ const main = createCliMain<CliDeps>({
       cli.command('fail', 'Fails', {}, () => {
         throw new ByokError('ERR_IO', 'cannot write x', { hint: 'Check the folder.' });
       }),
+    (cli, d) =>
+      cli.command('logged', 'Logs, then shows more', { fail: { type: 'boolean' } }, (argv) => {
+        d.sayLast?.('byok-test: log head code AAAA\n');
+        d.stderr('byok-test: 3 QR frame(s) in q\n');
+        if (argv.fail === true) throw new ByokError('ERR_IO', 'cannot play the frames');
+      }),
   ],
   globalOptions: (cli) => cli.option('region', { type: 'string', describe: 'A global option' }),
 });
@@ -45,6 +51,20 @@ describe('createCliMain', () => {
     expect(await main(['--help'], h)).toBe(0);
     expect(h.out.join('')).toMatch(/byok-test ok +Succeeds/);
     expect(h.out.join('')).toContain('--region');
+  });
+
+  it('prints what a command leaves for its end (the log head code) after all it printed', async () => {
+    const d = deps();
+    expect(await main(['logged'], d)).toBe(0);
+    expect(d.err).toEqual(['byok-test: 3 QR frame(s) in q\n', 'byok-test: log head code AAAA\n']);
+    // A failure after the entry was logged still shows the head, before the error.
+    const f = deps();
+    expect(await main(['logged', '--fail'], f)).toBe(1);
+    expect(f.err.slice(0, 2)).toEqual([
+      'byok-test: 3 QR frame(s) in q\n',
+      'byok-test: log head code AAAA\n',
+    ]);
+    expect(f.err.join('')).toContain('byok-test: error: cannot play the frames');
   });
 
   it('exits 2 on a usage error, with the tool name and a hint on stderr', async () => {

@@ -20,6 +20,7 @@ export function runOfflineAudited<T>(
     toolVersion: TOOL_VERSION,
     now: deps.now,
     stderr: deps.stderr,
+    ...(deps.sayLast === undefined ? {} : { sayLast: deps.sayLast }),
   });
 }
 

@@ -27,6 +27,7 @@ export function runOnlineAudited<T>(
     toolVersion: TOOL_VERSION,
     now: deps.now,
     stderr: deps.stderr,
+    ...(deps.sayLast === undefined ? {} : { sayLast: deps.sayLast }),
   });
 }
 
