@@ -83,7 +83,8 @@ describe('byok-offline scan', () => {
     expect(r.stderr).toContain(
       `byok-offline: frames/frame-001.png: frames 1/${frames.length}, missing 2`,
     );
-    expect(r.stderr).toMatch(/complete\n$/);
+    // The progress ends complete; the log's head code is the last line, for the witness.
+    expect(r.stderr).toMatch(/complete\nbyok-offline: log head code \S+ [^\n]*\n$/);
     const written: unknown = JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'));
     expect(written).toEqual(req);
     const entry = lastEntry(dir);
