@@ -10,7 +10,7 @@ import {
 import {
   assertOperatorKeyFlags,
   qrShowFlagsOf,
-  unlockOperatorKeys,
+  openOperatorKeys,
   withQrShowOptions,
   type CliDeps,
 } from '@byok-ceremony/node-io';
@@ -115,8 +115,8 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
-  const unlockSigners = () =>
-    unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
+  const openKeys = () =>
+    openOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
   await runWrapBundle(
     {
       operators,
@@ -124,7 +124,7 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
       singleOperator: argv['single-operator'] === true,
       auditLog: path(argv['audit-log']),
       json: argv.json,
-      unlockSigners,
+      openOperatorKeys: openKeys,
       request: path(argv.request),
       out: path(argv.out),
       materialOf: (session) => materialOf(plan, deps, session),

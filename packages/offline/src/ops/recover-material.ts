@@ -8,7 +8,7 @@ import {
 } from '@byok-ceremony/shared';
 import type { InputFileKind } from '@byok-ceremony/node-io';
 import { checkMaterialSet } from './check-material-set.js';
-import { combineShares } from './combine-shares.js';
+import { assertSharesCombine, combineShares, type ShareInput } from './combine-shares.js';
 import { decryptMaterialSet, parseAgeIdentityFile, type AgeKey } from './decrypt-material-set.js';
 import type { MaterialSource, RecoveredMaterials } from './material-source.js';
 import { matchMaterialSet } from './match-material-set.js';
@@ -19,6 +19,8 @@ export interface RecoverPorts {
   readonly readFile: (path: string, what: InputFileKind) => Promise<Uint8Array>;
   /** The age file's passphrase, asked only after the request is confirmed. */
   readonly passphrase: () => Promise<string>;
+  /** Refuses, before any prompt, a passphrase that cannot be had: its file unreadable, no terminal. */
+  readonly assertPassphraseUsable: () => Promise<void>;
 }
 
 function setRecord(
@@ -90,7 +92,35 @@ export function materialSetFileSource(path: string, ports: RecoverPorts): Materi
       }
       return fromSet(request, set, setRecord(set, ['material-set']));
     },
+    async assertUsable() {
+      (await ports.readPrivate(path, 'material set')).fill(0);
+    },
   };
+}
+
+async function readShares(paths: readonly string[], ports: RecoverPorts): Promise<ShareInput[]> {
+  return Promise.all(
+    paths.map(async (path) => {
+      const bytes = await ports.readPrivate(path, 'share file');
+      try {
+        return { source: path, text: bytes.toString('latin1') };
+      } finally {
+        bytes.fill(0);
+      }
+    }),
+  );
+}
+
+async function readIdentity(identity: string, ports: RecoverPorts): Promise<AgeKey> {
+  const bytes = await ports.readPrivate(identity, 'age identity file');
+  try {
+    return {
+      kind: 'identities',
+      identities: parseAgeIdentityFile(decodeUtf8(bytes, identity), identity),
+    };
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 /** `recover --shares FILE...`: the set rebuilt in memory from at least the threshold of shares. */
@@ -99,22 +129,16 @@ export function sharesSource(paths: readonly string[], ports: RecoverPorts): Mat
     kind: 'recovered',
     origin: 'file',
     async recover(request) {
-      const inputs = await Promise.all(
-        paths.map(async (path) => {
-          const bytes = await ports.readPrivate(path, 'share file');
-          try {
-            return { source: path, text: bytes.toString('latin1') };
-          } finally {
-            bytes.fill(0);
-          }
-        }),
-      );
+      const inputs = await readShares(paths, ports);
       const { set, setDigest, splitId, shares } = await combineShares(inputs);
       return fromSet(
         request,
         set,
         setRecord(set, ['recover:shamir'], { setDigest, splitId, shares }),
       );
+    },
+    async assertUsable() {
+      assertSharesCombine(await readShares(paths, ports));
     },
   };
 }
@@ -131,20 +155,17 @@ export function ageSource(
     async recover(request) {
       // readFile refuses a file over the 'age file' limit before reading it.
       const file = await ports.readFile(path, 'age file');
-      let key: AgeKey;
-      if (identity !== undefined) {
-        const bytes = await ports.readPrivate(identity, 'age identity file');
-        try {
-          key = {
-            kind: 'identities',
-            identities: parseAgeIdentityFile(decodeUtf8(bytes, identity), identity),
-          };
-        } finally {
-          bytes.fill(0);
-        }
-      } else key = { kind: 'passphrase', passphrase: await ports.passphrase() };
+      const key: AgeKey =
+        identity !== undefined
+          ? await readIdentity(identity, ports)
+          : { kind: 'passphrase', passphrase: await ports.passphrase() };
       const set = await decryptMaterialSet(file, key);
       return fromSet(request, set, setRecord(set, ['recover:age']));
+    },
+    async assertUsable() {
+      await ports.readFile(path, 'age file');
+      if (identity !== undefined) await readIdentity(identity, ports);
+      else await ports.assertPassphraseUsable();
     },
   };
 }

@@ -5,9 +5,11 @@ import {
   AuditSession,
   assertOperatorKeyFlags,
   factsOfFailure,
+  mistypedCheckCodeException,
   promptCheckCodes,
   readAuditLogEntries,
-  unlockOperatorKeys,
+  mistypedPassphraseException,
+  openOperatorKeys,
 } from '@byok-ceremony/node-io';
 import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
 import {
@@ -85,11 +87,20 @@ async function importPorts(
   signal: AbortSignal,
 ): Promise<ImportCeremonyPorts> {
   const { checkCodes, keyFiles, passphraseFiles } = plan;
+  // Key and passphrase files are refused here, before the codes are asked for.
+  const operatorKeys = await openOperatorKeys(keyFiles, passphraseFiles, globals.operators, deps);
   return {
     ...onlinePorts(deps, globals, session),
     scanWrapped: (images) => scanWrappedBundle(images, deps),
-    typedCheckCodes: async () =>
-      checkCodes.length > 0 ? checkCodes : promptCheckCodes(globals.operators, deps),
+    typedCheckCodes: async (difference) =>
+      checkCodes.length > 0
+        ? checkCodes
+        : promptCheckCodes(globals.operators, deps, {
+            difference,
+            mistyped: (operator) => {
+              session.noteException(mistypedCheckCodeException(operator));
+            },
+          }),
     localLog: await readAuditLogEntries(globals.auditLog),
     localLogPath: globals.auditLog,
     wait: waitOptions(deps),
@@ -105,12 +116,9 @@ async function importPorts(
       }),
     onKey: keyProgress(deps, args['json-lines'] === true),
     afterConfirmation: async () => {
-      session.signers = await unlockOperatorKeys(
-        keyFiles,
-        passphraseFiles,
-        globals.operators,
-        deps,
-      );
+      session.signers = await operatorKeys.unlock((operator) => {
+        session.noteException(mistypedPassphraseException(operator));
+      });
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
   checkCodeOf,
+  codeDifference,
   formatCheckCodeConfirmed,
   type ImportRequestBundle,
   type WrappedKeyBundle,
@@ -53,8 +54,13 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly scanWrapped: (
     images: readonly string[],
   ) => Promise<{ readonly bundle: WrappedKeyBundle; readonly transferSha256: string }>;
-  /** The codes the operators typed (flags or prompt), in operator order. */
-  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /**
+   * The codes the operators typed (flags or prompt), in operator order; a prompt may use
+   * `difference` (which groups of a typed code differ) to have a mistyped code typed again.
+   */
+  readonly typedCheckCodes: (
+    difference: (typed: string) => string | undefined,
+  ) => Promise<readonly string[]>;
   /** This machine's own audit log, for the request's origin and the keys already imported. */
   readonly localLog: readonly LoggedAuditEntry[];
   readonly localLogPath: string;
@@ -175,7 +181,7 @@ async function confirmWrapped(
   assertCheckCodesConfirmed(
     checkCode,
     input.operators,
-    await ports.typedCheckCodes(),
+    await ports.typedCheckCodes((typed) => codeDifference(checkCode, typed)),
     'wrapped-key bundle',
   );
   const facts: CeremonyFacts = {
