@@ -11,6 +11,7 @@ import {
   mistypedPassphraseException,
   openOperatorKeys,
 } from '@byok-ceremony/node-io';
+import { finishedImportKeys } from '../io/finished-import.js';
 import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
 import {
   importCeremony,
@@ -123,7 +124,24 @@ async function importPorts(
   };
 }
 
+/**
+ * The same import run again once it finished: said to be complete, naming its keys, exit 0 with
+ * nothing sent and nothing logged (docs/online.md). True when that is the case.
+ */
+function saidComplete(args: ImportArgs, deps: CliDeps): boolean {
+  const request = args['request'];
+  if (args['resume'] === true || typeof request !== 'string') return false;
+  const journalPath = journalPathOf(resolve(deps.cwd, request));
+  const keys = finishedImportKeys(journalPath);
+  if (keys === undefined) return false;
+  deps.stderr(
+    `byok-online: the import of this request is complete: all ${keys.length} key(s) were imported (journal ${journalPath}); nothing to do\n${keys.map((k) => `byok-online:   ${k}\n`).join('')}byok-online: check them with byok-online status --key-id KEY; a new import needs a new request (byok-online prepare)\n`,
+  );
+  return true;
+}
+
 async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
+  if (saidComplete(args, deps)) return;
   const globals = globalOptionsOf(args, deps);
   const plan = importPlanOf(args, deps, globals);
   const session = new AuditSession(
@@ -140,7 +158,7 @@ async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
     );
     if (args['json-lines'] !== true) printImported(deps, globals.json, result);
   } catch (error) {
-    printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? []);
+    printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? [], error);
     throw error;
   }
 }
