@@ -55,7 +55,7 @@ const FORMS: readonly {
     pattern: /^Unknown arguments?: (.*)$/,
     say: (m, help) => ({
       message: `unknown option(s) or argument(s): ${m[1]!}`,
-      hint: `Check the spelling; ${help.charAt(0).toLowerCase()}${help.slice(1)}`,
+      hint: `Check the spelling. ${help}`,
     }),
   },
   {
