@@ -161,6 +161,32 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(await keyState(arn)).toBe('Enabled');
   });
 
+  it('an operator key file that cannot be read is refused before any code is asked', async () => {
+    const arn = await createKey('SYMMETRIC_DEFAULT');
+    const request = await prepare([arn]);
+    const wrapped = wrapForTest(request);
+    await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+    const code = checkCodeOf(bundleDigest(wrapped));
+    const r = await online(
+      [
+        'import',
+        '--request',
+        'request.json',
+        '--wrapped',
+        'wrapped.json',
+        ...ONLINE_OPERATORS,
+      ].concat(['--operator-key', 'alice.key.json', '--operator-key', 'bob.key.json']),
+      { cwd, interactive: true, stdinText: `${code}\n${code}\n` },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^byok-online: error: .*alice\.key\.json/m);
+    expect(r.stderr).not.toContain('type the check code');
+    const last = (await auditEntries()).at(-1)!;
+    expect(last).toMatchObject({ command: 'import', outcome: 'error', exceptions: [] });
+    expect(last.checkCodes).toEqual({});
+    expect(await keyState(arn)).toBe('PendingImport');
+  });
+
   it('a wrong check code stops before any import: the key stays PendingImport', async () => {
     const arn = await createKey('SYMMETRIC_DEFAULT');
     const request = await prepare([arn]);
