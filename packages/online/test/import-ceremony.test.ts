@@ -187,6 +187,37 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(await keyState(arn)).toBe('PendingImport');
   });
 
+  it('--resume with a journal of another wrapped bundle is refused before any code is asked', async () => {
+    const arn = await createKey('SYMMETRIC_DEFAULT');
+    const request = await prepare([arn]);
+    const wrapped = wrapForTest(request);
+    await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+    const header = {
+      format: 'byok-import-journal/2',
+      request: bundleDigest(request),
+      wrapped: '0'.repeat(64),
+      targets: 1,
+      time: new Date().toISOString(),
+    };
+    await writeFile(join(cwd, 'request.json.journal.jsonl'), `${JSON.stringify(header)}\n`);
+    const code = checkCodeOf(bundleDigest(wrapped));
+    const r = await online(
+      [
+        'import',
+        '--request',
+        'request.json',
+        '--wrapped',
+        'wrapped.json',
+        ...ONLINE_OPERATORS,
+      ].concat(['--resume']),
+      { cwd, interactive: true, stdinText: `${code}\n${code}\n` },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^byok-online: error: .*started with another wrapped-key bundle/m);
+    expect(r.stderr).not.toContain('type the check code');
+    expect(await keyState(arn)).toBe('PendingImport');
+  });
+
   it('a wrong check code stops before any import: the key stays PendingImport', async () => {
     const arn = await createKey('SYMMETRIC_DEFAULT');
     const request = await prepare([arn]);

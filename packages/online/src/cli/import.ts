@@ -12,7 +12,11 @@ import {
   openOperatorKeys,
 } from '@byok-ceremony/node-io';
 import { finishedImportKeys } from '../io/finished-import.js';
-import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
+import {
+  assertJournalResumable,
+  journalPathOf,
+  openImportJournal,
+} from '../io/import-journal-file.js';
 import {
   importCeremony,
   type ImportCeremonyInput,
@@ -106,6 +110,8 @@ async function importPorts(
     localLogPath: globals.auditLog,
     wait: waitOptions(deps),
     signal,
+    assertJournalResumable: (options) =>
+      assertJournalResumable({ ...options, path: plan.journalPath }),
     openJournal: (options) =>
       openImportJournal({
         ...options,

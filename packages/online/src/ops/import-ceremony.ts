@@ -61,6 +61,11 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly typedCheckCodes: (
     difference: (typed: string) => string | undefined,
   ) => Promise<readonly string[]>;
+  /** --resume: refuses a journal of another request or wrapped bundle, before the codes. */
+  readonly assertJournalResumable?: (options: {
+    readonly request: ImportRequestBundle;
+    readonly digests: { readonly request: string; readonly wrapped: string };
+  }) => Promise<void>;
   /** This machine's own audit log, for the request's origin and the keys already imported. */
   readonly localLog: readonly LoggedAuditEntry[];
   readonly localLogPath: string;
@@ -255,6 +260,12 @@ export async function importCeremony(
   return facts.run(async () => {
     const read = facts.take(await readBundles(input, ports));
     const pair = facts.take(checkPair(read.request, read.wrapped, ports));
+    // A journal --resume cannot go on from is refused before the codes are asked, not after.
+    if (input.resume)
+      await ports.assertJournalResumable?.({
+        request: pair.request,
+        digests: { request: pair.requestDigest, wrapped: pair.wrappedDigest },
+      });
     const checkCode = facts.take(await confirmWrapped(pair, input, ports));
     const journal = await ports.openJournal({
       resume: input.resume,
