@@ -4,7 +4,7 @@ import { ByokError, type QrDensity } from '@byok-ceremony/shared';
 import {
   assertOperatorKeyFlags,
   qrShowFlagsOf,
-  unlockOperatorKeys,
+  openOperatorKeys,
   withQrShowOptions,
   type CliDeps,
 } from '@byok-ceremony/node-io';
@@ -14,7 +14,7 @@ import { runWrapBundle } from './wrap-bundle.js';
 import { ageSource, sharesSource } from '../ops/recover-material.js';
 import type { MaterialSource } from '../ops/material-source.js';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
-import { passphraseAsker, recoverPorts } from './material-of.js';
+import { passphraseAsker, passphraseCheck, recoverPorts } from './material-of.js';
 
 const WRAPPED_QR_DENSITY: QrDensity = 'high';
 
@@ -81,12 +81,11 @@ function recoveryOf(
       'recover needs --request and --out',
       'byok-offline recover --shares s1.txt s2.txt --request request.json --out wrapped.json --operator A --operator B',
     );
+  const passphraseFile =
+    argv['age-passphrase-file'] === undefined ? undefined : path(argv['age-passphrase-file']);
   const ports = recoverPorts(
-    passphraseAsker(
-      argv['age-passphrase-file'] === undefined ? undefined : path(argv['age-passphrase-file']),
-      deps,
-      false,
-    ),
+    passphraseAsker(passphraseFile, deps, false),
+    passphraseCheck(passphraseFile, deps),
   );
   const material =
     shares.length > 0
@@ -115,8 +114,8 @@ async function runRecover(argv: RecoverArgs, deps: CliDeps): Promise<void> {
       singleOperator: argv['single-operator'] === true,
       auditLog: path(argv['audit-log']),
       json: argv.json,
-      unlockSigners: () =>
-        unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps),
+      openOperatorKeys: () =>
+        openOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps),
       request,
       out,
       materialOf: () => ({ material, backup: undefined }),

@@ -4,7 +4,7 @@ import { ByokError } from '@byok-ceremony/shared';
 import {
   assertOperatorKeyFlags,
   qrShowFlagsOf,
-  unlockOperatorKeys,
+  openOperatorKeys,
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
@@ -45,8 +45,8 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
-  const unlockSigners = () =>
-    unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
+  const openKeys = () =>
+    openOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
   await runWrapBundle(
     {
       operators,
@@ -62,7 +62,7 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
           }),
       auditLog: path(argv['audit-log']),
       json: argv.json,
-      unlockSigners,
+      openOperatorKeys: openKeys,
       request: path(argv.request),
       out: path(argv.out),
       materialOf: (session) => materialOf(plan, deps, session),

@@ -34,6 +34,12 @@ export type MaterialSource =
       readonly kind: 'recovered';
       readonly origin: MaterialOrigin;
       readonly recover: (request: ImportRequestBundle) => Promise<RecoveredMaterials>;
+      /**
+       * Refuses, before any prompt, what needs no code: a file that cannot be read, shares that
+       * do not belong together or are too few, a passphrase file that cannot be used. Whatever
+       * secret it reads is zeroed at once: the material is made only after the codes.
+       */
+      readonly assertUsable?: () => Promise<void>;
     };
 
 /** What a `recovered` source gives: material per group of the request, and where it came from. */
@@ -78,6 +84,21 @@ async function loadFile(path: string, keySpec: KeySpec, ports: MaterialPorts): P
   } finally {
     bytes.fill(0);
   }
+}
+
+/** The source's refusals that need no code (see `assertUsable`); a material file is read and zeroed. */
+export async function assertSourceUsable(
+  source: MaterialSource,
+  ports: MaterialPorts,
+): Promise<void> {
+  if (source.kind === 'recovered') await source.assertUsable?.();
+  const paths =
+    source.kind === 'file'
+      ? [source.path]
+      : source.kind === 'files'
+        ? [...source.paths.values()]
+        : [];
+  for (const path of paths) (await ports.readFile(path, 'material file')).fill(0);
 }
 
 /**

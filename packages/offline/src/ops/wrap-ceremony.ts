@@ -6,6 +6,7 @@ import {
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
   checkCodeOf,
+  codeDifference,
   formatCheckCodeConfirmed,
   parseStrictJson,
   type AuditBackupRecord,
@@ -32,6 +33,7 @@ import { checkParametersValid } from './check-parameters-valid.js';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 import {
   assertSourceFits,
+  assertSourceUsable,
   recoverSource,
   resolveMaterials,
   type MaterialPorts,
@@ -97,8 +99,13 @@ export interface WrapCeremonyPorts extends MaterialPorts {
   readonly now: () => Date;
   readonly writer: OutputWriter;
   readonly qr: QrFramesPort<WrappedKeyBundle> | undefined;
-  /** The codes the operators typed (flags or prompt), in operator order. */
-  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /**
+   * The codes the operators typed (flags or prompt), in operator order; a prompt may use
+   * `difference` (which groups of a typed code differ) to have a mistyped code typed again.
+   */
+  readonly typedCheckCodes: (
+    difference: (typed: string) => string | undefined,
+  ) => Promise<readonly string[]>;
   /** Shows the request to the operators before they confirm (stderr); never its code. */
   readonly showRequest: (summary: RequestSummary) => void;
   /** One line for the operators (stderr). */
@@ -213,7 +220,7 @@ async function confirmRequest(
   assertCheckCodesConfirmed(
     requestCheckCode,
     input.operators,
-    await ports.typedCheckCodes(),
+    await ports.typedCheckCodes((typed) => codeDifference(requestCheckCode, typed)),
     'import request',
   );
   const facts: CeremonyFacts = {
@@ -319,7 +326,7 @@ async function writeWrapped(
 
 /**
  * `wrap`: every refusal that needs no code first (outputs, request, material groups, backup
- * choice, operators), then the request shown without its code, the operators' codes, the
+ * choice, operators, the material's files and shares), then the request shown without its code, the operators' codes, the
  * material, the backup step, wrapping, and the bundle written and checked as import reads it.
  */
 export async function wrapCeremony(
@@ -332,6 +339,7 @@ export async function wrapCeremony(
     await assertOutputsUsable(input, ports);
     const read = facts.take(await readRequest(input, ports));
     const checked = facts.take(checkBeforeCodes(input, read, ports));
+    await assertSourceUsable(input.material, ports);
     const requestDigest = facts.take(await confirmRequest(input, read, ports));
     const requestCheckCode = checkCodeOf(requestDigest);
     if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
