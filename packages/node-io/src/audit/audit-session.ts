@@ -92,6 +92,7 @@ export class AuditSession implements PortRecorder {
       peerLogHead: facts.peerLogHead ?? null,
       ...(kms === undefined ? {} : { kms }),
       ...(facts.backup === undefined ? {} : { backup: facts.backup }),
+      ...(facts.hsm === undefined ? {} : { hsm: facts.hsm }),
       outcome: error === undefined ? 'ok' : 'error',
       error: errorRecord(error),
     };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditBackupRecord, AuditKeyRecord } from '@byok-ceremony/shared';
+import type { AuditBackupRecord, AuditHsmRecord, AuditKeyRecord } from '@byok-ceremony/shared';
 
 /** The KMS a command talked to: null endpoint for the SDK's AWS default. */
 export interface KmsUsed {
@@ -27,6 +27,8 @@ export interface CeremonyFacts {
   readonly kms?: KmsUsed;
   /** wrap, recover and components new: the backups made, or the backup the material came from. */
   readonly backup?: AuditBackupRecord;
+  /** wrap --hsm and recover --hsm: the token and the objects that hold the material. */
+  readonly hsm?: AuditHsmRecord;
   /** Files and folders written, oldest first: removed again if the entry cannot be written. */
   readonly written?: readonly string[];
 }
@@ -65,7 +67,7 @@ function spread(
 /**
  * Facts `later` learnt after `earlier`: lists are appended (exceptions, request ids, paths
  * written), labelled digests and codes merged with the later label winning, and keys, the peer's
- * log head, the KMS used and the backup replaced when the later piece names them.
+ * log head, the KMS used, the backup and the token replaced when the later piece names them.
  */
 export function mergeFacts(earlier: CeremonyFacts, later: CeremonyFacts): CeremonyFacts {
   const merged: Record<keyof CeremonyFacts, unknown> = {
@@ -78,6 +80,7 @@ export function mergeFacts(earlier: CeremonyFacts, later: CeremonyFacts): Ceremo
     peerLogHead: later.peerLogHead !== undefined ? later.peerLogHead : earlier.peerLogHead,
     kms: later.kms ?? earlier.kms,
     backup: later.backup ?? earlier.backup,
+    hsm: later.hsm ?? earlier.hsm,
     written: joined(earlier.written, later.written),
   };
   return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));

@@ -16,8 +16,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
-import { materialPlanOf } from './material-flags.js';
-import { materialOf } from './material-of.js';
+import { withHsmOption, wrapMaterialOf } from './hsm-flags.js';
 import { withMaterialOptions } from './material-options.js';
 import { withOperatorKeyOptions } from './operator-key-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
@@ -41,6 +40,7 @@ const BUNDLE_ONLY = [
   'material-set',
   'components',
   'component-file',
+  'hsm',
 ];
 
 function usage(message: string, hint: string): ByokError {
@@ -50,7 +50,9 @@ function usage(message: string, hint: string): ByokError {
 function withWrapOptions(y: Argv, deps: CliDeps) {
   return withOperatorKeyOptions(
     wrapRawCommand(
-      withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+      withHsmOption(
+        withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+      ),
       deps,
     )
       .option('request', {
@@ -111,7 +113,7 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   if (argv.out === undefined)
     throw usage('wrap needs --out', 'Name the wrapped-key bundle to write: --out wrapped.json.');
   // Checked before any file is opened and before any prompt.
-  const plan = materialPlanOf(argv, path);
+  const materialOfSession = wrapMaterialOf(argv, deps, path);
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
@@ -127,7 +129,7 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
       unlockSigners,
       request: path(argv.request),
       out: path(argv.out),
-      materialOf: (session) => materialOf(plan, deps, session),
+      materialOf: materialOfSession,
       qr,
     },
     deps,
