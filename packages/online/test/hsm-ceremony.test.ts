@@ -4,7 +4,7 @@ import { GetPublicKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carry, expectTranscriptVerified, logsOf, ok } from './helpers/ceremony-driver.js';
 import { expectRecordMatchesKms } from './helpers/record-vs-kms.js';
-import { softHsmToken, type SoftHsmToken } from './helpers/softhsm.js';
+import { softHsmToken, type SoftHsmToken } from '../../../test/softhsm.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
 import { Ceremony, OFFLINE_OPS } from './lifecycle/ceremony-steps.js';
 
