@@ -241,19 +241,19 @@ export function planTokenMaterial(
 
 /**
  * The token's key for each group: generated now, or the one found. `made` receives each key
- * generated, so that a failure later can destroy them; a failure here destroys its own.
+ * generated with its group, so that a failure (here or later) can destroy them.
  */
 export function tokenKeysOf(
   token: HsmToken,
   plan: ReadonlyMap<string, TokenGroupPlan>,
-  made: TokenKey[],
+  made: [string, TokenKey][],
 ): Map<string, TokenKey> {
   const keys = new Map<string, TokenKey>();
   for (const [group, step] of plan) {
     if (step.kind === 'existing') keys.set(group, step.key);
     else {
       const key = token.generate(step.keySpec, step.name);
-      made.push(key);
+      made.push([group, key]);
       keys.set(group, key);
     }
   }

@@ -16,7 +16,9 @@ import {
 } from '@byok-ceremony/shared';
 import {
   FactsBuilder,
+  factsOfFailure,
   interruptedError,
+  mergeFacts,
   parseJsonFile,
   withFailureFacts,
   type Ceremony,
@@ -36,7 +38,7 @@ import {
   type MaterialPorts,
   type MaterialSource,
 } from './material-source.js';
-import type { HsmToken, TokenKey } from './hsm-token.js';
+import type { HsmToken, TokenKey, TokenObjectName } from './hsm-token.js';
 import {
   hsmRecordOf,
   planTokenMaterial,
@@ -285,7 +287,8 @@ async function wrapMaterial(
 interface TokenStep {
   readonly token: HsmToken;
   readonly plan: ReadonlyMap<string, TokenGroupPlan>;
-  readonly made: TokenKey[];
+  /** The keys this run generated, by material group: destroyed if the run fails. */
+  readonly made: [string, TokenKey][];
 }
 
 /**
@@ -301,7 +304,7 @@ async function withToken<T>(
   rest: (step: TokenStep) => Promise<T>,
 ): Promise<T> {
   const token = await source.open();
-  const made: TokenKey[] = [];
+  const made: [string, TokenKey][] = [];
   try {
     facts.add({ hsm: hsmRecordOf(token, new Map()) });
     const plan = planTokenMaterial(token, source, request, checked);
@@ -313,9 +316,20 @@ async function withToken<T>(
     facts.add({ hsm: hsmRecordOf(token, found) });
     return await rest({ token, plan, made });
   } catch (error) {
-    for (const key of made.splice(0)) key.destroy();
-    if (source.mode === 'generate') facts.add({ hsm: hsmRecordOf(token, new Map()) });
-    throw error;
+    if (made.length === 0) throw error;
+    // The record then names only the objects the token failed to destroy.
+    const left = new Map<string, TokenObjectName>();
+    for (const [group, key] of made.splice(0)) {
+      try {
+        key.destroy();
+      } catch {
+        left.set(group, key.name);
+      }
+    }
+    throw withFailureFacts(
+      error,
+      mergeFacts(factsOfFailure(error), { hsm: hsmRecordOf(token, left) }),
+    );
   } finally {
     token.close();
   }
