@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { unwrapBlob } from '../helpers/unwrap.js';
 // before any code, the network trace, and the material's plaintext nowhere in the process.
 
 const DUMP_PRELOAD = fileURLToPath(new URL('../helpers/dump-memory-at-exit.mjs', import.meta.url));
+const PTY_HELPER = fileURLToPath(new URL('../helpers/answer-prompts-pty.py', import.meta.url));
 const validTo = () => new Date(Date.now() + 24 * 3600 * 1000);
 
 /** A request SoftHSM can wrap for: SHA-1 OAEP, and the two-step SHA-1 RSA-AES wrap. */
@@ -163,6 +165,42 @@ describe('byok-offline --hsm (SoftHSM)', () => {
         work,
       );
       expect(await objectCount(token)).toBe(made);
+    },
+  );
+
+  it(
+    'without pin-source the PIN is typed at the terminal, after the token is found and before the codes',
+    { timeout: 0 },
+    async () => {
+      const token = await softHsmToken();
+      const work = tempDir();
+      const request = importRequest([
+        { keySpec: 'SYMMETRIC_DEFAULT', wrappingAlgorithm: 'RSAES_OAEP_SHA_1', validTo: validTo() },
+      ]);
+      writeFileSync(join(work, 'request.json'), JSON.stringify(request));
+      const code = checkCodeOf(bundleDigest(request));
+      const answers = join(work, 'answers.json');
+      writeFileSync(
+        answers,
+        JSON.stringify([
+          [`User PIN of the token ${token.label}`, token.pin],
+          ['CAROL, type the check code shown on the other machine', code],
+          ['DAVE, type the check code shown on the other machine', code],
+        ]),
+      );
+      const uri = `pkcs11:token=${token.label}?module-path=${SOFTHSM_MODULE}`;
+      const args = wrapArgs(uri, undefined);
+      const r = spawnSync('python3', [PTY_HELPER, answers, process.execPath, CLI, ...args], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', ...token.env },
+      });
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout.indexOf('User PIN of the token')).toBeLessThan(
+        r.stdout.indexOf('type the check code'),
+      );
+      expect(existsSync(join(work, 'wrapped.json'))).toBe(true);
+      expect(readFileSync(join(work, 'byok-offline-audit.jsonl'), 'utf8')).not.toContain(token.pin);
     },
   );
 
