@@ -79,7 +79,8 @@ function wrapWith(
 
 /**
  * KMS's EncryptedKeyMaterial made inside the token. RSAES_OAEP_*: CKM_RSA_PKCS_OAEP of the key.
- * RSA_AES_KEY_WRAP_*: the two-step form of CKM_RSA_AES_KEY_WRAP (which few tokens have): the key
+ * RSA_AES_KEY_WRAP_*: the two-step form of CKM_RSA_AES_KEY_WRAP (pkcs11js cannot pass that
+ * mechanism's parameters, which point to OAEP parameters; SoftHSM lacks it anyway): the key
  * wrapped by CKM_AES_KEY_WRAP_PAD under an ephemeral AES key made in the token, that key wrapped by
  * OAEP, the OAEP part first; the ephemeral key and the imported public key are destroyed after.
  */
