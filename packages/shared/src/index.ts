@@ -96,6 +96,7 @@ export { proofMessage } from './material/proof-message.js';
 // Audit logs, their verification and the ceremony report.
 export type {
   AuditBackupRecord,
+  AuditHsmRecord,
   AuditEntry,
   AuditKeyRecord,
   AuditPlanRecord,

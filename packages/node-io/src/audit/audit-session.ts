@@ -100,6 +100,7 @@ export class AuditSession implements PortRecorder {
       ...(kms === undefined ? {} : { kms }),
       ...(facts.backup === undefined ? {} : { backup: facts.backup }),
       ...(facts.plan === undefined ? {} : { plan: facts.plan }),
+      ...(facts.hsm === undefined ? {} : { hsm: facts.hsm }),
       outcome: error === undefined ? 'ok' : 'error',
       error: errorRecord(error),
     };

@@ -9,7 +9,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 import { parseOperators } from './ceremony-options.js';
-import { materialPlanOf } from './material-flags.js';
+import { wrapMaterialOf } from './hsm-flags.js';
 import { materialOf } from './material-of.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { WRAPPED_QR_DENSITY, withWrapOptions } from './wrap-options.js';
@@ -41,7 +41,10 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   if (argv.out === undefined)
     throw usage('wrap needs --out', 'Name the wrapped-key bundle to write: --out wrapped.json.');
   // Checked before any file is opened and before any prompt.
-  const plan = planned?.material ?? materialPlanOf(argv, path);
+  const materialOfSession =
+    planned === undefined
+      ? wrapMaterialOf(argv, deps, path)
+      : (session: Parameters<typeof materialOf>[2]) => materialOf(planned.material, deps, session);
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
@@ -65,7 +68,7 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
       openOperatorKeys: openKeys,
       request: path(argv.request),
       out: path(argv.out),
-      materialOf: (session) => materialOf(plan, deps, session),
+      materialOf: materialOfSession,
       qr,
     },
     deps,

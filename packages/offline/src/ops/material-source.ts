@@ -7,6 +7,7 @@ import {
   type MaterialSource as MaterialOrigin,
 } from '@byok-ceremony/shared';
 import { loadMaterial } from './load-material.js';
+import type { TokenMaterialSource } from './token-material.js';
 import type { MaterialReady } from './wrap-request.js';
 
 /**
@@ -40,7 +41,9 @@ export type MaterialSource =
        * secret it reads is zeroed at once: the material is made only after the codes.
        */
       readonly assertUsable?: () => Promise<void>;
-    };
+    }
+  /** `--hsm`: material a PKCS#11 token generates or holds; its plaintext never comes here. */
+  | TokenMaterialSource;
 
 /** What a `recovered` source gives: material per group of the request, and where it came from. */
 export interface RecoveredMaterials {
@@ -130,7 +133,7 @@ export async function recoverSource(
 
 /** The plaintext of every group; on failure, whatever was already made is zeroed. */
 export async function resolveMaterials(
-  source: Exclude<MaterialSource, { kind: 'recovered' }>,
+  source: Exclude<MaterialSource, { kind: 'recovered' } | TokenMaterialSource>,
   groups: ReadonlyMap<string, KeySpec>,
   ports: MaterialPorts,
 ): Promise<Map<string, MaterialReady>> {
