@@ -40,6 +40,7 @@ export const ALLOWED_PACKAGES = {
     '@byok-ceremony/shared',
     'age-encryption',
     'fflate',
+    'pkcs11js',
     'shamir-secret-sharing',
     'yargs',
   ],
@@ -147,6 +148,9 @@ function boundary(
   return rules;
 }
 
+/** The PKCS#11 binding (a native addon) is loaded only by the token port, src/io/pkcs11/. */
+const OFFLINE_PACKAGES = ALLOWED_PACKAGES.offline.filter((p) => p !== 'pkcs11js');
+
 const OFFLINE_BUILTINS_MESSAGE =
   'runs air-gapped: no network-capable Node module (sockets, HTTP, DNS, cluster, inspector, worker_threads, module; child_process only for the camera).';
 
@@ -195,6 +199,16 @@ export default tseslint.config(
     files: ['packages/offline/src/**/*.ts'],
     rules: boundary({
       bannedBuiltins: NETWORK_CAPABLE,
+      packages: OFFLINE_PACKAGES,
+      builtinMessage: `packages/offline ${OFFLINE_BUILTINS_MESSAGE}`,
+      networkGlobals: true,
+    }),
+  },
+  {
+    // The token port: the one place the PKCS#11 binding is imported (with import(), on --hsm).
+    files: ['packages/offline/src/io/pkcs11/**/*.ts'],
+    rules: boundary({
+      bannedBuiltins: NETWORK_CAPABLE,
       packages: ALLOWED_PACKAGES.offline,
       builtinMessage: `packages/offline ${OFFLINE_BUILTINS_MESSAGE}`,
       networkGlobals: true,
@@ -205,7 +219,7 @@ export default tseslint.config(
     files: ['packages/offline/src/io/qr-camera.ts'],
     rules: boundary({
       bannedBuiltins: NETWORK_CAPABLE.filter((m) => m !== 'child_process'),
-      packages: ALLOWED_PACKAGES.offline,
+      packages: OFFLINE_PACKAGES,
       builtinMessage: `packages/offline ${OFFLINE_BUILTINS_MESSAGE}`,
       networkGlobals: true,
     }),

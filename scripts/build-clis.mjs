@@ -55,6 +55,9 @@ async function bundle(pkg) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // The PKCS#11 binding is a native addon built for one Node: never bundled, loaded from
+    // node_modules by import() only when --hsm is given (docs/airgap.md).
+    external: ['pkcs11js'],
     // As written, not rebuilt with new RegExp() at load (string-width's /v patterns: 10 ms).
     supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true },
     // Bundled CommonJS (yargs' helpers, pngjs, qrcode) calls require() for Node built-ins.

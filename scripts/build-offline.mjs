@@ -39,6 +39,9 @@ const result = await build({
   platform: 'node',
   format: sea ? 'cjs' : 'esm',
   target: 'node20',
+  // The PKCS#11 binding is a native addon built for one Node: never bundled, loaded from
+  // node_modules by import() only when --hsm is given (docs/airgap.md).
+  external: ['pkcs11js'],
   // Bundled CommonJS (pngjs, qrcode, jpeg-js) calls require() for Node built-ins.
   // A SEA runs CommonJS, whose file is the executable: import.meta.url is made from __filename.
   banner: sea

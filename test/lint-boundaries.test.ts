@@ -106,9 +106,11 @@ describe('the ESLint boundaries guard the air gap', () => {
     for (const [pkg, names] of Object.entries(allowed)) {
       const manifest = JSON.parse(readFileSync(`${ROOT}packages/${pkg}/package.json`, 'utf8')) as {
         dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
       };
-      for (const name of names)
-        expect(manifest.dependencies, `${pkg}: ${name}`).toHaveProperty([name]);
+      // An optional dependency (the PKCS#11 binding, a native addon) is declared all the same.
+      const declared = { ...manifest.dependencies, ...manifest.optionalDependencies };
+      for (const name of names) expect(declared, `${pkg}: ${name}`).toHaveProperty([name]);
     }
     expect(NETWORK_GLOBALS).toEqual(
       expect.arrayContaining(['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest']),
@@ -155,6 +157,26 @@ describe('the ESLint boundaries guard the air gap', () => {
       if (pkg === 'offline') await expectRefused(["import { PNG } from 'pngjs';"], sourceFile(pkg));
     });
   }
+
+  it('packages/offline: the PKCS#11 binding in the token port only, which stays air-gapped', async () => {
+    const port = sourceFile('offline', 'src/io/pkcs11/load-pkcs11.ts');
+    await expectAllowed(
+      [
+        "const pkcs11 = await import('pkcs11js');",
+        "import type { PKCS11 } from 'pkcs11js';",
+        "import { ByokError } from '@byok-ceremony/shared';",
+      ],
+      port,
+    );
+    await expectRefused(importsOf(bothForms(NETWORK_BUILTINS)), port);
+    await expectRefused(AIR_GAP_PROBES, port);
+    for (const elsewhere of ['src/index.ts', 'src/ops/token-material.ts', 'src/cli/hsm-flags.ts'])
+      await expectRefused(
+        ["const pkcs11 = await import('pkcs11js');", "import { PKCS11 } from 'pkcs11js';"],
+        sourceFile('offline', elsewhere),
+      );
+    await expectRefused(["import { PKCS11 } from 'pkcs11js';"], sourceFile('node-io'));
+  });
 
   it('packages/offline and node-io: what they need stays allowed', async () => {
     const common = [

@@ -40,9 +40,20 @@ export { logHeads } from './io/log-heads.js';
 // Operators: key files, passphrases, signers, check-code prompts.
 export { readOperatorKeyFile, readOperatorPublicKey } from './io/operator-key-file.js';
 export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphrase.js';
-export { assertOperatorKeyFlags, unlockOperatorKeys } from './io/operator-key-signers.js';
+export {
+  assertOperatorKeyFlags,
+  mistypedPassphraseException,
+  openOperatorKeys,
+  PASSPHRASE_TRIES,
+  type OperatorKeysToUnlock,
+} from './io/operator-key-signers.js';
 export { unlockOperatorKey } from './ops/operator-key-unlock.js';
-export { promptCheckCodes } from './io/prompt-check-codes.js';
+export {
+  CHECK_CODE_TRIES,
+  mistypedCheckCodeException,
+  promptCheckCodes,
+  type CheckCodeRetry,
+} from './io/prompt-check-codes.js';
 export { readHiddenLine, type HiddenLineOptions } from './io/read-hidden-line.js';
 
 // QR frames out: the player page, the terminal. The encoders (qrcode, pngjs) are loaded on use,

@@ -381,7 +381,7 @@ describe('byok-offline wrap --qr', () => {
       dir,
     );
     expect(raw.code).toBe(2);
-    expect(raw.stderr).toMatch(/Arguments public-key and qr are mutually exclusive/);
+    expect(raw.stderr).toMatch(/--public-key cannot be combined with --qr/);
     const density = await runCli(
       ['wrap', '--request', 'request.json', '--out', 'w.json', '--qr-density', 'high'],
       dir,

@@ -19,6 +19,7 @@ import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy
 import { expectRecordMatchesKms } from './helpers/record-vs-kms.js';
 import { OFFLINE_BIN, runChild, runOnline } from './helpers/run-online.js';
 import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { softHsmToken, type SoftHsmToken } from '../../../test/softhsm.js';
 import { Ceremony, OFFLINE_OPS, ONLINE_OPS } from './lifecycle/ceremony-steps.js';
 
 // Every path of the tool, one row each, through the real CLIs against one byok-kms-sim. Each row
@@ -176,8 +177,9 @@ async function recoverInto(
   arns: readonly string[],
   from: readonly string[],
   keys?: OperatorKeys,
+  prepare: readonly string[] = [],
 ): Promise<Imported> {
-  const re = await c.prepare('re.json', [...keyIds(arns), '--reimport']);
+  const re = await c.prepare('re.json', [...keyIds(arns), '--reimport', ...prepare]);
   const r = ok(
     await c.offline([
       'recover',
@@ -264,9 +266,15 @@ interface Row {
   readonly path: string;
   /** The commands the row runs (the closing audit head and verify aside), as `TOOL COMMAND`. */
   readonly runs: readonly string[];
+  /** The row's byok-offline holds its material in a SoftHSM token of its own (--hsm). */
+  readonly hsm?: true;
   /** Runs the path; returns any anchors audit verify takes besides the heads (pinned keys). */
-  readonly run: (c: Ceremony) => Promise<readonly string[] | void>;
+  readonly run: (c: Ceremony, token: SoftHsmToken | undefined) => Promise<readonly string[] | void>;
 }
+
+/** SoftHSM 2.6 wraps with SHA-1 OAEP only: the algorithms its rows prepare for. */
+const SOFTHSM_OAEP = ['--wrapping-algorithm', 'RSAES_OAEP_SHA_1'];
+const SOFTHSM_RSA_AES = ['--wrapping-algorithm', 'RSA_AES_KEY_WRAP_SHA_1'];
 
 const ONLINE = (command: string): string => `byok-online ${command}`;
 const OFFLINE = (command: string): string => `byok-offline ${command}`;
@@ -609,6 +617,32 @@ const ROWS: readonly Row[] = [
       expect(result.keys.map((k) => k.keyArn)).toEqual(arns);
     },
   },
+  {
+    path: '--hsm: symmetric, HMAC, EC and RSA material generated and wrapped in a PKCS#11 token (SoftHSM)',
+    runs: FIRST_IMPORT,
+    hsm: true,
+    async run(c, token) {
+      const hsm = ['--hsm', token!.uri];
+      const secret = await createKeys(c, ['SYMMETRIC_DEFAULT', 'HMAC_256']);
+      await importOnce(c, 'secret', secret, { prepare: SOFTHSM_OAEP, material: hsm });
+      const pairs = await createKeys(c, ['ECC_NIST_P256', 'RSA_2048']);
+      await importOnce(c, 'pairs', pairs, { prepare: SOFTHSM_RSA_AES, material: hsm });
+    },
+  },
+  {
+    path: '--hsm: the token keeps the material; delete-material, recover --hsm, re-import',
+    runs: [...FIRST_IMPORT, ONLINE('delete-material'), OFFLINE('recover')],
+    hsm: true,
+    async run(c, token) {
+      const hsm = ['--hsm', token!.uri];
+      const arns = await createKeys(c, ['SYMMETRIC_DEFAULT', 'HMAC_256']);
+      const first = await importOnce(c, 'first', arns, { prepare: SOFTHSM_OAEP, material: hsm });
+      await deleteMaterial(c, arns);
+      const back = await recoverInto(c, arns, hsm, undefined, SOFTHSM_OAEP);
+      expect(back.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
+      expect(back.keys.map((k) => k.keyMaterialId)).toEqual(first.keys.map((k) => k.keyMaterialId));
+    },
+  },
 ];
 
 /** Each row's ceremony, kept for the check that the KMS comparison can fail. */
@@ -617,9 +651,10 @@ const ran = new Map<string, Ceremony>();
 describe('the ceremony matrix: every path, through the real CLIs, verified and held to KMS', () => {
   for (const row of ROWS)
     it(row.path, { timeout: 0 }, async () => {
-      const c = await Ceremony.start(s);
+      const token = row.hsm === true ? await softHsmToken() : undefined;
+      const c = await Ceremony.start(s, token === undefined ? {} : { offlineEnv: token.env });
       ran.set(row.path, c);
-      const anchors = (await row.run(c)) ?? [];
+      const anchors = (await row.run(c, token)) ?? [];
       await expectTranscriptVerified(c, anchors);
       await expectRecordMatchesKms(logsOf(c), kmsFor);
       // The row ran exactly what it says it covers.

@@ -52,7 +52,7 @@ describe('create-key refuses bad arguments before calling KMS', () => {
   it('rejects unknown options (strict)', async () => {
     const r = await run(['create-key', '--origin', 'AWS_KMS']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error: Unknown argument/);
+    expect(r.stderr).toMatch(/error: unknown option\(s\) or argument\(s\): origin/);
   });
 });
 
@@ -108,11 +108,11 @@ describe('import refuses bad arguments before opening files', () => {
     const raw = ['--key-id', 'k', '--import-token', 't.bin', '--encrypted-key-material', 'm.bin'];
     const r = await run([...bundle, ...raw, ...two]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: Arguments key-id and request are mutually exclusive');
+    expect(r.stderr).toContain('error: --key-id cannot be combined with --request');
     expect(r.stderr).toContain('hint: ');
     const sub = await run(['import', 'raw', ...raw, '--check-code', 'X']);
     expect(sub.code).toBe(2);
-    expect(sub.stderr).toContain('error: Arguments key-id and check-code are mutually exclusive');
+    expect(sub.stderr).toContain('error: --key-id cannot be combined with --check-code');
   });
   it('refuses DOES_NOT_EXPIRE with --valid-to, and a --valid-to in the past', async () => {
     const future = new Date(Date.now() + 86_400_000 * 30).toISOString();
@@ -150,12 +150,35 @@ describe('import refuses bad arguments before opening files', () => {
   it('raw mode needs all three raw flags and no check codes', async () => {
     const r = await run(['import', '--key-id', 'k', '--import-token', 't.bin']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('key-id -> encrypted-key-material');
+    expect(r.stderr).toContain('error: --key-id needs --encrypted-key-material');
     const sub = await run(['import', 'raw', '--key-id', 'k']);
     expect(sub.code).toBe(2);
-    expect(sub.stderr).toContain(
-      'Missing required arguments: import-token, encrypted-key-material',
-    );
+    expect(sub.stderr).toContain('error: missing --import-token, --encrypted-key-material');
+  });
+});
+
+describe('usage failures yargs finds are said in our error + hint form', () => {
+  const RAW_YARGS =
+    /Implications failed|Missing dependent arguments|Invalid values|Unknown argument|mutually exclusive|Missing required argument|Not enough/;
+
+  it('--original-record without --reimport names both flags', async () => {
+    const r = await run(['prepare', '--key-id', 'k', '--out', 'r.json', '--original-record', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^byok-online: error: --original-record needs --reimport$/m);
+    expect(r.stderr).toMatch(/^byok-online: hint: Add --reimport, or leave out --original-record/m);
+    expect(r.stderr).not.toMatch(RAW_YARGS);
+  });
+
+  it.each([
+    [['create-key', '--bogus'], /unknown option\(s\) or argument\(s\): bogus/],
+    [['import', '--scan', 'd', '--wrapped', 'w.json'], /--scan cannot be combined with --wrapped/],
+    [['import', 'raw', '--key-id', 'k'], /missing --import-token, --encrypted-key-material/],
+  ])('%j', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^byok-online: hint: /m);
+    expect(r.stderr).not.toMatch(RAW_YARGS);
   });
 });
 

@@ -128,10 +128,10 @@ describe('prepare and import against byok-kms-sim', () => {
     const log = await readFile(join(cwd, 'byok-online-audit.jsonl'), 'utf8');
     expect(log).not.toContain(wrapped.targets[0]!.encryptedKeyMaterial.slice(0, 40));
 
-    // A second run is refused while the journal exists; --resume finds every key done.
+    // A second run says the import is complete (exit 0, nothing sent); --resume finds every key done.
     const plain = await online(importArgs(code));
-    expect(plain.code).toBe(1);
-    expect(plain.stderr).toContain('an import of this request was started before');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('the import of this request is complete: all 3 key(s)');
     const again = await online([...importArgs(code), '--resume']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('resuming the journaled import: 3 of 3 key(s) done');
@@ -160,6 +160,63 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(before).not.toBe(r.stderr);
     expect(before).not.toContain(code);
     expect(await keyState(arn)).toBe('Enabled');
+  });
+
+  it('an operator key file that cannot be read is refused before any code is asked', async () => {
+    const arn = await createKey('SYMMETRIC_DEFAULT');
+    const request = await prepare([arn]);
+    const wrapped = wrapForTest(request);
+    await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+    const code = checkCodeOf(bundleDigest(wrapped));
+    const r = await online(
+      [
+        'import',
+        '--request',
+        'request.json',
+        '--wrapped',
+        'wrapped.json',
+        ...ONLINE_OPERATORS,
+      ].concat(['--operator-key', 'alice.key.json', '--operator-key', 'bob.key.json']),
+      { cwd, interactive: true, stdinText: `${code}\n${code}\n` },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^byok-online: error: .*alice\.key\.json/m);
+    expect(r.stderr).not.toContain('type the check code');
+    const last = (await auditEntries()).at(-1)!;
+    expect(last).toMatchObject({ command: 'import', outcome: 'error', exceptions: [] });
+    expect(last.checkCodes).toEqual({});
+    expect(await keyState(arn)).toBe('PendingImport');
+  });
+
+  it('--resume with a journal of another wrapped bundle is refused before any code is asked', async () => {
+    const arn = await createKey('SYMMETRIC_DEFAULT');
+    const request = await prepare([arn]);
+    const wrapped = wrapForTest(request);
+    await writeFile(join(cwd, 'wrapped.json'), JSON.stringify(wrapped));
+    const header = {
+      format: 'byok-import-journal/2',
+      request: bundleDigest(request),
+      wrapped: '0'.repeat(64),
+      targets: 1,
+      time: new Date().toISOString(),
+    };
+    await writeFile(join(cwd, 'request.json.journal.jsonl'), `${JSON.stringify(header)}\n`);
+    const code = checkCodeOf(bundleDigest(wrapped));
+    const r = await online(
+      [
+        'import',
+        '--request',
+        'request.json',
+        '--wrapped',
+        'wrapped.json',
+        ...ONLINE_OPERATORS,
+      ].concat(['--resume']),
+      { cwd, interactive: true, stdinText: `${code}\n${code}\n` },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^byok-online: error: .*started with another wrapped-key bundle/m);
+    expect(r.stderr).not.toContain('type the check code');
+    expect(await keyState(arn)).toBe('PendingImport');
   });
 
   it('a wrong check code stops before any import: the key stays PendingImport', async () => {
@@ -223,8 +280,10 @@ describe('prepare and import against byok-kms-sim', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the import parameters expired for 1 key(s):');
     expect(r.stderr).toContain(
-      `hint: Import parameters live 24 hours. Nothing was sent to KMS. Prepare again only these keys (byok-online prepare --key-id ${arn} --out NEW_REQUEST)`,
+      `hint: Import parameters live 24 hours; nothing was sent to KMS, and --resume cannot bring them back. Prepare again (byok-online prepare --key-id ${arn} --out NEW_REQUEST; with --reimport`,
     );
+    expect(r.stderr).toContain('recover the same material for the new request');
+    expect(r.stderr).not.toMatch(/wrap again/i);
     expect(existsSync(join(cwd, 'request.json.journal.jsonl'))).toBe(false);
     expect(await keyState(arn)).toBe('PendingImport');
   });
@@ -373,12 +432,22 @@ describe('expired import token', () => {
         /error: KMS refused ImportKeyMaterial for arn:aws:kms:\S+: ExpiredImportTokenException: /,
       );
       expect(r.stderr).toContain(
-        'hint: Import parameters live 24 hours: run byok-online prepare again',
+        'hint: Import parameters live 24 hours, and --resume cannot bring them back. Prepare again (byok-online prepare',
       );
+      expect(r.stderr).toContain('recover the same material for the new request');
+      expect(r.stderr).not.toMatch(/wrap again/i);
       expect(await keyState(arn)).toBe('PendingImport');
       const last = (await auditEntries()).at(-1)!;
       expect(last.error?.code).toBe('ERR_KMS');
       expect(last.kmsRequestIds.length).toBeGreaterThan(0);
+    }
+    {
+      // --resume meets the same expired token: it says again what works, not --resume.
+      const r = await online([...importArgs(checkCodeOf(bundleDigest(wrapped))), '--resume']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('ExpiredImportTokenException');
+      expect(r.stderr).toContain('recover the same material for the new request');
+      expect(r.stderr).not.toMatch(/with --resume: it imports|wrap again/i);
     }
   });
 });

@@ -188,6 +188,9 @@ describe('SIGINT during a multi-key import (child process)', () => {
     for (const arn of arns.slice(0, 2))
       expect(stderr).toContain(`imported before the failure: ${arn}`);
     for (const arn of arns.slice(2)) expect(stderr).not.toContain(arn);
+    // Every hint names the command that works: a plain re-run is refused while the journal exists.
+    expect(stderr).toMatch(/^byok-online: hint: .*Run the same import again with --resume/m);
+    expect(stderr).not.toContain('Run the same command again');
     const entry = (await logEntries()).at(-1)!;
     expect(entry).toMatchObject({
       command: 'import',
@@ -222,6 +225,57 @@ describe('SIGINT during a multi-key import (child process)', () => {
     expect(resumed).toMatchObject({ command: 'import', outcome: 'ok' });
     expect(resumed.inputs['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
     expect(resumed.keys.map((k) => k.keyArn)).toEqual(arns);
+
+    // Run again once finished: complete, its keys named, nothing sent, nothing logged, exit 0.
+    proxy.operations.length = 0;
+    const lines = (await logEntries()).length;
+    const done = await online([...IMPORT, ...codes]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(
+      /^byok-online: the import of this request is complete: all 4 key\(s\) were imported .*nothing to do$/m,
+    );
+    for (const arn of arns) expect(done.stderr).toContain(`byok-online:   ${arn}\n`);
+    expect(done.stderr).not.toContain('was started before');
+    expect(proxy.operations).toEqual([]);
+    expect(await logEntries()).toHaveLength(lines);
+  });
+});
+
+describe('import parameters that expired (checked by this clock)', () => {
+  it('the first failure and the resumed one both say: prepare again, recover the same material', async () => {
+    const request = await preparedRequest(3);
+    const codes = await withWrapped(request);
+    await interruptedImport(thisFolder(), proxy, [...IMPORT, ...codes, '--concurrency', '1'], {
+      signal: 'SIGINT',
+      heldImport: 2,
+    });
+    const later = () => new Date(Date.now() + 25 * 3600 * 1000);
+    for (const argv of [
+      [...IMPORT, ...codes, '--resume'],
+      [...IMPORT, ...codes, '--resume'],
+    ]) {
+      proxy.operations.length = 0;
+      const r = await runOnline([...flags(), ...argv], { cwd, now: later });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^byok-online: error: the import parameters expired for 3 key/m);
+      expect(r.stderr).toMatch(
+        /^byok-online: hint: .*Prepare again \(byok-online prepare --key-id/m,
+      );
+      expect(r.stderr).toContain('--reimport');
+      expect(r.stderr).toContain(
+        'recover the same material for the new request (byok-offline recover',
+      );
+      expect(r.stderr).not.toMatch(/wrap again|run the same import with --resume/i);
+      expect(proxy.operations.filter((o) => o === 'ImportKeyMaterial')).toEqual([]);
+    }
+    // A first import of a request that expired says the same.
+    const fresh = await mkdtemp(join(tmpdir(), 'byok-online-expired-'));
+    await writeFile(join(fresh, 'request.json'), JSON.stringify(request));
+    await writeFile(join(fresh, 'wrapped.json'), await readFile(join(cwd, 'wrapped.json')));
+    const first = await runOnline([...flags(), ...IMPORT, ...codes], { cwd: fresh, now: later });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('recover the same material for the new request');
+    expect(first.stderr).not.toMatch(/wrap again/i);
   });
 });
 

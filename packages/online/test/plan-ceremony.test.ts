@@ -266,6 +266,7 @@ describe('the plan-driven ceremony', () => {
       const html = await readFile(join(c.onlineDir, 'ceremony-record.html'), 'utf8');
       expect(html).toContain('payments 2026-Q4');
       expect(html).toContain('WENDY');
+    expect(html).toContain(`plan code <span class="check">${planCode}</span>`);
 
       // What KMS holds is what the plan says.
       await expectKmsAsPlanned(account);

@@ -402,7 +402,7 @@ describe('QR options of byok-online', () => {
       ],
       [
         ['import', '--request', 'r.json', '--wrapped', 'w.json', '--scan', 'q'],
-        /Arguments scan and wrapped are mutually exclusive/,
+        /--scan cannot be combined with --wrapped/,
       ],
       [
         [
@@ -416,7 +416,7 @@ describe('QR options of byok-online', () => {
           '--scan',
           'q',
         ],
-        /Arguments key-id and scan are mutually exclusive/,
+        /--key-id cannot be combined with --scan/,
       ],
     ];
     for (const [argv, message] of cases) {

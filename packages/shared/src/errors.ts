@@ -41,6 +41,14 @@ export type ByokErrorCode =
   | 'ERR_AGE'
   | 'ERR_CONSOLE_ZIP'
   | 'ERR_MATERIAL_PERMISSIONS'
+  | 'ERR_HSM_URI'
+  | 'ERR_HSM_MODULE'
+  | 'ERR_HSM_TOKEN'
+  | 'ERR_HSM_PIN'
+  | 'ERR_HSM_MECHANISM'
+  | 'ERR_HSM_OBJECT_EXISTS'
+  | 'ERR_HSM_OBJECT'
+  | 'ERR_HSM'
   | 'ERR_INTERNAL';
 
 export interface ByokErrorOptions {

@@ -71,6 +71,7 @@ export {
 export { BUNDLE_DIGEST_DOMAIN, bundleDigest } from './bundle/digest.js';
 export { expectedKcvOf } from './bundle/material-lifecycle.js';
 export { checkCodeOf, normalizeCheckCode } from './check-code/check-code.js';
+export { codeDifference } from './check-code/code-difference.js';
 export { READ_ALOUD_HEX_DIGITS, sha256ReadAloud } from './digest/sha256-read-aloud.js';
 export {
   assertCheckCodesConfirmed,
@@ -95,6 +96,7 @@ export { proofMessage } from './material/proof-message.js';
 // Audit logs, their verification and the ceremony report.
 export type {
   AuditBackupRecord,
+  AuditHsmRecord,
   AuditEntry,
   AuditKeyRecord,
   AuditPlanRecord,

@@ -5,6 +5,7 @@ import {
   checkCodesMatch,
   normalizeCheckCode,
 } from '../src/check-code/check-code.js';
+import { codeDifference } from '../src/check-code/code-difference.js';
 import { assertCheckCodesConfirmed, assertOperators } from '../src/check-code/confirm.js';
 import { ByokError } from '../src/errors.js';
 
@@ -96,5 +97,21 @@ describe('assertCheckCodesConfirmed', () => {
     expect(() =>
       assertCheckCodesConfirmed(code, ['alice', 'bob'], [code], 'wrapped bundle'),
     ).toThrow(expect.objectContaining({ code: 'ERR_CHECK_CODE_REQUIRED' }));
+  });
+});
+
+describe('codeDifference', () => {
+  const code = 'AB12-CD34-EF56-GH78-JK9M';
+  it('names the groups that differ, never a character of the expected code', () => {
+    expect(codeDifference(code, 'ab12 cd34 ef56 gh78 jk9m')).toBeUndefined();
+    expect(codeDifference(code, 'AB12-CD35-EF56-GH78-JK9M')).toBe('group 2 of 5 differs');
+    expect(codeDifference(code, 'XB12-CD34-EF56-GH78-JK9N')).toBe('groups 1 and 5 of 5 differ');
+    expect(codeDifference(code, 'AB12-CD34-EF57-GH79-JK9N')).toBe('groups 3, 4 and 5 of 5 differ');
+  });
+  it('says what is wrong with the shape of a code that cannot be one', () => {
+    expect(codeDifference(code, 'AB12-CD34-EF56-GH78')).toBe(
+      'it has 16 characters, a code has 20 (5 groups of 4)',
+    );
+    expect(codeDifference(code, 'AB12-CD34-EF56-GH78-JK9U')).toContain('(U)');
   });
 });

@@ -42,6 +42,8 @@ export class AuditSession implements PortRecorder {
   /** Unlocked operator keys (--operator-key): each signs the entry as its operator's confirmation. */
   signers: readonly AuditSigner[] = [];
   private readonly written: string[] = [];
+  /** Departures noted while the command ran (a mistyped check code or passphrase), in order. */
+  private readonly noted: string[] = [];
   private readonly kmsRequestIds: string[] = [];
   private kms: KmsUsed | undefined;
 
@@ -60,6 +62,11 @@ export class AuditSession implements PortRecorder {
     this.kmsRequestIds.push(id);
   }
 
+  /** An exception that happened at a prompt: it goes on the entry whatever the outcome. */
+  noteException(exception: string): void {
+    this.noted.push(exception);
+  }
+
   usedKms(kms: KmsUsed): void {
     this.kms ??= kms;
   }
@@ -67,7 +74,7 @@ export class AuditSession implements PortRecorder {
   /** The command line's exceptions and what the ports observed, as facts. */
   observed(): CeremonyFacts {
     return {
-      exceptions: [...this.exceptions],
+      exceptions: [...this.exceptions, ...this.noted],
       kmsRequestIds: [...this.kmsRequestIds],
       written: [...this.written],
       ...(this.kms === undefined ? {} : { kms: this.kms }),
@@ -93,6 +100,7 @@ export class AuditSession implements PortRecorder {
       ...(kms === undefined ? {} : { kms }),
       ...(facts.backup === undefined ? {} : { backup: facts.backup }),
       ...(facts.plan === undefined ? {} : { plan: facts.plan }),
+      ...(facts.hsm === undefined ? {} : { hsm: facts.hsm }),
       outcome: error === undefined ? 'ok' : 'error',
       error: errorRecord(error),
     };

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AuditBackupRecord, AuditKeyRecord, AuditPlanRecord } from '@byok-ceremony/shared';
+import type {
+  AuditBackupRecord,
+  AuditHsmRecord,
+  AuditKeyRecord,
+  AuditPlanRecord,
+} from '@byok-ceremony/shared';
 
 /** The KMS a command talked to: null endpoint for the SDK's AWS default. */
 export interface KmsUsed {
@@ -29,6 +34,8 @@ export interface CeremonyFacts {
   readonly backup?: AuditBackupRecord;
   /** A plan-driven command: the plan's digest and name. */
   readonly plan?: AuditPlanRecord;
+  /** wrap --hsm and recover --hsm: the token and the objects that hold the material. */
+  readonly hsm?: AuditHsmRecord;
   /** Files and folders written, oldest first: removed again if the entry cannot be written. */
   readonly written?: readonly string[];
 }
@@ -67,7 +74,7 @@ function spread(
 /**
  * Facts `later` learnt after `earlier`: lists are appended (exceptions, request ids, paths
  * written), labelled digests and codes merged with the later label winning, and keys, the peer's
- * log head, the KMS used and the backup replaced when the later piece names them.
+ * log head, the KMS used, the backup and the token replaced when the later piece names them.
  */
 export function mergeFacts(earlier: CeremonyFacts, later: CeremonyFacts): CeremonyFacts {
   const merged: Record<keyof CeremonyFacts, unknown> = {
@@ -81,6 +88,7 @@ export function mergeFacts(earlier: CeremonyFacts, later: CeremonyFacts): Ceremo
     kms: later.kms ?? earlier.kms,
     backup: later.backup ?? earlier.backup,
     plan: later.plan ?? earlier.plan,
+    hsm: later.hsm ?? earlier.hsm,
     written: joined(earlier.written, later.written),
   };
   return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));

@@ -23,6 +23,8 @@ export function qrFramesPort<B extends Bundle>(
       flags.dir === undefined ? Promise.resolve() : assertQrFolderUsable(flags.dir),
     write: async (bundle) => {
       const frames = await writeBundleQrFrames(bundle, flags);
+      // The folder first: a failed command removes its files, then the folder it made.
+      if (frames.createdDir !== undefined) facts.wrote(frames.createdDir);
       for (const file of frames.files) facts.wrote(file);
       return frames;
     },

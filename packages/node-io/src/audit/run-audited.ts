@@ -43,10 +43,13 @@ export interface AuditedRun {
   readonly logHead: string | null;
 }
 
-/** The error an operation throws when the runner's signal stopped it between two steps. */
-export function interruptedError(done: string): ByokError {
+/**
+ * The error an operation throws when the runner's signal stopped it between two steps; `next`
+ * names the command that goes on from there when it is not simply the same command again.
+ */
+export function interruptedError(done: string, next?: string): ByokError {
   return new ByokError('ERR_INTERRUPTED', `interrupted (SIGINT or SIGTERM) ${done}`, {
-    hint: 'The audit log names what was done. Run the same command again with the same files: it finishes the rest.',
+    hint: `The audit log names what was done. ${next ?? 'Run the same command again with the same files: it finishes the rest.'}`,
   });
 }
 

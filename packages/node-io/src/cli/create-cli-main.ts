@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { ByokError, formatErrorLines } from '@byok-ceremony/shared';
+import { usageErrorOf } from './usage-error.js';
 import type { CliDeps } from './deps.js';
 
 /** Adds one command to the tool; each lives in its own file under the tool's src/cli/. */
@@ -41,11 +42,11 @@ export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
         describe: 'Print stack traces on errors',
       })
       .demandCommand(1, 'Name a command.')
+      // yargs' own English texts, whatever LANG says: usageErrorOf rewords them.
+      .locale('en')
       .fail((message: string | undefined, error: Error | undefined) => {
         if (error !== undefined) throw error;
-        throw new ByokError('ERR_USAGE', message ?? 'invalid command line', {
-          hint: `Run ${tool} --help, or ${tool} COMMAND --help for a command's options.`,
-        });
+        throw usageErrorOf(message, tool);
       });
     if (spec.globalOptions !== undefined) cli = spec.globalOptions(cli);
     // The lines a command leaves for its end (the log head code) come after all it printed.

@@ -22,6 +22,8 @@ export interface QrFramesWritten {
   readonly transferSha256: string;
   /** Absolute paths of the files written to --qr DIR (none without it). */
   readonly files: readonly string[];
+  /** The first folder `--qr DIR` made, when DIR did not exist: a failed command removes it. */
+  readonly createdDir?: string;
 }
 
 /**
@@ -44,11 +46,17 @@ export async function writeBundleQrFrames(
   const transferSha256 = createHash('sha256').update(encodeCompactBundle(bundle)).digest('hex');
   if (flags.dir === undefined) return { sequence, frameTexts, transferSha256, files: [] };
   const dir = flags.dir;
-  const names = await writeQrFrameDirectory(dir, frameTexts, {
+  const { names, created } = await writeQrFrameDirectory(dir, frameTexts, {
     kind: qrKindOfBundle(bundle),
     pureFrames: sequence.count,
   });
-  return { sequence, frameTexts, transferSha256, files: names.map((name) => join(dir, name)) };
+  return {
+    sequence,
+    frameTexts,
+    transferSha256,
+    files: names.map((name) => join(dir, name)),
+    ...(created === undefined ? {} : { createdDir: created }),
+  };
 }
 
 /** How many frames at a density, and where they are, for the operator. */

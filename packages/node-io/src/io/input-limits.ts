@@ -8,6 +8,8 @@ export const INPUT_FILE_LIMITS = {
   'operator key': 64 * 1024,
   'operator public key': 64 * 1024,
   'passphrase file': 64 * 1024,
+  /** A token's user PIN (pin-source=file: of an --hsm URI). */
+  'PIN file': 4 * 1024,
   /** Raw key material or a PKCS#8 private key (PEM or DER); RSA_4096 PEM is about 3.3 kB. */
   'material file': 64 * 1024,
   'public key file': 64 * 1024,

@@ -7,6 +7,15 @@ import {
   type OperatorKeyFile,
 } from '@byok-ceremony/shared';
 
+/** The passphrase given does not open the key: at a terminal it may be typed again. */
+export class WrongPassphraseError extends ByokError {
+  constructor(file: OperatorKeyFile, path: string) {
+    super('ERR_OPERATOR_KEY', `the passphrase does not open ${file.name}'s operator key ${path}`, {
+      hint: `${file.name} types the passphrase chosen at operator keygen; if it is lost, make a new operator key and record the change.`,
+    });
+  }
+}
+
 /**
  * Opens an operator key with its passphrase and returns a signer for audit entries. The private
  * key stays inside a KeyObject; the decrypted DER and the derived key are zeroed at once.
@@ -33,13 +42,7 @@ export function unlockOperatorKey(
         decipher.final(),
       ]);
     } catch {
-      throw new ByokError(
-        'ERR_OPERATOR_KEY',
-        `the passphrase does not open ${file.name}'s operator key ${path}`,
-        {
-          hint: `${file.name} types the passphrase chosen at operator keygen; if it is lost, make a new operator key and record the change.`,
-        },
-      );
+      throw new WrongPassphraseError(file, path);
     }
     const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
     const derived = createPublicKey(privateKey)

@@ -70,9 +70,10 @@ describe('createCliMain', () => {
   it('exits 2 on a usage error, with the tool name and a hint on stderr', async () => {
     const d = deps();
     expect(await main(['nope'], d)).toBe(2);
-    expect(d.err.join('')).toContain('byok-test: error: ');
+    expect(d.err.join('')).toContain('byok-test: error: unknown option(s) or argument(s): nope');
+    expect(d.err.join('')).not.toContain('Unknown argument');
     expect(d.err.join('')).toContain(
-      "byok-test: hint: Run byok-test --help, or byok-test COMMAND --help for a command's options.",
+      "byok-test: hint: Check the spelling. Run byok-test --help, or byok-test COMMAND --help for a command's options.",
     );
   });
 

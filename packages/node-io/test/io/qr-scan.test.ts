@@ -52,7 +52,7 @@ describe('QR transport by images alone, both ways', () => {
     it(`moves a ${keys}-key ceremony: request online→offline, answer offline→online`, async () => {
       const req = request(keys);
       const out = fresh();
-      const names = await writeQrFrameDirectory(out, bundleToQrFrames(req), {
+      const { names } = await writeQrFrameDirectory(out, bundleToQrFrames(req), {
         kind: 'import-request',
       });
       expect(names.at(-1)).toBe('index.html');

@@ -1,12 +1,16 @@
 import { ByokError } from '@byok-ceremony/shared';
-import { promptCheckCodes, type CliDeps } from '@byok-ceremony/node-io';
+import { promptCheckCodes, type CheckCodeRetry, type CliDeps } from '@byok-ceremony/node-io';
 
-/** The codes given with --check-code, or typed at a prompt on a terminal; refused otherwise. */
+/**
+ * The codes given with --check-code (checked once, a wrong one fails at once), or typed at a
+ * prompt on a terminal, where a mistyped code is asked again (`retry`); refused otherwise.
+ */
 export async function collectCheckCodes(
   given: readonly string[],
   operators: readonly string[],
   deps: CliDeps,
   what: string,
+  retry?: CheckCodeRetry,
 ): Promise<readonly string[]> {
   if (given.length > 0) return given;
   if (!deps.interactive) {
@@ -14,5 +18,5 @@ export async function collectCheckCodes(
       hint: `Each operator reads the check code the other machine showed for the ${what} and gives it: --check-code CODE once per --operator, in the same order (or run on a terminal to be asked).`,
     });
   }
-  return promptCheckCodes(operators, deps);
+  return promptCheckCodes(operators, deps, retry);
 }

@@ -77,7 +77,11 @@ async function runComponentsNew(argv: ComponentsNewArgs, deps: CliDeps): Promise
       },
       {
         readFile: readInputFile,
-        prepareDir: prepareBackupDir,
+        prepareDir: async (dir) => {
+          // A folder this command made is removed again if it fails; one that existed never is.
+          const created = await prepareBackupDir(dir);
+          if (created !== undefined) session.wrote(created);
+        },
         write: (p, data, mode) => writer.write(p, data, mode),
       },
     ),

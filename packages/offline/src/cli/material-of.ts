@@ -22,6 +22,12 @@ export function readOfflineFile(path: string, what: InputFileKind): Promise<Uint
   return what === 'material file' ? readPrivateFile(path, what) : readInputFile(path, what);
 }
 
+function passphraseNotGiven(): ByokError {
+  return new ByokError('ERR_USAGE', 'the age passphrase was not given', {
+    hint: 'Give the passphrase file (scripted runs), or run on a terminal to be asked.',
+  });
+}
+
 /** A passphrase from its file, or asked without echo on a terminal (twice for a new one). */
 export function passphraseAsker(
   file: string | undefined,
@@ -31,10 +37,7 @@ export function passphraseAsker(
   return async () => {
     let bytes: Buffer;
     if (file !== undefined) bytes = await readPassphraseFile(file);
-    else if (!deps.interactive)
-      throw new ByokError('ERR_USAGE', 'the age passphrase was not given', {
-        hint: 'Give the passphrase file (scripted runs), or run on a terminal to be asked.',
-      });
+    else if (!deps.interactive) throw passphraseNotGiven();
     else {
       bytes = await promptPassphrase('Passphrase for the age backup: ', deps);
       if (confirm) {
@@ -56,7 +59,18 @@ export function passphraseAsker(
   };
 }
 
-export function recoverPorts(passphrase: () => Promise<string>): RecoverPorts {
+/** Refuses, before any prompt, a passphrase that cannot be had: its file unusable, or no terminal. */
+export function passphraseCheck(file: string | undefined, deps: CliDeps): () => Promise<void> {
+  return async () => {
+    if (file !== undefined) (await readPassphraseFile(file)).fill(0);
+    else if (!deps.interactive) throw passphraseNotGiven();
+  };
+}
+
+export function recoverPorts(
+  passphrase: () => Promise<string>,
+  assertPassphraseUsable: () => Promise<void>,
+): RecoverPorts {
   return {
     readPrivate: readPrivateFile,
     readFile: readInputFile,
@@ -68,6 +82,7 @@ export function recoverPorts(passphrase: () => Promise<string>): RecoverPorts {
       const { readQrImageCodes } = await import('@byok-ceremony/node-io/qr-scan');
       return readQrImageCodes(bytes, name);
     },
+    assertPassphraseUsable,
   };
 }
 
@@ -88,6 +103,7 @@ export function materialOf(
             specs: plan.backups,
             dir: plan.backupDir,
             passphrase: passphraseAsker(plan.passphraseFile, deps, true),
+            assertPassphraseUsable: passphraseCheck(plan.passphraseFile, deps),
             now: deps.now,
           },
           session,
@@ -99,7 +115,7 @@ export function materialOf(
       return {
         material: materialSetFileSource(
           plan.path,
-          recoverPorts(passphraseAsker(undefined, deps, false)),
+          recoverPorts(passphraseAsker(undefined, deps, false), passphraseCheck(undefined, deps)),
         ),
         backup: undefined,
       };

@@ -1,26 +1,20 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { ByokError, type QrDensity } from '@byok-ceremony/shared';
+import type { QrDensity } from '@byok-ceremony/shared';
 import {
   assertOperatorKeyFlags,
   qrShowFlagsOf,
-  unlockOperatorKeys,
+  openOperatorKeys,
   withQrShowOptions,
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { parseOperators, withCeremonyOptions } from './ceremony-options.js';
 import { withOperatorKeyOptions } from './operator-key-options.js';
 import { runWrapBundle } from './wrap-bundle.js';
-import { ageSource, sharesSource } from '../ops/recover-material.js';
-import type { MaterialSource } from '../ops/material-source.js';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
-import { passphraseAsker, recoverPorts } from './material-of.js';
+import { recoveryOf, type RecoverFlags } from './recover-source.js';
 
 const WRAPPED_QR_DENSITY: QrDensity = 'high';
-
-function usage(message: string, hint: string): ByokError {
-  return new ByokError('ERR_USAGE', message, { hint });
-}
 
 function withRecoverOptions(y: Argv) {
   return withOperatorKeyOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY))
@@ -46,58 +40,14 @@ function withRecoverOptions(y: Argv) {
       type: 'string',
       describe: 'The new import request (byok-online prepare)',
     })
+    .option('hsm', {
+      type: 'string',
+      describe: 'PKCS#11 URI of the token that holds the material (wrap --hsm): re-wrapped there',
+    })
     .option('out', { type: 'string', describe: 'Output: wrapped-key bundle' });
 }
 
-type RecoverArgs = Awaited<ReturnType<typeof withRecoverOptions>['argv']>;
-
-/** The backup to recover from (shares, or the age file with its identity or passphrase), and the files. */
-function recoveryOf(
-  argv: RecoverArgs,
-  deps: CliDeps,
-): { readonly material: MaterialSource; readonly request: string; readonly out: string } {
-  const path = (p: string): string => resolve(deps.cwd, p);
-  const shares = argv.shares ?? [];
-  if (shares.length > 0 === (argv.age !== undefined))
-    throw usage(
-      'recover needs --shares FILE... or --age FILE',
-      'Give the share files, or the age file with --identity (or its passphrase).',
-    );
-  if (
-    shares.length > 0 &&
-    (argv.identity !== undefined || argv['age-passphrase-file'] !== undefined)
-  )
-    throw usage(
-      '--identity and --age-passphrase-file go with --age',
-      'Drop them when recovering from shares.',
-    );
-  if (argv.identity !== undefined && argv['age-passphrase-file'] !== undefined)
-    throw usage(
-      '--identity and --age-passphrase-file cannot be combined',
-      'An age file is encrypted to recipients or to a passphrase: give the matching one.',
-    );
-  if (argv.request === undefined || argv.out === undefined)
-    throw usage(
-      'recover needs --request and --out',
-      'byok-offline recover --shares s1.txt s2.txt --request request.json --out wrapped.json --operator A --operator B',
-    );
-  const ports = recoverPorts(
-    passphraseAsker(
-      argv['age-passphrase-file'] === undefined ? undefined : path(argv['age-passphrase-file']),
-      deps,
-      false,
-    ),
-  );
-  const material =
-    shares.length > 0
-      ? sharesSource(shares.map(path), ports)
-      : ageSource(
-          path(argv.age!),
-          argv.identity === undefined ? undefined : path(argv.identity),
-          ports,
-        );
-  return { material, request: path(argv.request), out: path(argv.out) };
-}
+type RecoverArgs = Awaited<ReturnType<typeof withRecoverOptions>['argv']> & RecoverFlags;
 
 async function runRecover(argv: RecoverArgs, deps: CliDeps): Promise<void> {
   await assertSelfTestPasses();
@@ -115,8 +65,8 @@ async function runRecover(argv: RecoverArgs, deps: CliDeps): Promise<void> {
       singleOperator: argv['single-operator'] === true,
       auditLog: path(argv['audit-log']),
       json: argv.json,
-      unlockSigners: () =>
-        unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps),
+      openOperatorKeys: () =>
+        openOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps),
       request,
       out,
       materialOf: () => ({ material, backup: undefined }),
@@ -133,7 +83,7 @@ async function runRecover(argv: RecoverArgs, deps: CliDeps): Promise<void> {
 export function recoverCommand(cli: Argv, deps: CliDeps): Argv {
   return cli.command(
     'recover',
-    'Rebuild backed-up material (Shamir shares or age file) and wrap it for a new import request',
+    "Rebuild backed-up material (Shamir shares, age file), or take a token's (--hsm), and wrap it for a new request",
     withRecoverOptions,
     (argv) => runRecover(argv, deps),
   );

@@ -1,11 +1,14 @@
-import type { AuditSigner, WrappedKeyBundle } from '@byok-ceremony/shared';
+import type { WrappedKeyBundle } from '@byok-ceremony/shared';
 import {
   AuditSession,
   fileOutputWriter,
+  mistypedCheckCodeException,
+  mistypedPassphraseException,
   presentQrFrames,
   qrFramesPort,
   type PortRecorder,
   type CliDeps,
+  type OperatorKeysToUnlock,
   type QrShowFlags,
 } from '@byok-ceremony/node-io';
 import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
@@ -39,8 +42,11 @@ export interface WrapBundleFlags {
   readonly plan?: WrapCeremonyInput['plan'];
   readonly auditLog: string;
   readonly json: boolean;
-  /** Asks for the operator keys' passphrases (after the codes): each key signs the audit entry. */
-  readonly unlockSigners?: () => Promise<readonly AuditSigner[]>;
+  /**
+   * Reads the operator keys before anything is asked (a bad key or passphrase file is refused
+   * there); their passphrases are asked after the codes, and each key signs the audit entry.
+   */
+  readonly openOperatorKeys?: () => Promise<OperatorKeysToUnlock>;
   /** `--qr DIR` / `--qr-terminal`: the wrapped bundle also as QR codes, for the way back. */
   readonly qr?: QrShowFlags | undefined;
 }
@@ -57,8 +63,10 @@ function wrappedCodeReminder(checkCode: string): string {
 export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Promise<void> {
   const session = new AuditSession(flags.command ?? 'wrap', flags.operators);
   const { material, backup } = flags.materialOf(session);
-  const result = await runOfflineAudited(deps, flags.auditLog, session, ({ logHead, signal }) =>
-    wrapCeremony(
+  const result = await runOfflineAudited(deps, flags.auditLog, session, async (run) => {
+    const operatorKeys = await flags.openOperatorKeys?.();
+    const { logHead, signal } = run;
+    return wrapCeremony(
       {
         request: flags.request,
         out: flags.out,
@@ -74,8 +82,13 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
         now: deps.now,
         writer: fileOutputWriter(session),
         qr: qrFramesPort<WrappedKeyBundle>(flags.qr, session),
-        typedCheckCodes: () =>
-          collectCheckCodes(flags.checkCodes, flags.operators, deps, 'import request'),
+        typedCheckCodes: (difference) =>
+          collectCheckCodes(flags.checkCodes, flags.operators, deps, 'import request', {
+            difference,
+            mistyped: (operator) => {
+              session.noteException(mistypedCheckCodeException(operator));
+            },
+          }),
         showRequest: (summary) => {
           deps.stderr(`${formatRequestSummary(summary, WRAP_CHECK_CODE_LINE).join('\n')}\n`);
         },
@@ -83,11 +96,14 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
         logHead,
         signal,
         afterConfirmation: async () => {
-          session.signers = (await flags.unlockSigners?.()) ?? [];
+          session.signers =
+            (await operatorKeys?.unlock((operator) => {
+              session.noteException(mistypedPassphraseException(operator));
+            })) ?? [];
         },
       },
-    ),
-  );
+    );
+  });
   printResult(flags, result, deps);
   if (result.qrFrames !== undefined && flags.qr !== undefined)
     await presentQrFrames(

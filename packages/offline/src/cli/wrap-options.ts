@@ -7,6 +7,7 @@ import {
 } from '@byok-ceremony/shared';
 import { withQrShowOptions, type CliDeps } from '@byok-ceremony/node-io';
 import { withCeremonyOptions } from './ceremony-options.js';
+import { withHsmOption } from './hsm-flags.js';
 import { withMaterialOptions } from './material-options.js';
 import { withOperatorKeyOptions } from './operator-key-options.js';
 import { RAW_ONLY, wrapRawCommand } from './wrap-raw.js';
@@ -30,13 +31,16 @@ const BUNDLE_ONLY = [
   'material-set',
   'components',
   'component-file',
+  'hsm',
 ];
 
 /** wrap's options: bundle mode (--request, --plan) and raw mode (wrap raw, --public-key). */
 export function withWrapOptions(y: Argv, deps: CliDeps) {
   return withOperatorKeyOptions(
     wrapRawCommand(
-      withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+      withHsmOption(
+        withMaterialOptions(withQrShowOptions(withCeremonyOptions(y), WRAPPED_QR_DENSITY)),
+      ),
       deps,
     )
       .option('request', {

@@ -24,6 +24,7 @@ export interface WrapFromPlan {
 }
 
 interface PlanDrivenFlags extends MaterialFlags {
+  readonly hsm?: string | undefined;
   readonly operator: readonly string[];
   readonly 'single-operator'?: boolean | undefined;
   readonly 'operator-key'?: readonly string[] | undefined;
@@ -76,11 +77,11 @@ export async function wrapFromPlan(
 
 function materialOfPlan(
   loaded: LoadedPlan,
-  argv: MaterialFlags,
+  argv: PlanDrivenFlags,
   path: (p: string) => string,
 ): MaterialPlan {
   const { plan } = loaded;
-  const said = (['material-file', 'backup', 'components'] as const).filter(
+  const said = (['material-file', 'backup', 'components', 'hsm'] as const).filter(
     (f) => argv[f] !== undefined && !(Array.isArray(argv[f]) && argv[f].length === 0),
   );
   if (said.length > 0)

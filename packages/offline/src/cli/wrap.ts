@@ -4,12 +4,12 @@ import { ByokError } from '@byok-ceremony/shared';
 import {
   assertOperatorKeyFlags,
   qrShowFlagsOf,
-  unlockOperatorKeys,
+  openOperatorKeys,
   type CliDeps,
 } from '@byok-ceremony/node-io';
 import { assertSelfTestPasses } from '../ops/self-test/run-self-test.js';
 import { parseOperators } from './ceremony-options.js';
-import { materialPlanOf } from './material-flags.js';
+import { wrapMaterialOf } from './hsm-flags.js';
 import { materialOf } from './material-of.js';
 import { runWrapBundle } from './wrap-bundle.js';
 import { WRAPPED_QR_DENSITY, withWrapOptions } from './wrap-options.js';
@@ -41,12 +41,15 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   if (argv.out === undefined)
     throw usage('wrap needs --out', 'Name the wrapped-key bundle to write: --out wrapped.json.');
   // Checked before any file is opened and before any prompt.
-  const plan = planned?.material ?? materialPlanOf(argv, path);
+  const materialOfSession =
+    planned === undefined
+      ? wrapMaterialOf(argv, deps, path)
+      : (session: Parameters<typeof materialOf>[2]) => materialOf(planned.material, deps, session);
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);
-  const unlockSigners = () =>
-    unlockOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
+  const openKeys = () =>
+    openOperatorKeys(keyFiles.map(path), passphraseFiles.map(path), operators, deps);
   await runWrapBundle(
     {
       operators,
@@ -62,10 +65,10 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
           }),
       auditLog: path(argv['audit-log']),
       json: argv.json,
-      unlockSigners,
+      openOperatorKeys: openKeys,
       request: path(argv.request),
       out: path(argv.out),
-      materialOf: (session) => materialOf(plan, deps, session),
+      materialOf: materialOfSession,
       qr,
     },
     deps,

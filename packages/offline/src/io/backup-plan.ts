@@ -12,17 +12,24 @@ export interface BackupDirPlan {
   readonly dir: string;
   /** The age:passphrase passphrase, asked only when the material is ready (after the codes). */
   readonly passphrase: () => Promise<string>;
+  /** Refuses, before any prompt, an age:passphrase passphrase that cannot be had (its file, a terminal). */
+  readonly assertPassphraseUsable: () => Promise<void>;
   readonly now: () => Date;
 }
 
-/** Makes `--backup-dir` (0700) if absent; it must be empty, checked before any secret exists. */
-export async function prepareBackupDir(dir: string): Promise<void> {
+/**
+ * Makes `--backup-dir` (0700) if absent; it must be empty, checked before any secret exists.
+ * Returns the first folder it created (undefined when the folder existed), for a failed
+ * command to remove again: never a folder that was there before.
+ */
+export async function prepareBackupDir(dir: string): Promise<string | undefined> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
     if ((await readdir(dir)).length > 0)
       throw new ByokError('ERR_OUTPUT_EXISTS', `backup folder ${dir} is not empty`, {
         hint: 'Backups are never overwritten or mixed: name a new folder with --backup-dir.',
       });
+    return created;
   } catch (error) {
     if (error instanceof ByokError) throw error;
     throw new ByokError('ERR_IO', `cannot use backup folder ${dir}: ${(error as Error).message}`, {
@@ -42,7 +49,12 @@ export function backupDirPlan(
 ): BackupPlan {
   return {
     kind: 'write',
-    assertUsable: () => prepareBackupDir(plan.dir),
+    async assertUsable() {
+      if (plan.specs.some((s) => s.kind === 'age-passphrase')) await plan.assertPassphraseUsable();
+      const created = await prepareBackupDir(plan.dir);
+      // Registered first, so a failed wrap removes its files and then the folder it made.
+      if (created !== undefined) session.wrote(created);
+    },
     async write(materials, request) {
       const passphrase = plan.specs.some((s) => s.kind === 'age-passphrase')
         ? await plan.passphrase()

@@ -92,6 +92,21 @@ function assertOneSplit(inputs: readonly ShareInput[], shares: readonly ShareFil
 }
 
 /**
+ * Refuses, before any prompt, shares that cannot be combined: a corrupted share (its check line),
+ * shares of another ceremony or split, duplicates, fewer than the threshold. The shares are
+ * zeroed at once; nothing is combined.
+ */
+export function assertSharesCombine(inputs: readonly ShareInput[]): void {
+  if (inputs.length === 0) throw mismatch('no share given', 'Give the share files with --shares.');
+  const shares = parseEach(inputs);
+  try {
+    assertOneSplit(inputs, shares);
+  } finally {
+    for (const s of shares) s.share.fill(0);
+  }
+}
+
+/**
  * Rebuilds a material set from Shamir shares, in memory. Refuses a corrupted share (its check
  * line), shares of another ceremony or another split, duplicates and fewer than the threshold;
  * the result must hash to the set-digest every share carries, and its ceremony id and KCVs

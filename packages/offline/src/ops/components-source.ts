@@ -149,6 +149,9 @@ export function componentsSource(
   return {
     kind: 'recovered',
     origin: 'components',
+    async assertUsable() {
+      for (const { file } of await readComponentFiles(files, ports)) file.component.fill(0);
+    },
     async recover(request) {
       const groups = [...new Map(request.targets.map((t) => [t.materialGroup, t.keySpec]))];
       const read = await readComponentFiles(files, ports);

@@ -7,6 +7,7 @@ import {
   type MaterialSource as MaterialOrigin,
 } from '@byok-ceremony/shared';
 import { loadMaterial } from './load-material.js';
+import type { TokenMaterialSource } from './token-material.js';
 import type { MaterialReady } from './wrap-request.js';
 
 /**
@@ -34,7 +35,15 @@ export type MaterialSource =
       readonly kind: 'recovered';
       readonly origin: MaterialOrigin;
       readonly recover: (request: ImportRequestBundle) => Promise<RecoveredMaterials>;
-    };
+      /**
+       * Refuses, before any prompt, what needs no code: a file that cannot be read, shares that
+       * do not belong together or are too few, a passphrase file that cannot be used. Whatever
+       * secret it reads is zeroed at once: the material is made only after the codes.
+       */
+      readonly assertUsable?: () => Promise<void>;
+    }
+  /** `--hsm`: material a PKCS#11 token generates or holds; its plaintext never comes here. */
+  | TokenMaterialSource;
 
 /** What a `recovered` source gives: material per group of the request, and where it came from. */
 export interface RecoveredMaterials {
@@ -80,6 +89,21 @@ async function loadFile(path: string, keySpec: KeySpec, ports: MaterialPorts): P
   }
 }
 
+/** The source's refusals that need no code (see `assertUsable`); a material file is read and zeroed. */
+export async function assertSourceUsable(
+  source: MaterialSource,
+  ports: MaterialPorts,
+): Promise<void> {
+  if (source.kind === 'recovered') await source.assertUsable?.();
+  const paths =
+    source.kind === 'file'
+      ? [source.path]
+      : source.kind === 'files'
+        ? [...source.paths.values()]
+        : [];
+  for (const path of paths) (await ports.readFile(path, 'material file')).fill(0);
+}
+
 /**
  * A `recovered` source rebuilt for the confirmed request, as a `supplied` one that must fit the
  * request's groups exactly (zeroed if it does not); other sources are returned as they are.
@@ -109,7 +133,7 @@ export async function recoverSource(
 
 /** The plaintext of every group; on failure, whatever was already made is zeroed. */
 export async function resolveMaterials(
-  source: Exclude<MaterialSource, { kind: 'recovered' }>,
+  source: Exclude<MaterialSource, { kind: 'recovered' } | TokenMaterialSource>,
   groups: ReadonlyMap<string, KeySpec>,
   ports: MaterialPorts,
 ): Promise<Map<string, MaterialReady>> {

@@ -8,7 +8,7 @@ import {
 } from '@byok-ceremony/shared';
 import type { InputFileKind } from '@byok-ceremony/node-io';
 import { checkMaterialSet } from './check-material-set.js';
-import { combineShares, type ShareInput } from './combine-shares.js';
+import { assertSharesCombine, combineShares, type ShareInput } from './combine-shares.js';
 import { decryptMaterialSet, parseAgeIdentityFile, type AgeKey } from './decrypt-material-set.js';
 import type { MaterialSource, RecoveredMaterials } from './material-source.js';
 import { matchMaterialSet } from './match-material-set.js';
@@ -26,6 +26,8 @@ export interface RecoverPorts {
   readonly isShareImage: (path: string) => boolean;
   /** The texts of every QR code in a PNG or JPEG image. */
   readonly qrCodesIn: (bytes: Uint8Array, name: string) => Promise<string[]>;
+  /** Refuses, before any prompt, a passphrase that cannot be had: its file unreadable, no terminal. */
+  readonly assertPassphraseUsable: () => Promise<void>;
 }
 
 function setRecord(
@@ -97,6 +99,9 @@ export function materialSetFileSource(path: string, ports: RecoverPorts): Materi
       }
       return fromSet(request, set, setRecord(set, ['material-set']));
     },
+    async assertUsable() {
+      (await ports.readPrivate(path, 'material set')).fill(0);
+    },
   };
 }
 
@@ -126,6 +131,18 @@ async function readShares(paths: readonly string[], ports: RecoverPorts): Promis
   return inputs;
 }
 
+async function readIdentity(identity: string, ports: RecoverPorts): Promise<AgeKey> {
+  const bytes = await ports.readPrivate(identity, 'age identity file');
+  try {
+    return {
+      kind: 'identities',
+      identities: parseAgeIdentityFile(decodeUtf8(bytes, identity), identity),
+    };
+  } finally {
+    bytes.fill(0);
+  }
+}
+
 /**
  * `recover --shares PATH...`: the set rebuilt in memory from at least the threshold of shares,
  * each a share file or images of its printed page.
@@ -143,6 +160,9 @@ export function sharesSource(paths: readonly string[], ports: RecoverPorts): Mat
         setRecord(set, ['recover:shamir'], { setDigest, splitId, shares }),
       );
     },
+    async assertUsable() {
+      assertSharesCombine(await readShares(paths, ports));
+    },
   };
 }
 
@@ -158,20 +178,17 @@ export function ageSource(
     async recover(request) {
       // readFile refuses a file over the 'age file' limit before reading it.
       const file = await ports.readFile(path, 'age file');
-      let key: AgeKey;
-      if (identity !== undefined) {
-        const bytes = await ports.readPrivate(identity, 'age identity file');
-        try {
-          key = {
-            kind: 'identities',
-            identities: parseAgeIdentityFile(decodeUtf8(bytes, identity), identity),
-          };
-        } finally {
-          bytes.fill(0);
-        }
-      } else key = { kind: 'passphrase', passphrase: await ports.passphrase() };
+      const key: AgeKey =
+        identity !== undefined
+          ? await readIdentity(identity, ports)
+          : { kind: 'passphrase', passphrase: await ports.passphrase() };
       const set = await decryptMaterialSet(file, key);
       return fromSet(request, set, setRecord(set, ['recover:age']));
+    },
+    async assertUsable() {
+      await ports.readFile(path, 'age file');
+      if (identity !== undefined) await readIdentity(identity, ports);
+      else await ports.assertPassphraseUsable();
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
   checkCodeOf,
+  codeDifference,
   formatCheckCodeConfirmed,
   parseStrictJson,
   type AuditBackupRecord,
@@ -17,7 +18,9 @@ import {
 } from '@byok-ceremony/shared';
 import {
   FactsBuilder,
+  factsOfFailure,
   interruptedError,
+  mergeFacts,
   parseJsonFile,
   withFailureFacts,
   type Ceremony,
@@ -32,15 +35,26 @@ import { checkParametersValid } from './check-parameters-valid.js';
 import { describeRequest, type RequestSummary } from './describe-request.js';
 import {
   assertSourceFits,
+  assertSourceUsable,
   recoverSource,
   resolveMaterials,
   type MaterialPorts,
   type MaterialSource,
 } from './material-source.js';
+import type { HsmToken, TokenKey, TokenObjectName } from './hsm-token.js';
+import {
+  hsmRecordOf,
+  planTokenMaterial,
+  tokenKeysOf,
+  tokenSealer,
+  type TokenGroupPlan,
+  type TokenMaterialSource,
+} from './token-material.js';
 import {
   checkRequestTargets,
   groupTargets,
   requestWrappingKeys,
+  sealRequest,
   wrapRequest,
   type MaterialReady,
 } from './wrap-request.js';
@@ -97,8 +111,13 @@ export interface WrapCeremonyPorts extends MaterialPorts {
   readonly now: () => Date;
   readonly writer: OutputWriter;
   readonly qr: QrFramesPort<WrappedKeyBundle> | undefined;
-  /** The codes the operators typed (flags or prompt), in operator order. */
-  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /**
+   * The codes the operators typed (flags or prompt), in operator order; a prompt may use
+   * `difference` (which groups of a typed code differ) to have a mistyped code typed again.
+   */
+  readonly typedCheckCodes: (
+    difference: (typed: string) => string | undefined,
+  ) => Promise<readonly string[]>;
   /** Shows the request to the operators before they confirm (stderr); never its code. */
   readonly showRequest: (summary: RequestSummary) => void;
   /** One line for the operators (stderr). */
@@ -185,7 +204,11 @@ function checkBeforeCodes(
     [...groupTargets(checked)].map(([group, members]) => [group, members[0]!.target.keySpec]),
   );
   if (input.material.kind !== 'recovered') assertSourceFits(input.material, [...groups.keys()]);
-  assertNoGeneratedReimport(request, input.material.kind === 'generate');
+  assertNoGeneratedReimport(
+    request,
+    input.material.kind === 'generate' ||
+      (input.material.kind === 'token' && input.material.mode === 'generate'),
+  );
   if (input.material.kind === 'generate' && input.backup === undefined)
     throw new ByokError('ERR_BACKUP_REQUIRED', 'generated material needs a backup', {
       hint: 'KMS cannot export imported material, so an expired or deleted key could only be restored from a backup: add --backup shamir:M-of-N and/or --backup age:RECIPIENT with --backup-dir DIR, or bring material you keep (--material-file, --material-set, --components). --no-backup is for rehearsals only and is logged.',
@@ -213,7 +236,7 @@ async function confirmRequest(
   assertCheckCodesConfirmed(
     requestCheckCode,
     input.operators,
-    await ports.typedCheckCodes(),
+    await ports.typedCheckCodes((typed) => codeDifference(requestCheckCode, typed)),
     'import request',
   );
   const facts: CeremonyFacts = {
@@ -243,9 +266,13 @@ async function wrapMaterial(
 ): Promise<Ceremony<WrappedKeyBundle>> {
   const facts = new FactsBuilder();
   return facts.run(async () => {
+    if (input.material.kind === 'token')
+      throw new ByokError('ERR_INTERNAL', 'token material is wrapped in the token');
     const source = await recoverSource(input.material, request, [...groups.keys()], (backup) => {
       facts.add({ backup });
     });
+    if (source.kind === 'token')
+      throw new ByokError('ERR_INTERNAL', 'token material is wrapped in the token');
     const materials = await resolveMaterials(source, groups, ports);
     try {
       assertExpectedKcvs(request, materials);
@@ -271,6 +298,87 @@ async function wrapMaterial(
       for (const material of materials.values()) material.bytes.fill(0);
     }
   });
+}
+
+/** The opened token, what it will do for each group, and the keys this run generated in it. */
+interface TokenStep {
+  readonly token: HsmToken;
+  readonly plan: ReadonlyMap<string, TokenGroupPlan>;
+  /** The keys this run generated, by material group: destroyed if the run fails. */
+  readonly made: [string, TokenKey][];
+}
+
+/**
+ * `--hsm`: the token opened (module, token, PIN) and every refusal it can give checked before
+ * any code is asked; then the rest of the ceremony. If it fails after material was generated,
+ * the token objects are destroyed (nothing is left in the token); the session always ends.
+ */
+async function withToken<T>(
+  source: TokenMaterialSource,
+  { request }: ReadRequest,
+  { checked }: Checked,
+  facts: FactsBuilder,
+  rest: (step: TokenStep) => Promise<T>,
+): Promise<T> {
+  const token = await source.open();
+  const made: [string, TokenKey][] = [];
+  try {
+    facts.add({ hsm: hsmRecordOf(token, new Map()) });
+    const plan = planTokenMaterial(token, source, request, checked);
+    const found = new Map(
+      [...plan].flatMap(([group, step]) =>
+        step.kind === 'existing' ? [[group, step.key.name]] : [],
+      ),
+    );
+    facts.add({ hsm: hsmRecordOf(token, found) });
+    return await rest({ token, plan, made });
+  } catch (error) {
+    if (made.length === 0) throw error;
+    // The record then names only the objects the token failed to destroy.
+    const left = new Map<string, TokenObjectName>();
+    for (const [group, key] of made.splice(0)) {
+      try {
+        key.destroy();
+      } catch {
+        left.set(group, key.name);
+      }
+    }
+    throw withFailureFacts(
+      error,
+      mergeFacts(factsOfFailure(error), { hsm: hsmRecordOf(token, left) }),
+    );
+  } finally {
+    token.close();
+  }
+}
+
+/** The token makes (or has) each group's key and computes its KCV, proof and wrapped blobs. */
+function wrapInTokenStep(
+  { token, plan, made }: TokenStep,
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+  request: ImportRequestBundle,
+  requestDigest: string,
+  { checked }: Checked,
+): Ceremony<WrappedKeyBundle> {
+  const keys = tokenKeysOf(token, plan, made);
+  const hsm = hsmRecordOf(token, new Map([...keys].map(([group, key]) => [group, key.name])));
+  try {
+    const bundle = sealRequest(
+      {
+        request,
+        requestDigest,
+        checked,
+        operators: input.operators,
+        auditLogHead: ports.logHead,
+        createdAt: ports.now().toISOString(),
+      },
+      new Map([...keys].map(([group, key]) => [group, tokenSealer(key)])),
+    );
+    return { result: bundle, facts: { hsm } };
+  } catch (error) {
+    throw withFailureFacts(error, { hsm });
+  }
 }
 
 /**
@@ -319,7 +427,7 @@ async function writeWrapped(
 
 /**
  * `wrap`: every refusal that needs no code first (outputs, request, material groups, backup
- * choice, operators), then the request shown without its code, the operators' codes, the
+ * choice, operators, the material's files and shares), then the request shown without its code, the operators' codes, the
  * material, the backup step, wrapping, and the bundle written and checked as import reads it.
  */
 export async function wrapCeremony(
@@ -332,19 +440,37 @@ export async function wrapCeremony(
     await assertOutputsUsable(input, ports);
     const read = facts.take(await readRequest(input, ports));
     const checked = facts.take(checkBeforeCodes(input, read, ports));
-    const requestDigest = facts.take(await confirmRequest(input, read, ports));
-    const requestCheckCode = checkCodeOf(requestDigest);
-    if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
-      facts.add({ exceptions: ['no-backup'] });
-      ports.say(NO_BACKUP_WARNING);
-    }
-    for (const warning of checked.warnings) ports.say(`warning: ${warning}`);
-    const bundle = facts.take(
-      await wrapMaterial(input, ports, read.request, requestDigest, checked),
-    );
-    const { digest, checkCode, qrFrames } = facts.take(
-      await writeWrapped(input, ports, read, requestDigest, bundle, facts.keys),
-    );
-    return { bundle, checkCode, requestCheckCode, digest, qrFrames };
+    await assertSourceUsable(input.material, ports);
+    if (input.material.kind === 'token')
+      return withToken(input.material, read, checked, facts, (token) =>
+        confirmAndWrap(input, ports, read, checked, facts, token),
+      );
+    return confirmAndWrap(input, ports, read, checked, facts, undefined);
   });
+}
+
+/** The request confirmed, the material wrapped (in this process or in the token), the bundle written. */
+async function confirmAndWrap(
+  input: WrapCeremonyInput,
+  ports: WrapCeremonyPorts,
+  read: ReadRequest,
+  checked: Checked,
+  facts: FactsBuilder,
+  token: TokenStep | undefined,
+): Promise<WrapCeremonyResult> {
+  const requestDigest = facts.take(await confirmRequest(input, read, ports));
+  const requestCheckCode = checkCodeOf(requestDigest);
+  if (input.material.kind === 'generate' && input.backup?.kind === 'declined') {
+    facts.add({ exceptions: ['no-backup'] });
+    ports.say(NO_BACKUP_WARNING);
+  }
+  for (const warning of checked.warnings) ports.say(`warning: ${warning}`);
+  const bundle =
+    token === undefined
+      ? facts.take(await wrapMaterial(input, ports, read.request, requestDigest, checked))
+      : facts.take(wrapInTokenStep(token, input, ports, read.request, requestDigest, checked));
+  const { digest, checkCode, qrFrames } = facts.take(
+    await writeWrapped(input, ports, read, requestDigest, bundle, facts.keys),
+  );
+  return { bundle, checkCode, requestCheckCode, digest, qrFrames };
 }

@@ -7,6 +7,7 @@ import {
   type ImportRequestBundle,
   type ImportTarget,
   type KeySpec,
+  type MaterialProof,
   type MaterialRecord,
   type MaterialSource,
   type WrappedKeyBundle,
@@ -41,6 +42,8 @@ export interface WrapRequestInput {
 export interface CheckedTarget {
   readonly target: ImportTarget;
   readonly wrappingKey: WrappingKey;
+  /** The wrapping key as DER SPKI: a token imports it from these bytes. */
+  readonly spki: Buffer;
   readonly fingerprint: string;
 }
 
@@ -78,7 +81,7 @@ function checkTarget(target: ImportTarget, index: number, key: RequestWrappingKe
     target.wrappingKeySpec,
     `wrapping key of targets[${index}] (${target.keyArn})`,
   );
-  return { target, wrappingKey, fingerprint: key.fingerprint };
+  return { target, wrappingKey, spki: key.spki, fingerprint: key.fingerprint };
 }
 
 /** Refuses any target KMS would refuse, naming it, before any material exists. */
@@ -101,37 +104,51 @@ export function groupTargets(targets: readonly CheckedTarget[]): Map<string, Che
 }
 
 /**
- * Wraps each group's material under each of its targets' keys (replicas of a multi-Region key
- * share one material). Every material Buffer is zeroed before this returns or throws.
+ * What makes one group's record and blobs: the material in this process (plaintext, zeroed
+ * after) or held by a token that computes each value itself.
  */
-export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
+export interface MaterialSealer {
+  readonly keySpec: KeySpec;
+  readonly origin: MaterialSource;
+  readonly kcv: () => string;
+  readonly proof: (requestDigest: string, materialGroup: string) => MaterialProof;
+  /** The EncryptedKeyMaterial for one target, under its wrapping key. */
+  readonly wrap: (member: CheckedTarget) => Buffer;
+}
+
+/** The sealer of plaintext material: node:crypto computes everything from its bytes. */
+function plaintextSealer({ keySpec, bytes, origin }: MaterialReady): MaterialSealer {
+  return {
+    keySpec,
+    origin,
+    kcv: () => materialKcv(keySpec, bytes),
+    proof: (requestDigest, materialGroup) =>
+      materialProof(keySpec, bytes, requestDigest, materialGroup),
+    wrap: (member) =>
+      wrapKeyMaterial(bytes, member.wrappingKey.key, member.target.wrappingAlgorithm),
+  };
+}
+
+/** The wrapped-key bundle of a request: each group's record, and its blob for each target. */
+export function sealRequest(
+  input: Omit<WrapRequestInput, 'materials'>,
+  sealers: ReadonlyMap<string, MaterialSealer>,
+): WrappedKeyBundle {
   const { request, checked, requestDigest } = input;
   const materials: MaterialRecord[] = [];
   const wrapped = new Map<CheckedTarget, string>();
-  try {
-    for (const [materialGroup, members] of groupTargets(checked)) {
-      const material = input.materials.get(materialGroup);
-      if (material === undefined)
-        throw new ByokError('ERR_INTERNAL', `no material for group ${materialGroup}`);
-      const { keySpec, bytes } = material;
-      materials.push({
-        materialGroup,
-        keySpec,
-        source: material.origin,
-        kcv: materialKcv(keySpec, bytes),
-        proof: materialProof(keySpec, bytes, requestDigest, materialGroup),
-      });
-      for (const member of members) {
-        const blob = wrapKeyMaterial(
-          bytes,
-          member.wrappingKey.key,
-          member.target.wrappingAlgorithm,
-        );
-        wrapped.set(member, blob.toString('base64'));
-      }
-    }
-  } finally {
-    for (const material of input.materials.values()) material.bytes.fill(0);
+  for (const [materialGroup, members] of groupTargets(checked)) {
+    const sealer = sealers.get(materialGroup);
+    if (sealer === undefined)
+      throw new ByokError('ERR_INTERNAL', `no material for group ${materialGroup}`);
+    materials.push({
+      materialGroup,
+      keySpec: sealer.keySpec,
+      source: sealer.origin,
+      kcv: sealer.kcv(),
+      proof: sealer.proof(requestDigest, materialGroup),
+    });
+    for (const member of members) wrapped.set(member, sealer.wrap(member).toString('base64'));
   }
   const targets: WrappedTarget[] = checked.map((member) => ({
     keyArn: member.target.keyArn,
@@ -150,4 +167,19 @@ export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
     materials,
     targets,
   };
+}
+
+/**
+ * Wraps each group's material under each of its targets' keys (replicas of a multi-Region key
+ * share one material). Every material Buffer is zeroed before this returns or throws.
+ */
+export function wrapRequest(input: WrapRequestInput): WrappedKeyBundle {
+  try {
+    const sealers = new Map(
+      [...input.materials].map(([group, material]) => [group, plaintextSealer(material)]),
+    );
+    return sealRequest(input, sealers);
+  } finally {
+    for (const material of input.materials.values()) material.bytes.fill(0);
+  }
 }

@@ -9,7 +9,8 @@ import { importArgv, prepareArgv, wrapArgv } from '../../../../test/ceremony/dri
 import { ONLINE_BIN, runChild } from '../../../online/test/helpers/run-online.js';
 import { startSimEnv, type SimEnv } from '../../../online/test/helpers/sim-env.js';
 import { expectNoNetwork, traceNetwork, type NetworkTrace } from '../helpers/trace-network.js';
-import { buildOffline, nodeModulesAbove } from './build.js';
+import { softHsmToken } from '../../../../test/softhsm.js';
+import { REPO, buildOffline, nodeModulesAbove } from './build.js';
 
 // The single-file byok-offline, copied alone into an empty folder under the system temp folder,
 // against a request that byok-online prepare made against byok-kms-sim: what the air-gapped
@@ -180,6 +181,61 @@ describe('the single-file byok-offline, alone in an empty folder', () => {
     copyFileSync(join(offlineDir, 'wrapped.json'), join(onlineDir, 'wrapped.json'));
     const imported = await online([
       ...importArgv('request.json', 'wrapped.json', wrappedCode),
+      '--json',
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+  });
+
+  it('--hsm: refused with the hint while pkcs11js is not beside it; with node_modules/pkcs11js copied beside it (docs/airgap.md), wraps in a SoftHSM token and KMS imports the answer', async () => {
+    const token = await softHsmToken();
+    const key = await online(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']);
+    expect(key.code, key.stderr).toBe(0);
+    const arn = (JSON.parse(key.stdout) as { arn: string }).arn;
+    const prep = await online([
+      ...prepareArgv('hsm-request.json', [
+        '--key-id',
+        arn,
+        '--wrapping-algorithm',
+        'RSAES_OAEP_SHA_1',
+      ]),
+      '--json',
+    ]);
+    expect(prep.code, prep.stderr).toBe(0);
+    const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
+    const hsmArgs = [
+      ...wrapArgv('request.json', requestCode, 'wrapped.json', ['--hsm', token.uri]),
+      '--json',
+    ];
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...token.env };
+
+    // The artifact alone (no node_modules anywhere above it) has no binding to load.
+    copyFileSync(join(onlineDir, 'hsm-request.json'), join(offlineDir, 'hsm-request.json'));
+    const alone = spawnSync(
+      process.execPath,
+      [artifact, ...hsmArgs.map((a) => (a.endsWith('.json') ? `hsm-${a}` : a))],
+      { cwd: offlineDir, env, encoding: 'utf8' },
+    );
+    expect(alone.status).not.toBe(0);
+    expect(alone.stderr).toMatch(/^byok-offline: error: --hsm needs the PKCS#11 binding pkcs11js/m);
+    expect(alone.stderr).toMatch(/^byok-offline: hint: .*docs\/airgap\.md/m);
+
+    // The binding as the runbook carries it: its folder in node_modules beside the artifact.
+    const hsmDir = mkdtempSync(join(tmpdir(), 'byok-airgap-hsm-'));
+    copyFileSync(artifact, join(hsmDir, 'byok-offline.mjs'));
+    cpSync(join(REPO, 'node_modules', 'pkcs11js'), join(hsmDir, 'node_modules', 'pkcs11js'), {
+      recursive: true,
+    });
+    copyFileSync(join(onlineDir, 'hsm-request.json'), join(hsmDir, 'request.json'));
+    const wrap = traceNetwork(process.execPath, [join(hsmDir, 'byok-offline.mjs'), ...hsmArgs], {
+      cwd: hsmDir,
+      env: token.env,
+    });
+    expect(wrap.code, wrap.stderr).toBe(0);
+    expectNoNetwork(wrap);
+    const wrappedCode = (JSON.parse(wrap.stdout) as { checkCode: string }).checkCode;
+    copyFileSync(join(hsmDir, 'wrapped.json'), join(onlineDir, 'hsm-wrapped.json'));
+    const imported = await online([
+      ...importArgv('hsm-request.json', 'hsm-wrapped.json', wrappedCode),
       '--json',
     ]);
     expect(imported.code, imported.stderr).toBe(0);

@@ -426,7 +426,7 @@ describe('wrap refuses', () => {
       a,
       2,
       'ERR_USAGE',
-      /Arguments request and wrapping-algorithm are mutually exclusive/,
+      /--request cannot be combined with --wrapping-algorithm/,
       /--help/,
       false,
     );
@@ -441,6 +441,19 @@ describe('wrap refuses', () => {
 
   it('unknown options', async () => {
     const a = await attempt(importRequest(SYMMETRIC), ['--no-bakup']);
-    expectRefused(a, 2, 'ERR_USAGE', /Unknown argument/, /--help/, false);
+    expectRefused(a, 2, 'ERR_USAGE', /unknown option/, /--help/, false);
+  });
+
+  it('a value outside its choices, in our words, not yargs raw text', async () => {
+    const a = await attempt(importRequest(SYMMETRIC), ['--key-spec', 'AES_999']);
+    expectRefused(
+      a,
+      2,
+      'ERR_USAGE',
+      /--key-spec "AES_999" is not one of its choices/,
+      /Give one of the values/,
+      false,
+    );
+    expect(a.result.stderr).not.toMatch(/Invalid values|Argument: key-spec, Given/);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -40,6 +41,7 @@ function fixture() {
       specs: [{ kind: 'shamir', threshold: 2, shares: 3 }],
       dir: join(dir, 'backup'),
       passphrase: () => Promise.reject(new Error('no passphrase is needed')),
+      assertPassphraseUsable: () => Promise.reject(new Error('no passphrase is needed')),
       now: () => NOW,
     },
     session,
@@ -68,7 +70,10 @@ describe('backupDirPlan', () => {
     expect(record.audit?.covers.map((c) => c.materialGroup)).toEqual(
       materials.map((m) => m.materialGroup),
     );
-    expect(session.observed().written).toHaveLength(6);
+    // The folder it made, then each file: a failed wrap removes all of them.
+    const [folder, ...files] = session.observed().written ?? [];
+    expect(folder).toBe(join(dir, 'backup'));
+    expect(files.sort()).toEqual(names.map((n) => join(dir, 'backup', n)));
     const share = parseShareFile(
       readFileSync(join(dir, 'backup', 'share-1-of-3.txt'), 'latin1'),
       nodeSha256,
@@ -93,6 +98,31 @@ describe('backupDirPlan', () => {
         async () => {
           await plan.write(materials, request);
           expect(readdirSync(join(dir, 'backup'))).toHaveLength(6);
+          throw new Error('wrapping failed');
+        },
+        {
+          auditLog: join(dir, 'audit.jsonl'),
+          tool: 'byok-offline',
+          toolVersion: '0.0.0',
+          now: () => NOW,
+          stderr: () => undefined,
+        },
+      ),
+    ).rejects.toThrow('wrapping failed');
+    // The folder was made by this wrap: it goes too, nothing of the failed command is left.
+    expect(existsSync(join(dir, 'backup'))).toBe(false);
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('a failed wrap empties a folder that existed before, and leaves the folder', async () => {
+    const { dir, request, materials, session, plan } = fixture();
+    mkdirSync(join(dir, 'backup'));
+    await plan.assertUsable?.();
+    await expect(
+      runAudited(
+        session,
+        async () => {
+          await plan.write(materials, request);
           throw new Error('wrapping failed');
         },
         {

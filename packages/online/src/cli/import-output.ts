@@ -1,7 +1,16 @@
 import type { ImportCeremonyResult } from '../ops/import-ceremony.js';
-import type { AuditKeyRecord } from '@byok-ceremony/shared';
+import { isByokError, type AuditKeyRecord } from '@byok-ceremony/shared';
 import type { ImportedKey } from '../ops/import-wrapped-keys.js';
 import type { CliDeps } from './deps.js';
+
+/** The request's import parameters (its tokens) expired, by our check or by KMS's. */
+export function importParametersExpired(error: unknown): boolean {
+  return (
+    isByokError(error) &&
+    (error.code === 'ERR_PARAMETERS_EXPIRED' ||
+      error.message.includes('ExpiredImportTokenException'))
+  );
+}
 
 /** What import prints once its entry is on record. */
 export function printImported(deps: CliDeps, json: boolean, result: ImportCeremonyResult): void {
@@ -40,13 +49,18 @@ export function printImported(deps: CliDeps, json: boolean, result: ImportCeremo
 }
 
 /** After a failure or an interruption: which keys hold their material already. */
-export function printImportedBeforeFailure(deps: CliDeps, keys: readonly AuditKeyRecord[]): void {
+export function printImportedBeforeFailure(
+  deps: CliDeps,
+  keys: readonly AuditKeyRecord[],
+  error: unknown,
+): void {
   for (const key of keys) {
     deps.stderr(
       `byok-online: imported before the failure: ${key.keyArn} (${key.keyState ?? 'unknown state'})\n`,
     );
   }
-  if (keys.length > 0)
+  // Expired import parameters never come back: --resume would fail the same way (see the hint).
+  if (keys.length > 0 && !importParametersExpired(error))
     deps.stderr(
       'byok-online: once the cause is fixed, run the same import with --resume: it imports exactly the rest\n',
     );

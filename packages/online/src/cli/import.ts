@@ -5,11 +5,18 @@ import {
   AuditSession,
   assertOperatorKeyFlags,
   factsOfFailure,
+  mistypedCheckCodeException,
   promptCheckCodes,
   readAuditLogEntries,
-  unlockOperatorKeys,
+  mistypedPassphraseException,
+  openOperatorKeys,
 } from '@byok-ceremony/node-io';
-import { journalPathOf, openImportJournal } from '../io/import-journal-file.js';
+import { finishedImportKeys } from '../io/finished-import.js';
+import {
+  assertJournalResumable,
+  journalPathOf,
+  openImportJournal,
+} from '../io/import-journal-file.js';
 import {
   importCeremony,
   type ImportCeremonyInput,
@@ -87,15 +94,26 @@ async function importPorts(
   signal: AbortSignal,
 ): Promise<ImportCeremonyPorts> {
   const { checkCodes, keyFiles, passphraseFiles } = plan;
+  // Key and passphrase files are refused here, before the codes are asked for.
+  const operatorKeys = await openOperatorKeys(keyFiles, passphraseFiles, globals.operators, deps);
   return {
     ...onlinePorts(deps, globals, session),
     scanWrapped: (images) => scanWrappedBundle(images, deps),
-    typedCheckCodes: async () =>
-      checkCodes.length > 0 ? checkCodes : promptCheckCodes(globals.operators, deps),
+    typedCheckCodes: async (difference) =>
+      checkCodes.length > 0
+        ? checkCodes
+        : promptCheckCodes(globals.operators, deps, {
+            difference,
+            mistyped: (operator) => {
+              session.noteException(mistypedCheckCodeException(operator));
+            },
+          }),
     localLog: await readAuditLogEntries(globals.auditLog),
     localLogPath: globals.auditLog,
     wait: waitOptions(deps),
     signal,
+    assertJournalResumable: (options) =>
+      assertJournalResumable({ ...options, path: plan.journalPath }),
     openJournal: (options) =>
       openImportJournal({
         ...options,
@@ -107,17 +125,31 @@ async function importPorts(
       }),
     onKey: keyProgress(deps, args['json-lines'] === true),
     afterConfirmation: async () => {
-      session.signers = await unlockOperatorKeys(
-        keyFiles,
-        passphraseFiles,
-        globals.operators,
-        deps,
-      );
+      session.signers = await operatorKeys.unlock((operator) => {
+        session.noteException(mistypedPassphraseException(operator));
+      });
     },
   };
 }
 
+/**
+ * The same import run again once it finished: said to be complete, naming its keys, exit 0 with
+ * nothing sent and nothing logged (docs/online.md). True when that is the case.
+ */
+function saidComplete(args: ImportArgs, deps: CliDeps): boolean {
+  const request = args['request'];
+  if (args['resume'] === true || typeof request !== 'string') return false;
+  const journalPath = journalPathOf(resolve(deps.cwd, request));
+  const keys = finishedImportKeys(journalPath);
+  if (keys === undefined) return false;
+  deps.stderr(
+    `byok-online: the import of this request is complete: all ${keys.length} key(s) were imported (journal ${journalPath}); nothing to do\n${keys.map((k) => `byok-online:   ${k}\n`).join('')}byok-online: check them with byok-online status --key-id KEY; a new import needs a new request (byok-online prepare)\n`,
+  );
+  return true;
+}
+
 async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
+  if (saidComplete(args, deps)) return;
   const planned =
     typeof args['plan'] === 'string' ? await importFromPlan(args['plan'], args, deps) : undefined;
   const flagGlobals = globalOptionsOf(args, deps);
@@ -141,7 +173,7 @@ async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
     );
     if (args['json-lines'] !== true) printImported(deps, globals.json, result);
   } catch (error) {
-    printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? []);
+    printImportedBeforeFailure(deps, factsOfFailure(error).keys ?? [], error);
     throw error;
   }
 }

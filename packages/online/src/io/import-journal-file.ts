@@ -114,6 +114,33 @@ async function readEarlier(path: string, say: (line: string) => void): Promise<B
 }
 
 /**
+ * Refuses, before any check code is asked, a journal `--resume` could not go on from: missing,
+ * unreadable, or not this request's and wrapped bundle's. Reads only: a last line cut off
+ * mid-write is left for openImportJournal to drop (and say so).
+ */
+export async function assertJournalResumable(options: {
+  readonly path: string;
+  readonly request: ImportRequestBundle;
+  readonly digests: { readonly request: string; readonly wrapped: string };
+}): Promise<void> {
+  let bytes: Buffer;
+  try {
+    const file = await open(options.path, 'r');
+    try {
+      const stat = await file.stat();
+      if (!stat.isFile() || stat.size > MAX_JOURNAL_BYTES) return; // openImportJournal says why
+      bytes = await file.readFile();
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return; // openImportJournal names the problem; a missing journal was refused with the flags
+  }
+  const complete = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
+  parseImportJournal(complete.toString('utf8'), options.path, options.request, options.digests);
+}
+
+/**
  * Starts the journal of a new import (exclusive create: an existing one means an earlier run),
  * or opens an earlier one to resume, checked against this request and wrapped bundle.
  */

@@ -1,8 +1,8 @@
 import { ByokError } from '@byok-ceremony/shared';
+import { PREPARE_AGAIN } from '../ops/assert-parameters-fresh.js';
 
 const HINTS: Readonly<Record<string, string>> = {
-  ExpiredImportTokenException:
-    'Import parameters live 24 hours: run byok-online prepare again, wrap again offline from the new request, then import.',
+  ExpiredImportTokenException: `Import parameters live 24 hours, and --resume cannot bring them back. ${PREPARE_AGAIN('byok-online prepare --key-id KEY ... --out NEW_REQUEST')}`,
   InvalidImportTokenException:
     'The import token does not belong to this key: use the request prepare wrote for this key, unchanged.',
   InvalidCiphertextException:

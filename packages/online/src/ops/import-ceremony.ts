@@ -4,6 +4,7 @@ import {
   assertWrappedAnswersRequest,
   assertWrappedKeyBundle,
   checkCodeOf,
+  codeDifference,
   formatCheckCodeConfirmed,
   type AuditPlanRecord,
   type ImportRequestBundle,
@@ -66,8 +67,18 @@ export interface ImportCeremonyPorts extends OnlinePorts {
   readonly scanWrapped: (
     images: readonly string[],
   ) => Promise<{ readonly bundle: WrappedKeyBundle; readonly transferSha256: string }>;
-  /** The codes the operators typed (flags or prompt), in operator order. */
-  readonly typedCheckCodes: () => Promise<readonly string[]>;
+  /**
+   * The codes the operators typed (flags or prompt), in operator order; a prompt may use
+   * `difference` (which groups of a typed code differ) to have a mistyped code typed again.
+   */
+  readonly typedCheckCodes: (
+    difference: (typed: string) => string | undefined,
+  ) => Promise<readonly string[]>;
+  /** --resume: refuses a journal of another request or wrapped bundle, before the codes. */
+  readonly assertJournalResumable?: (options: {
+    readonly request: ImportRequestBundle;
+    readonly digests: { readonly request: string; readonly wrapped: string };
+  }) => Promise<void>;
   /** This machine's own audit log, for the request's origin and the keys already imported. */
   readonly localLog: readonly LoggedAuditEntry[];
   readonly localLogPath: string;
@@ -216,7 +227,7 @@ async function confirmWrapped(
   assertCheckCodesConfirmed(
     checkCode,
     input.operators,
-    await ports.typedCheckCodes(),
+    await ports.typedCheckCodes((typed) => codeDifference(checkCode, typed)),
     'wrapped-key bundle',
   );
   const facts: CeremonyFacts = {
@@ -293,6 +304,12 @@ export async function importCeremony(
     if (input.plan !== undefined) facts.add({ plan: input.plan.record });
     const read = facts.take(await readBundles(input, ports));
     const pair = facts.take(checkPair(read, ports, input.plan));
+    // A journal --resume cannot go on from is refused before the codes are asked, not after.
+    if (input.resume)
+      await ports.assertJournalResumable?.({
+        request: pair.request,
+        digests: { request: pair.requestDigest, wrapped: pair.wrappedDigest },
+      });
     const checkCode = facts.take(await confirmWrapped(pair, input, ports));
     const journal = await ports.openJournal({
       resume: input.resume,

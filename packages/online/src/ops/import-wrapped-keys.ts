@@ -119,7 +119,11 @@ export async function importWrappedKeys(
   const imported = progress.imported();
   if (imported.length < total)
     throw withFailureFacts(
-      interruptedError(`after ${imported.length} of ${total} key(s)`),
+      interruptedError(
+        `after ${imported.length} of ${total} key(s)`,
+        // The journal exists now: a plain re-run is refused, --resume does exactly the rest.
+        'Run the same import again with --resume (same --request and --wrapped): it checks in KMS every key whose outcome is unknown and imports exactly the rest.',
+      ),
       progress.facts(),
     );
   return { result: imported, facts: progress.facts() };

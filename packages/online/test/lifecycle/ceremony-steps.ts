@@ -39,6 +39,8 @@ export class Ceremony extends CeremonyDriver {
     onlineDir: string,
     offlineDir: string,
     private readonly onlineAsChild: boolean,
+    /** Extra environment of byok-offline (SOFTHSM2_CONF: the test's own token folder). */
+    private readonly offlineEnv: Readonly<Record<string, string>> = {},
   ) {
     super({
       onlineDir,
@@ -48,12 +50,16 @@ export class Ceremony extends CeremonyDriver {
     });
   }
 
-  static async start(s: SimEnv, options: { onlineAsChild?: boolean } = {}): Promise<Ceremony> {
+  static async start(
+    s: SimEnv,
+    options: { onlineAsChild?: boolean; offlineEnv?: Readonly<Record<string, string>> } = {},
+  ): Promise<Ceremony> {
     return new Ceremony(
       s,
       await mkdtemp(join(tmpdir(), 'byok-life-online-')),
       await mkdtemp(join(tmpdir(), 'byok-life-offline-')),
       options.onlineAsChild ?? false,
+      options.offlineEnv,
     );
   }
 
@@ -75,7 +81,10 @@ export class Ceremony extends CeremonyDriver {
 
   override offline(argv: readonly string[]): Promise<CliResult> {
     this.ran.push({ tool: 'byok-offline', argv });
-    return runChild(OFFLINE_BIN, argv, { cwd: this.offlineDir, env: this.s.env });
+    return runChild(OFFLINE_BIN, argv, {
+      cwd: this.offlineDir,
+      env: { ...this.s.env, ...this.offlineEnv },
+    });
   }
   /**
    * audit verify of both machines' logs, anchored by both heads as the paper record gives them:

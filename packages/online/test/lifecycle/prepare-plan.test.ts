@@ -225,11 +225,17 @@ describe('prepare --plan: creates what the plan names in KMS, idempotently, then
       expect(
         first.targets.map((t) => [t.keyArn, t.keySpec, t.materialGroup, t.importType, t.alias]),
       ).toEqual([
-        [dataArn, 'SYMMETRIC_DEFAULT', 'k1', 'NEW_KEY_MATERIAL', 'alias/plan-data'],
-        [replicaArn, 'SYMMETRIC_DEFAULT', 'k1', 'EXISTING_KEY_MATERIAL', undefined],
-        [mac.KeyMetadata!.Arn, 'HMAC_256', 'k2', 'NEW_KEY_MATERIAL', 'alias/plan-mac'],
-        [arnOf('alias/plan-sign'), 'ECC_NIST_P256', 'k3', 'NEW_KEY_MATERIAL', 'alias/plan-sign'],
-        [arnOf('alias/plan-rsa'), 'RSA_2048', 'k4', 'NEW_KEY_MATERIAL', 'alias/plan-rsa'],
+        [dataArn, 'SYMMETRIC_DEFAULT', 'plan-data', 'NEW_KEY_MATERIAL', 'alias/plan-data'],
+        [replicaArn, 'SYMMETRIC_DEFAULT', 'plan-data', 'EXISTING_KEY_MATERIAL', undefined],
+        [mac.KeyMetadata!.Arn, 'HMAC_256', 'plan-mac', 'NEW_KEY_MATERIAL', 'alias/plan-mac'],
+        [
+          arnOf('alias/plan-sign'),
+          'ECC_NIST_P256',
+          'plan-sign',
+          'NEW_KEY_MATERIAL',
+          'alias/plan-sign',
+        ],
+        [arnOf('alias/plan-rsa'), 'RSA_2048', 'plan-rsa', 'NEW_KEY_MATERIAL', 'alias/plan-rsa'],
       ]);
       // Two keys and one replica made: nothing that existed was made again.
       expect(await keyCount(s.kms)).toBe(before.home + 2);
@@ -359,9 +365,9 @@ describe('prepare --plan: creates what the plan names in KMS, idempotently, then
       expect(proxy.operations.filter((o) => o === 'ReplicateKey')).toHaveLength(1);
       const prepared = JSON.parse(again.stdout) as Prepared;
       expect(prepared.targets.map((t) => [t.keySpec, t.materialGroup, t.alias])).toEqual([
-        ['SYMMETRIC_DEFAULT', 'k1', 'alias/partway-data'],
-        ['SYMMETRIC_DEFAULT', 'k1', undefined],
-        ['HMAC_512', 'k2', 'alias/partway-mac'],
+        ['SYMMETRIC_DEFAULT', 'partway-data', 'alias/partway-data'],
+        ['SYMMETRIC_DEFAULT', 'partway-data', undefined],
+        ['HMAC_512', 'partway-mac', 'alias/partway-mac'],
       ]);
       expect(prepared.targets[0]!.keyArn).toBe(dataArn);
       expect((await entries(c)).at(-1)!.keys.map((k) => k.created)).toEqual([

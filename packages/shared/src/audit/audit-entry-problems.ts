@@ -261,6 +261,46 @@ function signatureProblems(c: FieldChecker, value: unknown): void {
   });
 }
 
+/** CK_TOKEN_INFO text fields are at most 32 characters; labels of our objects stay under 256. */
+function hsmText(c: FieldChecker, value: unknown, path: string, max: number): void {
+  if (value === undefined) return; // reported as missing by object()
+  const hasControl = (text: string): boolean => {
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0x20 || unit === 0x7f) return true;
+    }
+    return false;
+  };
+  if (typeof value !== 'string' || value.length > max || hasControl(value))
+    c.fail(path, `must be text of at most ${max} characters without control characters`);
+}
+
+function hsmProblems(c: FieldChecker, value: unknown): void {
+  const h = c.object(value, 'entry.hsm', ['token', 'objects']);
+  if (h === undefined) return;
+  const t = c.object(h['token'], 'entry.hsm.token', ['label', 'serial', 'manufacturer', 'model']);
+  if (t !== undefined)
+    for (const f of ['label', 'serial', 'manufacturer', 'model'])
+      hsmText(c, t[f], `entry.hsm.token.${f}`, 32);
+  c.array(h['objects'], 'entry.hsm.objects', 0)?.forEach((object, i) => {
+    const o = c.object(object, `entry.hsm.objects[${i}]`, ['materialGroup', 'label', 'id']);
+    if (o === undefined) return;
+    c.string(
+      o['materialGroup'],
+      `entry.hsm.objects[${i}].materialGroup`,
+      MATERIAL_GROUP,
+      'a material group name',
+    );
+    hsmText(c, o['label'], `entry.hsm.objects[${i}].label`, 255);
+    c.string(
+      o['id'],
+      `entry.hsm.objects[${i}].id`,
+      /^([0-9a-f]{2}){1,64}$/,
+      'lowercase hex, 1 to 64 bytes',
+    );
+  });
+}
+
 /**
  * Every way a parsed log line departs from the AuditEntry format, as `path: problem` strings.
  * Strict like the bundles: unknown fields are problems, so an edited line cannot hide data.
@@ -273,12 +313,14 @@ export function auditEntryProblems(value: unknown): string[] {
   const hasKms = has('kms');
   const hasBackup = has('backup');
   const hasPlan = has('plan');
+  const hasHsm = has('hsm');
   const e = c.object(value, 'entry', [
     ...ENTRY_FIELDS,
     ...(hasSignatures ? ['signatures'] : []),
     ...(hasKms ? ['kms'] : []),
     ...(hasBackup ? ['backup'] : []),
     ...(hasPlan ? ['plan'] : []),
+    ...(hasHsm ? ['hsm'] : []),
   ]);
   if (e === undefined) return c.problems;
   c.string(e['command'], 'entry.command', /^[a-z][a-z0-9-]{0,31}( [a-z][a-z0-9-]{0,31})?$/);
@@ -297,6 +339,7 @@ export function auditEntryProblems(value: unknown): string[] {
   if (hasKms) kmsProblems(c, e['kms'], e['tool']);
   if (hasBackup) backupProblems(c, e['backup']);
   if (hasPlan) planProblems(c, e['plan']);
+  if (hasHsm) hsmProblems(c, e['hsm']);
   if (hasSignatures) signatureProblems(c, e['signatures']);
   return c.problems;
 }

@@ -87,6 +87,26 @@ export interface AuditBackupRecord {
   }[];
 }
 
+/**
+ * wrap --hsm and recover --hsm: the PKCS#11 token that holds the material, as its CK_TOKEN_INFO
+ * names it, and the token objects each material group is (never a PIN, never a key value).
+ */
+export interface AuditHsmRecord {
+  readonly token: {
+    readonly label: string;
+    readonly serial: string;
+    readonly manufacturer: string;
+    readonly model: string;
+  };
+  readonly objects: readonly {
+    readonly materialGroup: string;
+    /** CKA_LABEL: the ceremony id and the key ARN the object was generated for. */
+    readonly label: string;
+    /** CKA_ID, lowercase hex. */
+    readonly id: string;
+  }[];
+}
+
 export interface AuditRecord {
   /** The command, e.g. `prepare`, `wrap`, `import`, `create-key`. */
   readonly command: string;
@@ -111,6 +131,8 @@ export interface AuditRecord {
   readonly backup?: AuditBackupRecord;
   /** A plan-driven command: the plan it ran (docs/plan-format.md). */
   readonly plan?: AuditPlanRecord;
+  /** wrap --hsm and recover --hsm: the token and its objects. */
+  readonly hsm?: AuditHsmRecord;
   /** Present when operators hold operator keys: their signed confirmations of this entry. */
   readonly signatures?: readonly AuditSignature[];
 }

@@ -170,6 +170,7 @@ export function renderReportHtml(r: CeremonyReport): string {
 <h1>${esc(r.title)}</h1>
 <table class="kv ids"><tbody>
 <tr><th>ceremony</th><td>${check(ceremony)} <span>(check code of the import request)</span></td></tr>
+${r.plans.map((p) => `<tr><th>plan</th><td>${esc(p.name)}: plan code ${check(p.code)} <span>(compare with the signed plan sheet; digest ${esc(p.digest)})</span></td></tr>`).join('\n')}
 <tr><th>record digest</th><td>${check(r.recordDigest)} <span>(the same on every page)</span></td></tr>
 <tr><th>time</th><td>${esc(`${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}`)}</td></tr>
 <tr><th>made</th><td>${esc(`${r.generatedAt} by ${r.generatedBy}; tools ${r.tools.join(', ')}`)}</td></tr>

@@ -80,6 +80,10 @@ function summaryLines(r: CeremonyReport): string[] {
     '',
     `Ceremony ${r.ceremonyId === null ? 'none' : code(r.ceremonyId)} (check code of the import request), record digest ${code(r.recordDigest)}.`,
     '',
+    ...r.plans.flatMap((p) => [
+      `Plan ${t(p.name)}: plan code ${code(p.code)} (compare with the signed plan sheet; digest ${code(p.digest)}).`,
+      '',
+    ]),
     t(
       `From ${r.firstTime ?? '–'} to ${r.lastTime ?? '–'}. Report made ${r.generatedAt} by ${r.generatedBy}. Tools: ${r.tools.join(', ')}.`,
     ),

@@ -4,6 +4,7 @@ import type { AuditKeyRecord, AuditKmsRecord } from './record.js';
 import { REQUEST_LABEL } from './audit-label.js';
 import { reportBackups, type ReportBackup } from './report-backups.js';
 import type { TranscriptResult, TranscriptVerdict } from './verify/transcript-types.js';
+import type { LoggedEntry } from './verify-chain.js';
 import { checkCodeOf } from '../check-code/check-code.js';
 import { canonicalJson } from '../digest/canonical-json.js';
 import { sha256 } from '../digest/sha256.js';
@@ -79,6 +80,8 @@ export interface CeremonyReport {
   readonly tools: readonly string[];
   readonly operators: readonly string[];
   readonly witness: string | null;
+  /** The ceremony plans the entries ran from (plan-driven commands): name, plan code, digest. */
+  readonly plans: readonly { name: string; code: string; digest: string }[];
   readonly logs: readonly {
     file: string;
     tool: string;
@@ -141,6 +144,15 @@ function mergeKey(into: Map<string, ReportKey>, key: AuditKeyRecord): void {
  * The ceremony record as operators and the witness read it: every step in time order with the
  * values compared aloud, the keys with their final states, the exceptions and the verdict.
  */
+/** Each plan the entries name, once, in the order first named. */
+function plansOf(entries: readonly LoggedEntry[]): CeremonyReport['plans'] {
+  const plans = new Map<string, { name: string; code: string; digest: string }>();
+  for (const { entry } of entries)
+    if (entry.plan !== undefined && !plans.has(entry.plan.digest))
+      plans.set(entry.plan.digest, { ...entry.plan, code: checkCodeOf(entry.plan.digest) });
+  return [...plans.values()];
+}
+
 export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): CeremonyReport {
   const entries = [...result.entries].sort((a, b) =>
     a.entry.time === b.entry.time ? 0 : a.entry.time < b.entry.time ? -1 : 1,
@@ -163,6 +175,7 @@ export function ceremonyReport(result: TranscriptResult, meta: ReportMeta): Cere
     tools,
     operators,
     witness: meta.witness ?? null,
+    plans: plansOf(entries),
     logs: result.logs.map((l) => ({
       file: l.file,
       tool: l.tool ?? 'unknown',

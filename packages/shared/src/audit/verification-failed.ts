@@ -23,11 +23,15 @@ export function verificationFailed(result: TranscriptResult): ByokError {
   const altered =
     'Treat the ceremony record as altered or incomplete: compare the logs with the archived copies and the heads on the paper record, and write the finding down.';
   const unanchored = errors.some((f) => f.code === 'unanchored');
+  // A head typed off paper is the likeliest thing to be wrong: said before any tampering.
+  const typedHead = errors.some((f) => f.code === 'head-unexpected')
+    ? "First compare each head given with the paper record: a head code may be mistyped (audit head LOG prints each log's head). If they are as written there: "
+    : '';
   return new ByokError(
     'ERR_AUDIT_VERIFY',
     `the audit log(s) failed verification (${errors.length} problem(s)):\n${listed.map((line) => `  ${line}`).join('\n')}`,
     {
-      hint: unanchored ? `${altered} ${ANCHOR_HINT}` : altered,
+      hint: `${typedHead}${unanchored ? `${altered} ${ANCHOR_HINT}` : altered}`,
       details: listed,
     },
   );

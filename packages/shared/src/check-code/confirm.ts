@@ -1,6 +1,7 @@
 import { ByokError } from '../errors.js';
 import { assertDistinctOperators } from '../validation/operator-name.js';
 import { checkCodesMatch } from './check-code.js';
+import { codeDifference } from './code-difference.js';
 
 export interface OperatorPolicy {
   /** Rehearsals only: lets one person act alone, and the audit log records it as an exception. */
@@ -31,7 +32,8 @@ export function assertOperators(operators: readonly string[], policy: OperatorPo
 
 /**
  * Each operator's typed code must match the code the other machine showed. The error names who
- * typed a different code and never echoes the expected one, so a wrong code cannot be copied.
+ * typed a different code, and which groups of it differ, but never echoes the expected one, so
+ * a wrong code cannot be copied.
  */
 export function assertCheckCodesConfirmed(
   expected: string,
@@ -48,11 +50,15 @@ export function assertCheckCodesConfirmed(
       },
     );
   }
-  const mismatched = operators.filter((_, i) => !checkCodesMatch(expected, typedCodes[i]!));
+  const mismatched = operators.flatMap((operator, i) =>
+    checkCodesMatch(expected, typedCodes[i]!)
+      ? []
+      : [{ operator, difference: codeDifference(expected, typedCodes[i]!) ?? 'it differs' }],
+  );
   if (mismatched.length > 0) {
     throw new ByokError(
       'ERR_CHECK_CODE_MISMATCH',
-      `the check code confirmed by ${mismatched.join(' and ')} does not match this ${what}`,
+      `the check code confirmed by ${mismatched.map((m) => m.operator).join(' and ')} does not match this ${what} (${mismatched.map((m) => `${m.operator}: ${m.difference}`).join('; ')})`,
       {
         hint: `Compare the code on both screens character by character. If it really differs, stop the ceremony: the ${what} may have been substituted or damaged in transit.`,
       },

@@ -12,6 +12,11 @@ export const KCV_BYTES = 3;
 export interface KcvSources {
   /** AES-ECB encryption of one block under the symmetric material. */
   readonly aesEncryptBlock?: EncryptBlock;
+  /**
+   * AES-CMAC of KCV_INPUT_BLOCK under the symmetric material, computed whole where the key is
+   * (a PKCS#11 token's CKM_AES_CMAC), in place of the CMAC built here over aesEncryptBlock.
+   */
+  readonly aesCmacOfZeroBlock?: () => Uint8Array;
   /** HMAC of KCV_INPUT_BLOCK under the HMAC material, with the spec's hash. */
   readonly hmacOfZeroBlock?: () => Uint8Array;
   /** DER SubjectPublicKeyInfo of the private key material. */
@@ -32,9 +37,11 @@ export function keyCheckValue(keySpec: KeySpec, sources: KcvSources): string {
   const rule = KEY_SPEC_RULES[keySpec].material;
   switch (rule?.kind) {
     case 'symmetric': {
-      if (sources.aesEncryptBlock === undefined)
-        throw new TypeError('symmetric KCV needs aesEncryptBlock');
-      const mac = aesCmac(sources.aesEncryptBlock, KCV_INPUT_BLOCK);
+      let mac: Uint8Array;
+      if (sources.aesCmacOfZeroBlock !== undefined) mac = sources.aesCmacOfZeroBlock();
+      else if (sources.aesEncryptBlock !== undefined)
+        mac = aesCmac(sources.aesEncryptBlock, KCV_INPUT_BLOCK);
+      else throw new TypeError('symmetric KCV needs aesEncryptBlock or aesCmacOfZeroBlock');
       const kcv = firstBytesHex(mac);
       mac.fill(0);
       return kcv;

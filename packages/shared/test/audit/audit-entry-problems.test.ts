@@ -180,6 +180,44 @@ describe('auditEntryProblems', () => {
     ]);
   });
 
+  it('accepts the token record of wrap --hsm and checks its shape strictly', () => {
+    const hsm = {
+      token: {
+        label: 'ceremony',
+        serial: 'abef21c89615afda',
+        manufacturer: 'SoftHSM project',
+        model: 'SoftHSM v2',
+      },
+      objects: [
+        {
+          materialGroup: 'k1',
+          label: '6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f/arn:aws:kms:eu-west-2:111122223333:key/x',
+          id: '0a1b'.repeat(8),
+        },
+      ],
+    };
+    expect(auditEntryProblems({ ...importEntry(), hsm })).toEqual([]);
+    expect(auditEntryProblems({ ...importEntry(), hsm: { ...hsm, objects: [] } })).toEqual([]);
+    const bad = {
+      token: {
+        label: 'x'.repeat(33),
+        serial: 'a\nb',
+        manufacturer: 'SoftHSM',
+        model: 7,
+        pin: '1234',
+      },
+      objects: [{ materialGroup: '-k', label: 'l', id: 'ABCD' }],
+    };
+    expect(auditEntryProblems({ ...importEntry(), hsm: bad }).map((p) => p.split(':')[0])).toEqual([
+      'entry.hsm.token.pin',
+      'entry.hsm.token.label',
+      'entry.hsm.token.serial',
+      'entry.hsm.token.model',
+      'entry.hsm.objects[0].materialGroup',
+      'entry.hsm.objects[0].id',
+    ]);
+  });
+
   it('refuses unknown fields at every depth', () => {
     const entry = importEntry();
     expect(auditEntryProblems({ ...entry, note: 'x' })).toEqual(['entry.note: unknown field']);

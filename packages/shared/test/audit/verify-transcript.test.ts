@@ -194,6 +194,43 @@ describe('verifyTranscript', () => {
     ).toEqual(['head-unexpected@-:-']);
   });
 
+  it('a head code that matches no log says it may be mistyped, and where, before tampering', () => {
+    const logs = ceremonyLogs();
+    const onlineHead = logHead(logs.online);
+    const offlineHead = logHead(logs.offline);
+    const real = headCodeOf(onlineHead);
+    // One character of the third group typed wrong, as a slip of the keyboard makes it.
+    const at = 11;
+    const slip = real.slice(0, at) + (real[at] === 'Z' ? 'Y' : 'Z') + real.slice(at + 1);
+    const result = verify(logs.online, logs.offline, { expectedHeads: [slip, offlineHead] });
+    expect(result.ok).toBe(false);
+    const finding = result.findings.find((f) => f.code === 'head-unexpected')!;
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toContain('it may be mistyped');
+    expect(finding.message).toContain('line 4 of online.jsonl (its last line)');
+    expect(finding.message).toContain(
+      `first differs at group 3 (typed ${slip.slice(10, 14)}, the log has ${real.slice(10, 14)}; 1 of 24 characters differ)`,
+    );
+    expect(finding.message.indexOf('mistyped')).toBeLessThan(finding.message.indexOf('truncated'));
+    const hint = verificationFailed(result).hint!;
+    expect(hint.indexOf('may be mistyped')).toBeGreaterThanOrEqual(0);
+    expect(hint.indexOf('may be mistyped')).toBeLessThan(hint.indexOf('altered'));
+  });
+
+  it('a head that is an earlier line of the log says lines were added after it', () => {
+    const logs = ceremonyLogs();
+    const lines = logs.online.split('\n');
+    const earlier = headCodeOf(auditEntryHash(lines[1]!));
+    const result = verify(logs.online, logs.offline, {
+      expectedHeads: [earlier, logHead(logs.offline)],
+    });
+    expect(result.ok).toBe(false);
+    const finding = result.findings.find((f) => f.code === 'head-unexpected')!;
+    expect(finding.message).toContain(
+      "it is the head of line 2 of online.jsonl, not the log's last line: lines were added",
+    );
+  });
+
   it('requires every key Enabled with a proof', () => {
     const logs = ceremonyLogs({ keyState: 'PendingImport' });
     expect(codes(verify(logs.online, logs.offline).findings)).toEqual([
