@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -291,7 +292,7 @@ const CLOSING = [
 /** Commands of the CLIs that no row runs, each with why it is not a ceremony path. */
 const NOT_A_CEREMONY_PATH: Readonly<Record<string, string>> = {
   [ONLINE('status')]: 'reads KMS and changes nothing; every row asks KMS itself',
-  [ONLINE('report')]: 'renders logs audit verify has verified (report.test.ts)',
+  [ONLINE('plan')]: 'a group: plan check is its command',
   [ONLINE('audit')]: 'a group: audit head and audit verify are its commands',
   [OFFLINE('inspect')]: 'shows a request or bundle, confirms and changes nothing',
   [OFFLINE('components')]: 'a group: components new is its command',
@@ -585,6 +586,114 @@ const ROWS: readonly Row[] = [
       );
       // Only the frames crossed: no bundle file reached the online machine.
       expect(existsSync(join(c.onlineDir, 'wrapped.json'))).toBe(false);
+    },
+  },
+  {
+    path: 'a reviewed plan: plan check, prepare --plan (key, alias, replica created), wrap --plan, import --plan, report --plan',
+    runs: [
+      OFFLINE('operator keygen'),
+      ONLINE('plan check'),
+      ONLINE('prepare'),
+      OFFLINE('wrap'),
+      ONLINE('import'),
+      ONLINE('report'),
+    ],
+    async run(c) {
+      const keys = await operatorKeys(c);
+      const fingerprint = async (name: string): Promise<string> => {
+        const pub = JSON.parse(await readFile(join(c.offlineDir, `${name}.pub.json`), 'utf8')) as {
+          publicKey: string;
+        };
+        return createHash('sha256').update(Buffer.from(pub.publicKey, 'base64')).digest('hex');
+      };
+      const plan = [
+        'format: byok-ceremony/plan',
+        'version: 1',
+        'name: matrix plan',
+        'account: "111122223333"',
+        `region: ${s.sim.region}`,
+        'operators:',
+        `  - { name: ALICE, operatorKey: "${await fingerprint('alice')}" }`,
+        `  - { name: BOB, operatorKey: "${await fingerprint('bob')}" }`,
+        'witness: WENDY',
+        'material: { source: generate }',
+        'backup: [shamir:2-of-3]',
+        'keys:',
+        `  - { alias: alias/matrix/data, keySpec: SYMMETRIC_DEFAULT, replicaRegions: [${REPLICA_REGION}] }`,
+        '  - { alias: alias/matrix/sign, keySpec: ECC_NIST_P256 }',
+        '',
+      ].join('\n');
+      await writeFile(join(c.onlineDir, 'plan.yaml'), plan);
+      const checked = ok(await c.online(['plan', 'check', 'plan.yaml', '--json']));
+      const planCode = (JSON.parse(checked.stdout) as { planCode: string }).planCode;
+      const prep = ok(
+        await c.online(['prepare', '--plan', 'plan.yaml', '--out', 'plan-request.json', '--json']),
+      );
+      expect(prep.stderr).toContain(`Plan code: ${planCode}`);
+      await carry(c.onlineDir, c.offlineDir, ['plan.yaml', 'plan-request.json']);
+      const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
+      const wrapped = ok(
+        await c.offline([
+          'wrap',
+          '--plan',
+          'plan.yaml',
+          '--request',
+          'plan-request.json',
+          '--out',
+          'plan-wrapped.json',
+          '--backup-dir',
+          'plan-backup',
+          ...confirm(requestCode),
+          ...keys.online,
+          '--json',
+        ]),
+      );
+      const lastHead = (stderr: string): string => /log head code (\S+)[^\n]*\n$/.exec(stderr)![1]!;
+      const offlineHead = lastHead(wrapped.stderr);
+      await carry(c.offlineDir, c.onlineDir, ['plan-wrapped.json']);
+      await copyFile(logsOf(c).offline, join(c.onlineDir, 'offline-copy.jsonl'));
+      const wrappedCode = (JSON.parse(wrapped.stdout) as { checkCode: string }).checkCode;
+      const imported = ok(
+        await c.online([
+          'import',
+          '--plan',
+          'plan.yaml',
+          '--request',
+          'plan-request.json',
+          '--wrapped',
+          'plan-wrapped.json',
+          ...confirm(wrappedCode),
+          ...keys.online,
+          '--json',
+        ]),
+      );
+      const keysImported = (JSON.parse(imported.stdout) as Imported).keys;
+      expect(keysImported.map((k) => k.keyArn.split(':')[3])).toEqual([
+        s.sim.region,
+        REPLICA_REGION,
+        s.sim.region,
+      ]);
+      const record = ok(
+        await c.online([
+          'report',
+          '--plan',
+          'plan.yaml',
+          '--log',
+          'byok-online-audit.jsonl',
+          '--log',
+          'offline-copy.jsonl',
+          '--expect-head',
+          offlineHead,
+          '--expect-head',
+          lastHead(imported.stderr),
+          '--out',
+          'record.md',
+        ]),
+      );
+      expect(record.stdout).toMatch(/^VERIFIED\b/);
+      const md = await readFile(join(c.onlineDir, 'record.md'), 'utf8');
+      expect(md).toContain(`Plan matrix plan: plan code \`${planCode}\``);
+      return keys.pins;
     },
   },
   {

@@ -18,8 +18,11 @@ describe('the whole ceremony through the real CLIs as child processes', () => {
       const r = await c.online(['create-key', '--key-spec', spec, '--json']);
       expect(r.code, r.stderr).toBe(0);
       // Nothing but the note that names the rehearsal endpoint (no SDK warning).
-      expect(r.stderr).toBe(
-        `byok-online: note: using KMS endpoint ${s.sim.url} (from --endpoint-url)\n`,
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^byok-online: note: using KMS endpoint ${s.sim.url.replaceAll('.', '\\.')} \\(from --endpoint-url\\)\n` +
+            'byok-online: log head code [0-9A-Z]{4}(-[0-9A-Z]{4}){5} \\(the witness writes it down; audit head prints it again\\)\n$',
+        ),
       );
       arns.push((JSON.parse(r.stdout) as { arn: string }).arn);
     }

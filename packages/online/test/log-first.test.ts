@@ -271,6 +271,11 @@ describe('import parameters that expired (checked by this clock)', () => {
     // A first import of a request that expired says the same.
     const fresh = await mkdtemp(join(tmpdir(), 'byok-online-expired-'));
     await writeFile(join(fresh, 'request.json'), JSON.stringify(request));
+    // The import tokens prepare kept stay beside the request (version 3).
+    await writeFile(
+      join(fresh, 'request.json.tokens.json'),
+      await readFile(join(cwd, 'request.json.tokens.json')),
+    );
     await writeFile(join(fresh, 'wrapped.json'), await readFile(join(cwd, 'wrapped.json')));
     const first = await runOnline([...flags(), ...IMPORT, ...codes], { cwd: fresh, now: later });
     expect(first.code).toBe(1);

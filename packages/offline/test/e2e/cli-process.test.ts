@@ -134,7 +134,10 @@ describe('byok-offline as a child process', () => {
       ['wrap', ...rawWrapFlags(), '--operator', 'ALICE', '--operator', 'BOB', '--json'],
       dir,
     );
-    expect(result.stderr).toBe('');
+    // Nothing but the log's new head code, the last line of every ceremony command.
+    expect(result.stderr).toMatch(
+      /^byok-offline: log head code [0-9A-Z]{4}(-[0-9A-Z]{4}){5} \(the witness writes it down; audit head prints it again\)\n$/,
+    );
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(out).toMatchObject({

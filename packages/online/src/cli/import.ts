@@ -26,7 +26,12 @@ import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
 import { checkCodeFlags } from './check-code-flags.js';
 import { concurrencyOf } from './concurrency-option.js';
 import type { CliDeps } from './deps.js';
-import { globalOptionsOf, stringList, type GlobalOptions } from './global-options.js';
+import {
+  DEFAULT_AUDIT_LOG,
+  globalOptionsOf,
+  stringList,
+  type GlobalOptions,
+} from './global-options.js';
 import { expirationOf, RAW_FLAGS, runImportRaw } from './import-raw.js';
 import { assertJournalState, withImportOptions } from './import-options.js';
 import { keyProgress, printImported, printImportedBeforeFailure } from './import-output.js';
@@ -133,23 +138,26 @@ async function importPorts(
 }
 
 /**
- * The same import run again once it finished: said to be complete, naming its keys, exit 0 with
- * nothing sent and nothing logged (docs/online.md). True when that is the case.
+ * The same import run again once it finished (this machine's log records it): said to be
+ * complete, naming its keys, exit 0 with nothing sent and nothing logged (docs/online.md).
  */
-function saidComplete(args: ImportArgs, deps: CliDeps): boolean {
+async function saidComplete(args: ImportArgs, deps: CliDeps): Promise<boolean> {
   const request = args['request'];
   if (args['resume'] === true || typeof request !== 'string') return false;
-  const journalPath = journalPathOf(resolve(deps.cwd, request));
-  const keys = finishedImportKeys(journalPath);
+  const auditLog = resolve(
+    deps.cwd,
+    typeof args['audit-log'] === 'string' ? args['audit-log'] : DEFAULT_AUDIT_LOG,
+  );
+  const keys = await finishedImportKeys(resolve(deps.cwd, request), auditLog);
   if (keys === undefined) return false;
   deps.stderr(
-    `byok-online: the import of this request is complete: all ${keys.length} key(s) were imported (journal ${journalPath}); nothing to do\n${keys.map((k) => `byok-online:   ${k}\n`).join('')}byok-online: check them with byok-online status --key-id KEY; a new import needs a new request (byok-online prepare)\n`,
+    `byok-online: the import of this request is complete: all ${keys.length} key(s) were imported (as ${auditLog} records); nothing to do\n${keys.map((k) => `byok-online:   ${k}\n`).join('')}byok-online: check them with byok-online status --key-id KEY; a new import needs a new request (byok-online prepare)\n`,
   );
   return true;
 }
 
 async function runImport(args: ImportArgs, deps: CliDeps): Promise<void> {
-  if (saidComplete(args, deps)) return;
+  if (await saidComplete(args, deps)) return;
   const planned =
     typeof args['plan'] === 'string' ? await importFromPlan(args['plan'], args, deps) : undefined;
   const flagGlobals = globalOptionsOf(args, deps);

@@ -1,41 +1,40 @@
-import { readFileSync } from 'node:fs';
-
-/** The journal's header and `imported` lines, read loosely: only to tell a finished import. */
-function linesOf(text: string): Record<string, unknown>[] {
-  return text.split('\n').flatMap((line): Record<string, unknown>[] => {
-    try {
-      const value: unknown = JSON.parse(line);
-      return typeof value === 'object' && value !== null ? [{ ...value }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { readAuditLogEntries } from '@byok-ceremony/node-io';
 
 /**
- * The keys of a finished import (every target of its request imported, by its journal), in
- * target order; undefined when the journal is missing, unreadable or not finished. Only words
- * the answer to a run of the same import again: a journal that is not finished goes to
- * `--resume`, which parses it strictly against the request.
+ * The keys of a finished import of this request file, as this machine's own audit log records
+ * them: the last successful `import` entry that read this very file (its SHA-256). Undefined when
+ * the log records none. The journal beside the request is not trusted for this: a journal can be
+ * planted on the stick, and a planted "everything imported" must not make `import` stop and say
+ * it is complete. Only words the answer to a run of the same import again.
  */
-export function finishedImportKeys(journalPath: string): string[] | undefined {
-  let text: string;
+export async function finishedImportKeys(
+  requestPath: string,
+  auditLog: string,
+): Promise<string[] | undefined> {
+  let requestFile: string;
   try {
-    text = readFileSync(journalPath, 'utf8');
+    requestFile = createHash('sha256')
+      .update(await readFile(requestPath))
+      .digest('hex');
   } catch {
-    return undefined;
+    return undefined; // the import itself says what is wrong with the request
   }
-  const [header, ...events] = linesOf(text);
-  const targets = header?.['targets'];
-  if (typeof targets !== 'number' || !Number.isInteger(targets) || targets < 1) return undefined;
-  const imported = new Map<number, string>();
-  for (const e of events)
-    if (
-      e['event'] === 'imported' &&
-      typeof e['target'] === 'number' &&
-      typeof e['keyArn'] === 'string'
+  let entries;
+  try {
+    entries = await readAuditLogEntries(auditLog);
+  } catch {
+    return undefined; // the import itself refuses a log it cannot use
+  }
+  const done = entries
+    .filter(
+      ({ entry }) =>
+        entry.command === 'import' &&
+        entry.outcome === 'ok' &&
+        entry.inputs['requestFile'] === requestFile,
     )
-      imported.set(e['target'], e['keyArn']);
-  if (imported.size !== targets) return undefined;
-  return [...imported].sort(([a], [b]) => a - b).map(([, arn]) => arn);
+    .at(-1);
+  if (done === undefined) return undefined;
+  return done.entry.keys.flatMap((k) => (k.keyArn === null ? [] : [k.keyArn]));
 }

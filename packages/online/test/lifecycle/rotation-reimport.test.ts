@@ -54,7 +54,7 @@ describe('rotation with imported material, through the CLIs', () => {
       version: number;
       targets: { importType: string }[];
     };
-    expect(request.version).toBe(2);
+    expect(request.version).toBe(3);
     const rotCode = await c.wrap('rotate.json', rot.checkCode, 'rotate-wrapped.json');
     const two = await c.import<Imported>('rotate.json', 'rotate-wrapped.json', rotCode, [
       '--rotate',
