@@ -54,6 +54,11 @@ const KEYS = [
   ['payments/rsa-3072', 'RSA_3072'],
 ] as const;
 
+/** Half a year from now: KMS takes a valid-to at most 365 days ahead of the import. */
+const VALID_TO = new Date(Date.now() + 182 * 24 * 3600 * 1000)
+  .toISOString()
+  .replace(/\.\d+Z$/, 'Z');
+
 const POLICY = (account: string) => ({
   Version: '2012-10-17',
   Statement: [
@@ -78,7 +83,7 @@ function planText(account: string, fingerprints: readonly string[], ageRecipient
         '    policyFile: policies/imported-key.json',
         `    replicaRegions: [${REPLICA_REGION}]`,
       );
-    if (i === 3) lines.push('    validTo: 2027-06-30T00:00:00Z');
+    if (i === 3) lines.push(`    validTo: ${VALID_TO}`);
     return lines.join('\n');
   });
   return [
@@ -266,7 +271,7 @@ describe('the plan-driven ceremony', () => {
       const html = await readFile(join(c.onlineDir, 'ceremony-record.html'), 'utf8');
       expect(html).toContain('payments 2026-Q4');
       expect(html).toContain('WENDY');
-    expect(html).toContain(`plan code <span class="check">${planCode}</span>`);
+      expect(html).toContain(`plan code <span class="check">${planCode}</span>`);
 
       // What KMS holds is what the plan says.
       await expectKmsAsPlanned(account);
