@@ -52,12 +52,16 @@ type KeyReached =
   /** KMS holds the material: it is to be proven. */
   | {
       readonly kind: 'holds';
-      readonly described: KeyDescription;
+      /** The key as KMS described it, or as its answer to ImportKeyMaterial left it. */
+      readonly now: KeyNow;
       readonly keyMaterialId: string | null;
       readonly alreadyHeld: boolean;
     }
   /** Nothing landed: ImportKeyMaterial is to be sent, the key being as `before`. */
   | { readonly kind: 'send'; readonly before: KeyBefore };
+
+/** What the audit record and the journal need of the key once it holds the material. */
+type KeyNow = Pick<KeyDescription, 'keyState' | 'currentKeyMaterialId'>;
 
 type KeyHolds = Extract<KeyReached, { readonly kind: 'holds' }>;
 type KeyDoneReached = Extract<KeyReached, { readonly kind: 'settled' }>;
@@ -125,7 +129,7 @@ async function resumeSending(key: KeyImport, sending: KeyBefore): Promise<KeyRea
       `the import journal says material was sent to ${target.keyArn}, and KMS shows ${keyMaterialId ?? 'none'}`,
       problem,
     );
-  return { kind: 'holds', described: landed.described, keyMaterialId, alreadyHeld: true };
+  return { kind: 'holds', now: landed.described, keyMaterialId, alreadyHeld: true };
 }
 
 /** No journal for the key: KMS says whether it holds the material already (an earlier run). */
@@ -184,6 +188,17 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
     before,
     sleep: wait.sleep,
   });
+  if (
+    result.answered &&
+    result.keyMaterialId !== undefined &&
+    firstMaterialNeedsNoWait(key, before)
+  )
+    return {
+      kind: 'holds',
+      now: { keyState: 'Enabled', currentKeyMaterialId: result.keyMaterialId },
+      keyMaterialId: result.keyMaterialId,
+      alreadyHeld: false,
+    };
   // A named re-import may leave the key PendingImport while other materials still await theirs.
   const named =
     target.importType === 'EXISTING_KEY_MATERIAL' && typeof target.keyMaterialId === 'string'
@@ -194,13 +209,32 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
       ? await waitForImported(kms, target.keyArn, wait)
       : await waitForMaterialImported(kms, target.keyArn, named, wait);
   const keyMaterialId = result.keyMaterialId ?? described.currentKeyMaterialId ?? null;
-  return { kind: 'holds', described, keyMaterialId, alreadyHeld: false };
+  return { kind: 'holds', now: described, keyMaterialId, alreadyHeld: false };
+}
+
+/**
+ * Whether KMS's answer to ImportKeyMaterial says all the wait would read: the first material of a
+ * symmetric key that held none (DescribeKey before sending: PendingImport, no current material).
+ * KMS imports the material before it answers, and a key whose one material is imported is
+ * Enabled (the service model: "When this operation is successful, the state of the KMS key
+ * changes to Enabled"), its current material the KeyMaterialId answered. A DescribeKey now could
+ * only add a stale read. HMAC and asymmetric keys keep the wait: their proof (GenerateMac,
+ * GetPublicKey) comes next and needs the key usable; so do re-imports, rotations and replicas,
+ * whose state depends on materials this answer does not show.
+ */
+function firstMaterialNeedsNoWait(key: KeyImport, before: KeyBefore): boolean {
+  return (
+    key.material.proof.kind === 'kcv-only' &&
+    key.target.importType !== 'EXISTING_KEY_MATERIAL' &&
+    before.keyState === 'PendingImport' &&
+    before.keyMaterialId === null
+  );
 }
 
 /** Prove: the material KMS holds is the request's (HMAC, public key, or its KCV alone). */
 async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached | KeyUnproven> {
-  const { described, keyMaterialId, alreadyHeld } = holds;
-  const state = { keyState: described.keyState, keyMaterialId };
+  const { now, keyMaterialId, alreadyHeld } = holds;
+  const state = { keyState: now.keyState, keyMaterialId };
   try {
     const { proof, proven } = await proveMaterial(
       key.kms,
@@ -208,7 +242,7 @@ async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached
       key.material,
       key.requestDigest,
     );
-    const current = keyMaterialId === (described.currentKeyMaterialId ?? null);
+    const current = keyMaterialId === (now.currentKeyMaterialId ?? null);
     return {
       kind: 'settled',
       done: { ...state, proof, proven, alreadyHeld, current },
