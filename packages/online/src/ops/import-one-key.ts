@@ -57,8 +57,11 @@ type KeyReached =
       readonly keyMaterialId: string | null;
       readonly alreadyHeld: boolean;
     }
-  /** Nothing landed: ImportKeyMaterial is to be sent, the key being as `before`. */
-  | { readonly kind: 'send'; readonly before: KeyBefore };
+  /**
+   * Nothing landed: ImportKeyMaterial is to be sent, the key being as `before`: read from KMS by
+   * this run (`readNow`), or taken from an earlier run's journal, which proves nothing alone.
+   */
+  | { readonly kind: 'send'; readonly before: KeyBefore; readonly readNow: boolean };
 
 /** What the audit record and the journal need of the key once it holds the material. */
 type KeyNow = Pick<KeyDescription, 'keyState' | 'currentKeyMaterialId'>;
@@ -117,7 +120,7 @@ async function resumeDone(key: KeyImport, done: KeyDone): Promise<KeyReached> {
 async function resumeSending(key: KeyImport, sending: KeyBefore): Promise<KeyReached> {
   const { kms, target, material, heldAtPrepare } = key;
   const landed = await importLanded(kms, target, sending);
-  if (landed === undefined) return { kind: 'send', before: sending };
+  if (landed === undefined) return { kind: 'send', before: sending, readNow: false };
   const keyMaterialId = landed.keyMaterialId ?? null;
   // The key as it was before sending comes from the journal too: KMS must bear it out.
   const problem =
@@ -143,6 +146,7 @@ async function checkHeld(key: KeyImport): Promise<KeyReached> {
         keyState: described.keyState,
         keyMaterialId: described.currentKeyMaterialId ?? null,
       },
+      readNow: true,
     };
   // New material held is the recorded one, pending rotation; otherwise the current one.
   const keyMaterialId =
@@ -163,7 +167,7 @@ function resumeKey(key: KeyImport): Promise<KeyReached> {
 }
 
 /** Send: journaled (fsynced) first, then ImportKeyMaterial exactly once, then the wait. */
-async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
+async function sendKey(key: KeyImport, before: KeyBefore, readNow: boolean): Promise<KeyHolds> {
   const { kms, target, answer, wait, expiration, journal, importToken } = key;
   // The wrapped bundle was validated as strict base64 before it reached this operation.
   const encryptedKeyMaterial = Buffer.from(answer.encryptedKeyMaterial, 'base64');
@@ -191,6 +195,7 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
   if (
     result.answered &&
     result.keyMaterialId !== undefined &&
+    readNow &&
     firstMaterialNeedsNoWait(key, before)
   )
     return {
@@ -214,7 +219,8 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
 
 /**
  * Whether KMS's answer to ImportKeyMaterial says all the wait would read: the first material of a
- * symmetric key that held none (DescribeKey before sending: PendingImport, no current material).
+ * symmetric key that held none (this run's DescribeKey before sending: PendingImport, no current
+ * material; a journal's word for it is not enough).
  * KMS imports the material before it answers, and a key whose one material is imported is
  * Enabled (the service model: "When this operation is successful, the state of the KMS key
  * changes to Enabled"), its current material the KeyMaterialId answered. A DescribeKey now could
@@ -224,6 +230,7 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
  */
 function firstMaterialNeedsNoWait(key: KeyImport, before: KeyBefore): boolean {
   return (
+    key.target.keySpec === 'SYMMETRIC_DEFAULT' &&
     key.material.proof.kind === 'kcv-only' &&
     key.target.importType !== 'EXISTING_KEY_MATERIAL' &&
     before.keyState === 'PendingImport' &&
@@ -262,7 +269,8 @@ async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached
 export async function importOneKey(key: KeyImport): Promise<KeySettled | undefined> {
   const resumed = await resumeKey(key);
   if (resumed.kind === 'send' && key.signal.aborted) return undefined;
-  const reached = resumed.kind === 'send' ? await sendKey(key, resumed.before) : resumed;
+  const reached =
+    resumed.kind === 'send' ? await sendKey(key, resumed.before, resumed.readNow) : resumed;
   const outcome = reached.kind === 'holds' ? await proveKey(key, reached) : reached;
   if (outcome.kind === 'unproven')
     throw withFailureFacts(outcome.error, {
