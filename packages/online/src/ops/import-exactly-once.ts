@@ -72,6 +72,13 @@ export interface ImportAttempt {
   readonly random?: () => number;
 }
 
+/** How an import took effect: its material, and whether KMS answered the call itself. */
+export interface ImportTookEffect {
+  readonly keyMaterialId: string | undefined;
+  /** True when ImportKeyMaterial's own answer came back; false when importLanded judged it. */
+  readonly answered: boolean;
+}
+
 /**
  * Sends ImportKeyMaterial until it has taken effect once: a throttled call is sent again after a
  * jittered backoff; a call without an answer (server error, reset, timeout) is sent again only
@@ -80,17 +87,18 @@ export interface ImportAttempt {
 export async function importExactlyOnce(
   kms: KmsPort,
   attempt: ImportAttempt,
-): Promise<{ readonly keyMaterialId: string | undefined }> {
+): Promise<ImportTookEffect> {
   const random = attempt.random ?? Math.random;
   for (let n = 1; ; n++) {
     try {
-      return await kms.importKeyMaterial(attempt.input);
+      const { keyMaterialId } = await kms.importKeyMaterial(attempt.input);
+      return { keyMaterialId, answered: true };
     } catch (error) {
       const kind = kmsFailureKind(error);
       if (kind === 'refused' || n >= IMPORT_ATTEMPTS) throw error;
       if (kind === 'unknown') {
         const landed = await importLanded(kms, attempt.target, attempt.before);
-        if (landed !== undefined) return { keyMaterialId: landed.keyMaterialId };
+        if (landed !== undefined) return { keyMaterialId: landed.keyMaterialId, answered: false };
       }
       const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1));
       await attempt.sleep(Math.round(ceiling * (0.5 + random() / 2)));

@@ -52,12 +52,19 @@ type KeyReached =
   /** KMS holds the material: it is to be proven. */
   | {
       readonly kind: 'holds';
-      readonly described: KeyDescription;
+      /** The key as KMS described it, or as its answer to ImportKeyMaterial left it. */
+      readonly now: KeyNow;
       readonly keyMaterialId: string | null;
       readonly alreadyHeld: boolean;
     }
-  /** Nothing landed: ImportKeyMaterial is to be sent, the key being as `before`. */
-  | { readonly kind: 'send'; readonly before: KeyBefore };
+  /**
+   * Nothing landed: ImportKeyMaterial is to be sent, the key being as `before`: read from KMS by
+   * this run (`readNow`), or taken from an earlier run's journal, which proves nothing alone.
+   */
+  | { readonly kind: 'send'; readonly before: KeyBefore; readonly readNow: boolean };
+
+/** What the audit record and the journal need of the key once it holds the material. */
+type KeyNow = Pick<KeyDescription, 'keyState' | 'currentKeyMaterialId'>;
 
 type KeyHolds = Extract<KeyReached, { readonly kind: 'holds' }>;
 type KeyDoneReached = Extract<KeyReached, { readonly kind: 'settled' }>;
@@ -113,7 +120,7 @@ async function resumeDone(key: KeyImport, done: KeyDone): Promise<KeyReached> {
 async function resumeSending(key: KeyImport, sending: KeyBefore): Promise<KeyReached> {
   const { kms, target, material, heldAtPrepare } = key;
   const landed = await importLanded(kms, target, sending);
-  if (landed === undefined) return { kind: 'send', before: sending };
+  if (landed === undefined) return { kind: 'send', before: sending, readNow: false };
   const keyMaterialId = landed.keyMaterialId ?? null;
   // The key as it was before sending comes from the journal too: KMS must bear it out.
   const problem =
@@ -125,7 +132,7 @@ async function resumeSending(key: KeyImport, sending: KeyBefore): Promise<KeyRea
       `the import journal says material was sent to ${target.keyArn}, and KMS shows ${keyMaterialId ?? 'none'}`,
       problem,
     );
-  return { kind: 'holds', described: landed.described, keyMaterialId, alreadyHeld: true };
+  return { kind: 'holds', now: landed.described, keyMaterialId, alreadyHeld: true };
 }
 
 /** No journal for the key: KMS says whether it holds the material already (an earlier run). */
@@ -139,6 +146,7 @@ async function checkHeld(key: KeyImport): Promise<KeyReached> {
         keyState: described.keyState,
         keyMaterialId: described.currentKeyMaterialId ?? null,
       },
+      readNow: true,
     };
   // New material held is the recorded one, pending rotation; otherwise the current one.
   const keyMaterialId =
@@ -159,7 +167,7 @@ function resumeKey(key: KeyImport): Promise<KeyReached> {
 }
 
 /** Send: journaled (fsynced) first, then ImportKeyMaterial exactly once, then the wait. */
-async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
+async function sendKey(key: KeyImport, before: KeyBefore, readNow: boolean): Promise<KeyHolds> {
   const { kms, target, answer, wait, expiration, journal, importToken } = key;
   // The wrapped bundle was validated as strict base64 before it reached this operation.
   const encryptedKeyMaterial = Buffer.from(answer.encryptedKeyMaterial, 'base64');
@@ -184,6 +192,18 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
     before,
     sleep: wait.sleep,
   });
+  if (
+    result.answered &&
+    result.keyMaterialId !== undefined &&
+    readNow &&
+    firstMaterialNeedsNoWait(key, before)
+  )
+    return {
+      kind: 'holds',
+      now: { keyState: 'Enabled', currentKeyMaterialId: result.keyMaterialId },
+      keyMaterialId: result.keyMaterialId,
+      alreadyHeld: false,
+    };
   // A named re-import may leave the key PendingImport while other materials still await theirs.
   const named =
     target.importType === 'EXISTING_KEY_MATERIAL' && typeof target.keyMaterialId === 'string'
@@ -194,13 +214,34 @@ async function sendKey(key: KeyImport, before: KeyBefore): Promise<KeyHolds> {
       ? await waitForImported(kms, target.keyArn, wait)
       : await waitForMaterialImported(kms, target.keyArn, named, wait);
   const keyMaterialId = result.keyMaterialId ?? described.currentKeyMaterialId ?? null;
-  return { kind: 'holds', described, keyMaterialId, alreadyHeld: false };
+  return { kind: 'holds', now: described, keyMaterialId, alreadyHeld: false };
+}
+
+/**
+ * Whether KMS's answer to ImportKeyMaterial says all the wait would read: the first material of a
+ * symmetric key that held none (this run's DescribeKey before sending: PendingImport, no current
+ * material; a journal's word for it is not enough).
+ * KMS imports the material before it answers, and a key whose one material is imported is
+ * Enabled (the service model: "When this operation is successful, the state of the KMS key
+ * changes to Enabled"), its current material the KeyMaterialId answered. A DescribeKey now could
+ * only add a stale read. HMAC and asymmetric keys keep the wait: their proof (GenerateMac,
+ * GetPublicKey) comes next and needs the key usable; so do re-imports, rotations and replicas,
+ * whose state depends on materials this answer does not show.
+ */
+function firstMaterialNeedsNoWait(key: KeyImport, before: KeyBefore): boolean {
+  return (
+    key.target.keySpec === 'SYMMETRIC_DEFAULT' &&
+    key.material.proof.kind === 'kcv-only' &&
+    key.target.importType !== 'EXISTING_KEY_MATERIAL' &&
+    before.keyState === 'PendingImport' &&
+    before.keyMaterialId === null
+  );
 }
 
 /** Prove: the material KMS holds is the request's (HMAC, public key, or its KCV alone). */
 async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached | KeyUnproven> {
-  const { described, keyMaterialId, alreadyHeld } = holds;
-  const state = { keyState: described.keyState, keyMaterialId };
+  const { now, keyMaterialId, alreadyHeld } = holds;
+  const state = { keyState: now.keyState, keyMaterialId };
   try {
     const { proof, proven } = await proveMaterial(
       key.kms,
@@ -208,7 +249,7 @@ async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached
       key.material,
       key.requestDigest,
     );
-    const current = keyMaterialId === (described.currentKeyMaterialId ?? null);
+    const current = keyMaterialId === (now.currentKeyMaterialId ?? null);
     return {
       kind: 'settled',
       done: { ...state, proof, proven, alreadyHeld, current },
@@ -228,7 +269,8 @@ async function proveKey(key: KeyImport, holds: KeyHolds): Promise<KeyDoneReached
 export async function importOneKey(key: KeyImport): Promise<KeySettled | undefined> {
   const resumed = await resumeKey(key);
   if (resumed.kind === 'send' && key.signal.aborted) return undefined;
-  const reached = resumed.kind === 'send' ? await sendKey(key, resumed.before) : resumed;
+  const reached =
+    resumed.kind === 'send' ? await sendKey(key, resumed.before, resumed.readNow) : resumed;
   const outcome = reached.kind === 'holds' ? await proveKey(key, reached) : reached;
   if (outcome.kind === 'unproven')
     throw withFailureFacts(outcome.error, {

@@ -20,6 +20,23 @@ export function listsMaterials(d: KeyDescription): boolean {
   );
 }
 
+/**
+ * Whether DescribeKey alone shows that a symmetric key has never held material, so that
+ * ListKeyRotations could list nothing: it awaits import and names no current material. KMS keeps
+ * the id of deleted or expired material as the key's CurrentKeyMaterialId (ListKeyRotations
+ * lists it CURRENT, PENDING_IMPORT), so a key that lost its material still names one. A replica
+ * is listed all the same (it is told its primary's materials), and so is a key this machine's
+ * log shows holding imported material, whatever KMS says of it.
+ */
+export function neverHeldMaterial(d: KeyDescription, importedOnRecord: boolean): boolean {
+  return (
+    d.keyState === 'PendingImport' &&
+    d.currentKeyMaterialId === undefined &&
+    d.multiRegionKeyType !== 'REPLICA' &&
+    !importedOnRecord
+  );
+}
+
 /** The one material a re-import restores: the one named, else the one awaiting import, else the current one. */
 function materialToReimport(
   d: KeyDescription,

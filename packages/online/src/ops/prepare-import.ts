@@ -21,6 +21,7 @@ import { assignMaterialGroups } from './assign-material-groups.js';
 import { assertKeyInRegion, regionOfArn } from './key-region.js';
 import {
   listsMaterials,
+  neverHeldMaterial,
   planImportType,
   type ImportPlan,
   type PrepareMode,
@@ -239,8 +240,11 @@ async function planImports(
   // Only keys KMS would take at all get their materials listed.
   const listed = await runBounded(usable, input.concurrency ?? 1, async (key) => {
     const d = key.description;
-    // A key this command created has none; null plans it as a first import.
-    return listsMaterials(d) && input.created?.has(d.arn) !== true
+    // A key this command created, or one DescribeKey shows never held material, has none to
+    // list: null plans it as a first import, one ListKeyRotations fewer per new key.
+    const none =
+      input.created?.has(d.arn) === true || neverHeldMaterial(d, input.importedOnRecord.has(d.arn));
+    return listsMaterials(d) && !none
       ? (await kmsOf(kms, d.arn, kmsFor)).listKeyMaterials(d.arn)
       : null;
   });

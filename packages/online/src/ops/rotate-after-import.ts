@@ -46,7 +46,7 @@ export async function rotateAfterImport(
     for (const target of request.targets) {
       if (target.importType !== 'NEW_KEY_MATERIAL' || target.keySpec !== 'SYMMETRIC_DEFAULT')
         continue;
-      if (current.has(target.keyArn)) continue; // a first import: DescribeKey showed it current
+      if (current.has(target.keyArn)) continue; // a first import: its material is current
       const ours = imported.find((k) => k.keyArn === target.keyArn)?.keyMaterialId ?? null;
       const keyMaterialId = await pendingRotation(kms, target.keyArn);
       if (keyMaterialId === undefined) {

@@ -317,11 +317,10 @@ describe('importCeremony', () => {
     expect(again.keys.map((k) => k.alreadyHeld)).toEqual([false, false, false]);
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1, 1]);
     // Keys done before are confirmed read-only (the journal is not trusted alone); only the
-    // third key is imported.
+    // third key is imported: its first material, so KMS's answer says it is Enabled (no wait).
     expect(kms.calls.filter((c) => c !== 'ListKeyRotations')).toEqual([
       'DescribeKey',
       'ImportKeyMaterial',
-      'DescribeKey',
     ]);
     expect(kms.calls.filter((c) => c === 'ListKeyRotations')).toHaveLength(2);
     expect(resumed.inputs?.['resumedJournal']).toMatch(/^[0-9a-f]{64}$/);
@@ -353,6 +352,39 @@ describe('importCeremony', () => {
     expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled', 'Enabled']);
     expect([...kms.keys.values()].map((k) => k.imports)).toEqual([1, 1]);
     expect(kms.calls.filter((c) => c === 'ListKeyRotations')).toHaveLength(1);
+  });
+
+  it("a key a journal says was sent: sent again only after KMS says it did not land, then waited for, the journal's word for the key before not taken", async () => {
+    const kms = new FakeKmsPort();
+    const { prepared, files, logged } = await preparedCeremony(kms, 1);
+    const code = withWrapped(files, prepared.bundle);
+    const journal = memoryJournal();
+    const ports = () =>
+      importPorts(kms, files, {
+        localLog: logged,
+        typedCheckCodes: () => Promise.resolve([code, code]),
+        openJournal: journal.open,
+      });
+    // The first run journals the sending, then stops without an answer KMS ever acted on.
+    kms.beforeImport = () => {
+      throw new ByokError('ERR_KMS', 'KMS refused ImportKeyMaterial: KMSInvalidStateException', {
+        cause: Object.assign(new Error('KMSInvalidStateException'), {
+          name: 'KMSInvalidStateException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      });
+    };
+    await failureOf(importCeremony(input, ports()));
+    expect(journal.lines.map((l) => ('event' in l ? l.event : 'header'))).toEqual([
+      'header',
+      'sending',
+    ]);
+    kms.beforeImport = () => undefined;
+    kms.calls.length = 0;
+    const { result } = await importCeremony({ ...input, resume: true }, ports());
+    expect(result.keys.map((k) => k.keyState)).toEqual(['Enabled']);
+    // importLanded's DescribeKey, the import, and the wait's DescribeKey.
+    expect(kms.calls).toEqual(['DescribeKey', 'ImportKeyMaterial', 'DescribeKey']);
   });
 
   it('a throttled import is sent again; a refused one stops the run', async () => {
