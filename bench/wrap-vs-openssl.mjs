@@ -1,20 +1,34 @@
-// byok-offline wrap of K keys against the seed's OpenSSL step per key, in the same run.
-//   baseline: the seed's step 7, `openssl pkeyutl -encrypt ... rsa_oaep_md:sha256`, one child
-//             process per key (K times), on files written before the timing; beside it, the
-//             seed's three per-key openssl calls around the wrap (`openssl rand` of the material,
-//             `openssl enc -d -base64` of the public key, then `pkeyutl`).
-//   byok:     one `byok-offline wrap` child process for all K keys (generated material,
-//             --no-backup, two check-code confirmations, proofs, the audit log entry).
+// byok-offline wrap of K keys against two baselines in the same run, every command started by
+// `bash -c` in the same environment (the bench's cliEnv: PATH, HOME and the rehearsal
+// credentials, nothing Node reads at start such as NODE_EXTRA_CA_CERTS):
+//   seed:   the seed's own commands per key from a shell loop, step 3 `openssl rand -out
+//           PlaintextKeyMaterial.bin 32` and step 7 `openssl pkeyutl -encrypt ... oaep ...
+//           sha256`, on the DER public keys (step 6's output, written before the timing);
+//   floor:  bench/lib/wrap-floor.mjs, a minimal node:crypto process: reads the request, imports
+//           each public key, encrypts 32 random bytes, writes one file;
+//   byok:   one `byok-offline wrap` for all K keys (generated material, --no-backup, two
+//           check-code confirmations, the self-test, proofs and KCVs, the audit log entry);
+// and `node -e 0`, the start of Node itself, for the 1-key wrap.
 // The import requests are made before the timing: K EXTERNAL SYMMETRIC_DEFAULT keys in an
 // in-process byok-kms-sim whose RSA_2048 wrapping keys come from the test fixture pool, then
-// `byok-online prepare`. The byok figure is the median of a few runs (fewer at 1,000 keys).
-import { randomBytes } from 'node:crypto';
+// `byok-online prepare`.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { keyIdFlags, opensslWrapArgv, prepareArgv, wrapArgv } from '../test/ceremony/driver.mjs';
-import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, median, POOL } from './lib/setup.mjs';
+import {
+  BIN,
+  cliEnv,
+  createExternalKeys,
+  exec,
+  importKmsSim,
+  median,
+  POOL,
+  root,
+} from './lib/setup.mjs';
+
+const FLOOR = join(root, 'bench/lib/wrap-floor.mjs');
 
 export const name = 'wrap-vs-openssl';
 
@@ -37,47 +51,61 @@ async function measured(work) {
   return { wall: performance.now() - started, cpu: (await childCpuMs()) - cpu, result };
 }
 
-/** K runs of the seed's `openssl pkeyutl` (and optionally its rand and base64 decode) per key. */
-async function opensslPerKey(dir, publicKeys, withSeedCalls) {
-  const files = [];
-  for (let i = 0; i < publicKeys.length; i++) {
-    const spki = Buffer.from(publicKeys[i], 'base64');
-    const f = {
-      b64: join(dir, `PublicKey-${i}.b64`),
-      der: join(dir, `PublicKey-${i}.bin`),
-      plain: join(dir, `PlaintextKeyMaterial-${i}.bin`),
-      out: join(dir, `EncryptedKeyMaterial-${i}.bin`),
-    };
-    await writeFile(f.b64, `${publicKeys[i]}\n`);
-    await writeFile(f.der, spki);
-    await writeFile(f.plain, randomBytes(32), { mode: 0o600 });
-    files.push(f);
-  }
-  const { wall, cpu } = await measured(async () => {
-    for (const f of files) {
-      if (withSeedCalls) {
-        await exec('openssl', ['rand', '-out', f.plain, '32']);
-        await exec('openssl', ['enc', '-d', '-base64', '-A', '-in', f.b64, '-out', f.der]);
-      }
-      await exec('openssl', opensslWrapArgv(f.plain, f.out, f.der));
-    }
-  });
-  return { wall, cpu };
+/** A shell word: the paths here are ours, but quote them all the same. */
+const sh = (word) => `'${String(word).replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs `script` with bash in `cwd` under `env`, timed: every command of a comparison starts
+ * from the same shell in the same environment, as an operator's terminal would run it. The
+ * children's CPU time counts bash and everything it waited for.
+ */
+const inShell = (script, cwd, env) =>
+  measured(() => exec('bash', ['-c', script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }));
+
+/**
+ * The seed's own commands for K keys, from a shell loop: step 3 (`openssl rand -out
+ * PlaintextKeyMaterial.bin 32`) and step 7 (`openssl pkeyutl ... -encrypt ... oaep ... sha256`)
+ * per key, on the DER public keys step 6 wrote (written here before the timing).
+ */
+async function seedLoop(dir, publicKeys, env) {
+  await mkdir(dir);
+  for (let i = 0; i < publicKeys.length; i++)
+    await writeFile(join(dir, `PublicKey-${i}.bin`), Buffer.from(publicKeys[i], 'base64'));
+  const pkeyutl = opensslWrapArgv(
+    'PlaintextKeyMaterial-$i.bin',
+    'EncryptedKeyMaterial-$i.bin',
+    'PublicKey-$i.bin',
+  ).join(' ');
+  const script =
+    `for ((i = 0; i < ${publicKeys.length}; i++)); do ` +
+    `openssl rand -out PlaintextKeyMaterial-$i.bin 32 && openssl ${pkeyutl} || exit 1; done`;
+  const timed = await inShell(script, dir, env);
+  await rm(dir, { recursive: true, force: true });
+  return timed;
 }
 
-/** One `byok-offline wrap` of the whole request, in a fresh folder (its own audit log). */
+/** One `byok-offline wrap` of the whole request, from the shell, in a fresh folder (its own audit log). */
 async function byokWrap(dir, request, checkCode, env) {
   await mkdir(dir);
-  const { wall, cpu, result } = await measured(() =>
-    exec(
-      process.execPath,
-      [BIN.offline, ...wrapArgv(request, checkCode, 'wrapped.json'), '--json'],
-      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
-    ),
-  );
-  if (JSON.parse(result.stdout).targets.length === 0) throw new Error('wrap wrote no targets');
-  return { wall, cpu };
+  const argv = [process.execPath, BIN.offline, ...wrapArgv(request, checkCode, 'wrapped.json')];
+  const timed = await inShell(`${argv.map(sh).join(' ')} --json`, dir, env);
+  if (JSON.parse(timed.result.stdout).targets.length === 0)
+    throw new Error('wrap wrote no targets');
+  return timed;
 }
+
+/** The minimal node:crypto process (bench/lib/wrap-floor.mjs) on the same request, from the shell. */
+async function floorWrap(dir, request, env) {
+  await mkdir(dir);
+  return inShell(
+    `${[process.execPath, FLOOR, request, 'wrapped.json'].map(sh).join(' ')}`,
+    dir,
+    env,
+  );
+}
+
+/** `node -e 0`, from the shell: the start of Node itself. */
+const nodeStart = (cwd, env) => inShell(`${sh(process.execPath)} -e 0`, cwd, env);
 
 export async function run({ log, quick }) {
   const { KMSClient } = await import('@aws-sdk/client-kms');
@@ -116,52 +144,52 @@ export async function run({ log, quick }) {
       );
 
       const runs = keys >= 1000 ? 3 : 5;
-      const byokMs = [];
-      const baseMs = [];
-      const ratios = [];
-      const cpuRatios = [];
-      let seed;
-      // In pairs, byok then openssl: each ratio compares two runs under the same load on this
-      // shared machine, and the row reports the median of each side and of the pair ratios.
+      const samples = [];
+      // In rounds, every command once per round: each ratio compares runs under the same load
+      // on this shared machine, and the row reports the median of each side and of the ratios.
+      // The seed's loop at 1,000 keys (2,000 openssl processes) runs in the first round only.
       for (let r = 0; r < runs; r++) {
-        const byok = await byokWrap(join(dir, `wrap-${keys}-${r}`), request, checkCode, env);
-        const odir = join(dir, `openssl-${keys}-${r}`);
-        await mkdir(odir);
-        const base = await opensslPerKey(odir, publicKeys, false);
-        if (r === 0) seed = { ...(await opensslPerKey(odir, publicKeys, true)), byok };
-        await rm(odir, { recursive: true, force: true });
-        byokMs.push(byok.wall);
-        baseMs.push(base.wall);
-        ratios.push(base.wall / byok.wall);
-        cpuRatios.push(base.cpu / Math.max(byok.cpu, 10));
+        const base = join(dir, `${keys}-${r}`);
+        const byok = await byokWrap(`${base}-byok`, request, checkCode, env);
+        const floor = await floorWrap(`${base}-floor`, request, env);
+        const node = await nodeStart(dir, env);
+        const seed =
+          keys < 1000 || r === 0 ? await seedLoop(`${base}-seed`, publicKeys, env) : undefined;
+        samples.push({ byok, floor, node, seed });
       }
+      const m = (pick) => median(samples.map(pick).filter((v) => v !== undefined));
       rows.push({
         keys,
         runs,
-        byok: median(byokMs),
-        base: median(baseMs),
-        ratio: median(ratios),
-        cpuRatio: median(cpuRatios),
-        seed: seed.wall,
-        seedRatio: seed.wall / seed.byok.wall,
+        seedWall: m((s) => s.seed?.wall),
+        byokWall: m((s) => s.byok.wall),
+        seedPerByokWall: m((s) => (s.seed === undefined ? undefined : s.seed.wall / s.byok.wall)),
+        seedPerByokCpu: m((s) =>
+          s.seed === undefined ? undefined : s.seed.cpu / Math.max(s.byok.cpu, 10),
+        ),
+        byokCpu: m((s) => s.byok.cpu),
+        floorCpu: m((s) => s.floor.cpu),
+        byokPerFloorCpu: m((s) => s.byok.cpu / Math.max(s.floor.cpu, 10)),
+        nodeCpu: m((s) => s.node.cpu),
+        byokPerNodeCpu: m((s) => s.byok.cpu / Math.max(s.node.cpu, 10)),
       });
     }
     rows.sort((a, b) => a.keys - b.keys);
     log(
-      '| keys | runs | openssl pkeyutl per key, ms | byok-offline wrap, ms | pkeyutl / byok | same, CPU time | seed openssl calls per key, ms (1 run) | seed calls / byok |',
+      '| keys | rounds | seed loop, wall ms | byok wrap, wall ms | seed / byok, wall | seed / byok, CPU | byok CPU ms | floor CPU ms | byok / floor, CPU | node -e 0 CPU ms | byok / node -e 0, CPU |',
     );
-    log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows)
       log(
-        `| ${r.keys} | ${r.runs} | ${r.base.toFixed(0)} | ${r.byok.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.cpuRatio.toFixed(2)}× | ${r.seed.toFixed(0)} | ${r.seedRatio.toFixed(2)}× |`,
+        `| ${r.keys} | ${r.runs} | ${r.seedWall.toFixed(0)} | ${r.byokWall.toFixed(0)} | ${r.seedPerByokWall.toFixed(2)}× | ${r.seedPerByokCpu.toFixed(2)}× | ${r.byokCpu.toFixed(0)} | ${r.floorCpu.toFixed(0)} | ${r.byokPerFloorCpu.toFixed(2)}× | ${r.nodeCpu.toFixed(0)} | ${r.byokPerNodeCpu.toFixed(2)}× |`,
       );
     const one = rows[0];
     for (const r of rows.slice(1))
       log(
-        `byok per key beyond the ${one.keys}-key run, at ${r.keys} keys: ${(((r.byok - one.byok) / (r.keys - one.keys)) * 1000).toFixed(0)} µs; pkeyutl: ${((r.base / r.keys) * 1000).toFixed(0)} µs a key`,
+        `per key beyond the ${one.keys}-key run, at ${r.keys} keys, CPU: byok ${(((r.byokCpu - one.byokCpu) / (r.keys - one.keys)) * 1000).toFixed(0)} µs, floor ${(((r.floorCpu - one.floorCpu) / (r.keys - one.keys)) * 1000).toFixed(0)} µs; the seed's loop ${((r.seedWall / r.keys) * 1000).toFixed(0)} µs a key, wall`,
       );
     log(
-      "(ms for all K keys, wall time; byok is one process for the batch. pkeyutl / byok is the median of the paired runs, in wall time (the target) and in the children's CPU time (user + system). Targets: ≥ 5× at 100 keys, ≥ 20× at 1,000.)",
+      "(Every command from `bash -c` in the same environment. seed loop: the seed's steps 3 and 7, `openssl rand` and `openssl pkeyutl`, per key. floor: bench/lib/wrap-floor.mjs, a node:crypto process that reads the request, imports each key, encrypts and writes. CPU: the children's user + system time, bash included. Each ratio is the median of the per-round ratios. Targets: seed / byok ≥ 10× at 100 keys; byok / floor ≤ 1.5× at 1,000 keys; byok / node -e 0 ≤ 2× at 1 key.)",
     );
   } finally {
     kms.destroy();

@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { ByokError, formatErrorLines } from '@byok-ceremony/shared';
+import { skipHelpCache } from './skip-help-cache.js';
 import { usageErrorOf } from './usage-error.js';
 import type { CliDeps } from './deps.js';
 
@@ -48,6 +49,7 @@ export function createCliMain<D extends CliDeps>(spec: CliSpec<D>): CliMain<D> {
         if (error !== undefined) throw error;
         throw usageErrorOf(message, tool);
       });
+    skipHelpCache(cli);
     if (spec.globalOptions !== undefined) cli = spec.globalOptions(cli);
     // The lines a command leaves for its end (the log head code) come after all it printed.
     const last: string[] = [];

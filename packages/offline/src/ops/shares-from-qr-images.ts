@@ -1,6 +1,6 @@
 import { ByokError } from '@byok-ceremony/shared';
 import type { ShareInput } from './combine-shares.js';
-import { SHARE_QR_PART_PREFIX } from './render-share-page.js';
+import { SHARE_QR_PART_PREFIX } from './share-qr-payloads.js';
 
 /** The QR codes read from one image: a scan or photograph of (part of) a share page. */
 export interface QrImageCodes {

@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShareFile } from '@byok-ceremony/shared';
 import { nodeSha256 } from '../../src/ops/node-sha256.js';
-import {
-  joinShareQrPayloads,
-  renderSharePage,
-  shareQrPayloads,
-} from '../../src/ops/render-share-page.js';
+import { renderSharePage } from '../../src/ops/render-share-page.js';
+import { joinShareQrPayloads, shareQrPayloads } from '../../src/ops/share-qr-payloads.js';
 import { splitMaterialSet } from '../../src/ops/split-material-set.js';
 import { materialSetFixture } from '../helpers/material-set-fixture.js';
 import { tempDir } from '../helpers/run-cli.js';

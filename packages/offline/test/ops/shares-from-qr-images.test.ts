@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { readQrImageCodes } from '@byok-ceremony/node-io/qr-scan';
 import { combineShares } from '../../src/ops/combine-shares.js';
-import { shareQrPayloads } from '../../src/ops/render-share-page.js';
+import { shareQrPayloads } from '../../src/ops/share-qr-payloads.js';
 import { sharesFromQrImages, type QrImageCodes } from '../../src/ops/shares-from-qr-images.js';
 import { splitMaterialSet } from '../../src/ops/split-material-set.js';
 import { materialSetFixture } from '../helpers/material-set-fixture.js';
