@@ -17,12 +17,12 @@ import {
   wrapCeremony,
   type BackupPlan,
   type WrapCeremonyInput,
-  type WrapCeremonyResult,
 } from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
 import { readOfflineFile } from './material-of.js';
 import { collectCheckCodes } from './collect-check-codes.js';
 import { formatRequestSummary } from './format-summary.js';
+import { printWrapResult } from './wrap-output.js';
 import { TOOL } from './tool.js';
 
 export interface WrapBundleFlags {
@@ -104,7 +104,7 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
       },
     );
   });
-  printResult(flags, result, deps);
+  printWrapResult(flags, result, deps);
   if (result.qrFrames !== undefined && flags.qr !== undefined)
     await presentQrFrames(
       result.qrFrames,
@@ -113,41 +113,4 @@ export async function runWrapBundle(flags: WrapBundleFlags, deps: CliDeps): Prom
       deps,
       TOOL,
     );
-}
-
-function printResult(
-  flags: WrapBundleFlags,
-  { bundle, checkCode, requestCheckCode, digest }: WrapCeremonyResult,
-  deps: CliDeps,
-): void {
-  const materials = bundle.materials.map((m) => ({
-    materialGroup: m.materialGroup,
-    keySpec: m.keySpec,
-    kcv: m.kcv,
-    source: m.source,
-  }));
-  const targets = bundle.targets.map((t) => ({ keyArn: t.keyArn, materialGroup: t.materialGroup }));
-  if (flags.json) {
-    deps.stdout(
-      `${JSON.stringify({
-        checkCode,
-        requestCheckCode,
-        requestDigest: bundle.requestDigest,
-        digest,
-        out: flags.out,
-        materials,
-        targets,
-      })}\n`,
-    );
-    return;
-  }
-  const lines = [`Wrote ${flags.out}`, 'Materials (key check values):'];
-  for (const m of materials)
-    lines.push(`  ${m.materialGroup}: ${m.keySpec} KCV ${m.kcv} (${m.source})`);
-  lines.push('Targets:');
-  for (const t of targets) lines.push(`  ${t.keyArn} (material group ${t.materialGroup})`);
-  lines.push(
-    `Check code of the wrapped bundle (read it aloud to the online operators): ${checkCode}`,
-  );
-  deps.stdout(`${lines.join('\n')}\n`);
 }

@@ -1,33 +1,31 @@
-import { ByokError, sameOperator } from '@byok-ceremony/shared';
+import { ByokError } from '@byok-ceremony/shared';
 import type { LoadedPlan } from '@byok-ceremony/node-io';
 import type { GlobalOptions } from './global-options.js';
 
 /**
- * A plan-driven command's operators and Region are the plan's: flags that say the same are
- * allowed, flags that say otherwise are refused (what was reviewed is what runs).
+ * The operators and Region are the plan's: an --operator list must be the plan's names in order
+ * and a --region the plan's Region, so what is typed cannot quietly depart from what was signed.
  */
 export function planGlobals(globals: GlobalOptions, loaded: LoadedPlan): GlobalOptions {
   const { plan } = loaded;
-  const operators = plan.operators.map((o) => o.name);
-  const given = globals.operators;
+  const planned = plan.operators.map((o) => o.name);
   if (
-    given.length > 0 &&
-    (given.length !== operators.length || given.some((o, i) => !sameOperator(o, operators[i]!)))
+    globals.operators.length > 0 &&
+    (globals.operators.length !== planned.length ||
+      globals.operators.some((name, i) => name !== planned[i]))
   )
     throw new ByokError(
-      'ERR_USAGE',
-      `--operator ${given.join(', ')} is not the plan's operators (${operators.join(', ')})`,
+      'ERR_OPERATORS',
+      `--operator ${globals.operators.join(', ')} is not the plan's operators ${planned.join(', ')}`,
       {
-        hint: "Leave out --operator: with --plan the operators are the plan's; another operator needs a plan reviewed again.",
+        hint: `Give the plan's operators in its order (--operator ${planned.join(' --operator ')}), or leave --operator out: the plan names them.`,
       },
     );
   if (globals.region !== undefined && globals.region !== plan.region)
     throw new ByokError(
       'ERR_USAGE',
-      `--region ${globals.region} is not the plan's Region, ${plan.region}`,
-      {
-        hint: "Leave out --region: with --plan the keys are in the plan's Region (replicas in theirs).",
-      },
+      `--region ${globals.region} is not the plan's Region ${plan.region}`,
+      { hint: 'Leave --region out: the plan names the Region.' },
     );
-  return { ...globals, operators, region: plan.region };
+  return { ...globals, operators: planned, region: plan.region };
 }

@@ -1,6 +1,4 @@
 import { ByokError } from '@byok-ceremony/shared';
-import type { LoadedPlan } from '@byok-ceremony/node-io';
-import type { GlobalOptions } from './global-options.js';
 
 /** prepare's flags that say what the plan says: refused beside --plan, so no two sources disagree. */
 const PLAN_DECIDES = [
@@ -26,32 +24,4 @@ export function assertNoFlagsBesidePlan(args: Record<string, unknown>): void {
         hint: 'Leave these flags out (the plan says all of it), or prepare without --plan for a one-off import.',
       },
     );
-}
-
-/**
- * The operators and Region are the plan's: an --operator list must be the plan's names in order
- * and a --region the plan's Region, so what is typed cannot quietly depart from what was signed.
- */
-export function planGlobals(globals: GlobalOptions, loaded: LoadedPlan): GlobalOptions {
-  const { plan } = loaded;
-  const planned = plan.operators.map((o) => o.name);
-  if (
-    globals.operators.length > 0 &&
-    (globals.operators.length !== planned.length ||
-      globals.operators.some((name, i) => name !== planned[i]))
-  )
-    throw new ByokError(
-      'ERR_OPERATORS',
-      `--operator ${globals.operators.join(', ')} is not the plan's operators ${planned.join(', ')}`,
-      {
-        hint: `Give the plan's operators in its order (--operator ${planned.join(' --operator ')}), or leave --operator out: the plan names them.`,
-      },
-    );
-  if (globals.region !== undefined && globals.region !== plan.region)
-    throw new ByokError(
-      'ERR_USAGE',
-      `--region ${globals.region} is not the plan's Region ${plan.region}`,
-      { hint: 'Leave --region out: the plan names the Region.' },
-    );
-  return { ...globals, operators: planned, region: plan.region };
 }
