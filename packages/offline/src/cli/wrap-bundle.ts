@@ -13,11 +13,7 @@ import {
 } from '@byok-ceremony/node-io';
 import { generateKeyMaterial } from '@byok-ceremony/node-io/key-material';
 import type { MaterialSource } from '../ops/material-source.js';
-import {
-  wrapCeremony,
-  type BackupPlan,
-  type WrapCeremonyInput,
-} from '../ops/wrap-ceremony.js';
+import { wrapCeremony, type BackupPlan, type WrapCeremonyInput } from '../ops/wrap-ceremony.js';
 import { runOfflineAudited, sayOn } from './audited.js';
 import { readOfflineFile } from './material-of.js';
 import { collectCheckCodes } from './collect-check-codes.js';
