@@ -205,84 +205,12 @@ class StrictJsonReader {
 }
 
 /**
- * How many `"key":` members the text holds, in all its objects, for a text JSON.parse accepted:
- * from each opening quote, the closing one is the next quote not escaped (an odd run of
- * backslashes before it), and a string is a key when a colon follows it (whitespace aside), as a
- * value never is. Native `indexOf` finds the quotes, so long base64 values cost almost nothing.
- */
-function countMembers(text: string): number {
-  let members = 0;
-  let at = text.indexOf('"');
-  while (at >= 0) {
-    let close = text.indexOf('"', at + 1);
-    for (;;) {
-      let backslashes = 0;
-      while (text.charCodeAt(close - 1 - backslashes) === 0x5c) backslashes++;
-      if (backslashes % 2 === 0) break;
-      close = text.indexOf('"', close + 1);
-    }
-    let next = close + 1;
-    for (;;) {
-      const c = text.charCodeAt(next);
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-      next++;
-    }
-    if (text.charCodeAt(next) === 0x3a) members++;
-    at = text.indexOf('"', next);
-  }
-  return members;
-}
-
-/**
- * Own keys of every object in `value`, or -1 when containers nest deeper than `maxDepth`
- * (`depth` containers are open around `value`).
- */
-function countKeys(value: unknown, depth: number, maxDepth: number): number {
-  if (value === null || typeof value !== 'object') return 0;
-  if (depth >= maxDepth) return -1;
-  let keys = 0;
-  if (Array.isArray(value)) {
-    for (const item of value as unknown[]) {
-      const inner = countKeys(item, depth + 1, maxDepth);
-      if (inner < 0) return -1;
-      keys += inner;
-    }
-    return keys;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const inner = countKeys(record[key], depth + 1, maxDepth);
-    if (inner < 0) return -1;
-    keys += 1 + inner;
-  }
-  return keys;
-}
-
-/**
  * Parses RFC 8259 JSON to the value JSON.parse gives, but refuses what JSON.parse lets pass: a
  * key repeated in one object (JSON.parse keeps the last, so two readers could see two values),
  * and nesting deeper than `maxDepth`. A `__proto__` key becomes an own property, as with
  * JSON.parse, never a prototype. Lone surrogates are kept, as JSON.parse keeps them.
- *
- * The platform's JSON.parse reads the text first (the grammar is the same); the value it gives
- * is kept when every `"key":` member of the text is an own key of the value (a key given twice
- * in one object leaves one key for two members) and no container nests deeper than `maxDepth`.
- * Anything else (bad grammar, a duplicate, too deep) is read again by the reader above, which
- * says what is wrong and where: the cost of the JavaScript reader is paid only by a text refused.
  */
 export function parseStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return readStrictJson(text, maxDepth);
-  }
-  if (countKeys(value, 0, maxDepth) === countMembers(text)) return value;
-  return readStrictJson(text, maxDepth);
-}
-
-/** The JavaScript reader alone: the same value, or the StrictJsonError that says where. */
-export function readStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH): unknown {
   const reader = new StrictJsonReader(text, maxDepth);
   const value = reader.value('$', 0);
   reader.skipSpace();
