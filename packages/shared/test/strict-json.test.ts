@@ -89,15 +89,47 @@ function withEscapes(text: string): string {
   return out;
 }
 
+/** The value a JSON text of `value` reads back as: JSON has no negative zero. */
+function readBack(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0;
+  if (Array.isArray(value)) return value.map(readBack);
+  if (value === null || typeof value !== 'object') return value;
+  const object: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value))
+    Object.defineProperty(object, key, {
+      value: readBack(member),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return object;
+}
+
 describe('parseStrictJson', () => {
-  it('gives what JSON.parse gives on 3000 random documents', () => {
+  // The oracle is the value the text was written from, not JSON.parse: Node 24's JSON.parse
+  // reads some one-character escaped keys back as "\\", depending on what it parsed before.
+  it('reads back the value on 3000 random documents', () => {
     for (let i = 0; i < 3000; i++) {
-      const text = withEscapes(withSpaces(JSON.stringify(randomValue(0))));
-      const expected: unknown = JSON.parse(text);
+      const value = randomValue(0);
+      const text = withEscapes(withSpaces(JSON.stringify(value)));
       const actual = parseStrictJson(text);
       // node's deep equality: vitest's compares own "constructor" keys as if they were types.
-      expect(isDeepStrictEqual(actual, expected), text).toBe(true);
-      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+      expect(isDeepStrictEqual(actual, readBack(value)), text).toBe(true);
+    }
+  });
+
+  it('reads one-character escaped keys as written', () => {
+    const escapes: [string, string][] = [
+      ['\\u0006', '\u0006'],
+      ['\\udfed', '\udfed'],
+      ['\\"', '"'],
+      ['\\\\', '\\'],
+      ['\\b', '\b'],
+      ['\\u00e9', '\u00e9'],
+    ];
+    for (const [written, key] of escapes) {
+      const text = `{"${written}":1,"a${written}":2}`;
+      expect(Object.keys(parseStrictJson(text) as object)).toEqual([key, `a${key}`]);
     }
   });
 

@@ -1,4 +1,9 @@
-import { canonicalJson, type CeremonyPlan, type PlanKey } from '@byok-ceremony/shared';
+import {
+  canonicalJson,
+  parseStrictJson,
+  type CeremonyPlan,
+  type PlanKey,
+} from '@byok-ceremony/shared';
 import type { KeyDescription, KmsAlias, KmsPort, KmsTag } from '../kms/kms-port.js';
 import type { KmsForRegion } from './prepare-import.js';
 import { regionOfArn } from './key-region.js';
@@ -113,10 +118,11 @@ function tagDifferences(key: PlanKey, tags: readonly KmsTag[]): string[] {
   return same ? [] : [`tags are ${tagsText(inKms)} in KMS, ${tagsText(inPlan)} in the plan`];
 }
 
-/** JSON-equal: KMS may answer the document with other spacing or member order. */
+/** JSON-equal: KMS may answer the document with other spacing or member order. A document
+ * with a key given twice is no match (two readers could see two policies). */
 function samePolicy(inKms: string, inPlan: string): boolean {
   try {
-    return canonicalJson(JSON.parse(inKms)) === canonicalJson(JSON.parse(inPlan));
+    return canonicalJson(parseStrictJson(inKms)) === canonicalJson(parseStrictJson(inPlan));
   } catch {
     return false;
   }
