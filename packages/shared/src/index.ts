@@ -244,9 +244,11 @@ export {
   type PlanOperator,
 } from './plan/plan-types.js';
 export { parsePlanText } from './plan/parse-plan-text.js';
-export { checkPlan, CEREMONY_NAME } from './plan/check-plan.js';
+export { checkPlan } from './plan/check-plan.js';
+export { CEREMONY_NAME } from './plan/ceremony-name.js';
 export { digestPlan } from './plan/plan-digest.js';
 export { AWS_ACCOUNT, AWS_REGION } from './plan/plan-regions.js';
 export { planMaterialGroup } from './plan/plan-material-group.js';
 export { assertRequestOfPlan } from './plan/assert-request-of-plan.js';
+export { assertPlanOperators } from './plan/assert-plan-operators.js';
 export { assertLogsRanPlan } from './plan/plan-on-record.js';

@@ -1,7 +1,7 @@
 import {
   ByokError,
   assertRequestOfPlan,
-  sameOperator,
+  assertPlanOperators,
   type ImportRequestBundle,
 } from '@byok-ceremony/shared';
 import {
@@ -50,15 +50,7 @@ export async function wrapFromPlan(
   deps.stderr(`${planSummaryLines(loaded, false).join('\n')}\n`);
   const { plan } = loaded;
   const operators = plan.operators.map((o) => o.name);
-  if (
-    argv.operator.length > 0 &&
-    (argv.operator.length !== operators.length ||
-      argv.operator.some((o, i) => !sameOperator(o, operators[i]!)))
-  )
-    throw usage(
-      `--operator ${argv.operator.join(', ')} is not the plan's operators (${operators.join(', ')})`,
-      "Leave out --operator: with --plan the operators are the plan's; another operator needs a plan reviewed again.",
-    );
+  assertPlanOperators(argv.operator, plan);
   if (argv['single-operator'] === true)
     throw usage(
       '--single-operator cannot be combined with --plan',

@@ -43,13 +43,13 @@ describe('inspect', () => {
     expect(flags.code, flags.stderr).toBe(0);
     expect(JSON.parse(flags.stdout)).toMatchObject({ ceremonyName: null, planDigest: null });
     const planned = importRequestV3([{ keySpec: 'HMAC_256' }], {
-      ceremonyName: 'Payments 2026 (EU)',
+      ceremonyName: 'Payments 2026 EU',
       planDigest: 'cd'.repeat(32),
     });
     writeFileSync(join(dir, 'planned.json'), JSON.stringify(planned));
     const text = await runCli(['inspect', '--request', 'planned.json'], dir);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain('  ceremony name Payments 2026 (EU)');
+    expect(text.stdout).toContain('  ceremony name Payments 2026 EU');
     expect(text.stdout).toContain(`  from the plan with SHA-256 ${'cd'.repeat(32)}`);
     expectNoCode(text.stdout + text.stderr, planned);
   });

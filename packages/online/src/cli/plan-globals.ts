@@ -1,4 +1,4 @@
-import { ByokError } from '@byok-ceremony/shared';
+import { ByokError, assertPlanOperators } from '@byok-ceremony/shared';
 import type { LoadedPlan } from '@byok-ceremony/node-io';
 import type { GlobalOptions } from './global-options.js';
 
@@ -8,24 +8,12 @@ import type { GlobalOptions } from './global-options.js';
  */
 export function planGlobals(globals: GlobalOptions, loaded: LoadedPlan): GlobalOptions {
   const { plan } = loaded;
-  const planned = plan.operators.map((o) => o.name);
-  if (
-    globals.operators.length > 0 &&
-    (globals.operators.length !== planned.length ||
-      globals.operators.some((name, i) => name !== planned[i]))
-  )
-    throw new ByokError(
-      'ERR_OPERATORS',
-      `--operator ${globals.operators.join(', ')} is not the plan's operators ${planned.join(', ')}`,
-      {
-        hint: `Give the plan's operators in its order (--operator ${planned.join(' --operator ')}), or leave --operator out: the plan names them.`,
-      },
-    );
+  assertPlanOperators(globals.operators, plan);
   if (globals.region !== undefined && globals.region !== plan.region)
     throw new ByokError(
       'ERR_USAGE',
       `--region ${globals.region} is not the plan's Region ${plan.region}`,
       { hint: 'Leave --region out: the plan names the Region.' },
     );
-  return { ...globals, operators: planned, region: plan.region };
+  return { ...globals, operators: plan.operators.map((o) => o.name), region: plan.region };
 }

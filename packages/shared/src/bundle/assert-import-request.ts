@@ -9,6 +9,7 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '../kms/rules.js';
+import { CEREMONY_NAME, CEREMONY_NAME_RULE } from '../plan/ceremony-name.js';
 import {
   FieldChecker,
   HEX_DIGEST,
@@ -41,8 +42,6 @@ const BUNDLE_FIELDS = [
 ];
 /** Fields version 3 adds to the bundle. */
 const BUNDLE_FIELDS_V3 = [...BUNDLE_FIELDS, 'planDigest', 'ceremonyName'];
-/** A ceremony name: 1 to 64 printable ASCII characters, no space at either end. */
-const CEREMONY_NAME = /^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$/;
 const TARGET_FIELDS = [
   'keyArn',
   'keySpec',
@@ -268,12 +267,7 @@ function checkPlanFields(check: FieldChecker, bundle: Record<string, unknown>): 
     check.string(digest, '$.planDigest', HEX_DIGEST, 'null or 64 lowercase hex digits');
   const name = bundle['ceremonyName'];
   if (name !== null)
-    check.string(
-      name,
-      '$.ceremonyName',
-      CEREMONY_NAME,
-      'null or 1 to 64 printable ASCII characters, no space at either end',
-    );
+    check.string(name, '$.ceremonyName', CEREMONY_NAME, `null or ${CEREMONY_NAME_RULE}`);
 }
 
 /** Validates an import-request bundle completely; throws one ByokError listing every bad path. */

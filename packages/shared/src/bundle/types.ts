@@ -63,7 +63,7 @@ export interface ImportRequestBundle {
    * 64 lowercase hex; null for a flag-driven prepare.
    */
   readonly planDigest?: string | null;
-  /** Version 3 (required there): the plan's ceremony name, 1 to 64 printable ASCII; null without a plan. */
+  /** Version 3 (required there): the plan's ceremony name (CEREMONY_NAME); null without a plan. */
   readonly ceremonyName?: string | null;
   readonly targets: readonly ImportTarget[];
 }

@@ -22,6 +22,7 @@ import {
   normalizeOperatorName,
   operatorNameCollisions,
 } from '../validation/operator-name.js';
+import { CEREMONY_NAME, CEREMONY_NAME_RULE } from './ceremony-name.js';
 import { checkPlanKeys } from './check-plan-keys.js';
 import { AWS_ACCOUNT, AWS_REGION } from './plan-regions.js';
 import {
@@ -31,12 +32,6 @@ import {
   type PlanMaterial,
   type PlanOperator,
 } from './plan-types.js';
-
-/**
- * The characters KMS allows in a KeyMaterialDescription ([a-zA-Z0-9:/_\s.-]), spaces only
- * single: the name goes into each symmetric material's description and onto paper as written.
- */
-export const CEREMONY_NAME = /^(?=.{1,64}$)[A-Za-z0-9](?:[A-Za-z0-9._:/-]| (?=[^ ]))*$/;
 
 /**
  * A plan document (parsed YAML or JSON) as a CeremonyPlan, or one error that lists every problem
@@ -65,12 +60,7 @@ export function checkPlan(value: unknown, path: string): CeremonyPlan {
   const t = top!;
   c.constant(t.format, '$.format', PLAN_FORMAT);
   c.constant(t.version, '$.version', PLAN_VERSION);
-  c.string(
-    t.name,
-    '$.name',
-    CEREMONY_NAME,
-    'a name of 1–64 ASCII letters, digits, single spaces and ._:/- starting with a letter or digit',
-  );
+  c.string(t.name, '$.name', CEREMONY_NAME, CEREMONY_NAME_RULE);
   quotedString(
     c,
     t.account,

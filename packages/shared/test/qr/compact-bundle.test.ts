@@ -89,7 +89,7 @@ describe('compact bundle encoding', () => {
       ...req,
       version: 3,
       planDigest: 'cd'.repeat(32),
-      ceremonyName: 'Payments 2026 (EU)',
+      ceremonyName: 'Payments 2026 EU',
       targets: req.targets.map(({ importToken, ...t }) => ({
         ...t,
         importTokenSha256: createHash('sha256')
