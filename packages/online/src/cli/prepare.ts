@@ -13,6 +13,7 @@ import {
   readAuditLogEntries,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
+import { keysCreatedWithoutAlias } from '../ops/keys-created-without-alias.js';
 import { keysImportedOnRecord } from '../ops/keys-imported-on-record.js';
 import { prepareCeremony } from '../ops/prepare-ceremony.js';
 import { onlinePorts, runOnlineAudited, waitOptions } from './audited.js';
@@ -58,8 +59,9 @@ async function runPrepare(
     `Import request, check code ${code}: confirm it on the offline machine`;
 
   const session = new AuditSession('prepare', globals.operators);
-  const result = await runOnlineAudited(deps, globals, session, async ({ logHead }) =>
-    prepareCeremony(
+  const result = await runOnlineAudited(deps, globals, session, async ({ logHead }) => {
+    const logged = await readAuditLogEntries(globals.auditLog);
+    return prepareCeremony(
       {
         keyIds,
         wrappingAlgorithm: algorithm,
@@ -73,7 +75,9 @@ async function runPrepare(
         kcvOnRecord: lifecycle.kcvOnRecord,
         withReplicas: lifecycle.withReplicas,
         plan,
-        importedOnRecord: keysImportedOnRecord(await readAuditLogEntries(globals.auditLog)),
+        importedOnRecord: keysImportedOnRecord(logged),
+        createdWithoutAlias:
+          plan === undefined ? new Map() : keysCreatedWithoutAlias(logged, plan.digest),
         concurrency,
       },
       {
@@ -88,8 +92,8 @@ async function runPrepare(
         qr: qrFramesPort(qr, session),
         wait: waitOptions(deps),
       },
-    ),
-  );
+    );
+  });
   for (const warning of result.warnings) deps.stderr(`${TOOL}: ${warning}\n`);
   for (const d of result.reimports) {
     deps.stderr(

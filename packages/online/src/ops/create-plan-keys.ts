@@ -65,6 +65,17 @@ async function createPrimary(
         hint: `Schedule that key's deletion (aws kms schedule-key-deletion --key-id ${created.arn}), then run prepare --plan with credentials of account ${input.account}.`,
       },
     );
+  await createPlanAlias(kms, key, created, input);
+  return created;
+}
+
+/** CreateAlias for a plan key made by this run or, without its alias, by an earlier one. */
+async function createPlanAlias(
+  kms: KmsPort,
+  key: PlanKey,
+  created: KeyDescription,
+  input: CreatePlanKeysInput,
+): Promise<void> {
   try {
     await kms.createAlias(key.alias, created.keyId);
   } catch (error) {
@@ -72,13 +83,12 @@ async function createPrimary(
       'ERR_KMS',
       `${key.alias}: key ${created.arn} was created, but not its alias: ${error instanceof Error ? error.message : String(error)}`,
       {
-        hint: `Add the alias (aws kms create-alias --alias-name ${key.alias} --target-key-id ${created.keyId}) and run prepare --plan again, or schedule the key's deletion: a run again without the alias creates another key.`,
+        hint: "Run prepare --plan again: it finds the key on this machine's log, compares it with the plan and creates only its alias.",
         cause: error,
       },
     );
   }
   input.created({ kind: 'alias', key, arn: created.arn });
-  return created;
 }
 
 /** Waits while KMS is still creating a replica: it takes import parameters only afterwards. */
@@ -141,6 +151,7 @@ export async function createPlanKeys(
   const ready: PlanKeyReady[] = [];
   for (const f of found) {
     const primary = f.primary ?? (await createPrimary(kms, f.key, input));
+    if (f.aliasMissing === true) await createPlanAlias(kms, f.key, primary, input);
     const { replicas, created } = await readyReplicas(kms, kmsFor, f, primary, input);
     ready.push({
       key: f.key,

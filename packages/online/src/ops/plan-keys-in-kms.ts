@@ -15,6 +15,8 @@ export interface PlanKeyInKms {
   readonly key: PlanKey;
   /** The key the alias names, or undefined: neither key nor alias exists yet. */
   readonly primary: KeyDescription | undefined;
+  /** The primary was found on this machine's log, created without its alias: create the alias. */
+  readonly aliasMissing?: boolean;
   /** Replica Region → the replica there, for the plan's Regions that have one. */
   readonly replicas: ReadonlyMap<string, KeyDescription>;
 }
@@ -32,6 +34,8 @@ export interface PlanComparison {
   readonly policies: ReadonlyMap<string, string>;
   /** Key ARNs this machine's log shows holding imported material. */
   readonly importedOnRecord: ReadonlySet<string>;
+  /** Alias → key ARN this machine's log shows created by this plan without its alias. */
+  readonly createdWithoutAlias: ReadonlyMap<string, string>;
   readonly concurrency: number;
 }
 
@@ -146,6 +150,17 @@ async function settingsDifferences(
   return found;
 }
 
+/** The key an earlier run logged creating, or undefined where KMS no longer has it. */
+async function keyOnLog(kms: KmsPort, arn: string): Promise<KeyDescription | undefined> {
+  try {
+    return await kms.describeKey(arn);
+  } catch (error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof Error && cause.name === 'NotFoundException') return undefined;
+    throw error;
+  }
+}
+
 /** One plan key as KMS has it, and every difference from the plan. */
 async function comparePlanKey(
   key: PlanKey,
@@ -155,9 +170,14 @@ async function comparePlanKey(
   input: PlanComparison,
 ): Promise<{ readonly found: PlanKeyInKms; readonly differences: string[] }> {
   const none = { found: { key, primary: undefined, replicas: new Map() }, differences: [] };
-  if (!aliasExists) return none;
+  const createdArn = aliasExists ? undefined : input.createdWithoutAlias.get(key.alias);
+  if (!aliasExists && createdArn === undefined) return none;
   const { plan } = input;
-  const primary = await kms.describeKey(key.alias);
+  const primary =
+    createdArn === undefined ? await kms.describeKey(key.alias) : await keyOnLog(kms, createdArn);
+  // A key made by an earlier run of this plan that KMS has since let go of counts as none.
+  if (primary === undefined || (createdArn !== undefined && primary.keyState === 'PendingDeletion'))
+    return none;
   const differences = [
     ...describedDifferences(key, primary, plan, plan.region, input.importedOnRecord),
     ...multiRegionDifferences(key, primary),
@@ -179,7 +199,10 @@ async function comparePlanKey(
     differences.push(...found.map((f) => `replica in ${region}: ${f}`));
     replicas.set(region, replica);
   }
-  return { found: { key, primary, replicas }, differences };
+  return {
+    found: { key, primary, replicas, ...(createdArn === undefined ? {} : { aliasMissing: true }) },
+    differences,
+  };
 }
 
 /**

@@ -60,6 +60,8 @@ export interface PrepareCeremonyInput {
   readonly plan: LoadedPlan | undefined;
   /** Key ARNs this machine's log shows holding imported material. */
   readonly importedOnRecord: ReadonlySet<string>;
+  /** With a plan: alias → key ARN this machine's log shows created without its alias. */
+  readonly createdWithoutAlias: ReadonlyMap<string, string>;
   /** KMS calls in flight at once. */
   readonly concurrency: number;
 }
@@ -292,6 +294,7 @@ export async function prepareCeremony(
         : async (kms, kmsFor) => {
             planned.value = await preparePlanKeys(kms, kmsFor, plan, {
               importedOnRecord: input.importedOnRecord,
+              createdWithoutAlias: input.createdWithoutAlias,
               concurrency: input.concurrency,
               wait: ports.wait,
               onRecord: (keys) => {

@@ -15,6 +15,8 @@ import type { WaitOptions } from './wait-for-imported.js';
 export interface PreparePlanKeysInput {
   /** Key ARNs this machine's log shows holding imported material. */
   readonly importedOnRecord: ReadonlySet<string>;
+  /** Alias → key ARN this machine's log shows created by this plan without its alias. */
+  readonly createdWithoutAlias: ReadonlyMap<string, string>;
   readonly concurrency: number;
   readonly wait: WaitOptions;
   /** The key records of what this run created so far, for the audit entry (each creation adds one). */
@@ -105,6 +107,7 @@ export async function preparePlanKeys(
     plan: loaded.plan,
     policies: loaded.policies,
     importedOnRecord: input.importedOnRecord,
+    createdWithoutAlias: input.createdWithoutAlias,
     concurrency: input.concurrency,
   });
   assertPlanMatches(differences);

@@ -13,6 +13,7 @@ import {
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import { describe, expect, it } from 'vitest';
 import { prepareArgv } from '../../../../test/ceremony/driver.mjs';
+import { carry } from '../helpers/ceremony-driver.js';
 import { startCountingProxy } from '../helpers/counting-proxy.js';
 import { simForThisFile } from '../helpers/sim-env.js';
 import { Ceremony } from './ceremony-steps.js';
@@ -375,6 +376,71 @@ describe('prepare --plan: creates what the plan names in KMS, idempotently, then
         ['replica'],
         ['key', 'alias'],
       ]);
+    },
+  );
+
+  it(
+    'a key created whose alias was not is found on the log by the next run, which creates only its alias',
+    { timeout: 0 },
+    async () => {
+      const c = await Ceremony.start(s);
+      await writeFile(
+        join(c.onlineDir, 'plan.yaml'),
+        planText(`  - alias: alias/unaliased-data
+    keySpec: SYMMETRIC_DEFAULT
+    tags: {team: payments}
+`),
+      );
+      const proxy = await startCountingProxy(s.sim.url);
+      const through = ['--endpoint-url', proxy.url, '--region', 'eu-west-2'];
+      proxy.refuse('CreateAlias', 1, 'LimitExceededException');
+      const homeBefore = await keyCount(s.kms);
+      const failed = await c.online(
+        [...prepareArgv('request.json', ['--plan', 'plan.yaml']), '--json'],
+        through,
+      );
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain('was created, but not its alias');
+      expect(failed.stderr).toContain('hint: Run prepare --plan again');
+      expect((await aliasTargets()).has('alias/unaliased-data')).toBe(false);
+      const failedEntry = (await entries(c)).at(-1)!;
+      expect(failedEntry.outcome).toBe('error');
+      const created = failedEntry.keys.map((k) => [k.alias, k.created]);
+      expect(created).toEqual([['alias/unaliased-data', ['key']]]);
+      const arn = failedEntry.keys[0]!.keyArn;
+
+      proxy.operations.length = 0;
+      const again = await c.online(
+        [...prepareArgv('request.json', ['--plan', 'plan.yaml']), '--json'],
+        through,
+      );
+      await proxy.close();
+      expect(again.code, again.stderr).toBe(0);
+      expect(proxy.operations.filter((o) => o === 'CreateKey')).toEqual([]);
+      expect(proxy.operations.filter((o) => o === 'CreateAlias')).toHaveLength(1);
+      expect(await keyCount(s.kms)).toBe(homeBefore + 1);
+      expect(
+        `arn:aws:kms:eu-west-2:${ACCOUNT}:key/${(await aliasTargets()).get('alias/unaliased-data')!}`,
+      ).toBe(arn);
+      const prepared = JSON.parse(again.stdout) as Prepared;
+      expect(prepared.targets.map((t) => [t.keyArn, t.alias])).toEqual([
+        [arn, 'alias/unaliased-data'],
+      ]);
+      expect((await entries(c)).at(-1)!.keys.map((k) => [k.keyArn, k.created])).toEqual([
+        [arn, ['alias']],
+      ]);
+
+      await carry(c.onlineDir, c.offlineDir, ['request.json']);
+      const wrappedCode = await c.wrap('request.json', prepared.checkCode, 'wrapped.json');
+      const imported = await c.import<{ keys: { keyArn: string; keyState: string }[] }>(
+        'request.json',
+        'wrapped.json',
+        wrappedCode,
+      );
+      expect(imported.keys.map((k) => [k.keyArn, k.keyState])).toEqual([[arn, 'Enabled']]);
+      const verified = await c.verifyLogs();
+      expect(verified.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(verified.verdict).toBe('VERIFIED');
     },
   );
 

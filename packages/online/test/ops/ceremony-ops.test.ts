@@ -89,6 +89,7 @@ async function preparedCeremony(kms: FakeKmsPort, count: number) {
       withReplicas: false,
       plan: undefined,
       importedOnRecord: new Set<string>(),
+      createdWithoutAlias: new Map<string, string>(),
       concurrency: 4,
     },
     {
@@ -184,6 +185,7 @@ describe('prepareCeremony', () => {
         withReplicas: false,
         plan: undefined,
         importedOnRecord: new Set<string>(),
+        createdWithoutAlias: new Map<string, string>(),
         concurrency: 1,
       },
       {

@@ -72,6 +72,7 @@ const compare = (kms: KmsPort, plan: CeremonyPlan) =>
     plan,
     policies: new Map([['policy.json', POLICY]]),
     importedOnRecord: new Set(),
+    createdWithoutAlias: new Map(),
     concurrency: 2,
   });
 

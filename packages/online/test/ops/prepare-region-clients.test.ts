@@ -82,6 +82,7 @@ describe('prepare --with-replicas --concurrency: every Region client opened is c
         withReplicas: true,
         plan: undefined,
         importedOnRecord: new Set<string>(),
+        createdWithoutAlias: new Map<string, string>(),
         concurrency: 4,
       },
       {
