@@ -40,6 +40,7 @@ export { logHeads } from './io/log-heads.js';
 // Operators: key files, passphrases, signers, check-code prompts.
 export { readOperatorKeyFile, readOperatorPublicKey } from './io/operator-key-file.js';
 export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphrase.js';
+export { promptNewPassphrase, NEW_PASSPHRASE_TRIES } from './io/prompt-new-passphrase.js';
 export {
   assertOperatorKeyFlags,
   mistypedPassphraseException,

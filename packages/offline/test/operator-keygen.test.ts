@@ -101,12 +101,31 @@ describe('byok-offline operator keygen', () => {
     expect(result.stderr).toContain('BOB, choose a passphrase for your operator key: ');
     expect(result.stderr).not.toContain(PASSPHRASE);
     expect(result.code).toBe(0);
+    // A slip costs a retype: two that differ (or one too short) are asked again, 3 tries in all.
+    const slipped = tempDir();
+    const retyped = await runCli(['operator', 'keygen', '--name', 'BOB'], slipped, {
+      stdinLines: [PASSPHRASE, `${PASSPHRASE}!`, 'short', PASSPHRASE, PASSPHRASE],
+    });
+    expect(retyped.code, retyped.stderr).toBe(0);
+    expect(retyped.stderr).toContain(
+      'The two passphrases differ; type the new passphrase again, twice (try 2 of 3)',
+    );
+    expect(retyped.stderr).toContain('choose another (try 3 of 3)');
+    expect(retyped.stderr).not.toContain(PASSPHRASE);
+    expect(existsSync(join(slipped, 'operator-bob.key.json'))).toBe(true);
     const mismatch = tempDir();
     const bad = await runCli(['operator', 'keygen', '--name', 'BOB'], mismatch, {
-      stdinLines: [PASSPHRASE, `${PASSPHRASE}!`],
+      stdinLines: [
+        PASSPHRASE,
+        `${PASSPHRASE}!`,
+        PASSPHRASE,
+        `${PASSPHRASE}?`,
+        `${PASSPHRASE}.`,
+        PASSPHRASE,
+      ],
     });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('byok-offline: error: the two passphrases differ');
+    expect(bad.stderr).toContain('byok-offline: error: the two passphrases differed 3 times');
     expect(existsSync(join(mismatch, 'operator-bob.key.json'))).toBe(false);
   });
 

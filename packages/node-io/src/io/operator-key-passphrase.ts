@@ -3,11 +3,14 @@ import { graphemesOf } from './graphemes.js';
 import { readHiddenLine } from './read-hidden-line.js';
 import { readInputFile } from './read-input-file.js';
 
+/** Said when a typed passphrase is too short: a prompt asking for a new one asks again. */
+export class PassphraseTooShort extends ByokError {}
+
 /** Counted in characters as the operator sees them (graphemes), not in UTF-8 bytes. */
 function assertLongEnough(passphrase: Buffer, where: string): void {
   if (graphemesOf(passphrase.toString('utf8')).length < MIN_PASSPHRASE_LENGTH) {
     passphrase.fill(0);
-    throw new ByokError(
+    throw new PassphraseTooShort(
       'ERR_OPERATOR_KEY',
       `${where} is shorter than ${MIN_PASSPHRASE_LENGTH} characters`,
       {

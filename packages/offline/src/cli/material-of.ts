@@ -1,5 +1,6 @@
 import { ByokError } from '@byok-ceremony/shared';
 import {
+  promptNewPassphrase,
   promptPassphrase,
   readHiddenLine,
   readInputFile,
@@ -39,18 +40,16 @@ export function passphraseAsker(
     if (file !== undefined) bytes = await readPassphraseFile(file);
     else if (!deps.interactive) throw passphraseNotGiven();
     else {
-      bytes = await promptPassphrase('Passphrase for the age backup: ', deps);
-      if (confirm) {
-        const again = await promptPassphrase('The same passphrase again: ', deps);
-        const same = again.equals(bytes);
-        again.fill(0);
-        if (!same) {
-          bytes.fill(0);
-          throw new ByokError('ERR_USAGE', 'the two passphrases differ', {
-            hint: 'Run the command again and type the same passphrase twice.',
-          });
-        }
-      }
+      bytes = confirm
+        ? await promptNewPassphrase(
+            {
+              first: 'Passphrase for the age backup: ',
+              again: 'The same passphrase again: ',
+              code: 'ERR_USAGE',
+            },
+            deps,
+          )
+        : await promptPassphrase('Passphrase for the age backup: ', deps);
     }
     // age-encryption takes a string; that copy cannot be zeroed (docs/offline.md, Secrets).
     const text = bytes.toString('utf8');

@@ -1,5 +1,5 @@
 import { ByokError } from '@byok-ceremony/shared';
-import { promptPassphrase, readPassphraseFile, type CliDeps } from '@byok-ceremony/node-io';
+import { promptNewPassphrase, readPassphraseFile, type CliDeps } from '@byok-ceremony/node-io';
 
 /** A new operator key's passphrase: from --passphrase-file, or typed twice on a terminal. */
 export async function newPassphrase(
@@ -13,20 +13,12 @@ export async function newPassphrase(
       hint: 'Run on a terminal to type it, or give --passphrase-file FILE in a scripted run (never on the command line).',
     });
   }
-  const first = await promptPassphrase(
-    `${name}, choose a passphrase for your operator key: `,
+  return promptNewPassphrase(
+    {
+      first: `${name}, choose a passphrase for your operator key: `,
+      again: `${name}, type the passphrase again: `,
+      code: 'ERR_OPERATOR_KEY',
+    },
     deps,
   );
-  const again = await promptPassphrase(`${name}, type the passphrase again: `, deps);
-  try {
-    if (!first.equals(again)) {
-      first.fill(0);
-      throw new ByokError('ERR_OPERATOR_KEY', 'the two passphrases differ', {
-        hint: 'Run the command again and type the same passphrase twice.',
-      });
-    }
-    return first;
-  } finally {
-    again.fill(0);
-  }
 }
