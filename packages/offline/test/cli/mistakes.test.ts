@@ -168,6 +168,61 @@ describe('a mistyped operator-key passphrase at the prompt is typed again', () =
   });
 });
 
+describe('a new age passphrase typed twice differently is asked again', () => {
+  it('after the confirmed codes, up to 3 tries, and the backup opens with what was typed the second time', async () => {
+    const { dir, code } = setup();
+    const r = await runCli(
+      [...WRAP, ...OPERATORS, '--backup', 'age:passphrase', '--backup-dir', 'backup'],
+      dir,
+      { stdinLines: [code, code, PASSPHRASE, `${PASSPHRASE}!`, PASSPHRASE, PASSPHRASE] },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'The two passphrases differ; type the new passphrase again, twice (try 2 of 3)',
+    );
+    expect(r.stderr).not.toContain(PASSPHRASE);
+    expect(existsSync(join(dir, 'backup', 'material-set.age'))).toBe(true);
+    // The backup opens with the passphrase typed twice alike.
+    writeFileSync(join(dir, 'age.pass'), `${PASSPHRASE}\n`, { mode: 0o600 });
+    const first = JSON.parse(
+      readFileSync(join(dir, 'request.json'), 'utf8'),
+    ) as ImportRequestBundle;
+    const fresh = importRequest([
+      { keySpec: 'SYMMETRIC_DEFAULT', keyArn: first.targets[0]!.keyArn },
+    ]);
+    const next = { ...fresh, targets: fresh.targets.map((t) => ({ ...t, materialGroup: 'g0' })) };
+    writeFileSync(join(dir, 'next.json'), JSON.stringify(next));
+    const recovered = await runCli(
+      ['recover', '--age', 'backup/material-set.age', '--age-passphrase-file', 'age.pass'].concat([
+        '--request',
+        'next.json',
+        '--out',
+        'out.json',
+        ...OPERATORS,
+      ]),
+      dir,
+      { stdinLines: [codeOf(next), codeOf(next)] },
+    );
+    expect(recovered.code, recovered.stderr).toBe(0);
+    // Three tries that fail end the command with no backup and no output written.
+    const fails = await runCli(
+      ['wrap', '--request', 'request.json', '--out', 'wrapped-2.json', ...OPERATORS].concat([
+        '--backup',
+        'age:passphrase',
+        '--backup-dir',
+        'backup-2',
+      ]),
+      dir,
+      { stdinLines: [code, code, 'a', 'b', 'c', 'd', 'e', 'f'] },
+    );
+    expect(fails.code).toBe(1);
+    expect(fails.stderr).toContain('choose another (try 3 of 3)');
+    expect(fails.stderr).toMatch(/^byok-offline: error: the passphrase is shorter than/m);
+    expect(existsSync(join(dir, 'backup-2'))).toBe(false);
+    expect(existsSync(join(dir, 'wrapped-2.json'))).toBe(false);
+  });
+});
+
 /** A wrap with shares 2-of-3 and an age passphrase file, for recover to start from. */
 async function backedUp(): Promise<{ dir: string; next: ImportRequestBundle }> {
   const { dir, code } = setup();
