@@ -302,6 +302,119 @@ const NOT_A_CEREMONY_PATH: Readonly<Record<string, string>> = {
   [OFFLINE('version')]: "prints the build's identity",
 };
 
+/** A plan row: plan check, prepare --plan, wrap --plan, import --plan, report --plan. */
+interface PlanRow {
+  readonly name: string;
+  /** The plan's material, backup and wrapping lines. */
+  readonly planLines: readonly string[];
+  readonly keys: readonly string[];
+  /** wrap's flags besides the plan, request, output, codes and operator keys. */
+  readonly wrapFlags: readonly string[];
+  /** The Region of each key imported, in order. */
+  readonly regions: readonly string[];
+}
+
+const PLAN_RUNS = [
+  OFFLINE('operator keygen'),
+  ONLINE('plan check'),
+  ONLINE('prepare'),
+  OFFLINE('wrap'),
+  ONLINE('import'),
+  ONLINE('report'),
+];
+
+async function runPlan(c: Ceremony, o: PlanRow): Promise<readonly string[]> {
+  const keys = await operatorKeys(c);
+  const fingerprint = async (name: string): Promise<string> => {
+    const pub = JSON.parse(await readFile(join(c.offlineDir, `${name}.pub.json`), 'utf8')) as {
+      publicKey: string;
+    };
+    return createHash('sha256').update(Buffer.from(pub.publicKey, 'base64')).digest('hex');
+  };
+  const plan = [
+    'format: byok-ceremony/plan',
+    'version: 1',
+    `name: ${o.name}`,
+    'account: "111122223333"',
+    `region: ${s.sim.region}`,
+    'operators:',
+    `  - { name: ALICE, operatorKey: "${await fingerprint('alice')}" }`,
+    `  - { name: BOB, operatorKey: "${await fingerprint('bob')}" }`,
+    'witness: WENDY',
+    ...o.planLines,
+    'keys:',
+    ...o.keys,
+    '',
+  ].join('\n');
+  await writeFile(join(c.onlineDir, 'plan.yaml'), plan);
+  const checked = ok(await c.online(['plan', 'check', 'plan.yaml', '--json']));
+  const planCode = (JSON.parse(checked.stdout) as { planCode: string }).planCode;
+  const prep = ok(
+    await c.online(['prepare', '--plan', 'plan.yaml', '--out', 'plan-request.json', '--json']),
+  );
+  expect(prep.stderr).toContain(`Plan code: ${planCode}`);
+  await carry(c.onlineDir, c.offlineDir, ['plan.yaml', 'plan-request.json']);
+  const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
+  const wrapped = ok(
+    await c.offline([
+      'wrap',
+      '--plan',
+      'plan.yaml',
+      '--request',
+      'plan-request.json',
+      '--out',
+      'plan-wrapped.json',
+      ...o.wrapFlags,
+      ...confirm(requestCode),
+      ...keys.online,
+      '--json',
+    ]),
+  );
+  const lastHead = (stderr: string): string => /log head code (\S+)[^\n]*\n$/.exec(stderr)![1]!;
+  const offlineHead = lastHead(wrapped.stderr);
+  await carry(c.offlineDir, c.onlineDir, ['plan-wrapped.json']);
+  await copyFile(logsOf(c).offline, join(c.onlineDir, 'offline-copy.jsonl'));
+  const wrappedCode = (JSON.parse(wrapped.stdout) as { checkCode: string }).checkCode;
+  const imported = ok(
+    await c.online([
+      'import',
+      '--plan',
+      'plan.yaml',
+      '--request',
+      'plan-request.json',
+      '--wrapped',
+      'plan-wrapped.json',
+      ...confirm(wrappedCode),
+      ...keys.online,
+      '--json',
+    ]),
+  );
+  const keysImported = (JSON.parse(imported.stdout) as Imported).keys;
+  expect(keysImported.map((k) => k.keyArn.split(':')[3])).toEqual(o.regions);
+  expect(keysImported.map((k) => k.keyState)).toEqual(o.regions.map(() => 'Enabled'));
+  const record = ok(
+    await c.online([
+      'report',
+      '--plan',
+      'plan.yaml',
+      '--log',
+      'byok-online-audit.jsonl',
+      '--log',
+      'offline-copy.jsonl',
+      '--expect-head',
+      offlineHead,
+      '--expect-head',
+      lastHead(imported.stderr),
+      '--out',
+      'record.md',
+    ]),
+  );
+  expect(record.stdout).toMatch(/^VERIFIED\b/);
+  const md = await readFile(join(c.onlineDir, 'record.md'), 'utf8');
+  expect(md).toContain(`Plan ${o.name}: plan code \`${planCode}\``);
+  return keys.pins;
+}
+
 const ROWS: readonly Row[] = [
   {
     path: 'first import of every importable key type, in one request',
@@ -590,110 +703,65 @@ const ROWS: readonly Row[] = [
   },
   {
     path: 'a reviewed plan: plan check, prepare --plan (key, alias, replica created), wrap --plan, import --plan, report --plan',
-    runs: [
-      OFFLINE('operator keygen'),
-      ONLINE('plan check'),
-      ONLINE('prepare'),
-      OFFLINE('wrap'),
-      ONLINE('import'),
-      ONLINE('report'),
-    ],
-    async run(c) {
-      const keys = await operatorKeys(c);
-      const fingerprint = async (name: string): Promise<string> => {
-        const pub = JSON.parse(await readFile(join(c.offlineDir, `${name}.pub.json`), 'utf8')) as {
-          publicKey: string;
-        };
-        return createHash('sha256').update(Buffer.from(pub.publicKey, 'base64')).digest('hex');
-      };
-      const plan = [
-        'format: byok-ceremony/plan',
-        'version: 1',
-        'name: matrix plan',
-        'account: "111122223333"',
-        `region: ${s.sim.region}`,
-        'operators:',
-        `  - { name: ALICE, operatorKey: "${await fingerprint('alice')}" }`,
-        `  - { name: BOB, operatorKey: "${await fingerprint('bob')}" }`,
-        'witness: WENDY',
-        'material: { source: generate }',
-        'backup: [shamir:2-of-3]',
-        'keys:',
-        `  - { alias: alias/matrix/data, keySpec: SYMMETRIC_DEFAULT, replicaRegions: [${REPLICA_REGION}] }`,
-        '  - { alias: alias/matrix/sign, keySpec: ECC_NIST_P256 }',
-        '',
-      ].join('\n');
-      await writeFile(join(c.onlineDir, 'plan.yaml'), plan);
-      const checked = ok(await c.online(['plan', 'check', 'plan.yaml', '--json']));
-      const planCode = (JSON.parse(checked.stdout) as { planCode: string }).planCode;
-      const prep = ok(
-        await c.online(['prepare', '--plan', 'plan.yaml', '--out', 'plan-request.json', '--json']),
-      );
-      expect(prep.stderr).toContain(`Plan code: ${planCode}`);
-      await carry(c.onlineDir, c.offlineDir, ['plan.yaml', 'plan-request.json']);
-      const requestCode = (JSON.parse(prep.stdout) as { checkCode: string }).checkCode;
-      const wrapped = ok(
-        await c.offline([
-          'wrap',
-          '--plan',
-          'plan.yaml',
-          '--request',
-          'plan-request.json',
-          '--out',
-          'plan-wrapped.json',
-          '--backup-dir',
-          'plan-backup',
-          ...confirm(requestCode),
-          ...keys.online,
-          '--json',
-        ]),
-      );
-      const lastHead = (stderr: string): string => /log head code (\S+)[^\n]*\n$/.exec(stderr)![1]!;
-      const offlineHead = lastHead(wrapped.stderr);
-      await carry(c.offlineDir, c.onlineDir, ['plan-wrapped.json']);
-      await copyFile(logsOf(c).offline, join(c.onlineDir, 'offline-copy.jsonl'));
-      const wrappedCode = (JSON.parse(wrapped.stdout) as { checkCode: string }).checkCode;
-      const imported = ok(
-        await c.online([
-          'import',
-          '--plan',
-          'plan.yaml',
-          '--request',
-          'plan-request.json',
-          '--wrapped',
-          'plan-wrapped.json',
-          ...confirm(wrappedCode),
-          ...keys.online,
-          '--json',
-        ]),
-      );
-      const keysImported = (JSON.parse(imported.stdout) as Imported).keys;
-      expect(keysImported.map((k) => k.keyArn.split(':')[3])).toEqual([
-        s.sim.region,
-        REPLICA_REGION,
-        s.sim.region,
-      ]);
-      const record = ok(
-        await c.online([
-          'report',
-          '--plan',
-          'plan.yaml',
-          '--log',
-          'byok-online-audit.jsonl',
-          '--log',
-          'offline-copy.jsonl',
-          '--expect-head',
-          offlineHead,
-          '--expect-head',
-          lastHead(imported.stderr),
-          '--out',
-          'record.md',
-        ]),
-      );
-      expect(record.stdout).toMatch(/^VERIFIED\b/);
-      const md = await readFile(join(c.onlineDir, 'record.md'), 'utf8');
-      expect(md).toContain(`Plan matrix plan: plan code \`${planCode}\``);
-      return keys.pins;
+    runs: PLAN_RUNS,
+    run: (c) =>
+      runPlan(c, {
+        name: 'matrix plan',
+        planLines: ['material: { source: generate }', 'backup: [shamir:2-of-3]'],
+        keys: [
+          `  - { alias: alias/matrix/data, keySpec: SYMMETRIC_DEFAULT, replicaRegions: [${REPLICA_REGION}] }`,
+          '  - { alias: alias/matrix/sign, keySpec: ECC_NIST_P256 }',
+        ],
+        wrapFlags: ['--backup-dir', 'plan-backup'],
+        regions: [s.sim.region, REPLICA_REGION, s.sim.region],
+      }),
+  },
+  {
+    path: 'a reviewed plan whose material a PKCS#11 token generates and keeps: wrap --plan --hsm',
+    runs: PLAN_RUNS,
+    hsm: true,
+    async run(c, token) {
+      const pins = await runPlan(c, {
+        name: 'matrix token plan',
+        planLines: [
+          `material: { source: hsm, token: ${token!.label} }`,
+          'backup: none',
+          // SoftHSM 2.6 wraps with SHA-1 OAEP only.
+          'wrapping: { algorithm: RSAES_OAEP_SHA_1 }',
+        ],
+        keys: [
+          '  - { alias: alias/matrix/token-data, keySpec: SYMMETRIC_DEFAULT }',
+          '  - { alias: alias/matrix/token-mac, keySpec: HMAC_256 }',
+        ],
+        wrapFlags: ['--hsm', token!.uri],
+        regions: [s.sim.region, s.sim.region],
+      });
+      // The token the plan names made and keeps both objects; the offline log names them.
+      const wrapEntry = (await readFile(logsOf(c).offline, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              command: string;
+              hsm?: { token: { label: string }; objects: { label: string }[] };
+            },
+        )
+        .filter((e) => e.command === 'wrap')
+        .at(-1)!;
+      expect(wrapEntry.hsm?.token.label).toBe(token!.label);
+      expect(wrapEntry.hsm?.objects).toHaveLength(2);
+      for (const object of wrapEntry.hsm!.objects) {
+        const listed = await token!.pkcs11Tool([
+          '--list-objects',
+          '--type',
+          'secrkey',
+          '--label',
+          object.label,
+        ]);
+        expect(listed.stdout).toContain('sensitive');
+      }
+      return pins;
     },
   },
   {

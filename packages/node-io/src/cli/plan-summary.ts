@@ -28,7 +28,10 @@ export function planSummaryLines(loaded: LoadedPlan, withKeys: boolean): string[
 
 function materialText({ plan }: LoadedPlan): string {
   const m = plan.material;
-  return m.source === 'components' ? `components of ${m.custodians} custodians` : m.source;
+  if (m.source === 'components') return `components of ${m.custodians} custodians`;
+  if (m.source === 'hsm')
+    return `generated and kept in PKCS#11 token ${m.token}${m.serial === null ? '' : ` (serial ${m.serial})`}`;
+  return m.source;
 }
 
 function backupText({ plan }: LoadedPlan): string {

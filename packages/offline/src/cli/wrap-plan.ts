@@ -1,5 +1,4 @@
 import {
-  ByokError,
   assertRequestOfPlan,
   assertPlanOperators,
   type ImportRequestBundle,
@@ -12,26 +11,16 @@ import {
   type LoadedPlan,
 } from '@byok-ceremony/node-io';
 import type { MaterialPlan } from './material-flags.js';
-import type { MaterialFlags } from './material-options.js';
+import { materialOfPlan, usage, type PlanDrivenFlags } from './wrap-plan-material.js';
 
 /** What `wrap --plan` takes from the plan instead of flags. */
 export interface WrapFromPlan {
   readonly loaded: LoadedPlan;
   readonly operators: readonly string[];
-  readonly material: MaterialPlan;
+  /** `token`: the plan's token, which the --hsm URI names (wrapMaterialOf takes it from there). */
+  readonly material: MaterialPlan | { readonly kind: 'token' };
   /** Refuses a request that is not the plan's, before any code is asked. */
   readonly assertRequest: (request: ImportRequestBundle) => void;
-}
-
-interface PlanDrivenFlags extends MaterialFlags {
-  readonly hsm?: string | undefined;
-  readonly operator: readonly string[];
-  readonly 'single-operator'?: boolean | undefined;
-  readonly 'operator-key'?: readonly string[] | undefined;
-}
-
-function usage(message: string, hint: string): ByokError {
-  return new ByokError('ERR_USAGE', message, { hint });
 }
 
 /**
@@ -64,66 +53,5 @@ export async function wrapFromPlan(
     assertRequest: (request) => {
       assertRequestOfPlan(request, loaded, 'import request');
     },
-  };
-}
-
-function materialOfPlan(
-  loaded: LoadedPlan,
-  argv: PlanDrivenFlags,
-  path: (p: string) => string,
-): MaterialPlan {
-  const { plan } = loaded;
-  const said = (['material-file', 'backup', 'components', 'hsm'] as const).filter(
-    (f) => argv[f] !== undefined && !(Array.isArray(argv[f]) && argv[f].length === 0),
-  );
-  if (said.length > 0)
-    throw usage(
-      `--${said[0]} cannot be combined with --plan`,
-      'The plan says where the material comes from and how it is backed up; leave the flag out.',
-    );
-  const source = plan.material;
-  if (source.source === 'material-set') {
-    if (argv['material-set'] === undefined)
-      throw usage(
-        'the plan takes the material from a material set: give --material-set FILE',
-        'Name the material set the custodians brought (docs/backup-format.md).',
-      );
-    return { kind: 'material-set', path: path(argv['material-set']) };
-  }
-  if (argv['material-set'] !== undefined)
-    throw usage(
-      `--material-set: the plan's material source is ${source.source}`,
-      'Leave out --material-set, or review a plan whose material is a material set.',
-    );
-  if (source.source === 'components')
-    return {
-      kind: 'components',
-      count: source.custodians,
-      files: (argv['component-file'] ?? []).map(path),
-    };
-  if (plan.backup === 'none') {
-    if (argv['backup-dir'] !== undefined)
-      throw usage(
-        '--backup-dir: the plan makes no backup',
-        'Leave out --backup-dir (the plan says backup: none).',
-      );
-    return { kind: 'generate-no-backup' };
-  }
-  if (argv['backup-dir'] === undefined)
-    throw usage(
-      'the plan backs the material up: give --backup-dir DIR',
-      'Name the new or empty folder on the backup media: --backup-dir DIR.',
-    );
-  const passphrase = plan.backup.some((b) => b.kind === 'age-passphrase');
-  if (!passphrase && argv['backup-passphrase-file'] !== undefined)
-    throw usage('--backup-passphrase-file: the plan has no age:passphrase backup', 'Leave it out.');
-  return {
-    kind: 'generate',
-    backups: plan.backup,
-    backupDir: path(argv['backup-dir']),
-    passphraseFile:
-      argv['backup-passphrase-file'] === undefined
-        ? undefined
-        : path(argv['backup-passphrase-file']),
   };
 }

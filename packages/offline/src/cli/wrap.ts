@@ -41,10 +41,11 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   if (argv.out === undefined)
     throw usage('wrap needs --out', 'Name the wrapped-key bundle to write: --out wrapped.json.');
   // Checked before any file is opened and before any prompt.
+  const fromPlan = planned?.material;
   const materialOfSession =
-    planned === undefined
+    fromPlan === undefined || fromPlan.kind === 'token'
       ? wrapMaterialOf(argv, deps, path)
-      : (session: Parameters<typeof materialOf>[2]) => materialOf(planned.material, deps, session);
+      : (session: Parameters<typeof materialOf>[2]) => materialOf(fromPlan, deps, session);
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);

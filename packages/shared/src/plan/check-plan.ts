@@ -164,24 +164,63 @@ function checkWitness(c: FieldChecker, value: unknown, operators: readonly PlanO
   return name;
 }
 
+/** A PKCS#11 token label (CK_TOKEN_INFO.label: 32 bytes, space-padded) as the plan names it. */
+const TOKEN_LABEL = /^[\x21-\x7e](?:[\x20-\x7e]{0,30}[\x21-\x7e])?$/;
+/** A token serial number (CK_TOKEN_INFO.serialNumber: 16 bytes). */
+const TOKEN_SERIAL = /^[\x21-\x7e]{1,16}$/;
+
+/** The fields each material source takes besides `source`. */
+const MATERIAL_FIELDS = {
+  generate: [],
+  components: ['custodians'],
+  'material-set': [],
+  hsm: ['token', 'serial'],
+} as const;
+
 function checkMaterial(c: FieldChecker, value: unknown): PlanMaterial {
-  const m = c.objectWith(value, '$.material', ['source'], ['custodians']);
-  if (
-    m === undefined ||
-    !c.oneOf(m.source, '$.material.source', ['generate', 'components', 'material-set'] as const)
-  )
+  const m = c.objectWith(value, '$.material', ['source'], ['custodians', 'token', 'serial']);
+  const sources = Object.keys(MATERIAL_FIELDS) as (keyof typeof MATERIAL_FIELDS)[];
+  if (m === undefined || !c.oneOf(m.source, '$.material.source', sources))
     return { source: 'generate' };
-  if (m.source !== 'components') {
-    if (m.custodians !== undefined)
-      c.fail('$.material.custodians', `only for source components, not ${m.source}`);
-    return { source: m.source };
-  }
-  const n = m.custodians;
+  const source = m.source;
+  const takes: readonly string[] = MATERIAL_FIELDS[source];
+  for (const field of ['custodians', 'token', 'serial'])
+    if (m[field] !== undefined && !takes.includes(field))
+      c.fail(`$.material.${field}`, `not for source ${source}`);
+  if (source === 'components') return { source, custodians: checkCustodians(c, m.custodians) };
+  if (source !== 'hsm') return { source };
+  if (m.token === undefined)
+    c.fail(
+      '$.material.token',
+      'missing: the label of the token that generates and keeps the material',
+    );
+  c.string(
+    m.token,
+    '$.material.token',
+    TOKEN_LABEL,
+    "the token's label: 1–32 printable ASCII characters, no space at either end",
+  );
+  const serial = m.serial ?? null;
+  if (serial !== null)
+    c.string(
+      serial,
+      '$.material.serial',
+      TOKEN_SERIAL,
+      "the token's serial number: 1–16 printable ASCII characters, no spaces",
+    );
+  return {
+    source,
+    token: typeof m.token === 'string' ? m.token : '',
+    serial: typeof serial === 'string' ? serial : null,
+  };
+}
+
+function checkCustodians(c: FieldChecker, n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 2 || n > 9) {
     c.fail('$.material.custodians', 'split knowledge needs 2 to 9 custodians (an integer)');
-    return { source: 'components', custodians: 2 };
+    return 2;
   }
-  return { source: 'components', custodians: n };
+  return n;
 }
 
 function checkBackup(
@@ -209,7 +248,9 @@ function checkBackup(
   if (material.source !== 'generate' && specs.length > 0)
     c.fail(
       '$.backup',
-      `backs up generated material; with source ${material.source} the custodians already keep it: write backup: none`,
+      material.source === 'hsm'
+        ? "backs up plaintext, which never leaves the token: the token's own backup or cloning is the backup; write backup: none"
+        : `backs up generated material; with source ${material.source} the custodians already keep it: write backup: none`,
     );
   return specs;
 }

@@ -32,7 +32,12 @@ export interface PlanKey {
 export type PlanMaterial =
   | { readonly source: 'generate' }
   | { readonly source: 'components'; readonly custodians: number }
-  | { readonly source: 'material-set' };
+  | { readonly source: 'material-set' }
+  /**
+   * Generated, kept and wrapped in a PKCS#11 token (`wrap --plan --hsm URI`): the URI given on
+   * the day must name this token; its module path and PIN stay the machine's, not the plan's.
+   */
+  | { readonly source: 'hsm'; readonly token: string; readonly serial: string | null };
 
 export interface CeremonyPlan {
   readonly format: typeof PLAN_FORMAT;

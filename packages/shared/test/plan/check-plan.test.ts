@@ -130,6 +130,35 @@ describe('checkPlan', () => {
     );
   });
 
+  it('reads a token as the material source, and refuses a backup of it or a field of another source', () => {
+    const hsm = PLAN.replace(
+      'source: generate',
+      'source: hsm\n  token: ceremony-token\n  serial: 7f1c2a3b4d5e6f70',
+    ).replace(/^backup: .*$/m, 'backup: none');
+    const plan = checkPlan(parsePlanText(hsm, 'plan.yaml'), 'plan.yaml');
+    expect(plan.material).toEqual({
+      source: 'hsm',
+      token: 'ceremony-token',
+      serial: '7f1c2a3b4d5e6f70',
+    });
+    const unpinned = checkPlan(
+      parsePlanText(hsm.replace(/\n  serial: .*/, ''), 'plan.yaml'),
+      'plan.yaml',
+    );
+    expect(unpinned.material).toEqual({ source: 'hsm', token: 'ceremony-token', serial: null });
+    expect(digestPlan(unpinned, {}).digest).not.toBe(digestPlan(plan, {}).digest);
+    const problems = problemsOf(
+      PLAN.replace('source: generate', 'source: hsm\n  custodians: 3\n  serial: "has space"'),
+    ).join('\n');
+    expect(problems).toMatch(/\$\.material\.token: missing/);
+    expect(problems).toMatch(/\$\.material\.custodians: not for source hsm/);
+    expect(problems).toMatch(/\$\.material\.serial: must be the token's serial number/);
+    expect(problems).toMatch(/\$\.backup: backs up plaintext, which never leaves the token/);
+    expect(
+      problemsOf(PLAN.replace('source: generate', 'source: generate\n  token: t')).join('\n'),
+    ).toMatch(/\$\.material\.token: not for source generate/);
+  });
+
   it('refuses anchors, aliases, tags, duplicate keys and a second document', () => {
     for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: 1\na: 2\n', 'a: 1\n---\nb: 2\n']) {
       expect(() => parsePlanText(text, 'p.yaml')).toThrow(ByokError);
