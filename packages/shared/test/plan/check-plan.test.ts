@@ -142,7 +142,7 @@ describe('checkPlan', () => {
       serial: '7f1c2a3b4d5e6f70',
     });
     const unpinned = checkPlan(
-      parsePlanText(hsm.replace(/\n  serial: .*/, ''), 'plan.yaml'),
+      parsePlanText(hsm.replace(/\n {2}serial: .*/, ''), 'plan.yaml'),
       'plan.yaml',
     );
     expect(unpinned.material).toEqual({ source: 'hsm', token: 'ceremony-token', serial: null });
