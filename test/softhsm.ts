@@ -13,6 +13,8 @@ export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 export interface SoftHsmToken {
   readonly dir: string;
   readonly label: string;
+  /** The serial SoftHSM gave the token at initialisation (CK_TOKEN_INFO.serialNumber). */
+  readonly serial: string;
   readonly pin: string;
   /** SOFTHSM2_CONF for every process that opens the token. */
   readonly env: Readonly<Record<string, string>>;
@@ -40,11 +42,15 @@ export async function softHsmToken(label = 'byok-test'): Promise<SoftHsmToken> {
     ['--init-token', '--free', '--label', label, '--so-pin', '975310', '--pin', pin],
     { env: { ...process.env, ...env } },
   );
+  const slots = await run('softhsm2-util', ['--show-slots'], { env: { ...process.env, ...env } });
+  const serial = /Serial number:\s+(\S+)\s+Initialized:\s+yes/.exec(slots.stdout)?.[1];
+  if (serial === undefined) throw new Error(`no initialised token in:\n${slots.stdout}`);
   const pinFile = join(dir, 'pin.txt');
   await writeFile(pinFile, `${pin}\n`, { mode: 0o600 });
   return {
     dir,
     label,
+    serial,
     pin,
     env,
     pinFile,

@@ -8,7 +8,11 @@ export { assertPlanOperatorKeys } from './io/plan-operator-keys.js';
 export { planSummaryLines } from './cli/plan-summary.js';
 export { INPUT_FILE_LIMITS, type InputFileKind } from './io/input-limits.js';
 export { readAuditLogPosition } from './io/audit-log.js';
-export { readAuditLogEntries, type LoggedAuditEntry } from './io/audit-log-entries.js';
+export {
+  readAuditLogEntries,
+  readIntactAuditLogEntries,
+  type LoggedAuditEntry,
+} from './io/audit-log-entries.js';
 
 // The audited runner both tools run every ceremony command through.
 export { AuditSession, type PortRecorder } from './audit/audit-session.js';
@@ -40,7 +44,7 @@ export { logHeads } from './io/log-heads.js';
 // Operators: key files, passphrases, signers, check-code prompts.
 export { readOperatorKeyFile, readOperatorPublicKey } from './io/operator-key-file.js';
 export { promptPassphrase, readPassphraseFile } from './io/operator-key-passphrase.js';
-export { promptNewPassphrase, NEW_PASSPHRASE_TRIES } from './io/prompt-new-passphrase.js';
+export { promptNewPassphrase } from './io/prompt-new-passphrase.js';
 export {
   assertOperatorKeyFlags,
   mistypedPassphraseException,

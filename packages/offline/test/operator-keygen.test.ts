@@ -125,7 +125,9 @@ describe('byok-offline operator keygen', () => {
       ],
     });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('byok-offline: error: the two passphrases differed 3 times');
+    expect(bad.stderr).toContain(
+      'byok-offline: error: no new passphrase after 3 tries: The two passphrases differ',
+    );
     expect(existsSync(join(mismatch, 'operator-bob.key.json'))).toBe(false);
   });
 

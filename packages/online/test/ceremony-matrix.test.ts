@@ -724,7 +724,7 @@ const ROWS: readonly Row[] = [
       const pins = await runPlan(c, {
         name: 'matrix token plan',
         planLines: [
-          `material: { source: hsm, token: ${token!.label} }`,
+          `material: { source: hsm, token: ${token!.label}, serial: "${token!.serial}" }`,
           'backup: none',
           // SoftHSM 2.6 wraps with SHA-1 OAEP only.
           'wrapping: { algorithm: RSAES_OAEP_SHA_1 }',
@@ -733,7 +733,7 @@ const ROWS: readonly Row[] = [
           '  - { alias: alias/matrix/token-data, keySpec: SYMMETRIC_DEFAULT }',
           '  - { alias: alias/matrix/token-mac, keySpec: HMAC_256 }',
         ],
-        wrapFlags: ['--hsm', token!.uri],
+        wrapFlags: ['--hsm', token!.uri.replace('?', `;serial=${token!.serial}?`)],
         regions: [s.sim.region, s.sim.region],
       });
       // The token the plan names made and keeps both objects; the offline log names them.

@@ -115,6 +115,8 @@ describe('parseStrictJson', () => {
       const actual = parseStrictJson(text);
       // node's deep equality: vitest's compares own "constructor" keys as if they were types.
       expect(isDeepStrictEqual(actual, readBack(value)), text).toBe(true);
+      // Member order too, which deep equality does not see (stringify writes -0 as 0).
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(value));
     }
   });
 

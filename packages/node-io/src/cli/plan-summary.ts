@@ -30,7 +30,7 @@ function materialText({ plan }: LoadedPlan): string {
   const m = plan.material;
   if (m.source === 'components') return `components of ${m.custodians} custodians`;
   if (m.source === 'hsm')
-    return `generated and kept in PKCS#11 token ${m.token}${m.serial === null ? '' : ` (serial ${m.serial})`}`;
+    return `generated and kept in PKCS#11 token ${m.token} (serial ${m.serial})`;
   return m.source;
 }
 

@@ -3,6 +3,12 @@ import { graphemesOf } from './graphemes.js';
 import { readHiddenLine } from './read-hidden-line.js';
 import { readInputFile } from './read-input-file.js';
 
+/** Where a prompt asks: stdin (a terminal, or lines in a scripted test) and stderr. */
+export interface PromptIo {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stderr: (text: string) => void;
+}
+
 /** Said when a typed passphrase is too short: a prompt asking for a new one asks again. */
 export class PassphraseTooShort extends ByokError {}
 
@@ -57,10 +63,7 @@ export async function readPassphraseFile(path: string): Promise<Buffer> {
  * Asks on stderr and reads one line from stdin, hidden on a terminal: UTF-8, backspace by
  * character, escape sequences refused, NFC-normalised before it reaches scrypt.
  */
-export async function promptPassphrase(
-  prompt: string,
-  io: { readonly stdin: NodeJS.ReadableStream; readonly stderr: (text: string) => void },
-): Promise<Buffer> {
+export async function promptPassphrase(prompt: string, io: PromptIo): Promise<Buffer> {
   io.stderr(prompt);
   try {
     const line = await readHiddenLine(io.stdin, {

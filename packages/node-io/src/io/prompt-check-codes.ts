@@ -1,4 +1,5 @@
 import { readHiddenLine } from './read-hidden-line.js';
+import type { PromptIo } from './operator-key-passphrase.js';
 
 /** How many times an operator may type a check code at a terminal before the command fails. */
 export const CHECK_CODE_TRIES = 3;
@@ -15,8 +16,6 @@ export interface CheckCodeRetry {
   /** One wrong try of `operator`'s: the audit entry records each one. */
   readonly mistyped: (operator: string) => void;
 }
-
-type PromptIo = { readonly stdin: NodeJS.ReadableStream; readonly stderr: (text: string) => void };
 
 async function readCode(operator: string, io: PromptIo): Promise<string> {
   io.stderr(`${operator}, type the check code shown on the other machine: `);

@@ -45,7 +45,7 @@ export function passphraseAsker(
             {
               first: 'Passphrase for the age backup: ',
               again: 'The same passphrase again: ',
-              code: 'ERR_USAGE',
+              code: 'ERR_AGE',
             },
             deps,
           )

@@ -18,29 +18,27 @@ export function usage(message: string, hint: string): ByokError {
 }
 
 /**
- * A plan whose material is born in a token: --hsm must name that token (its label, and its
- * serial where the plan pins one), so the object generated is in the token the plan reviewed.
+ * A plan whose material is born in a token: --hsm must name that token by the plan's label and
+ * serial, so the objects are generated in the token the plan reviewed (openToken opens only a
+ * token whose CK_TOKEN_INFO has both). The URI checked is the one wrap then opens.
  */
 function tokenOfPlan(
   material: Extract<PlanMaterial, { source: 'hsm' }>,
   argv: PlanDrivenFlags,
-): { readonly kind: 'token' } {
-  const named = `token=${material.token}${material.serial === null ? '' : `;serial=${material.serial}`}`;
+): { readonly kind: 'token'; readonly uri: string } {
+  const named = `token=${encodeURIComponent(material.token)};serial=${encodeURIComponent(material.serial)}`;
   if (argv.hsm === undefined)
     throw usage(
-      `the plan's material is generated in the PKCS#11 token ${material.token}: give --hsm`,
+      `the plan's material is generated in the PKCS#11 token ${material.token} (serial ${material.serial}): give --hsm`,
       `Name it with --hsm 'pkcs11:${named}?module-path=/path/module.so&pin-source=file:PIN-FILE'.`,
     );
   const { token } = parsePkcs11Uri(argv.hsm);
-  if (
-    token.label !== material.token ||
-    (material.serial !== null && token.serial !== material.serial)
-  )
+  if (token.label !== material.token || token.serial !== material.serial)
     throw usage(
-      `--hsm names ${token.label === undefined ? 'no token label' : `token ${token.label}`}${token.serial === undefined ? '' : ` (serial ${token.serial})`}, the plan's token is ${material.token}${material.serial === null ? '' : ` (serial ${material.serial})`}`,
+      `--hsm names ${token.label === undefined ? 'no token label' : `token ${token.label}`}${token.serial === undefined ? ' and no serial' : ` (serial ${token.serial})`}, the plan's token is ${material.token} (serial ${material.serial})`,
       `Give --hsm with the plan's ${named}; another token needs the plan reviewed again.`,
     );
-  return { kind: 'token' };
+  return { kind: 'token', uri: argv.hsm };
 }
 
 /** wrap --plan's material: the plan's source, any flag that would say otherwise refused. */
@@ -48,7 +46,7 @@ export function materialOfPlan(
   loaded: LoadedPlan,
   argv: PlanDrivenFlags,
   path: (p: string) => string,
-): MaterialPlan | { readonly kind: 'token' } {
+): MaterialPlan | { readonly kind: 'token'; readonly uri: string } {
   const { plan } = loaded;
   if (plan.material.source === 'hsm') return tokenOfPlan(plan.material, argv);
   if (argv.hsm !== undefined)

@@ -17,14 +17,14 @@ import { materialOfPlan, usage, type PlanDrivenFlags } from './wrap-plan-materia
 export interface WrapFromPlan {
   readonly loaded: LoadedPlan;
   readonly operators: readonly string[];
-  /** `token`: the plan's token, which the --hsm URI names (wrapMaterialOf takes it from there). */
-  readonly material: MaterialPlan | { readonly kind: 'token' };
+  /** `token`: the --hsm URI, checked to name the plan's token. */
+  readonly material: MaterialPlan | { readonly kind: 'token'; readonly uri: string };
   /** Refuses a request that is not the plan's, before any code is asked. */
   readonly assertRequest: (request: ImportRequestBundle) => void;
 }
 
 /**
- * `wrap --plan` (and `recover --plan`): the operators, the material source and the backups are
+ * `wrap --plan`: the operators, the material source and the backups are
  * the plan's, the operator keys must be the ones it pins, and the request must be the plan's.
  * All of it is checked before the first prompt. A flag that would say otherwise is refused
  * rather than weighed against the plan: what was reviewed is what runs.

@@ -43,9 +43,11 @@ async function runWrap(argv: WrapArgs, deps: CliDeps): Promise<void> {
   // Checked before any file is opened and before any prompt.
   const fromPlan = planned?.material;
   const materialOfSession =
-    fromPlan === undefined || fromPlan.kind === 'token'
+    fromPlan === undefined
       ? wrapMaterialOf(argv, deps, path)
-      : (session: Parameters<typeof materialOf>[2]) => materialOf(fromPlan, deps, session);
+      : fromPlan.kind === 'token'
+        ? wrapMaterialOf({ ...argv, hsm: fromPlan.uri }, deps, path)
+        : (session: Parameters<typeof materialOf>[2]) => materialOf(fromPlan, deps, session);
   const keyFiles = argv['operator-key'] ?? [];
   const passphraseFiles = argv['passphrase-file'] ?? [];
   assertOperatorKeyFlags(keyFiles, passphraseFiles, operators);

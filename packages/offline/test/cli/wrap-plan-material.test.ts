@@ -19,30 +19,46 @@ function refusal(plan: LoadedPlan, hsm: string | undefined): string {
 }
 
 describe("wrap --plan's material from a plan that names a token", () => {
-  const token = loaded({ source: 'hsm', token: 'ceremony', serial: null });
-  const pinned = loaded({ source: 'hsm', token: 'ceremony', serial: '0a1b2c3d' });
+  const token = loaded({ source: 'hsm', token: 'ceremony', serial: '0a1b2c3d' });
 
-  it('takes --hsm naming the plan’s token, and its serial where the plan pins one', () => {
-    expect(refusal(token, `pkcs11:token=ceremony?${MODULE}`)).toBe('accepted');
-    expect(refusal(pinned, `pkcs11:token=ceremony;serial=0a1b2c3d?${MODULE}`)).toBe('accepted');
+  it("takes --hsm naming the plan's token by label and serial, and carries that URI", () => {
+    const uri = `pkcs11:token=ceremony;serial=0a1b2c3d?${MODULE}`;
+    expect(refusal(token, uri)).toBe('accepted');
+    expect(materialOfPlan(token, { hsm: uri, operator: [] }, (p) => p)).toEqual({
+      kind: 'token',
+      uri,
+    });
+    expect(refusal(token, `pkcs11:token=%63eremony;serial=0a1b2c3d?${MODULE}`)).toBe('accepted');
   });
 
   it('refuses no --hsm, another token, another or no serial, and --hsm with another source', () => {
     expect(refusal(token, undefined)).toBe(
-      "the plan's material is generated in the PKCS#11 token ceremony: give --hsm",
+      "the plan's material is generated in the PKCS#11 token ceremony (serial 0a1b2c3d): give --hsm",
     );
-    expect(refusal(token, `pkcs11:token=other?${MODULE}`)).toBe(
-      "--hsm names token other, the plan's token is ceremony",
+    expect(refusal(token, `pkcs11:token=other;serial=0a1b2c3d?${MODULE}`)).toBe(
+      "--hsm names token other (serial 0a1b2c3d), the plan's token is ceremony (serial 0a1b2c3d)",
     );
-    expect(refusal(token, `pkcs11:serial=0a1b2c3d?${MODULE}`)).toBe(
-      "--hsm names no token label (serial 0a1b2c3d), the plan's token is ceremony",
+    expect(refusal(token, `pkcs11:token=ceremony?${MODULE}`)).toBe(
+      "--hsm names token ceremony and no serial, the plan's token is ceremony (serial 0a1b2c3d)",
     );
-    expect(refusal(pinned, `pkcs11:token=ceremony;serial=99?${MODULE}`)).toMatch(
-      /the plan's token is ceremony \(serial 0a1b2c3d\)$/,
+    expect(refusal(token, `pkcs11:serial=0a1b2c3d?${MODULE}`)).toMatch(
+      /^--hsm names no token label/,
     );
-    expect(refusal(pinned, `pkcs11:token=ceremony?${MODULE}`)).toMatch(/\(serial 0a1b2c3d\)$/);
+    expect(refusal(token, `pkcs11:token=ceremony;serial=99?${MODULE}`)).toMatch(/\(serial 99\),/);
     expect(refusal(loaded({ source: 'generate' }), `pkcs11:token=ceremony?${MODULE}`)).toBe(
       "--hsm: the plan's material source is generate",
     );
+  });
+
+  it('names the token in its hint as a URI that reads back, whatever its label holds', () => {
+    const odd = loaded({ source: 'hsm', token: 'a;b?c&d %', serial: '7' });
+    let hint = '';
+    try {
+      materialOfPlan(odd, { operator: [] }, (p) => p);
+    } catch (e) {
+      hint = String((e as { hint?: string }).hint);
+    }
+    const uri = /'(pkcs11:[^']+)'/.exec(hint)![1]!.replace('/path/module.so', '/usr/lib/m.so');
+    expect(refusal(odd, uri)).toBe('accepted');
   });
 });

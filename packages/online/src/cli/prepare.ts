@@ -11,6 +11,7 @@ import {
   qrFramesPort,
   qrShowFlagsOf,
   readAuditLogEntries,
+  readIntactAuditLogEntries,
 } from '@byok-ceremony/node-io';
 import { writeRawParameters } from '../io/write-raw-parameters.js';
 import { keysCreatedWithoutAlias } from '../ops/keys-created-without-alias.js';
@@ -59,9 +60,8 @@ async function runPrepare(
     `Import request, check code ${code}: confirm it on the offline machine`;
 
   const session = new AuditSession('prepare', globals.operators);
-  const result = await runOnlineAudited(deps, globals, session, async ({ logHead }) => {
-    const logged = await readAuditLogEntries(globals.auditLog);
-    return prepareCeremony(
+  const result = await runOnlineAudited(deps, globals, session, async ({ logHead }) =>
+    prepareCeremony(
       {
         keyIds,
         wrappingAlgorithm: algorithm,
@@ -75,9 +75,11 @@ async function runPrepare(
         kcvOnRecord: lifecycle.kcvOnRecord,
         withReplicas: lifecycle.withReplicas,
         plan,
-        importedOnRecord: keysImportedOnRecord(logged),
+        importedOnRecord: keysImportedOnRecord(await readAuditLogEntries(globals.auditLog)),
         createdWithoutAlias:
-          plan === undefined ? new Map() : keysCreatedWithoutAlias(logged, plan.digest),
+          plan === undefined
+            ? new Map()
+            : keysCreatedWithoutAlias(await readIntactAuditLogEntries(globals.auditLog), plan),
         concurrency,
       },
       {
@@ -92,8 +94,8 @@ async function runPrepare(
         qr: qrFramesPort(qr, session),
         wait: waitOptions(deps),
       },
-    );
-  });
+    ),
+  );
   for (const warning of result.warnings) deps.stderr(`${TOOL}: ${warning}\n`);
   for (const d of result.reimports) {
     deps.stderr(

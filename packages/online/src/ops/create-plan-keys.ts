@@ -83,7 +83,7 @@ async function createPlanAlias(
       'ERR_KMS',
       `${key.alias}: key ${created.arn} was created, but not its alias: ${error instanceof Error ? error.message : String(error)}`,
       {
-        hint: "Run prepare --plan again: it finds the key on this machine's log, compares it with the plan and creates only its alias.",
+        hint: `Run prepare --plan again: it finds the key on this machine's audit log (while its chain holds), compares it with the plan and creates only its alias. Or add the alias (aws kms create-alias --alias-name ${key.alias} --target-key-id ${created.keyId}) and run it again.`,
         cause: error,
       },
     );

@@ -132,7 +132,7 @@ function samePolicy(inKms: string, inPlan: string): boolean {
   }
 }
 
-/** Tags and policy, read only when the plan sets them. */
+/** Tags, and the policy where the plan names a policy file. */
 async function settingsDifferences(
   key: PlanKey,
   d: KeyDescription,
@@ -140,8 +140,8 @@ async function settingsDifferences(
   policies: ReadonlyMap<string, string>,
 ): Promise<string[]> {
   const found: string[] = [];
-  if (Object.keys(key.tags).length > 0)
-    found.push(...tagDifferences(key, await kms.listResourceTags(d.arn)));
+  // Always read: a plan without tags means a key without them (a tag could grant access by ABAC).
+  found.push(...tagDifferences(key, await kms.listResourceTags(d.arn)));
   if (key.policyFile !== null) {
     const planned = policies.get(key.policyFile);
     if (planned === undefined || !samePolicy(await kms.getKeyPolicy(d.arn), planned))
@@ -179,6 +179,9 @@ async function comparePlanKey(
   if (primary === undefined || (createdArn !== undefined && primary.keyState === 'PendingDeletion'))
     return none;
   const differences = [
+    ...(createdArn !== undefined && primary.arn !== createdArn
+      ? [`the key logged as created, ${createdArn}, is ${primary.arn} in KMS`]
+      : []),
     ...describedDifferences(key, primary, plan, plan.region, input.importedOnRecord),
     ...multiRegionDifferences(key, primary),
   ];

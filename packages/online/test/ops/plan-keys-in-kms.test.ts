@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan, type CeremonyPlan } from '@byok-ceremony/shared';
+import { ByokError, checkPlan, type CeremonyPlan } from '@byok-ceremony/shared';
 import type { KeyDescription, KmsPort } from '../../src/kms/kms-port.js';
 import { planKeysInKms } from '../../src/ops/plan-keys-in-kms.js';
 import { FakeKmsPort } from '../helpers/fake-kms-port.js';
@@ -64,6 +64,7 @@ function kmsHolding(keys: Record<string, KeyDescription>, policy: string): KmsPo
     return d === undefined ? Promise.reject(new Error(`no ${keyId}`)) : Promise.resolve(d);
   };
   kms.getKeyPolicy = () => Promise.resolve(policy);
+  kms.listResourceTags = () => Promise.resolve([]);
   return Object.assign(kms, { region: 'eu-west-2' });
 }
 
@@ -137,5 +138,76 @@ describe('planKeysInKms', () => {
       planOf([{ alias: 'alias/a', keySpec: 'SYMMETRIC_DEFAULT', policyFile: 'policy.json' }]),
     );
     expect(differences).toEqual(["alias/a: key policy in KMS is not the plan's policy.json"]);
+  });
+
+  it('compares tags as a whole set even where the plan lists none', async () => {
+    const kms = kmsHolding({ 'alias/a': described(arn('a-1')) }, POLICY);
+    kms.listResourceTags = () => Promise.resolve([{ key: 'access', value: 'everyone' }]);
+    const { differences } = await compare(
+      kms,
+      planOf([{ alias: 'alias/a', keySpec: 'SYMMETRIC_DEFAULT' }]),
+    );
+    expect(differences).toEqual(['alias/a: tags are access=everyone in KMS, none in the plan']);
+  });
+
+  describe('a key an earlier run logged creating, whose alias was not', () => {
+    const logged = (
+      kms: KmsPort,
+      keys: Record<string, unknown>[] = [{ alias: 'alias/a', keySpec: 'SYMMETRIC_DEFAULT' }],
+    ) =>
+      planKeysInKms(kms, () => Promise.resolve(kms), {
+        plan: planOf(keys),
+        policies: new Map(),
+        importedOnRecord: new Set(),
+        createdWithoutAlias: new Map([['alias/a', arn('a-1')]]),
+        concurrency: 2,
+      });
+    /** KMS where the alias does not exist and the logged ARN describes as `d` (or not at all). */
+    function kmsWithout(d: KeyDescription | Error): KmsPort {
+      const kms = kmsHolding({}, POLICY);
+      kms.describeKey = (keyId) =>
+        keyId !== arn('a-1')
+          ? Promise.reject(new Error(`no ${keyId}`))
+          : d instanceof Error
+            ? Promise.reject(d)
+            : Promise.resolve(d);
+      return kms;
+    }
+
+    it('is taken by its ARN, compared with the plan, and marked for its alias', async () => {
+      const { found, differences } = await logged(kmsWithout(described(arn('a-1'))));
+      expect(differences).toEqual([]);
+      expect(found[0]).toMatchObject({ primary: { arn: arn('a-1') }, aliasMissing: true });
+    });
+
+    it('differs from the plan like any key found: its tags, or another key under its ARN', async () => {
+      const tagged = kmsWithout(described(arn('a-1')));
+      tagged.listResourceTags = () => Promise.resolve([{ key: 'owner', value: 'mallory' }]);
+      expect((await logged(tagged)).differences).toEqual([
+        'alias/a: tags are owner=mallory in KMS, none in the plan',
+      ]);
+      const other = await logged(kmsWithout(described(arn('b-2'))));
+      expect(other.differences).toEqual([
+        `alias/a: the key logged as created, ${arn('a-1')}, is ${arn('b-2')} in KMS`,
+      ]);
+    });
+
+    it('counts as missing once KMS no longer has it or is deleting it', async () => {
+      const gone = new ByokError('ERR_KMS', 'KMS refused DescribeKey', {
+        cause: Object.assign(new Error('not found'), { name: 'NotFoundException' }),
+      });
+      for (const kms of [
+        kmsWithout(gone),
+        kmsWithout(described(arn('a-1'), { keyState: 'PendingDeletion' })),
+      ]) {
+        const { found, differences } = await logged(kms);
+        expect(differences).toEqual([]);
+        expect(found[0]?.primary).toBeUndefined();
+      }
+      const denied = new ByokError('ERR_KMS', 'KMS refused DescribeKey', {
+        cause: Object.assign(new Error('denied'), { name: 'AccessDeniedException' }),
+      });
+      await expect(logged(kmsWithout(denied))).rejects.toBe(denied);
+    });
   });
 });

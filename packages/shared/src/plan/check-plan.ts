@@ -189,29 +189,26 @@ function checkMaterial(c: FieldChecker, value: unknown): PlanMaterial {
       c.fail(`$.material.${field}`, `not for source ${source}`);
   if (source === 'components') return { source, custodians: checkCustodians(c, m.custodians) };
   if (source !== 'hsm') return { source };
-  if (m.token === undefined)
-    c.fail(
-      '$.material.token',
-      'missing: the label of the token that generates and keeps the material',
-    );
-  c.string(
-    m.token,
-    '$.material.token',
-    TOKEN_LABEL,
-    "the token's label: 1–32 printable ASCII characters, no space at either end",
-  );
-  const serial = m.serial ?? null;
-  if (serial !== null)
-    c.string(
-      serial,
-      '$.material.serial',
+  // Label and serial both: a label is whatever the token was initialised with, and two tokens
+  // can carry one; the serial is the maker's and tells them apart.
+  for (const [field, pattern, rule] of [
+    [
+      'token',
+      TOKEN_LABEL,
+      "the token's label: 1–32 printable ASCII characters, no space at either end",
+    ],
+    [
+      'serial',
       TOKEN_SERIAL,
       "the token's serial number: 1–16 printable ASCII characters, no spaces",
-    );
+    ],
+  ] as const)
+    if (m[field] === undefined) c.fail(`$.material.${field}`, `missing: ${rule}`);
+    else quotedString(c, m[field], `$.material.${field}`, pattern, rule);
   return {
     source,
     token: typeof m.token === 'string' ? m.token : '',
-    serial: typeof serial === 'string' ? serial : null,
+    serial: typeof m.serial === 'string' ? m.serial : '',
   };
 }
 

@@ -35,9 +35,10 @@ export type PlanMaterial =
   | { readonly source: 'material-set' }
   /**
    * Generated, kept and wrapped in a PKCS#11 token (`wrap --plan --hsm URI`): the URI given on
-   * the day must name this token; its module path and PIN stay the machine's, not the plan's.
+   * the day must name this token by label and serial; its module path and PIN stay the
+   * machine's, not the plan's.
    */
-  | { readonly source: 'hsm'; readonly token: string; readonly serial: string | null };
+  | { readonly source: 'hsm'; readonly token: string; readonly serial: string };
 
 export interface CeremonyPlan {
   readonly format: typeof PLAN_FORMAT;

@@ -22,6 +22,8 @@ describe('assertPlanOperators', () => {
   it('accepts no list (the plan names them) and the plan list as written', () => {
     expect(refusal([])).toBe('accepted');
     expect(refusal(['ALICE', 'BOB'])).toBe('accepted');
+    // Full-width letters are the same name once normalised (NFKC), as on the record.
+    expect(refusal(['\uff21\uff2c\uff29\uff23\uff25', 'BOB'])).toBe('accepted');
   });
 
   it('refuses another order, another count, another case and a look-alike', () => {

@@ -141,19 +141,32 @@ describe('checkPlan', () => {
       token: 'ceremony-token',
       serial: '7f1c2a3b4d5e6f70',
     });
-    const unpinned = checkPlan(
-      parsePlanText(hsm.replace(/\n {2}serial: .*/, ''), 'plan.yaml'),
-      'plan.yaml',
+    const other = checkPlan(
+      parsePlanText(hsm.replace('7f1c2a3b4d5e6f70', '"0012"'), 'p.yaml'),
+      'p.yaml',
     );
-    expect(unpinned.material).toEqual({ source: 'hsm', token: 'ceremony-token', serial: null });
-    expect(digestPlan(unpinned, {}).digest).not.toBe(digestPlan(plan, {}).digest);
+    expect(digestPlan(other, {}).digest).not.toBe(digestPlan(plan, {}).digest);
     const problems = problemsOf(
       PLAN.replace('source: generate', 'source: hsm\n  custodians: 3\n  serial: "has space"'),
-    ).join('\n');
-    expect(problems).toMatch(/\$\.material\.token: missing/);
-    expect(problems).toMatch(/\$\.material\.custodians: not for source hsm/);
-    expect(problems).toMatch(/\$\.material\.serial: must be the token's serial number/);
-    expect(problems).toMatch(/\$\.backup: backs up plaintext, which never leaves the token/);
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '$.material.custodians: not for source hsm',
+        "$.material.token: missing: the token's label: 1–32 printable ASCII characters, no space at either end",
+        "$.material.serial: must be the token's serial number: 1–16 printable ASCII characters, no spaces",
+      ]),
+    );
+    expect(problems.join('\n')).toMatch(
+      /\$\.backup: backs up plaintext, which never leaves the token/,
+    );
+    // Label and serial both: a label alone is whatever a token was initialised with.
+    expect(problemsOf(hsm.replace(/\n {2}serial: .*/, ''))).toEqual([
+      "$.material.serial: missing: the token's serial number: 1–16 printable ASCII characters, no spaces",
+    ]);
+    // A serial YAML reads as a number would lose its leading zeros: it must be quoted.
+    expect(problemsOf(hsm.replace('7f1c2a3b4d5e6f70', '0012'))).toEqual([
+      '$.material.serial: must be a quoted string ("…"): YAML read it as a number',
+    ]);
     expect(
       problemsOf(PLAN.replace('source: generate', 'source: generate\n  token: t')).join('\n'),
     ).toMatch(/\$\.material\.token: not for source generate/);
