@@ -67,6 +67,11 @@ const FLAGS = {
     type: 'string',
     describe: 'Serve these (test-only, public) wrapping keys first, each once',
   },
+  'wrapping-key-pool-file-reuse': {
+    type: 'boolean',
+    default: false,
+    describe: 'Serve the pool file keys again in turn instead of generating any (benchmarks)',
+  },
   'request-log': {
     type: 'string',
     describe: 'Append one JSON line per request to FILE',
@@ -141,6 +146,7 @@ function optionsOf(args: ParsedFlags, stdout: (line: string) => void): KmsSimOpt
     ...(args['wrapping-key-pool-file'] === undefined
       ? {}
       : { wrappingKeyPoolFile: args['wrapping-key-pool-file'] }),
+    wrappingKeyPoolFileReuse: args['wrapping-key-pool-file-reuse'],
     ...(args['request-log'] === undefined ? {} : { requestLog: args['request-log'] }),
     ...(args.credentials === undefined
       ? {}
