@@ -9,6 +9,7 @@ const BENCHMARKS = [
   './ceremony-vs-seed.mjs',
   './batch-1000.mjs',
   './qr-robustness.mjs',
+  './scale.mjs',
 ];
 
 // The benchmarks' own SDK clients (creating keys) run on this Node; its support notice is noise here.

@@ -46,6 +46,8 @@ export interface KmsSimOptions {
   wrappingKeyPoolSize?: number;
   /** A pool file (throwaway test keys) whose key pairs are served first, each once. */
   wrappingKeyPoolFile?: string;
+  /** Serve the pool file's pairs again, in turn, instead of generating any (benchmarks). */
+  wrappingKeyPoolFileReuse?: boolean;
   /** Append one JSON line per request to this file. */
   requestLog?: string;
   /** The admin token; default 32 random bytes, base64url. */
@@ -122,6 +124,7 @@ function createPool(
     enabled: options.wrappingKeyPool ?? true,
     ...(options.wrappingKeyPoolSize === undefined ? {} : { size: options.wrappingKeyPoolSize }),
     ...(seeded === undefined ? {} : { seeded }),
+    reuseSeeded: options.wrappingKeyPoolFileReuse ?? false,
   });
   if (seeded === undefined) pool.warm('RSA_4096');
   return pool;

@@ -93,6 +93,31 @@ describe('the wrapping key pool', () => {
     expect((await second).publicKeyDer.toString()).toMatch(/^public-RSA_4096/);
     pool.close();
   });
+
+  it('with reuseSeeded, serves the seeded pairs again in turn and generates none', async () => {
+    const gen = manualGenerator();
+    const pair = (n: number) => ({
+      publicKeyDer: Buffer.from(`seed-public-${n}`),
+      privateKeyDer: Buffer.from(`seed-private-${n}`),
+    });
+    const pool = new WrappingKeyPool({
+      enabled: true,
+      generate: gen.generate,
+      seeded: new Map([['RSA_2048', [pair(1), pair(2)]]]),
+      reuseSeeded: true,
+    });
+    const served: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const taken = await pool.take('RSA_2048');
+      served.push(taken.publicKeyDer.toString());
+      // Each answer has its own buffers: zeroing one leaves the next turn intact.
+      taken.privateKeyDer.fill(0);
+    }
+    expect(served).toEqual([1, 2, 1, 2, 1].map((n) => `seed-public-${n}`));
+    expect((await pool.take('RSA_2048')).privateKeyDer.toString()).toBe('seed-private-2');
+    expect(gen.pending).toHaveLength(0);
+    pool.close();
+  });
 });
 
 describe('wrapping key pool files', () => {

@@ -22,6 +22,7 @@ export {
   isKeyUsage,
   isWrappingAlgorithm,
   isWrappingKeySpec,
+  maxMaterialBytes,
   type KeySpec,
   type KeyUsage,
   type WrappingAlgorithm,

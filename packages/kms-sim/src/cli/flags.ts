@@ -62,6 +62,11 @@ export const FLAGS = {
     type: 'string',
     describe: 'Serve these (test-only, public) wrapping keys first, each once',
   },
+  'wrapping-key-pool-file-reuse': {
+    type: 'boolean',
+    default: false,
+    describe: 'Serve the pool file keys again in turn instead of generating any (benchmarks)',
+  },
   'request-log': {
     type: 'string',
     describe: 'Append one JSON line per request to FILE',

@@ -73,6 +73,7 @@ function optionsOf(args: ParsedFlags, stdout: (line: string) => void): KmsSimOpt
     ...(args['wrapping-key-pool-file'] === undefined
       ? {}
       : { wrappingKeyPoolFile: args['wrapping-key-pool-file'] }),
+    wrappingKeyPoolFileReuse: args['wrapping-key-pool-file-reuse'],
     ...(args['request-log'] === undefined ? {} : { requestLog: args['request-log'] }),
     ...(args.credentials === undefined
       ? {}

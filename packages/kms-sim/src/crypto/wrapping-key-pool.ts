@@ -43,6 +43,11 @@ export interface WrappingKeyPoolOptions {
   parallelism?: number;
   /** Pairs served first, each once, before any is generated (tests' fixture keys). */
   seeded?: ReadonlyMap<WrappingKeySpec, readonly WrappingKeyPair[]>;
+  /**
+   * Serve the seeded pairs again, in turn, once all were served, instead of generating: for
+   * benchmarks of more keys than a pool file holds (KMS itself never hands a pair out twice).
+   */
+  reuseSeeded?: boolean;
   generate?: (spec: WrappingKeySpec) => Promise<WrappingKeyPair>;
 }
 
@@ -66,6 +71,7 @@ export class WrappingKeyPool {
   readonly #size: number;
   readonly #parallelism: number;
   readonly #generate: (spec: WrappingKeySpec) => Promise<WrappingKeyPair>;
+  readonly #reuseSeeded: boolean;
   #running = 0;
   #closed = false;
 
@@ -74,6 +80,7 @@ export class WrappingKeyPool {
     this.#size = options.size ?? DEFAULT_POOL_SIZE;
     this.#parallelism = Math.max(1, options.parallelism ?? availableParallelism());
     this.#generate = options.generate ?? generateWrappingKeyPair;
+    this.#reuseSeeded = options.reuseSeeded ?? false;
     for (const [spec, pairs] of options.seeded ?? []) this.#poolOf(spec).seeded.push(...pairs);
   }
 
@@ -103,7 +110,10 @@ export class WrappingKeyPool {
   take(spec: WrappingKeySpec): Promise<WrappingKeyPair> {
     const pool = this.#poolOf(spec);
     const seeded = pool.seeded.shift();
-    if (seeded !== undefined) return Promise.resolve(copy(seeded));
+    if (seeded !== undefined) {
+      if (this.#reuseSeeded) pool.seeded.push(seeded);
+      return Promise.resolve(copy(seeded));
+    }
     if (!this.#enabled || this.#closed) return this.#generate(spec);
     const ready = pool.ready.shift();
     if (ready !== undefined) {

@@ -1,5 +1,5 @@
 import { KmsError, notFound } from '../errors.js';
-import { rotateWhenDue } from './rotation.js';
+import { nextRotationDate, rotateWhenDue } from './rotation.js';
 import type {
   AliasRecord,
   KeyRecord,
@@ -21,28 +21,41 @@ const KEY_ID =
 
 /**
  * A Map that remembers which entries were reached since the last `takeTouched()`: handlers
- * change records they got from it, so a state file only needs to write those again.
+ * change records they got from it, so a state file only needs to write those again. It also
+ * remembers them, apart, since the last `takeReached()`: the clock's work (SimState.tick) only
+ * needs to look again at those.
  */
 export class TrackedMap<V> extends Map<string, V> {
   readonly #touched = new Set<string>();
+  readonly #reached = new Set<string>();
 
   override get(key: string): V | undefined {
-    this.#touched.add(key);
+    this.#reach(key);
     return super.get(key);
   }
 
   override set(key: string, value: V): this {
-    this.#touched.add(key);
+    this.#reach(key);
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    this.#touched.add(key);
+    this.#reach(key);
     return super.delete(key);
   }
 
   touch(key: string): void {
+    this.#reach(key);
+  }
+
+  /** The entry, without counting it as reached: for bookkeeping that changes nothing. */
+  peek(key: string): V | undefined {
+    return super.get(key);
+  }
+
+  #reach(key: string): void {
     this.#touched.add(key);
+    this.#reached.add(key);
   }
 
   /** The entries reached since the last call (present or deleted), and forgets them. */
@@ -51,6 +64,25 @@ export class TrackedMap<V> extends Map<string, V> {
     this.#touched.clear();
     return touched;
   }
+
+  /** The same, counted apart from takeTouched: for the clock's bookkeeping. */
+  takeReached(): string[] {
+    const reached = [...this.#reached];
+    this.#reached.clear();
+    return reached;
+  }
+}
+
+/** When time next does something to a key on its own, in epoch seconds (Infinity: never). */
+function dueOf(key: KeyRecord): number {
+  let due = key.deletionDate ?? Number.POSITIVE_INFINITY;
+  for (const material of key.materials)
+    if (material.material !== undefined && material.validTo !== undefined)
+      due = Math.min(due, material.validTo);
+  // Only an Enabled key rotates; any change of its state reaches it again (get), so it is looked at then.
+  const rotation = nextRotationDate(key);
+  if (rotation !== undefined && keyStateOf(key) === 'Enabled') due = Math.min(due, rotation);
+  return due;
 }
 
 /** Everything the simulator knows, transport-free: handlers read and change it. */
@@ -59,6 +91,12 @@ export class SimState {
   readonly aliases = new TrackedMap<AliasRecord>();
   readonly wrappingKeys = new TrackedMap<WrappingKeyRecord>();
   readonly secrets: SimSecrets;
+  /**
+   * The earliest time any key or wrapping key may be due (expiry, deletion, rotation), as of
+   * what tick last saw: never later than the truth, sometimes earlier (then tick looks at all
+   * and learns better). -Infinity until the first tick.
+   */
+  #dueBy = Number.NEGATIVE_INFINITY;
 
   constructor(secrets: SimSecrets) {
     this.secrets = secrets;
@@ -74,6 +112,28 @@ export class SimState {
    * Returns whether it changed anything, so that even a read-only request then saves the state.
    */
   tick(nowSeconds: number): boolean {
+    // Per request only the records reached since the last tick are looked at again, so a
+    // request costs the same whatever the number of keys held; all of them only once one is due.
+    for (const arn of this.keys.takeReached()) {
+      const key = this.keys.peek(arn);
+      if (key !== undefined) this.#dueBy = Math.min(this.#dueBy, dueOf(key));
+    }
+    for (const id of this.wrappingKeys.takeReached()) {
+      const wrapping = this.wrappingKeys.peek(id);
+      if (wrapping !== undefined) this.#dueBy = Math.min(this.#dueBy, wrapping.expiresAt);
+    }
+    if (nowSeconds < this.#dueBy) return false;
+    const changed = this.#tickAll(nowSeconds);
+    let dueBy = Number.POSITIVE_INFINITY;
+    for (const key of this.keys.values()) dueBy = Math.min(dueBy, dueOf(key));
+    for (const wrapping of this.wrappingKeys.values()) dueBy = Math.min(dueBy, wrapping.expiresAt);
+    this.#dueBy = dueBy;
+    this.keys.takeReached();
+    this.wrappingKeys.takeReached();
+    return changed;
+  }
+
+  #tickAll(nowSeconds: number): boolean {
     let changed = false;
     for (const [arn, key] of this.keys) {
       if (key.deletionDate !== undefined && key.deletionDate <= nowSeconds) {

@@ -78,7 +78,9 @@ export function prepareFlagsOf(args: PrepareArgs): PrepareFlags {
       hint: 'Name each key: --key-id KEY_ID_OR_ARN (repeatable); create one with byok-online create-key.',
     });
   }
-  const duplicates = keyIds.filter((k, i) => keyIds.indexOf(k) !== i);
+  // A set, not indexOf per key: ten thousand keys are a hundred million comparisons.
+  const seen = new Set<string>();
+  const duplicates = keyIds.filter((k) => seen.size === seen.add(k).size);
   if (duplicates.length > 0) {
     throw new ByokError('ERR_USAGE', `--key-id ${duplicates[0]!} is given twice`, {
       hint: 'Name each key once.',

@@ -73,6 +73,8 @@ export async function importWrappedKeys(
   const requestDigest = run.requestDigest ?? nodeBundleDigest(request);
   const total = request.targets.length;
   const progress = new ImportProgress(total);
+  // By group once: a search per key would be quadratic in the keys.
+  const materialOf = new Map(wrapped.materials.map((m) => [m.materialGroup, m]));
   const keyImport = (i: number): KeyImport => {
     const target = request.targets[i]!;
     return {
@@ -82,7 +84,7 @@ export async function importWrappedKeys(
       answer: wrapped.targets[i]!,
       importToken: run.importTokens[i]!,
       keyMaterialDescription: run.keyMaterialDescription,
-      material: wrapped.materials.find((m) => m.materialGroup === target.materialGroup)!,
+      material: materialOf.get(target.materialGroup)!,
       requestDigest,
       expiration: expirationOf(target),
       wait,

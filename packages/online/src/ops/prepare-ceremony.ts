@@ -4,6 +4,7 @@ import {
   IMPORT_TOKENS_FORMAT,
   IMPORT_TOKENS_VERSION,
   canonicalJson,
+  defaultWrappingAlgorithm,
   importTokensPathOf,
   type ImportTokensFile,
   type AuditKeyRecord,
@@ -26,6 +27,12 @@ import { nodeBundleDigest, nodeWrappingKeyFingerprint } from '@byok-ceremony/nod
 import type { KeyDescription, KmsPort } from '../kms/kms-port.js';
 import { withKms, type OnlinePorts } from './ceremony-ports.js';
 import { importWindowWarning } from './import-window.js';
+import {
+  assertRequestFits,
+  ARN_MAX_CHARS,
+  READ_LIMITS,
+  type TargetShape,
+} from './request-size-bounds.js';
 import type { PrepareMode } from './plan-import-type.js';
 import { preparePlanKeys, type PlanKeysPrepared } from './prepare-plan-keys.js';
 import {
@@ -127,6 +134,29 @@ async function assertOutputsUsable(
   await ports.writer.assertWritable(importTokensPathOf(input.out));
   if (input.rawDir !== undefined) await ports.writer.assertWritable(input.rawDir);
   await ports.qr?.assertUsable();
+}
+
+/**
+ * The targets as far as known before any KMS call: the plan's keys and replicas with their key
+ * specs, or one target of unknown key spec per --key-id (replicas join only after DescribeKey).
+ */
+function targetsBeforeKms(input: PrepareCeremonyInput): TargetShape[] {
+  const { plan } = input;
+  if (plan === undefined)
+    return input.keyIds.map(() => ({
+      keySpec: undefined,
+      wrappingAlgorithm: input.wrappingAlgorithm,
+      arnChars: ARN_MAX_CHARS,
+    }));
+  return plan.plan.keys.flatMap((key) =>
+    Array<TargetShape>(1 + key.replicaRegions.length).fill({
+      keySpec: key.keySpec,
+      wrappingAlgorithm:
+        plan.plan.wrappingAlgorithm ??
+        defaultWrappingAlgorithm(key.keySpec, plan.plan.wrappingKeySpec),
+      arnChars: ARN_MAX_CHARS,
+    }),
+  );
 }
 
 /** With --plan, what KMS lacks of the plan is created first; the plan's keys are then the request's. */
@@ -240,6 +270,27 @@ function preparedKeyRecords(
   });
 }
 
+/**
+ * The bounds assume tokens of at most TOKEN_BOUND_BYTES; KMS's tokens may be up to 6,144 bytes,
+ * so what is about to be written is measured too: never a file its reader refuses.
+ */
+function assertWrittenFits(request: string, tokens: string): void {
+  for (const [what, text, limit] of [
+    ['import request', request, READ_LIMITS.request],
+    ['import tokens file', tokens, READ_LIMITS.tokens],
+  ] as const) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > limit)
+      throw new ByokError(
+        'ERR_REQUEST_TOO_LARGE',
+        `the ${what} would be ${bytes} bytes, above the ${limit} bytes its reader accepts`,
+        {
+          hint: 'Prepare fewer keys per request (split the --key-id list or the plan); nothing was written, and the import parameters just requested are left to expire unused.',
+        },
+      );
+  }
+}
+
 /** Writes the request, its tokens file (and raw files, QR frames); each written one's digest is on record. */
 async function writeRequest(
   input: PrepareCeremonyInput,
@@ -251,6 +302,7 @@ async function writeRequest(
   return facts.run(async () => {
     const text = `${JSON.stringify(prepared.bundle, null, 2)}\n`;
     const tokens = tokensFileText(prepared, digest);
+    assertWrittenFits(text, tokens);
     if (input.rawDir !== undefined) await ports.writeRawParameters(input.rawDir, prepared.raw);
     // The tokens first: a request on disk always has its tokens beside it.
     await ports.writer.write(importTokensPathOf(input.out), tokens, 0o644);
@@ -281,6 +333,16 @@ export async function prepareCeremony(
   const facts = new FactsBuilder();
   return facts.run(async () => {
     await assertOutputsUsable(input, ports);
+    // Before any KMS call: no import parameters whose 24 hours would run out unused.
+    assertRequestFits(
+      {
+        targets: targetsBeforeKms(input),
+        wrappingKeySpec: input.plan?.plan.wrappingKeySpec ?? input.wrappingKeySpec,
+        operators: input.operators,
+        ceremonyName: input.plan?.plan.name ?? null,
+      },
+      'Nothing was asked of KMS and nothing was written.',
+    );
     const started = ports.now();
     const { plan } = input;
     if (plan !== undefined) facts.add({ plan: { name: plan.plan.name, digest: plan.digest } });

@@ -27,6 +27,7 @@ import {
   type PrepareMode,
 } from './plan-import-type.js';
 import { replicaDescriptionProblem, replicaListProblem } from './replica-trust.js';
+import { assertRequestFits } from './request-size-bounds.js';
 import { runBounded } from './run-bounded.js';
 
 /** States in which KMS accepts material: a first import, or a re-import of the same material. */
@@ -355,6 +356,20 @@ export async function prepareImport(
   assertNoProblems(checked.problems);
   const { planned, problems } = await planImports(kms, checked.usable, input, kmsFor);
   assertNoProblems(problems);
+  // Every key's spec, algorithm, ARN and replicas known now: the exact bound, before any parameters.
+  assertRequestFits(
+    {
+      targets: planned.map((k) => ({
+        keySpec: k.keySpec,
+        wrappingAlgorithm: k.wrappingAlgorithm,
+        arnChars: k.description.arn.length,
+      })),
+      wrappingKeySpec: input.wrappingKeySpec,
+      operators: input.operators,
+      ceremonyName: input.plan?.name ?? null,
+    },
+    'No import parameters were requested and nothing was written.',
+  );
   const { targets, raw } = await fetchTargets(kms, planned, input, kmsFor);
   const bundle: ImportRequestBundle = {
     format: IMPORT_REQUEST_FORMAT,

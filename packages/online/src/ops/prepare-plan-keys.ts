@@ -137,8 +137,9 @@ export async function preparePlanKeys(
       groupNames: new Map(ready.map((r) => [r.primary.arn, planMaterialGroup(r.key.alias)])),
     },
     assertFirstImports: (bundle) => {
+      const primaries = new Set(keyIds);
       const again = bundle.targets.filter(
-        (t) => keyIds.includes(t.keyArn) && t.importType === 'EXISTING_KEY_MATERIAL',
+        (t) => primaries.has(t.keyArn) && t.importType === 'EXISTING_KEY_MATERIAL',
       );
       if (again.length > 0)
         throw new ByokError(

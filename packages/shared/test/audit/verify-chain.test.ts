@@ -5,6 +5,7 @@ import {
   verifyAuditChain,
   type AuditFinding,
 } from '../../src/index.js';
+import { AUDIT_LINE_MAX_CHARS } from '../../src/audit/verify/chain-line.js';
 import { ceremonyLogs } from './fixture-logs.js';
 
 const errors = (findings: readonly AuditFinding[]) =>
@@ -160,6 +161,15 @@ describe('verifyAuditChain', () => {
     expect(result.findings.find((f) => f.code === 'entry-invalid')?.message).toBe(
       'line 3 is not a valid audit entry (it was edited): duplicate key "outcome" in the object at $',
     );
+  });
+
+  it('reads a line up to AUDIT_LINE_MAX_CHARS (an import of 10,000 keys writes 4.5 M) and no longer', () => {
+    const long = (chars: number) => `{"pad":"${'a'.repeat(chars - 10)}"}`;
+    const under = verifyAuditChain('l', join([long(4_600_000)])).findings;
+    expect(under.some((f) => f.message.includes('characters long'))).toBe(false);
+    const over = verifyAuditChain('l', join([long(AUDIT_LINE_MAX_CHARS + 1)])).findings;
+    expect(over).toContainEqual(expect.objectContaining({ code: 'line-unreadable', line: 1 }));
+    expect(over.find((f) => f.code === 'line-unreadable')!.message).toMatch(/characters long/);
   });
 
   it('reports a line cut off without its line end', () => {
