@@ -116,7 +116,7 @@ export async function run({ log, quick }) {
       );
     }
     log(
-      '(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations per command, proofs and audit logs; the seed figure per key is the mean of the keys it ran. Target: 20× at 100 keys.)',
+      '(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations per command, proofs and audit logs; the seed figure per key is the mean of the keys it ran. Target: 100× at 100 keys.)',
     );
   } finally {
     kms.destroy();

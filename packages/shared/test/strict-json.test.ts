@@ -187,6 +187,9 @@ describe('parseStrictJson', () => {
         'duplicate key "__proto__" in the object at $["x y"]',
       ],
       ['{"\\u0061":1,"a":2}', 'duplicate key "a" in the object at $'],
+      // The path after sibling values were read: each step is undone when its value ends.
+      ['{"a":{"b":[1,{"c":2}]},"d":{"e":1,"e":2}}', 'duplicate key "e" in the object at $.d'],
+      ['[[1],[2,{"k":[],"k":2}]]', 'duplicate key "k" in the object at $[1][1]'],
     ];
     for (const [text, message] of cases) {
       expect(() => JSON.parse(text)).not.toThrow();

@@ -24,7 +24,7 @@ export interface LoadedPlan extends DigestedPlan {
  */
 export async function readPlanFile(path: string): Promise<LoadedPlan> {
   const text = utf8(await readInputFile(path, 'ceremony plan'), path, 'plan');
-  const plan = checkPlan(parsePlanText(text, path), path);
+  const plan = checkPlan(await parsePlanText(text, path), path);
   const policies = new Map<string, string>();
   const policyDigests: Record<string, string> = {};
   for (const file of new Set(

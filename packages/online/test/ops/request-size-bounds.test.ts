@@ -90,6 +90,7 @@ function prepareInput(
     withReplicas: false,
     plan: undefined,
     importedOnRecord: new Set<string>(),
+    createdWithoutAlias: new Map(),
     concurrency: 8,
   };
 }

@@ -33,8 +33,17 @@ const ESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
-function memberPath(path: string, key: string): string {
-  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${quoteForMessage(key)}]`;
+/** `$`, then `.key`, `["odd key"]` or `[index]` per step: the path an error message names. */
+function pathOf(steps: readonly (string | number)[]): string {
+  let path = '$';
+  for (const step of steps)
+    path +=
+      typeof step === 'number'
+        ? `[${step}]`
+        : IDENTIFIER.test(step)
+          ? `.${step}`
+          : `[${quoteForMessage(step)}]`;
+  return path;
 }
 
 /**
@@ -43,6 +52,12 @@ function memberPath(path: string, key: string): string {
  */
 class StrictJsonReader {
   at = 0;
+  /**
+   * The keys and indexes from the root to the value being read. Only an error message names
+   * the path, so it is kept as steps and made into text only then: building it for every value
+   * was most of the reader's garbage.
+   */
+  readonly steps: (string | number)[] = [];
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
@@ -128,13 +143,16 @@ class StrictJsonReader {
     }
   }
 
-  value(path: string, depth: number): unknown {
+  value(depth: number): unknown {
     this.skipSpace();
     const c = this.text[this.at];
     if (c === '{' || c === '[') {
       if (depth >= this.maxDepth)
-        this.fail('too-deep', `JSON nested deeper than ${this.maxDepth} levels at ${path}`);
-      return c === '{' ? this.object(path, depth + 1) : this.array(path, depth + 1);
+        this.fail(
+          'too-deep',
+          `JSON nested deeper than ${this.maxDepth} levels at ${pathOf(this.steps)}`,
+        );
+      return c === '{' ? this.object(depth + 1) : this.array(depth + 1);
     }
     if (c === '"') return this.string();
     if (c === 't') return this.word('true', true);
@@ -152,7 +170,7 @@ class StrictJsonReader {
     return c === close;
   }
 
-  array(path: string, depth: number): unknown[] {
+  array(depth: number): unknown[] {
     this.at++;
     const out: unknown[] = [];
     this.skipSpace();
@@ -160,13 +178,18 @@ class StrictJsonReader {
       this.at++;
       return out;
     }
-    do out.push(this.value(`${path}[${out.length}]`, depth));
-    while (!this.endOrComma(']'));
+    const { steps } = this;
+    const step = steps.length;
+    do {
+      steps[step] = out.length;
+      out.push(this.value(depth));
+      steps.length = step;
+    } while (!this.endOrComma(']'));
     return out;
   }
 
   /** One `"key": value` of an object into out; a key given twice is refused. */
-  member(out: Record<string, unknown>, path: string, depth: number): void {
+  member(out: Record<string, unknown>, depth: number): void {
     this.skipSpace();
     if (this.text[this.at] !== '"') this.unexpected();
     const keyAt = this.at;
@@ -174,23 +197,32 @@ class StrictJsonReader {
     if (Object.hasOwn(out, key))
       this.fail(
         'duplicate-key',
-        `duplicate key ${quoteForMessage(key)} in the object at ${path}`,
+        `duplicate key ${quoteForMessage(key)} in the object at ${pathOf(this.steps)}`,
         keyAt,
       );
     this.skipSpace();
     if (this.text[this.at] !== ':') this.unexpected();
     this.at++;
-    const value = this.value(memberPath(path, key), depth);
-    // An own data property whatever the key: assigning "__proto__" would set the prototype.
-    Object.defineProperty(out, key, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    const { steps } = this;
+    const step = steps.length;
+    steps[step] = key;
+    const value = this.value(depth);
+    steps.length = step;
+    // An own data property whatever the key. Only "__proto__" needs defineProperty (assigning it
+    // would set the prototype; every other property of Object.prototype is a plain data property,
+    // so assignment makes an own one), and defineProperty for every member cost more than the rest
+    // of reading the member.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    else out[key] = value;
   }
 
-  object(path: string, depth: number): Record<string, unknown> {
+  object(depth: number): Record<string, unknown> {
     this.at++;
     const out: Record<string, unknown> = {};
     this.skipSpace();
@@ -198,7 +230,7 @@ class StrictJsonReader {
       this.at++;
       return out;
     }
-    do this.member(out, path, depth);
+    do this.member(out, depth);
     while (!this.endOrComma('}'));
     return out;
   }
@@ -212,7 +244,7 @@ class StrictJsonReader {
  */
 export function parseStrictJson(text: string, maxDepth = STRICT_JSON_MAX_DEPTH): unknown {
   const reader = new StrictJsonReader(text, maxDepth);
-  const value = reader.value('$', 0);
+  const value = reader.value(0);
   reader.skipSpace();
   if (reader.at < text.length) reader.unexpected();
   return value;

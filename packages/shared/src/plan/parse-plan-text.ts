@@ -1,4 +1,3 @@
-import { parseDocument, visit } from 'yaml';
 import { ByokError } from '../errors.js';
 import { PLAN_MAX_BYTES } from './plan-types.js';
 
@@ -7,15 +6,17 @@ import { PLAN_MAX_BYTES } from './plan-types.js';
  * a second document, an anchor, an alias or an explicit tag, and anything the parser only warns
  * about, is refused, so that every reader of the file (a reviewer, both tools) sees one plain
  * document. The core schema keeps `yes`, `no` and dates as the strings they look like; typing
- * each field is checkPlan's job.
+ * each field is checkPlan's job. The YAML parser (about 160 kB) is loaded here, on first use:
+ * only the commands that read a plan need it, and every other command started faster without it.
  */
-export function parsePlanText(text: string, path: string): unknown {
+export async function parsePlanText(text: string, path: string): Promise<unknown> {
   if (text.length > PLAN_MAX_BYTES)
     throw new ByokError(
       'ERR_BUNDLE_INVALID',
       `the plan ${path} is larger than ${PLAN_MAX_BYTES} bytes`,
       { hint: 'Check that this is the ceremony plan (docs/plan-format.md).' },
     );
+  const { parseDocument, visit } = await import('yaml');
   const document = parseDocument(text, {
     schema: 'core',
     strict: true,

@@ -1,5 +1,5 @@
-import unhomoglyph from 'unhomoglyph';
 import { ByokError } from '../errors.js';
+import { replaceConfusables } from './confusable-prototypes.js';
 
 /**
  * An operator name after NFKC: 1–64 letters, digits, spaces or . _ @ ' -, starting with a
@@ -74,7 +74,7 @@ function visibleLetters(name: string): string {
  */
 export function operatorIdentities(name: string): readonly [string, string, string] {
   const fold = (s: string): string => s.toUpperCase().toLowerCase();
-  const skeleton = (s: string): string => unhomoglyph(s.normalize('NFD')).normalize('NFD');
+  const skeleton = (s: string): string => replaceConfusables(s.normalize('NFD')).normalize('NFD');
   const recorded = visibleLetters(normalizeOperatorName(name));
   return [skeleton(recorded), skeleton(recorded.toUpperCase()), fold(skeleton(fold(recorded)))];
 }

@@ -33,9 +33,9 @@ keys:
     keySpec: ECC_NIST_P256
 `;
 
-function problemsOf(text: string): string[] {
+async function problemsOf(text: string): Promise<string[]> {
   try {
-    checkPlan(parsePlanText(text, 'plan.yaml'), 'plan.yaml');
+    checkPlan(await parsePlanText(text, 'plan.yaml'), 'plan.yaml');
   } catch (error) {
     expect(error).toBeInstanceOf(ByokError);
     return [...(error as ByokError).details];
@@ -44,8 +44,8 @@ function problemsOf(text: string): string[] {
 }
 
 describe('checkPlan', () => {
-  it('reads a valid plan with the defaults filled in', () => {
-    const plan = checkPlan(parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
+  it('reads a valid plan with the defaults filled in', async () => {
+    const plan = checkPlan(await parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
     expect(plan.operators.map((o) => o.name)).toEqual(['ALICE', 'BOB']);
     expect(plan.keys[0]).toMatchObject({
       alias: 'alias/payments-data',
@@ -63,7 +63,7 @@ describe('checkPlan', () => {
     expect(plan.wrappingKeySpec).toBe('RSA_4096');
   });
 
-  it('lists every problem with its path, not just the first', () => {
+  it('lists every problem with its path, not just the first', async () => {
     const bad = PLAN.replace('version: 1', 'version: 2')
       .replace('"111122223333"', '111122223333')
       .replace('name: BOB', 'name: ВОВ\n    colour: red')
@@ -71,7 +71,7 @@ describe('checkPlan', () => {
       .replace('[us-east-1]', '[eu-west-1]')
       .replace('policies/payments.json', '../payments.json')
       .replace('witness: WENDY', 'witness: alice');
-    const problems = problemsOf(bad);
+    const problems = await problemsOf(bad);
     expect(problems).toEqual(
       expect.arrayContaining([
         '$.version: must be 1',
@@ -84,8 +84,8 @@ describe('checkPlan', () => {
     );
   });
 
-  it('refuses two names for one person, the witness as an operator, and keys or aliases twice', () => {
-    const problems = problemsOf(
+  it('refuses two names for one person, the witness as an operator, and keys or aliases twice', async () => {
+    const problems = await problemsOf(
       PLAN.replace('name: BOB', 'name: ВОВ')
         .replace(`operatorKey: ${FP_A}`, `operatorKey: ${FP_B}`)
         .replace('witness: WENDY', 'witness: Alice')
@@ -98,8 +98,8 @@ describe('checkPlan', () => {
     );
   });
 
-  it('refuses keys KMS cannot import, usages their spec has not, and wrapping that cannot carry them', () => {
-    const problems = problemsOf(
+  it('refuses keys KMS cannot import, usages their spec has not, and wrapping that cannot carry them', async () => {
+    const problems = await problemsOf(
       PLAN.replace('keySpec: HMAC_256', 'keySpec: HMAC_256\n    keyUsage: ENCRYPT_DECRYPT')
         .replace('keySpec: SYMMETRIC_DEFAULT', 'keySpec: SM2')
         .replace('keySpec: ECC_NIST_P256', 'keySpec: RSA_2048')
@@ -117,8 +117,8 @@ describe('checkPlan', () => {
     );
   });
 
-  it('refuses a backup with material the custodians keep, and an unknown backup', () => {
-    const problems = problemsOf(
+  it('refuses a backup with material the custodians keep, and an unknown backup', async () => {
+    const problems = await problemsOf(
       PLAN.replace('source: generate', 'source: components\n  custodians: 3').replace(
         'shamir:3-of-5',
         'shamir:1-of-5',
@@ -130,23 +130,23 @@ describe('checkPlan', () => {
     );
   });
 
-  it('reads a token as the material source, and refuses a backup of it or a field of another source', () => {
+  it('reads a token as the material source, and refuses a backup of it or a field of another source', async () => {
     const hsm = PLAN.replace(
       'source: generate',
       'source: hsm\n  token: ceremony-token\n  serial: 7f1c2a3b4d5e6f70',
     ).replace(/^backup: .*$/m, 'backup: none');
-    const plan = checkPlan(parsePlanText(hsm, 'plan.yaml'), 'plan.yaml');
+    const plan = checkPlan(await parsePlanText(hsm, 'plan.yaml'), 'plan.yaml');
     expect(plan.material).toEqual({
       source: 'hsm',
       token: 'ceremony-token',
       serial: '7f1c2a3b4d5e6f70',
     });
     const other = checkPlan(
-      parsePlanText(hsm.replace('7f1c2a3b4d5e6f70', '"0012"'), 'p.yaml'),
+      await parsePlanText(hsm.replace('7f1c2a3b4d5e6f70', '"0012"'), 'p.yaml'),
       'p.yaml',
     );
     expect(digestPlan(other, {}).digest).not.toBe(digestPlan(plan, {}).digest);
-    const problems = problemsOf(
+    const problems = await problemsOf(
       PLAN.replace('source: generate', 'source: hsm\n  custodians: 3\n  serial: "has space"'),
     );
     expect(problems).toEqual(
@@ -160,28 +160,30 @@ describe('checkPlan', () => {
       /\$\.backup: backs up plaintext, which never leaves the token/,
     );
     // Label and serial both: a label alone is whatever a token was initialised with.
-    expect(problemsOf(hsm.replace(/\n {2}serial: .*/, ''))).toEqual([
+    expect(await problemsOf(hsm.replace(/\n {2}serial: .*/, ''))).toEqual([
       "$.material.serial: missing: the token's serial number: 1–16 printable ASCII characters, no spaces",
     ]);
     // A serial YAML reads as a number would lose its leading zeros: it must be quoted.
-    expect(problemsOf(hsm.replace('7f1c2a3b4d5e6f70', '0012'))).toEqual([
+    expect(await problemsOf(hsm.replace('7f1c2a3b4d5e6f70', '0012'))).toEqual([
       '$.material.serial: must be a quoted string ("…"): YAML read it as a number',
     ]);
     expect(
-      problemsOf(PLAN.replace('source: generate', 'source: generate\n  token: t')).join('\n'),
+      (await problemsOf(PLAN.replace('source: generate', 'source: generate\n  token: t'))).join(
+        '\n',
+      ),
     ).toMatch(/\$\.material\.token: not for source generate/);
   });
 
-  it('refuses anchors, aliases, tags, duplicate keys and a second document', () => {
+  it('refuses anchors, aliases, tags, duplicate keys and a second document', async () => {
     for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: 1\na: 2\n', 'a: 1\n---\nb: 2\n']) {
-      expect(() => parsePlanText(text, 'p.yaml')).toThrow(ByokError);
+      await expect(parsePlanText(text, 'p.yaml')).rejects.toThrow(ByokError);
     }
   });
 
-  it('reads the same plan as JSON with the same digest and code', () => {
-    const yaml = checkPlan(parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
+  it('reads the same plan as JSON with the same digest and code', async () => {
+    const yaml = checkPlan(await parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
     const json = checkPlan(
-      parsePlanText(JSON.stringify(parsePlanText(PLAN, 'x')), 'plan.json'),
+      await parsePlanText(JSON.stringify(await parsePlanText(PLAN, 'x')), 'plan.json'),
       'plan.json',
     );
     const digests = { 'policies/payments.json': 'c'.repeat(64) };
@@ -189,12 +191,12 @@ describe('checkPlan', () => {
     expect(digestPlan(yaml, digests).code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
   });
 
-  it('changes the digest when a policy file or any field changes', () => {
-    const plan = checkPlan(parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
+  it('changes the digest when a policy file or any field changes', async () => {
+    const plan = checkPlan(await parsePlanText(PLAN, 'plan.yaml'), 'plan.yaml');
     const base = digestPlan(plan, { 'policies/payments.json': 'c'.repeat(64) }).digest;
     expect(digestPlan(plan, { 'policies/payments.json': 'd'.repeat(64) }).digest).not.toBe(base);
     const other = checkPlan(
-      parsePlanText(PLAN.replace('cost-centre: "42"', 'cost-centre: "43"'), 'p'),
+      await parsePlanText(PLAN.replace('cost-centre: "42"', 'cost-centre: "43"'), 'p'),
       'p',
     );
     expect(digestPlan(other, { 'policies/payments.json': 'c'.repeat(64) }).digest).not.toBe(base);

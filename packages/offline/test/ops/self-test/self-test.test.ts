@@ -145,6 +145,23 @@ describe('byok-offline self-test', () => {
     ]);
   });
 
+  it('SHA-256 of a repeated text is the hash of the whole, however the pieces fall', () => {
+    // 5,461 copies of "abc" make a piece: 7,000 copies are a piece and a part of one; 5,461 one
+    // piece exactly; 2 fewer copies than a piece, none whole.
+    for (const repeat of [7_000, 5_461, 5_459, 1]) {
+      const text = 'abc';
+      const digest = createHash('sha256').update(text.repeat(repeat)).digest('hex');
+      const v = { name: `abc x ${repeat}`, text, repeat, digest, nodeCryptoOnly: true } as const;
+      expect(katSha256([v]).failures, String(repeat)).toEqual([]);
+      expect(katSha256([{ ...v, repeat: repeat + 1 }]).failures, String(repeat)).toEqual([
+        `${v.name}, node:crypto: wrong answer`,
+      ]);
+    }
+    const million = SHA256_VECTORS.find((v) => v.repeat === 1_000_000)!;
+    expect(katSha256([million]).failures).toEqual([]);
+    expect(katSha256([{ ...million, digest: corrupt(million.digest) }]).failures).toHaveLength(1);
+  });
+
   it('Shamir fails on a corrupted share or secret', async () => {
     const shares = [...SHAMIR_VECTOR.shares];
     shares[1] = corrupt(shares[1]!);
