@@ -33,7 +33,7 @@ const anyOf = (/** @type {readonly string[]} */ names) => names.map(escapeRegex)
  * other package is refused. Each must also be a declared dependency (test/lint-boundaries.test.ts).
  */
 export const ALLOWED_PACKAGES = {
-  shared: ['@noble/hashes', 'unhomoglyph', 'yaml'],
+  shared: ['@noble/hashes', 'yaml'],
   'node-io': ['@byok-ceremony/shared', 'jpeg-js', 'jsqr', 'pngjs', 'qrcode', 'yargs', 'zxing-wasm'],
   offline: [
     '@byok-ceremony/node-io',
