@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/longest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,14 @@ export default defineConfig({
     testTimeout: 0,
     hookTimeout: 0,
     pool: 'forks',
+    // Files run side by side, each in a process of its own (forks isolate process.env, umask and
+    // the in-process byok-online), every end-to-end file against its own simulator on port 0 and
+    // in its own temp folders. Three workers on two cores: the end-to-end files spend much of
+    // their time waiting on the CLIs they spawn (and those on the simulator), so a third file
+    // keeps both cores busy, where vitest's default here (cores - 1) ran one file at a time. A
+    // fourth only adds contention (docs/performance.md, "The test suite", has the figures).
+    maxWorkers: 3,
+    // The longest files first, also on a fresh clone (test/longest-first-sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
