@@ -15,8 +15,8 @@ export default defineConfig({
     // the in-process byok-online), every end-to-end file against its own simulator on port 0 and
     // in its own temp folders. Three workers on two cores: the end-to-end files spend much of
     // their time waiting on the CLIs they spawn (and those on the simulator), so a third file
-    // keeps both cores busy, where vitest's default here (cores - 1) ran one file at a time. A
-    // fourth only adds contention (docs/performance.md, "The test suite", has the figures).
+    // keeps both cores busy while one waits, where vitest's default here (cores - 1) ran one file
+    // at a time. docs/performance.md, "The test suite", has the figures and what is not measured.
     maxWorkers: 3,
     // The longest files first, also on a fresh clone (test/longest-first-sequencer.ts).
     sequence: { sequencer: LongestFirstSequencer },
