@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/longest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,15 @@ export default defineConfig({
     testTimeout: 0,
     hookTimeout: 0,
     pool: 'forks',
+    // Files run side by side, each in a process of its own (forks isolate process.env, umask and
+    // the in-process byok-online), every end-to-end file against its own simulator on port 0 and
+    // in its own temp folders. Four workers on two cores: the end-to-end files spend much of
+    // their time waiting on the CLIs they spawn (and those on the simulator), so more files than
+    // cores keep both busy while some wait (four used 1.9 of the 2 cores in the one run on a
+    // nearly quiet machine; three, beside other work, 1.25), where vitest's default here
+    // (cores - 1) ran one file at a time. docs/performance.md, "The test suite", has the figures.
+    maxWorkers: 4,
+    // The longest files first, also on a fresh clone (test/longest-first-sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

@@ -7,14 +7,14 @@ import { promisify } from 'node:util';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OFFLINE_BIN, ONLINE_BIN, runChild, type CliResult } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
+import { OFFLINE_BIN, ONLINE_BIN, runChild, type CliResult } from '../helpers/run-online.js';
+import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
 
 const execFileAsync = promisify(execFile);
-const RUNBOOK = fileURLToPath(new URL('../../../docs/ceremony.md', import.meta.url));
+const RUNBOOK = fileURLToPath(new URL('../../../../docs/ceremony.md', import.meta.url));
 
 /** The plan-driven ceremony (usb, qr) and the appendix's flag-driven one-off script. */
-type Variant = 'usb' | 'qr' | 'flags-usb' | 'flags-qr';
+export type Variant = 'usb' | 'qr' | 'flags-usb' | 'flags-qr';
 type Machine = 'online' | 'offline' | 'custodian';
 
 interface Step {
@@ -77,12 +77,6 @@ function words(line: string, vars: Readonly<Record<string, string>>): string[] {
 
 const REPLICA_REGION = 'us-east-1';
 const sims: SimEnv[] = [];
-const originalUmask = process.umask();
-
-afterAll(async () => {
-  process.umask(originalUmask);
-  for (const sim of sims) await sim.close();
-});
 
 /** One run of the runbook: the machines' folders, the media between them, what was read off screens. */
 interface Ceremony {
@@ -284,9 +278,18 @@ const FIRST_WORDS: Record<Variant, string[]> = {
 
 const firstWords = (line: string): string => line.split(' ').slice(0, 2).join(' ');
 
-describe.each(['usb', 'qr', 'flags-usb', 'flags-qr'] as const)(
-  'docs/ceremony.md, %s variant',
-  (variant) => {
+/**
+ * docs/ceremony.md run as written, one variant: each variant is a test file of its own (beside this
+ * module), against its own simulator, so that the four run side by side.
+ */
+export function describeRunbookVariant(variant: Variant): void {
+  const originalUmask = process.umask();
+  afterAll(async () => {
+    process.umask(originalUmask);
+    for (const sim of sims.splice(0)) await sim.close();
+  });
+
+  describe(`docs/ceremony.md, ${variant} variant`, () => {
     let ceremony: Ceremony;
     const planDriven = variant === 'usb' || variant === 'qr';
     const find = (prefix: string) =>
@@ -481,5 +484,5 @@ describe.each(['usb', 'qr', 'flags-usb', 'flags-qr'] as const)(
         expect(status?.result.stdout).toMatch(/CURRENT IMPORTED/);
         expect(status?.result.stdout).toMatch(/NON_CURRENT IMPORTED/);
       });
-  },
-);
+  });
+}

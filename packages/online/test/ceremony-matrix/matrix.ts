@@ -14,18 +14,20 @@ import {
   ok,
   photograph,
   ONLINE_LOG,
-} from './helpers/ceremony-driver.js';
-import { cliCommands, commandOf } from './helpers/cli-commands.js';
-import { startCountingProxy, type CountingProxy } from './helpers/counting-proxy.js';
-import { expectRecordMatchesKms } from './helpers/record-vs-kms.js';
-import { OFFLINE_BIN, runChild, runOnline } from './helpers/run-online.js';
-import { startSimEnv, type SimEnv } from './helpers/sim-env.js';
-import { softHsmToken, type SoftHsmToken } from '../../../test/softhsm.js';
-import { Ceremony, OFFLINE_OPS, ONLINE_OPS } from './lifecycle/ceremony-steps.js';
+} from '../helpers/ceremony-driver.js';
+import { cliCommands, commandOf } from '../helpers/cli-commands.js';
+import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
+import { expectRecordMatchesKms } from '../helpers/record-vs-kms.js';
+import { OFFLINE_BIN, runChild, runOnline } from '../helpers/run-online.js';
+import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
+import { softHsmToken, type SoftHsmToken } from '../../../../test/softhsm.js';
+import { Ceremony, OFFLINE_OPS, ONLINE_OPS } from '../lifecycle/ceremony-steps.js';
 
-// Every path of the tool, one row each, through the real CLIs against one byok-kms-sim. Each row
+// Every path of the tool, one row each, through the real CLIs against byok-kms-sim. Each row
 // ends the same way: both logs verified together at the heads the witness wrote down, and every
-// key of the last import held to what KMS says about it.
+// key of the last import held to what KMS says about it. The test files beside this module run
+// a part of the rows each, each file against a simulator of its own, so that the parts run side
+// by side; every-command.test.ts holds all the rows together to both CLIs' commands.
 
 const REPLICA_REGION = 'us-east-1';
 
@@ -45,27 +47,6 @@ function kmsFor(keyArn: string): KMSClient {
   }
   return client;
 }
-
-beforeAll(async () => {
-  s = await startSimEnv({ otherRegions: [REPLICA_REGION] });
-  proxy = await startCountingProxy(s.sim.url);
-  const help = (tool: 'online' | 'offline') => async (argv: readonly string[]) => {
-    const r =
-      tool === 'online'
-        ? await runOnline(argv, { cwd: s.configDir, env: s.env })
-        : await runChild(OFFLINE_BIN, argv, { cwd: s.configDir, env: s.env });
-    return ok(r, argv.join(' ')).stdout;
-  };
-  commands = [
-    ...(await cliCommands('byok-online', help('online'))),
-    ...(await cliCommands('byok-offline', help('offline'))),
-  ];
-});
-afterAll(async () => {
-  for (const client of clients.values()) client.destroy();
-  await proxy.close();
-  await s.close();
-});
 
 /** Every importable key spec, each with the key usage create-key gives it by default. */
 const EVERY_KEY_SPEC = [
@@ -415,7 +396,8 @@ async function runPlan(c: Ceremony, o: PlanRow): Promise<readonly string[]> {
   return keys.pins;
 }
 
-const ROWS: readonly Row[] = [
+/** First imports, of every key type and with each kind of backup and component entry. */
+export const FIRST_IMPORT_ROWS: readonly Row[] = [
   {
     path: 'first import of every importable key type, in one request',
     runs: FIRST_IMPORT,
@@ -528,6 +510,10 @@ const ROWS: readonly Row[] = [
       await c.import('request.json', 'wrapped.json', wrapped.checkCode);
     },
   },
+];
+
+/** What comes after a first import (rotation, deletion, re-import), and the other transports. */
+export const LATER_AND_RAW_AND_QR_ROWS: readonly Row[] = [
   {
     path: 'rotation: prepare --new-material, import --rotate',
     runs: FIRST_IMPORT,
@@ -701,6 +687,10 @@ const ROWS: readonly Row[] = [
       expect(existsSync(join(c.onlineDir, 'wrapped.json'))).toBe(false);
     },
   },
+];
+
+/** A reviewed plan, interrupted imports, and material kept in a PKCS#11 token. */
+export const PLAN_INTERRUPT_AND_TOKEN_ROWS: readonly Row[] = [
   {
     path: 'a reviewed plan: plan check, prepare --plan (key, alias, replica created), wrap --plan, import --plan, report --plan',
     runs: PLAN_RUNS,
@@ -822,26 +812,66 @@ const ROWS: readonly Row[] = [
   },
 ];
 
+const ROWS: readonly Row[] = [
+  ...FIRST_IMPORT_ROWS,
+  ...LATER_AND_RAW_AND_QR_ROWS,
+  ...PLAN_INTERRUPT_AND_TOKEN_ROWS,
+];
+
 /** Each row's ceremony, kept for the check that the KMS comparison can fail. */
 const ran = new Map<string, Ceremony>();
 
-describe('the ceremony matrix: every path, through the real CLIs, verified and held to KMS', () => {
-  for (const row of ROWS)
-    it(row.path, { timeout: 0 }, async () => {
-      const token = row.hsm === true ? await softHsmToken() : undefined;
-      const c = await Ceremony.start(s, token === undefined ? {} : { offlineEnv: token.env });
-      ran.set(row.path, c);
-      const anchors = (await row.run(c, token)) ?? [];
-      await expectTranscriptVerified(c, anchors);
-      await expectRecordMatchesKms(logsOf(c), kmsFor);
-      // The row ran exactly what it says it covers.
-      expect(new Set(c.ran.map((r) => commandOf(commands, r)))).toEqual(
-        new Set([...row.runs, ...CLOSING]),
-      );
-    });
+const TITLE = 'the ceremony matrix: every path, through the real CLIs, verified and held to KMS';
 
+/**
+ * For the calling file: the simulator (with a replica Region), the counting proxy and both CLIs'
+ * commands, then each of `rows` as a test, then the tests `more` registers.
+ */
+export function describeMatrix(rows: readonly Row[], more: () => void = () => undefined): void {
+  beforeAll(async () => {
+    s = await startSimEnv({ otherRegions: [REPLICA_REGION] });
+    proxy = await startCountingProxy(s.sim.url);
+    const help = (tool: 'online' | 'offline') => async (argv: readonly string[]) => {
+      const r =
+        tool === 'online'
+          ? await runOnline(argv, { cwd: s.configDir, env: s.env })
+          : await runChild(OFFLINE_BIN, argv, { cwd: s.configDir, env: s.env });
+      return ok(r, argv.join(' ')).stdout;
+    };
+    commands = [
+      ...(await cliCommands('byok-online', help('online'))),
+      ...(await cliCommands('byok-offline', help('offline'))),
+    ];
+  });
+  afterAll(async () => {
+    for (const client of clients.values()) client.destroy();
+    await proxy.close();
+    await s.close();
+  });
+
+  describe(TITLE, () => {
+    for (const row of rows)
+      it(row.path, { timeout: 0 }, async () => {
+        const token = row.hsm === true ? await softHsmToken() : undefined;
+        const c = await Ceremony.start(s, token === undefined ? {} : { offlineEnv: token.env });
+        ran.set(row.path, c);
+        const anchors = (await row.run(c, token)) ?? [];
+        await expectTranscriptVerified(c, anchors);
+        await expectRecordMatchesKms(logsOf(c), kmsFor);
+        // The row ran exactly what it says it covers.
+        expect(new Set(c.ran.map((r) => commandOf(commands, r)))).toEqual(
+          new Set([...row.runs, ...CLOSING]),
+        );
+      });
+
+    more();
+  });
+}
+
+/** Run after FIRST_IMPORT_ROWS, in their file: the KMS comparison fails a record KMS contradicts. */
+export function itRefusesARecordKmsContradicts(): void {
   it('the KMS check refuses a record that names other material than KMS holds', async () => {
-    const c = ran.get(ROWS[0]!.path)!;
+    const c = ran.get(FIRST_IMPORT_ROWS[0]!.path)!;
     const entries = (await readFile(logsOf(c).online, 'utf8')).trimEnd().split('\n');
     const lastImport = JSON.parse(entries.at(-1)!) as {
       keys: { keySpec: string; kcv: string; keyMaterialId: string }[];
@@ -873,7 +903,10 @@ describe('the ceremony matrix: every path, through the real CLIs, verified and h
       ).rejects.toThrow(message);
     }
   });
+}
 
+/** Every command of both CLIs is a row's, or named as no ceremony path. */
+export function itCoversEveryCommand(): void {
   it('covers every command of both CLIs, or names it as no ceremony path', () => {
     const exercised = new Set([...ROWS.flatMap((r) => r.runs), ...CLOSING]);
     const excluded = Object.keys(NOT_A_CEREMONY_PATH);
@@ -882,4 +915,4 @@ describe('the ceremony matrix: every path, through the real CLIs, verified and h
     expect([...exercised].filter((c) => !commands.includes(c))).toEqual([]);
     expect(excluded.filter((c) => !commands.includes(c) || exercised.has(c))).toEqual([]);
   });
-});
+}

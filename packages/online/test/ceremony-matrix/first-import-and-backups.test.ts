@@ -1,0 +1,3 @@
+import { FIRST_IMPORT_ROWS, describeMatrix, itRefusesARecordKmsContradicts } from './matrix.js';
+
+describeMatrix(FIRST_IMPORT_ROWS, itRefusesARecordKmsContradicts);

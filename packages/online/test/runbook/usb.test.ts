@@ -1,0 +1,3 @@
+import { describeRunbookVariant } from './runbook-variant.js';
+
+describeRunbookVariant('usb');
