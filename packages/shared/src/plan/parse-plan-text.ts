@@ -16,7 +16,10 @@ export async function parsePlanText(text: string, path: string): Promise<unknown
       `the plan ${path} is larger than ${PLAN_MAX_BYTES} bytes`,
       { hint: 'Check that this is the ceremony plan (docs/plan-format.md).' },
     );
-  const { parseDocument, visit } = await import('yaml');
+  const yaml = await import('yaml');
+  // yaml's Node build is CommonJS: in the CLI bundles its import() has only the default export
+  // (module.exports); unbundled, Node gives the named exports as well.
+  const { parseDocument, visit } = (yaml.default as typeof yaml | undefined) ?? yaml;
   const document = parseDocument(text, {
     schema: 'core',
     strict: true,
