@@ -3,9 +3,10 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 /** The committed bin, which runs the bundle of scripts/build-clis.mjs (built by the test setup). */
 export const BIN = fileURLToPath(new URL('../../bin/byok-offline.mjs', import.meta.url));
+/** What the tests run: the bin, so they test the bundle that ships, not tsc's input to it. */
+export const CLI = BIN;
 
 export interface ProcessResult {
   readonly code: number | null;

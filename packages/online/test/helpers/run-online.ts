@@ -11,9 +11,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export const ONLINE_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// The bins, as a user runs them: each launches its CLI's bundle (dist/bundle), which is what
+// ships; tsc's dist/cli is only the bundle's input, and a package can import differently in each.
+export const ONLINE_BIN = fileURLToPath(new URL('../../bin/byok-online.mjs', import.meta.url));
 export const OFFLINE_BIN = fileURLToPath(
-  new URL('../../../offline/dist/cli/main.js', import.meta.url),
+  new URL('../../../offline/bin/byok-offline.mjs', import.meta.url),
 );
 
 /** Runs byok-online in-process through main(argv, deps). */
