@@ -1,10 +1,12 @@
 import type { LoggedAuditEntry } from '@byok-ceremony/node-io';
-import type { CeremonyPlan } from '@byok-ceremony/shared';
+import { KMS_KEY_ARN, type CeremonyPlan } from '@byok-ceremony/shared';
+import { regionOfArn } from './key-region.js';
+import { accountOfArn } from './plan-keys-in-kms.js';
 
-/** What a logged key must be to be taken as the plan's: a key ARN of the plan's account and Region. */
-function planKeyArn(plan: Pick<CeremonyPlan, 'account' | 'region'>): RegExp {
-  return new RegExp(
-    `^arn:aws[a-z-]*:kms:${plan.region}:${plan.account}:key/(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+/** A key ARN of the plan's account and Region: what a logged key must be to be the plan's. */
+function isPlanKeyArn(arn: string, plan: Pick<CeremonyPlan, 'account' | 'region'>): boolean {
+  return (
+    KMS_KEY_ARN.test(arn) && accountOfArn(arn) === plan.account && regionOfArn(arn) === plan.region
   );
 }
 
@@ -20,7 +22,6 @@ export function keysCreatedWithoutAlias(
   log: readonly LoggedAuditEntry[],
   plan: { readonly digest: string; readonly plan: Pick<CeremonyPlan, 'account' | 'region'> },
 ): ReadonlyMap<string, string> {
-  const ours = planKeyArn(plan.plan);
   const pending = new Map<string, string>();
   const aliased = new Set<string>();
   for (const { entry } of log) {
@@ -35,7 +36,8 @@ export function keysCreatedWithoutAlias(
       if (typeof keyArn !== 'string' || typeof alias !== 'string' || !Array.isArray(created))
         continue;
       if (created.includes('alias')) aliased.add(keyArn);
-      else if (created.includes('key') && ours.test(keyArn)) pending.set(alias, keyArn);
+      else if (created.includes('key') && isPlanKeyArn(keyArn, plan.plan))
+        pending.set(alias, keyArn);
     }
   }
   for (const [alias, arn] of pending) if (aliased.has(arn)) pending.delete(alias);
