@@ -74,6 +74,22 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('orders keys that begin with a digit by code unit, as the engine would not', () => {
+    expect(canonicalJson({ b: 3, '2': 2, '10': 1, x: [{ '1': 'a', a: 'b' }] })).toBe(
+      '{"10":1,"2":2,"b":3,"x":[{"1":"a","a":"b"}]}',
+    );
+  });
+
+  it('writes a member named __proto__ as any other member', () => {
+    const parsed = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}') as unknown;
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
+  });
+
+  it('skips undefined members and refuses undefined in arrays', () => {
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
+    expect(() => canonicalJson([1, undefined])).toThrow(/cannot encode undefined/);
+  });
+
   it('refuses numbers that do not survive every JSON parser', () => {
     expect(() => canonicalJson({ a: 1.5 })).toThrow(/integers only/);
     expect(() => canonicalJson({ a: 2 ** 60 })).toThrow(/integers only/);
