@@ -6,6 +6,12 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // Tests spawn the built CLIs: build first, so that none runs against a stale dist/.
     globalSetup: ['test/global-setup.ts'],
+    // The workspace packages' built output (what a package imports as @byok-ceremony/…) is
+    // loaded by Node itself, as node_modules are: through vite's module runner each of its
+    // few hundred modules cost a round trip to the main process in every test file, which came
+    // to about a fifth of the suite's time (docs/performance.md, "The test suite"). Sources a
+    // test imports as ../src/… still go through the runner.
+    server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } },
     // No time limit: end-to-end tests spawn CLIs, decode QR images and generate RSA_4096 keys on
     // a 2-core machine shared with other work, where any limit is a false failure under load.
     testTimeout: 0,
