@@ -1,13 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Every command of both CLIs, as `TOOL PATH` (test/ceremony/cli-commands.mjs). */
+    cliCommands: string[];
+  }
+}
 
 /**
  * Builds before any test runs, so that tests which spawn the built CLIs (dist/, and the bins'
  * bundles) never run against a stale build, whichever way vitest was started; tsc --build skips
- * what is up to date.
+ * what is up to date. Then lists both CLIs' commands from their --help pages, once for the run
+ * (the ceremony matrix's files each hold their rows to it), in a child process whose output is
+ * a pipe, so that the pages are laid out as every test sees them.
  */
-export default function buildFirst(): void {
+export default function buildFirst(project: TestProject): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '--build'], { cwd: root, stdio: 'inherit' });
@@ -15,4 +26,10 @@ export default function buildFirst(): void {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const listed = execFileSync(
+    process.execPath,
+    [join(root, 'test/ceremony/cli-commands.mjs'), root],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  project.provide('cliCommands', JSON.parse(listed) as string[]);
 }

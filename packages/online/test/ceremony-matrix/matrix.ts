@@ -4,7 +4,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand, KMSClient, ReplicateKeyCommand } from '@aws-sdk/client-kms';
 import { REHEARSAL_CREDENTIALS } from '@byok-ceremony/kms-sim';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   carry,
   expectTranscriptVerified,
@@ -15,10 +15,9 @@ import {
   photograph,
   ONLINE_LOG,
 } from '../helpers/ceremony-driver.js';
-import { cliCommands, commandOf } from '../helpers/cli-commands.js';
+import { commandOf } from '../helpers/cli-commands.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
 import { expectRecordMatchesKms } from '../helpers/record-vs-kms.js';
-import { OFFLINE_BIN, runChild, runOnline } from '../helpers/run-online.js';
 import { startSimEnv, type SimEnv } from '../helpers/sim-env.js';
 import { softHsmToken, type SoftHsmToken } from '../../../../test/softhsm.js';
 import { Ceremony, OFFLINE_OPS, ONLINE_OPS } from '../lifecycle/ceremony-steps.js';
@@ -831,17 +830,7 @@ export function describeMatrix(rows: readonly Row[], more: () => void = () => un
   beforeAll(async () => {
     s = await startSimEnv({ otherRegions: [REPLICA_REGION] });
     proxy = await startCountingProxy(s.sim.url);
-    const help = (tool: 'online' | 'offline') => async (argv: readonly string[]) => {
-      const r =
-        tool === 'online'
-          ? await runOnline(argv, { cwd: s.configDir, env: s.env })
-          : await runChild(OFFLINE_BIN, argv, { cwd: s.configDir, env: s.env });
-      return ok(r, argv.join(' ')).stdout;
-    };
-    commands = [
-      ...(await cliCommands('byok-online', help('online'))),
-      ...(await cliCommands('byok-offline', help('offline'))),
-    ];
+    commands = inject('cliCommands');
   });
   afterAll(async () => {
     for (const client of clients.values()) client.destroy();
