@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -17,8 +19,13 @@ declare module 'vitest' {
  * what is up to date. Then lists both CLIs' commands from their --help pages, once for the run
  * (the ceremony matrix's files each hold their rows to it), in a child process whose output is
  * a pipe, so that the pages are laid out as every test sees them.
+ *
+ * Every test file's temporary folders (made under os.tmpdir()) go into one folder of the run,
+ * removed when the run ends: the files are processes started after this, with this TMPDIR.
  */
-export default function buildFirst(project: TestProject): void {
+export default function buildFirst(project: TestProject): () => void {
+  const runTmp = mkdtempSync(join(tmpdir(), 'byok-test-run-'));
+  process.env.TMPDIR = runTmp;
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '--build'], { cwd: root, stdio: 'inherit' });
@@ -32,4 +39,5 @@ export default function buildFirst(project: TestProject): void {
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   project.provide('cliCommands', JSON.parse(listed) as string[]);
+  return () => rmSync(runTmp, { recursive: true, force: true });
 }
