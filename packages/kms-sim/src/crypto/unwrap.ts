@@ -1,4 +1,4 @@
-import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import { constants, privateDecrypt, type KeyObject } from 'node:crypto';
 import { aesKeyUnwrapPad } from '@byok-ceremony/node-io/key-material';
 import {
   MODULUS_BYTES,
@@ -13,12 +13,11 @@ import type { WrappingAlgorithm, WrappingKeySpec } from '@byok-ceremony/shared';
  * InvalidCiphertextException without saying which step failed, as KMS does.
  */
 export function unwrapKeyMaterial(
-  privateKeyDer: Buffer,
+  key: KeyObject,
   wrappingKeySpec: WrappingKeySpec,
   algorithm: WrappingAlgorithm,
   encrypted: Buffer,
 ): Buffer {
-  const key = createPrivateKey({ key: privateKeyDer, format: 'der', type: 'pkcs8' });
   const oaep = (data: Buffer) =>
     privateDecrypt(
       {

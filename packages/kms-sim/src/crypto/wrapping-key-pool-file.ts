@@ -75,6 +75,7 @@ export function readWrappingKeyPoolFile(path: string): Map<WrappingKeySpec, Wrap
       pair = {
         publicKeyDer: createPublicKey(privateKey).export({ format: 'der', type: 'spki' }),
         privateKeyDer: privateKey.export({ format: 'der', type: 'pkcs8' }),
+        privateKey,
       };
     } catch {
       throw invalid(path, `${where} is not an ${spec} private key with exponent 65537 in PKCS#8`);

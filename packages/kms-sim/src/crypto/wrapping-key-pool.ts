@@ -1,10 +1,12 @@
-import { generateKeyPair } from 'node:crypto';
+import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { WrappingKeySpec } from '@byok-ceremony/shared';
 
 export interface WrappingKeyPair {
   publicKeyDer: Buffer;
   privateKeyDer: Buffer;
+  /** The private key decoded once, so that no ImportKeyMaterial decodes its PKCS#8 again. */
+  privateKey?: KeyObject;
 }
 
 const MODULUS_BITS: Record<WrappingKeySpec, number> = {
@@ -21,14 +23,15 @@ export function generateWrappingKeyPair(spec: WrappingKeySpec): Promise<Wrapping
   return new Promise((resolve, reject) => {
     generateKeyPair(
       'rsa',
-      {
-        modulusLength: MODULUS_BITS[spec],
-        publicKeyEncoding: { type: 'spki', format: 'der' },
-        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-      },
-      (error, publicKeyDer, privateKeyDer) => {
+      { modulusLength: MODULUS_BITS[spec] },
+      (error, publicKey, privateKey) => {
         if (error !== null) reject(error);
-        else resolve({ publicKeyDer, privateKeyDer });
+        else
+          resolve({
+            publicKeyDer: publicKey.export({ type: 'spki', format: 'der' }),
+            privateKeyDer: privateKey.export({ type: 'pkcs8', format: 'der' }),
+            privateKey,
+          });
       },
     );
   });
@@ -188,10 +191,14 @@ export class WrappingKeyPool {
   }
 }
 
-/** Each server answer gets its own buffers, so zeroing one never reaches the seed. */
+/**
+ * Each server answer gets its own buffers, so zeroing one never reaches the seed; the decoded
+ * key, which nothing zeroes or changes, is shared.
+ */
 function copy(pair: WrappingKeyPair): WrappingKeyPair {
   return {
     publicKeyDer: Buffer.from(pair.publicKeyDer),
     privateKeyDer: Buffer.from(pair.privateKeyDer),
+    ...(pair.privateKey === undefined ? {} : { privateKey: pair.privateKey }),
   };
 }

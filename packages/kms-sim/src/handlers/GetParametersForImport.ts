@@ -4,8 +4,10 @@ import {
   isWrappingKeySpec,
 } from '@byok-ceremony/shared';
 import { issueImportToken, newTokenId } from '../crypto/import-token.js';
+import { keepDecodedPrivateKey } from '../crypto/wrapping-private-key.js';
 import { acceptsWrapping } from '../model/import-acceptance.js';
 import { KmsError, invalidState, originNotValid, unsupported, validation } from '../errors.js';
+import type { WrappingKeyRecord } from '../state/types.js';
 import type { Handler } from './context.js';
 
 export const getParametersForImport: Handler<'GetParametersForImport'> = async (
@@ -46,14 +48,16 @@ export const getParametersForImport: Handler<'GetParametersForImport'> = async (
   const issuedAt = Math.floor(context.clock.nowSeconds());
   const expiresAt = issuedAt + IMPORT_PARAMETERS_LIFETIME_SECONDS;
   const tokenId = newTokenId();
-  state.wrappingKeys.set(tokenId, {
+  const wrapping: WrappingKeyRecord = {
     tokenId,
     keyArn: key.arn,
     wrappingKeySpec,
     wrappingAlgorithm: algorithm,
     privateKeyDer: pair.privateKeyDer,
     expiresAt,
-  });
+  };
+  state.wrappingKeys.set(tokenId, wrapping);
+  keepDecodedPrivateKey(wrapping, pair.privateKey);
   const token = issueImportToken(state.secrets.tokenKey, {
     tokenId,
     keyArn: key.arn,

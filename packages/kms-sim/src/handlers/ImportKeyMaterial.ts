@@ -3,6 +3,7 @@ import { readImportToken } from '../crypto/import-token.js';
 import { keyMaterialIdOf } from '../crypto/key-material-id.js';
 import { checkKeyMaterial } from '../crypto/material.js';
 import { unwrapKeyMaterial } from '../crypto/unwrap.js';
+import { privateKeyOf } from '../crypto/wrapping-private-key.js';
 import { KmsError, invalidState, originNotValid, unsupported, validation } from '../errors.js';
 import { keyStateOf } from '../state/store.js';
 import type { SimState } from '../state/store.js';
@@ -102,7 +103,7 @@ function unwrapForKey(key: KeyRecord, wrapping: WrappingKeyRecord, encrypted: Bu
   let unwrapped: Buffer;
   try {
     unwrapped = unwrapKeyMaterial(
-      wrapping.privateKeyDer,
+      privateKeyOf(wrapping),
       wrapping.wrappingKeySpec,
       wrapping.wrappingAlgorithm,
       encrypted,
