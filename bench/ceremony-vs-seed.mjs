@@ -3,14 +3,15 @@
 //   byok:     byok-online prepare, byok-offline wrap, byok-online import for all K keys at once.
 // Creating the keys is outside both timings. The seed's procedure is the same script for every
 // key, so at most SEED_SAMPLE keys of a row run it and its ms per key is their mean, extrapolated
-// to K; byok runs all K. Both sides get their RSA_2048 wrapping keys from the test fixture pool
+// to K; byok runs all K. Each row runs both sides in rounds (three, one with --quick), the
+// seed then byok in each, and reports the medians and the median of the rounds' ratios. Both sides get their RSA_2048 wrapping keys from the test fixture pool
 // (pre-generated), so neither waits for the simulator's RSA generation. Reports ms per key, the
 // ratio, and the bytes that cross the air gap per key.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CeremonyDriver, keyIdFlags } from '../test/ceremony/driver.mjs';
-import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, POOL } from './lib/setup.mjs';
+import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, median, POOL } from './lib/setup.mjs';
 
 export const name = 'ceremony-vs-seed';
 
@@ -62,11 +63,11 @@ export async function run({ log, quick }) {
   try {
     const sizes = quick ? [1, 10] : [1, 10, 100];
     const seedSample = quick ? 3 : 10;
-    const rows = [];
-    for (const count of sizes) {
-      const sampled = Math.min(count, seedSample);
+    const rounds = quick ? 1 : 3;
+    /** The seed's procedure for `sampled` fresh keys: ms and bytes across the gap per key. */
+    const seedRun = async (sampled) => {
       const seedKeys = await createKeys(sampled);
-      let started = performance.now();
+      const started = performance.now();
       let seedBytes = 0;
       for (const arn of seedKeys) {
         // --endpoint-url is the only change to the seed's commands: it points them at the simulator.
@@ -81,12 +82,15 @@ export async function run({ log, quick }) {
         seedBytes += (await stat(join(dir, 'EncryptedKeyMaterial.bin'))).size;
       }
       // Per key, from the sampled keys: every key runs the same script.
-      const seedMsPerKey = (performance.now() - started) / sampled;
-      const seedBytesPerKey = seedBytes / sampled;
-
+      return {
+        msPerKey: (performance.now() - started) / sampled,
+        bytesPerKey: seedBytes / sampled,
+      };
+    };
+    /** byok's three commands for `count` fresh keys: ms for all of them, bytes across the gap. */
+    const byokRun = async (count, tag) => {
       const byokKeys = await createKeys(count);
-      const tag = `c${count}`;
-      started = performance.now();
+      const started = performance.now();
       const prepared = await ceremony.prepare(`${tag}-request.json`, [
         ...keyIdFlags(byokKeys),
         '--wrapping-key-spec',
@@ -98,25 +102,48 @@ export async function run({ log, quick }) {
         `${tag}-wrapped.json`,
       );
       await ceremony.import(`${tag}-request.json`, `${tag}-wrapped.json`, code);
-      const byokMs = performance.now() - started;
-      const byokBytes =
+      const ms = performance.now() - started;
+      const bytes =
         (await readFile(join(dir, `${tag}-request.json`))).length +
         (await readFile(join(dir, `${tag}-wrapped.json`))).length;
-      rows.push({ count, sampled, seedMsPerKey, byokMs, seedBytesPerKey, byokBytes });
+      return { ms, bytes };
+    };
+    const rows = [];
+    for (const count of sizes) {
+      const sampled = Math.min(count, seedSample);
+      // In rounds, each side once per round, so that each ratio compares two runs made under
+      // about the same load on this shared machine; the row gives the medians.
+      const samples = [];
+      for (let r = 0; r < rounds; r++) {
+        const seed = await seedRun(sampled);
+        const byok = await byokRun(count, `c${count}-r${r}`);
+        samples.push({ seed, byok, ratio: seed.msPerKey / (byok.ms / count) });
+      }
+      const m = (pick) => median(samples.map(pick));
+      rows.push({
+        count,
+        sampled,
+        rounds,
+        seedMsPerKey: m((x) => x.seed.msPerKey),
+        byokMs: m((x) => x.byok.ms),
+        ratio: m((x) => x.ratio),
+        seedBytesPerKey: samples[0].seed.bytesPerKey,
+        byokBytes: samples[0].byok.bytes,
+      });
     }
 
     log(
-      '| keys | seed keys run | seed procedure ms/key | byok ms/key | seed / byok | bytes across the gap per key: seed files | byok bundles |',
+      '| keys | rounds | seed keys run | seed procedure ms/key | byok ms/key | seed / byok | bytes across the gap per key: seed files | byok bundles |',
     );
-    log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       const byokPerKey = r.byokMs / r.count;
       log(
-        `| ${r.count} | ${r.sampled} | ${r.seedMsPerKey.toFixed(0)} | ${byokPerKey.toFixed(1)} | ${(r.seedMsPerKey / byokPerKey).toFixed(1)}× | ${Math.round(r.seedBytesPerKey)} | ${Math.round(r.byokBytes / r.count)} |`,
+        `| ${r.count} | ${r.rounds} | ${r.sampled} | ${r.seedMsPerKey.toFixed(0)} | ${byokPerKey.toFixed(1)} | ${r.ratio.toFixed(1)}× | ${Math.round(r.seedBytesPerKey)} | ${Math.round(r.byokBytes / r.count)} |`,
       );
     }
     log(
-      '(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations per command, proofs and audit logs; the seed figure per key is the mean of the keys it ran. Target: 100× at 100 keys.)',
+      '(RSA_2048 wrapping keys on both sides, as in the seed; byok includes two check-code confirmations per command, proofs and audit logs; the seed figure per key is the mean of the keys it ran; each side runs once per round and the ratio is the median of the ratios of the rounds. Target: 100× at 100 keys.)',
     );
   } finally {
     kms.destroy();
