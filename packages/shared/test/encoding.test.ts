@@ -85,6 +85,26 @@ describe('canonicalJson', () => {
     expect(canonicalJson(parsed)).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
   });
 
+  it('writes the same whatever the built-in prototypes were given', () => {
+    const value = { a: 'x', b: [1, 2] };
+    const before = canonicalJson(value);
+    const descriptor = Object.getOwnPropertyDescriptor(Array.prototype, 'toJSON');
+    Object.defineProperty(Array.prototype, 'toJSON', {
+      value: () => 'forged',
+      configurable: true,
+    });
+    Object.defineProperty(Object.prototype, '0', {
+      set() {},
+      configurable: true,
+    });
+    try {
+      expect(canonicalJson(value)).toBe(before);
+    } finally {
+      if (descriptor === undefined) delete (Array.prototype as { toJSON?: unknown }).toJSON;
+      delete (Object.prototype as Record<string, unknown>)['0'];
+    }
+  });
+
   it('skips undefined members and refuses undefined in arrays', () => {
     expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
     expect(() => canonicalJson([1, undefined])).toThrow(/cannot encode undefined/);
