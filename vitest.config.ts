@@ -10,7 +10,9 @@ export default defineConfig({
     // loaded by Node itself, as node_modules are: through vite's module runner each of its
     // few hundred modules cost a round trip to the main process in every test file, which came
     // to about a fifth of the suite's time (docs/performance.md, "The test suite"). Sources a
-    // test imports as ../src/… still go through the runner.
+    // test imports as ../src/… still go through the runner. So vi.mock of a workspace package
+    // reaches what the runner loads (the test and the sources it imports), not the imports one
+    // package's dist/ makes of another's.
     server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } },
     // No time limit: end-to-end tests spawn CLIs, decode QR images and generate RSA_4096 keys on
     // a 2-core machine shared with other work, where any limit is a false failure under load.
