@@ -21,12 +21,13 @@ export default defineConfig({
     pool: 'forks',
     // Files run side by side, each in a process of its own (forks isolate process.env, umask and
     // the in-process byok-online), every end-to-end file against its own simulator on port 0 and
-    // in its own temp folders. Four workers on two cores: the end-to-end files spend much of
+    // in its own temp folders. Three workers on two cores: the end-to-end files spend some of
     // their time waiting on the CLIs they spawn (and those on the simulator), so more files than
-    // cores keep both busy while some wait (four used 1.9 of the 2 cores in the one run on a
-    // nearly quiet machine; three, beside other work, 1.25), where vitest's default here
-    // (cores - 1) ran one file at a time. docs/performance.md, "The test suite", has the figures.
-    maxWorkers: 4,
+    // cores keep both busy while some wait, where vitest's default here (cores - 1) ran one file
+    // at a time. Four were the setting while each file spent longer loading its modules; on the
+    // quiet machine three then took 302 s and 571 s of CPU where four took 311 s and 588 s
+    // (docs/performance.md, "The test suite").
+    maxWorkers: 3,
     // The longest files first, also on a fresh clone (test/longest-first-sequencer.ts).
     sequence: { sequencer: LongestFirstSequencer },
   },
