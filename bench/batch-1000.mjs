@@ -7,24 +7,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CeremonyDriver, keyIdFlags, startSimProcess } from '../test/ceremony/driver.mjs';
-import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, POOL } from './lib/setup.mjs';
+import {
+  BIN,
+  cliEnv,
+  createExternalKeys,
+  exec,
+  importKmsSim,
+  POOL,
+  simKmsClient,
+} from './lib/setup.mjs';
 
 export const name = 'batch-1000';
 
 async function batch(keys, faults) {
-  const { KMSClient } = await import('@aws-sdk/client-kms');
   const { REHEARSAL_CREDENTIALS } = await importKmsSim();
   const faultFlags = faults === undefined ? [] : ['--faults', faults];
   const sim = await startSimProcess(BIN.kmsSim, ['--wrapping-key-pool-file', POOL, ...faultFlags]);
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-batch-'));
   try {
     const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
-    const kms = new KMSClient({
-      endpoint: sim.url,
-      region: 'eu-west-2',
-      credentials: REHEARSAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const kms = await simKmsClient(sim, { maxAttempts: 1 });
     // With --faults the simulator refuses some calls: each key is tried up to 30 times.
     const arns = await createExternalKeys(kms, keys, { lanes: 16, attempts: 30 });
     kms.destroy();

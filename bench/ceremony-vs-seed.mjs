@@ -11,7 +11,16 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CeremonyDriver, keyIdFlags } from '../test/ceremony/driver.mjs';
-import { BIN, cliEnv, createExternalKeys, exec, importKmsSim, median, POOL } from './lib/setup.mjs';
+import {
+  BIN,
+  cliEnv,
+  createExternalKeys,
+  exec,
+  importKmsSim,
+  median,
+  POOL,
+  simKmsClient,
+} from './lib/setup.mjs';
 
 export const name = 'ceremony-vs-seed';
 
@@ -51,12 +60,7 @@ export async function run({ log, quick }) {
     online: runner(BIN.online, ['--endpoint-url', sim.url, '--region', sim.region]),
     offline: runner(BIN.offline, []),
   });
-  const { KMSClient } = await import('@aws-sdk/client-kms');
-  const kms = new KMSClient({
-    endpoint: sim.url,
-    region: sim.region,
-    credentials: REHEARSAL_CREDENTIALS,
-  });
+  const kms = await simKmsClient(sim);
   // Outside both timings: EXTERNAL keys made directly with the SDK, eight at a time.
   const createKeys = (count) => createExternalKeys(kms, count);
 

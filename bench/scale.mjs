@@ -17,7 +17,7 @@ import {
   startSimProcess,
   wrapArgv,
 } from '../test/ceremony/driver.mjs';
-import { BIN, cliEnv, createExternalKeys, importKmsSim, POOL } from './lib/setup.mjs';
+import { BIN, cliEnv, createExternalKeys, importKmsSim, POOL, simKmsClient } from './lib/setup.mjs';
 
 export const name = 'scale';
 
@@ -92,7 +92,6 @@ async function assertAllEnabled(kms, arns) {
 }
 
 async function ceremony(keys) {
-  const { KMSClient } = await import('@aws-sdk/client-kms');
   const { REHEARSAL_CREDENTIALS } = await importKmsSim();
   // The pool's 1,000 pairs served in turn: RSA generation in the simulator is not measured.
   const sim = await startSimProcess(BIN.kmsSim, [
@@ -103,12 +102,7 @@ async function ceremony(keys) {
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-scale-'));
   try {
     const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
-    const kms = new KMSClient({
-      endpoint: sim.url,
-      region: 'eu-west-2',
-      credentials: REHEARSAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const kms = await simKmsClient(sim, { maxAttempts: 1 });
     const arns = await createExternalKeys(kms, keys, { lanes: 16 });
     const simCpuPerRequestMs = await simCpuPerRequest(kms, sim, arns);
     // One folder for both machines, so nothing is carried inside the timings. The key ARNs go

@@ -26,6 +26,7 @@ import {
   median,
   POOL,
   root,
+  simKmsClient,
 } from './lib/setup.mjs';
 
 const FLOOR = join(root, 'bench/lib/wrap-floor.mjs');
@@ -108,16 +109,11 @@ async function floorWrap(dir, request, env) {
 const nodeStart = (cwd, env) => inShell(`${sh(process.execPath)} -e 0`, cwd, env);
 
 export async function run({ log, quick }) {
-  const { KMSClient } = await import('@aws-sdk/client-kms');
   const { startKmsSim, REHEARSAL_CREDENTIALS } = await importKmsSim();
   const sizes = quick ? [1, 10, 100] : [1, 100, 1000];
   const sim = await startKmsSim({ wrappingKeyPoolFile: POOL });
   const dir = await mkdtemp(join(tmpdir(), 'byok-bench-wrap-'));
-  const kms = new KMSClient({
-    endpoint: sim.url,
-    region: sim.region,
-    credentials: REHEARSAL_CREDENTIALS,
-  });
+  const kms = await simKmsClient(sim);
   try {
     const env = await cliEnv(dir, REHEARSAL_CREDENTIALS);
     const rows = [];

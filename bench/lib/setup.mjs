@@ -20,6 +20,21 @@ export const POOL = join(root, 'packages/online/test/fixtures/wrapping-key-pool-
 export const importKmsSim = () => import(join(root, 'packages/kms-sim/dist/index.js'));
 
 /**
+ * An SDK client of the simulator at `sim.url`, with the rehearsal credentials, in `sim.region`
+ * (a simulator child process names none: the simulator's default Region), with `options` added.
+ */
+export async function simKmsClient(sim, options = {}) {
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { REHEARSAL_CREDENTIALS } = await importKmsSim();
+  return new KMSClient({
+    endpoint: sim.url,
+    region: sim.region ?? 'eu-west-2',
+    credentials: REHEARSAL_CREDENTIALS,
+    ...options,
+  });
+}
+
+/**
  * PATH, the rehearsal credentials and `extra`, with HOME and the AWS config files in `dir`
  * (the config files empty), so that nothing from this machine's AWS setup reaches the CLIs.
  */
