@@ -24,8 +24,6 @@ declare module 'vitest' {
  * removed when the run ends: the files are processes started after this, with this environment.
  */
 export default function buildFirst(project: TestProject): () => void {
-  const runTmp = mkdtempSync(join(tmpdir(), 'byok-test-run-'));
-  process.env.TMPDIR = runTmp;
   // The tests reach only local servers of their own (the simulator and proxies over HTTP), never
   // a certificate authority of this machine's, and Node loads NODE_EXTRA_CA_CERTS at every start:
   // about 30 ms of CPU in each of the thousands of processes a run starts (its files and the
@@ -44,5 +42,8 @@ export default function buildFirst(project: TestProject): () => void {
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   project.provide('cliCommands', JSON.parse(listed) as string[]);
+  // Made last, so that a build or listing that fails leaves no folder behind.
+  const runTmp = mkdtempSync(join(tmpdir(), 'byok-test-run-'));
+  process.env.TMPDIR = runTmp;
   return () => rmSync(runTmp, { recursive: true, force: true });
 }
