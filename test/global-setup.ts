@@ -20,7 +20,9 @@ declare module 'vitest' {
  * tests run the AWS CLI as an independent peer a few dozen times.
  */
 function awsCliWithoutShim(runTmp: string): void {
-  const found = spawnSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).stdout.trim();
+  const found = (
+    spawnSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).stdout ?? ''
+  ).trim();
   if (!found.endsWith('/shims/aws')) return;
   const chosen = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
   if (chosen.status !== 0) return;
