@@ -32,6 +32,7 @@ import {
   checkText,
   optional,
 } from './kms-response.js';
+import { KMS_CALL_ATTEMPTS } from './kms-call-attempts.js';
 import { kmsFailureKind } from './kms-failure.js';
 import type { KeyDescription, KeyMaterialEntry, KmsAlias, KmsPort, KmsTag } from './kms-port.js';
 
@@ -42,9 +43,6 @@ import type { KeyDescription, KeyMaterialEntry, KmsAlias, KmsPort, KmsTag } from
  * `never` (ImportKeyMaterial: importExactlyOnce checks the key first).
  */
 type RetryPolicy = 'idempotent' | 'throttled-only' | 'never';
-
-/** At a 30% fault rate, 12 attempts leave about one failed call in two million. */
-const RETRY_ATTEMPTS = 12;
 
 /** Exponential backoff with full jitter, 50 ms doubling to at most 2 s. */
 function backoffMs(attempt: number): number {
@@ -192,7 +190,7 @@ export function sdkKmsPort(
         if (id !== undefined) recordRequestId(id);
         const kind = kmsFailureKind(error);
         const again =
-          attempt < RETRY_ATTEMPTS &&
+          attempt < KMS_CALL_ATTEMPTS &&
           (kind === 'throttled' ? retry !== 'never' : kind === 'unknown' && retry === 'idempotent');
         if (!again) throw kmsError(operation, key, error);
         await sleep(backoffMs(attempt));

@@ -1,11 +1,10 @@
 import type { KeyDescription, KeyMaterialEntry, KmsPort } from '../kms/kms-port.js';
+import { KMS_CALL_ATTEMPTS } from '../kms/kms-call-attempts.js';
 import { kmsFailureKind } from '../kms/kms-failure.js';
 import type { KeyBefore } from './import-journal.js';
 import type { ImportTarget } from '@byok-ceremony/shared';
 import { isPendingRotation } from './pending-rotation.js';
 
-/** Attempts of one ImportKeyMaterial, throttled or unanswered, before the command gives up. */
-const IMPORT_ATTEMPTS = 12;
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 5_000;
 
@@ -95,7 +94,7 @@ export async function importExactlyOnce(
       return { keyMaterialId, answered: true };
     } catch (error) {
       const kind = kmsFailureKind(error);
-      if (kind === 'refused' || n >= IMPORT_ATTEMPTS) throw error;
+      if (kind === 'refused' || n >= KMS_CALL_ATTEMPTS) throw error;
       if (kind === 'unknown') {
         const landed = await importLanded(kms, attempt.target, attempt.before);
         if (landed !== undefined) return { keyMaterialId: landed.keyMaterialId, answered: false };
