@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectCodeNotShown } from '../../../../test/code-not-shown.js';
 import { bundleDigest, checkCodeOf, type ImportRequestBundle } from '@byok-ceremony/shared';
 import { importRequest } from '../helpers/request-fixture.js';
 import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
@@ -57,7 +58,7 @@ describe('a mistyped check code at the prompt is typed again', () => {
     expect(promptsIn(r.stderr, 'ALICE')).toBe(2);
     expect(promptsIn(r.stderr, 'BOB')).toBe(1);
     // The request's code is read off the other machine, never shown here.
-    for (const group of code.split('-')) expect(r.stderr).not.toContain(group);
+    expectCodeNotShown(r.stderr, code);
     const entry = entries(dir).at(-1)!;
     expect(entry).toMatchObject({ command: 'wrap', outcome: 'ok', checkCodes: { request: code } });
     expect(entry['exceptions']).toEqual(['check-code-mistyped:ALICE', 'no-backup']);
