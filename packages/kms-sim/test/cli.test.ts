@@ -12,18 +12,34 @@ function run(args: string[]) {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let ended = false;
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      ended = true;
+      resolve(code);
+    }),
+  );
+  return { child, exited, out: () => stdout, err: () => stderr, ended: () => ended };
 }
 
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
+/**
+ * Waits until `check` holds, for as long as the child runs: no time limit, which a loaded
+ * machine could outlast (a start took 1.3-2.3 s at a load average of 8); a child that exits
+ * first fails the wait with what it printed.
+ */
+async function waitFor(
+  sim: ReturnType<typeof run>,
+  check: () => boolean,
+  what: string,
+): Promise<void> {
+  for (;;) {
     if (check()) return;
+    if (sim.ended())
+      throw new Error(`byok-kms-sim exited before ${what}:\n${sim.out()}\n${sim.err()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('the byok-kms-sim CLI as a child process', () => {
@@ -33,9 +49,9 @@ describe('the byok-kms-sim CLI as a child process', () => {
 
   it('prints its URL with --port 0, logs requests with --verbose and exits 0 on SIGTERM', async () => {
     const sim = run(['--port', '0', '--verbose', '--no-wrapping-key-pool']);
-    await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.test(sim.out()), 'the URL line');
+    await waitFor(sim, () => /http:\/\/127\.0\.0\.1:\d+/.test(sim.out()), 'the URL line');
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(sim.out())![0];
-    await waitFor(() => /admin token: [A-Za-z0-9_-]+/.test(sim.out()), 'the admin token line');
+    await waitFor(sim, () => /admin token: [A-Za-z0-9_-]+/.test(sim.out()), 'the admin token line');
     const token = /admin token: ([A-Za-z0-9_-]+)/.exec(sim.out())![1]!;
     expect((await fetch(`${url}/_sim/clock`)).status).toBe(401);
     const clock = await fetch(`${url}/_sim/clock`, {
@@ -49,6 +65,7 @@ describe('the byok-kms-sim CLI as a child process', () => {
     });
     expect(unsigned.status).toBe(400);
     await waitFor(
+      sim,
       () => sim.out().includes('MissingAuthenticationTokenException'),
       'the request log line',
     );
@@ -59,7 +76,7 @@ describe('the byok-kms-sim CLI as a child process', () => {
 
   it('exits 0 on SIGINT', async () => {
     const sim = run(['--port', '0', '--no-wrapping-key-pool']);
-    await waitFor(() => sim.out().includes('http://'), 'the URL line');
+    await waitFor(sim, () => sim.out().includes('http://'), 'the URL line');
     sim.child.kill('SIGINT');
     expect(await sim.exited).toBe(0);
   });
@@ -96,7 +113,7 @@ describe('the byok-kms-sim CLI as a child process', () => {
 
   it('warns, naming what is exposed, when bound to a non-loopback address', async () => {
     const sim = run(['--host', '0.0.0.0', '--port', '0', '--no-wrapping-key-pool']);
-    await waitFor(() => sim.out().includes('admin token'), 'the token line');
+    await waitFor(sim, () => sim.out().includes('admin token'), 'the token line');
     expect(sim.err()).toMatch(
       /^byok-kms-sim: warning: --host 0\.0\.0\.0 is not a loopback address: anyone who can reach it can call every KMS operation with the public rehearsal credentials .*admin token alone\n$/,
     );

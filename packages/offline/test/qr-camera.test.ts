@@ -1,25 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeQrPng, renderQrMatrix } from '@byok-ceremony/node-io/qr-encode';
 import { ByokError, splitIntoFrames } from '@byok-ceremony/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureCameraStills, scanQrCamera } from '../src/io/qr-camera.js';
+import { expectStandInStopped } from './helpers/stand-in-stopped.js';
 
 const work = mkdtempSync(join(tmpdir(), 'byok-qr-camera-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(work, `d${n++}`);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function errorOf(p: Promise<unknown>): Promise<ByokError> {
   try {
@@ -68,10 +60,7 @@ describe('scan --camera', () => {
     expect(err.code).toBe('ERR_TIMEOUT');
     expect(err.message).toBe('the camera /dev/video7 sent no image in 2 s; ffmpeg was stopped');
     expect(err.hint).toMatch(/ls \/dev\/video\*/);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    // A killed process is gone at once; the bound is only so that a tool that never kills it
-    // fails the test rather than hangs it, and is far above what load can delay.
-    await expect.poll(() => isAlive(pid), { timeout: 120_000, interval: 50 }).toBe(false);
+    await expectStandInStopped(pidFile, silent);
   });
 
   it('stops ffmpeg that stalls in the middle of a still', async () => {
@@ -84,10 +73,7 @@ describe('scan --camera', () => {
     );
     const err = await errorOf(scanQrCamera('/dev/video8', { ffmpeg: stall, timeoutMs: 1000 }));
     expect(err.code).toBe('ERR_TIMEOUT');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    // A killed process is gone at once; the bound is only so that a tool that never kills it
-    // fails the test rather than hangs it, and is far above what load can delay.
-    await expect.poll(() => isAlive(pid), { timeout: 120_000, interval: 50 }).toBe(false);
+    await expectStandInStopped(pidFile, stall);
   });
 
   it('refuses a still that never ends instead of buffering it', async () => {
